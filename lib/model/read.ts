@@ -1,0 +1,185 @@
+/**
+ * `readModel`: decorator records → a checked, normalised {@link ModelSpec}.
+ * Parent classes are read first so that a subclass may override defaults and
+ * equations. Every problem is collected and reported in one error.
+ */
+import { ExpressionError, ModelDefinitionError } from '../errors.js';
+import { CONSTANTS, parseExpression, symbolsOf } from '../symbolic/parse.js';
+import { ownRecords, type FieldRecord } from './decorators.js';
+import type { IntermediateSpec, ModelSpec, StateSpec, ValueSpec } from './spec.js';
+
+/** Anything constructible whose prototype chain may carry decorator records. */
+export type ModelClass = abstract new (...args: never[]) => object;
+
+type Role = 'state' | 'param' | 'input' | 'intermediate';
+interface Field {
+  property: string;
+  role?: Role;
+  value?: number;
+  expression?: string;
+  bounds?: [number, number];
+  derivative?: string;
+  post?: string;
+}
+
+const cache = new WeakMap<ModelClass, ModelSpec>();
+
+/**
+ * Reads a model class into its normalised specification (cached per class).
+ * @param ctor - a class decorated with `@state`, `@param`, …
+ * @returns the normalised specification
+ * @throws {@link ModelDefinitionError} listing every problem found
+ */
+export function readModel(ctor: ModelClass): ModelSpec {
+  const hit = cache.get(ctor);
+  if (hit) return hit;
+  const spec = build(ctor);
+  cache.set(ctor, spec);
+  return spec;
+}
+
+function chain(ctor: ModelClass): ModelClass[] {
+  const classes: ModelClass[] = [];
+  for (let c: unknown = ctor; typeof c === 'function' && c !== Function.prototype; c = Object.getPrototypeOf(c)) {
+    classes.unshift(c as ModelClass);
+  }
+  return classes;
+}
+
+function build(ctor: ModelClass): ModelSpec {
+  const name = ctor.name || 'Model';
+  if (typeof ctor !== 'function') {
+    throw new ModelDefinitionError(String(ctor), 'is not a model class.', 'Pass a class that extends Model.');
+  }
+  const problems: string[] = [];
+  const fields = new Map<string, Field>();
+  for (const cls of chain(ctor)) {
+    const seenHere = new Map<string, Role>();
+    for (const r of ownRecords(cls.prototype)) {
+      const f = fields.get(r.property) ?? { property: r.property };
+      fields.set(r.property, f);
+      apply(f, r, cls.name, seenHere, problems);
+    }
+  }
+  const timeScale = (ctor as unknown as { timeScale?: unknown }).timeScale ?? 1;
+  if (typeof timeScale !== 'number' || !Number.isFinite(timeScale) || timeScale <= 0) {
+    problems.push(`${name}.timeScale: ${String(timeScale)} is not a positive number. Set static timeScale to the number of model time units per second (1e3 for ms).`);
+  }
+
+  const states: StateSpec[] = [];
+  const params: ValueSpec[] = [];
+  const inputs: ValueSpec[] = [];
+  const intermediates: IntermediateSpec[] = [];
+  for (const f of fields.values()) {
+    const where = `${name}#${f.property}`;
+    if (!f.role) {
+      if (f.derivative !== undefined) problems.push(`${where}: @derivative is on a field that is not a state. Add @state(initial) to '${f.property}'.`);
+      if (f.post !== undefined) problems.push(`${where}: @post is on a field that is not a state. Add @state(initial) to '${f.property}'.`);
+      continue;
+    }
+    if (f.role !== 'state' && (f.derivative !== undefined || f.post !== undefined)) {
+      problems.push(`${where}: @${f.derivative !== undefined ? 'derivative' : 'post'} is on a field declared with @${f.role}. Only a @state can have an equation; declare '${f.property}' with @state.`);
+    }
+    if (f.role === 'state') {
+      const s: StateSpec = { name: f.property, initial: f.value ?? 0 };
+      if (f.bounds !== undefined) s.bounds = f.bounds;
+      if (f.derivative !== undefined) s.derivative = f.derivative;
+      if (f.post !== undefined) s.post = f.post;
+      states.push(s);
+    } else if (f.role === 'param') params.push({ name: f.property, value: f.value ?? 0 });
+    else if (f.role === 'input') inputs.push({ name: f.property, value: f.value ?? 0 });
+    else intermediates.push({ name: f.property, expression: f.expression ?? '' });
+  }
+
+  const known = new Set([...states, ...params, ...inputs, ...intermediates].map((x) => x.name));
+  for (const n of ['dt', 't']) {
+    if (known.has(n)) problems.push(`${name}#${n}: the name '${n}' is reserved. Rename the field.`);
+  }
+  const check = (where: string, text: string, kind: string): string[] => {
+    try {
+      const syms = symbolsOf(parseExpression(text, where));
+      for (const s of syms) {
+        if (!known.has(s) && !(s in CONSTANTS)) {
+          problems.push(`${where}: '${text}' uses unknown symbol '${s}'. Declare it with @param or @state${kind === 'intermediate' ? '' : ', or name it with @intermediate'}.`);
+        }
+      }
+      return syms;
+    } catch (error) {
+      if (error instanceof ExpressionError) problems.push(error.message);
+      else throw error;
+      return [];
+    }
+  };
+  for (const s of states) {
+    if (s.derivative !== undefined) check(`${name}#${s.name}`, s.derivative, 'derivative');
+    if (s.post !== undefined) check(`${name}#${s.name}`, s.post, 'post');
+  }
+  const deps = new Map<string, string[]>();
+  for (const i of intermediates) deps.set(i.name, check(`${name}#${i.name}`, i.expression, 'intermediate'));
+
+  const sorted = ordered(name, intermediates, deps, problems);
+  return problems.length ? fail(name, problems) : { name, timeScale: timeScale as number, states, params, inputs, intermediates: sorted };
+}
+
+function apply(f: Field, r: FieldRecord, cls: string, seenHere: Map<string, Role>, problems: string[]): void {
+  const where = `${cls}#${r.property}`;
+  if (r.kind === 'derivative' || r.kind === 'post') {
+    if (typeof r.value !== 'string') problems.push(`${where}: @${r.kind} needs an equation string, got ${JSON.stringify(r.value)}. Write it as text, e.g. '-v / tau'.`);
+    else f[r.kind] = r.value;
+    return;
+  }
+  const prior = seenHere.get(r.property);
+  if (prior) {
+    problems.push(`${where}: the name is declared twice (@${prior} and @${r.kind}). Keep one declaration.`);
+    return;
+  }
+  seenHere.set(r.property, r.kind);
+  f.role = r.kind;
+  if (r.kind === 'intermediate') {
+    if (typeof r.value !== 'string') problems.push(`${where}: @intermediate needs an equation string, got ${JSON.stringify(r.value)}.`);
+    else f.expression = r.value;
+    delete f.value;
+    return;
+  }
+  if (typeof r.value !== 'number' || !Number.isFinite(r.value)) {
+    problems.push(`${where}: @${r.kind}(${JSON.stringify(r.value)}) needs a finite number. Give the ${r.kind === 'state' ? 'initial value' : 'default'} as a number.`);
+  } else f.value = r.value;
+  delete f.expression;
+  if (r.kind === 'state') {
+    const b = r.options?.bounds;
+    if (b !== undefined) {
+      if (!Array.isArray(b) || b.length !== 2 || !b.every((x) => typeof x === 'number' && !Number.isNaN(x)) || !(b[0] < b[1])) {
+        problems.push(`${where}: bounds ${JSON.stringify(b)} are not [lower, upper] with lower < upper. Write e.g. { bounds: [-80, 30] }.`);
+      } else f.bounds = [b[0], b[1]];
+    } else delete f.bounds;
+  }
+}
+
+/** Orders intermediates so each comes after those it uses; reports cycles. */
+function ordered(name: string, items: IntermediateSpec[], deps: Map<string, string[]>, problems: string[]): IntermediateSpec[] {
+  const byName = new Map(items.map((i) => [i.name, i]));
+  const out: IntermediateSpec[] = [];
+  const mark = new Map<string, 'visiting' | 'done'>();
+  const visit = (n: string, path: string[]): void => {
+    if (mark.get(n) === 'done') return;
+    if (mark.get(n) === 'visiting') {
+      const cycle = [...path.slice(path.indexOf(n)), n];
+      problems.push(`${name}#${n}: intermediates depend on each other in a cycle (${cycle.join(' -> ')}). Break the cycle by writing one of them without the others.`);
+      return;
+    }
+    mark.set(n, 'visiting');
+    for (const d of deps.get(n) ?? []) if (byName.has(d)) visit(d, [...path, n]);
+    mark.set(n, 'done');
+    out.push(byName.get(n)!);
+  };
+  for (const i of items) visit(i.name, []);
+  return out;
+}
+
+function fail(name: string, problems: string[]): never {
+  if (problems.length === 1) {
+    const at = problems[0].indexOf(': ');
+    throw new ModelDefinitionError(problems[0].slice(0, at), problems[0].slice(at + 2), '', { problems });
+  }
+  throw new ModelDefinitionError(name, `${problems.length} problems in the model definition:\n  - ${problems.join('\n  - ')}`, '', { problems });
+}

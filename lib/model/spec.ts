@@ -1,0 +1,37 @@
+/** The normalised form of a model class, produced by `readModel`. */
+
+/** A state variable after normalisation. */
+export interface StateSpec {
+  name: string;
+  initial: number;
+  bounds?: [number, number];
+  /** Equation text of dx/dt, absent when the state only changes through `post`. */
+  derivative?: string;
+  /** Equation text of the value after each step. */
+  post?: string;
+}
+
+/** A named number: a parameter default or an input default. */
+export interface ValueSpec {
+  name: string;
+  value: number;
+}
+
+/** A named sub-expression. */
+export interface IntermediateSpec {
+  name: string;
+  expression: string;
+}
+
+/** Everything the symbolic pass needs to know about a model class. */
+export interface ModelSpec {
+  /** The class name, used in messages and generated code. */
+  name: string;
+  /** Factor from seconds to the model's time unit (1e3: equations per ms). */
+  timeScale: number;
+  states: StateSpec[];
+  params: ValueSpec[];
+  inputs: ValueSpec[];
+  /** In an order where each depends only on earlier ones. */
+  intermediates: IntermediateSpec[];
+}

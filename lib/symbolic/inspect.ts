@@ -1,0 +1,212 @@
+/**
+ * `inspect(ModelClass)`: the symbolic view of a model. Derivatives with
+ * intermediates substituted, the Jacobian, the conditionally linear form
+ * `x' = A + B·x`, and the automatic choice of update rule for every state.
+ */
+import { ConstantNode, type MathNode } from 'mathjs';
+import { ExpressionError } from '../errors.js';
+import { readModel, type ModelClass } from '../model/read.js';
+import type { ModelSpec } from '../model/spec.js';
+import { differentiate, isZero, occursInStep, simplify, substitute, tidy, unparen } from './calculus.js';
+import { parseExpression, symbolsOf } from './parse.js';
+
+/** The update rules an ODE state can be advanced with. */
+export type SolverName = 'euler' | 'exponential-euler' | 'midpoint' | 'heun' | 'rk4';
+/** What the automatic choice can be: `'none'` for a state without a derivative. */
+export type AutoSolver = 'euler' | 'exponential-euler' | 'none';
+
+/** `x' = A + B·x` with neither A nor B depending on x. */
+export interface LinearForm {
+  A: MathNode;
+  B: MathNode;
+}
+
+/**
+ * The symbolic form of one model class. Obtain it with {@link inspect}; every
+ * result is computed on first use and cached.
+ */
+export class SymbolicModel {
+  /** State names in declaration order. */
+  readonly states: string[];
+  /** States that have a `@derivative`, in declaration order. */
+  readonly odeStates: string[];
+  /** Parameter defaults by name. */
+  readonly params: Record<string, number>;
+  /** Input defaults by name. */
+  readonly inputs: Record<string, number>;
+  /** Intermediate equations by name, in dependency order. */
+  readonly intermediates: Record<string, string>;
+
+  private readonly raw = new Map<string, MathNode>();
+  private readonly posts = new Map<string, MathNode>();
+  private readonly inter = new Map<string, MathNode>();
+  private readonly expandedInter = new Map<string, MathNode>();
+  private readonly memo = new Map<string, unknown>();
+
+  constructor(readonly spec: ModelSpec) {
+    this.states = spec.states.map((s) => s.name);
+    this.odeStates = spec.states.filter((s) => s.derivative !== undefined).map((s) => s.name);
+    this.params = Object.fromEntries(spec.params.map((p) => [p.name, p.value]));
+    this.inputs = Object.fromEntries(spec.inputs.map((p) => [p.name, p.value]));
+    this.intermediates = Object.fromEntries(spec.intermediates.map((i) => [i.name, i.expression]));
+    for (const i of spec.intermediates) {
+      const node = unparen(parseExpression(i.expression, `${spec.name}#${i.name}`));
+      this.inter.set(i.name, node);
+      this.expandedInter.set(i.name, unparen(substitute(node, this.expandedInter)));
+    }
+    for (const s of spec.states) {
+      if (s.derivative !== undefined) this.raw.set(s.name, unparen(parseExpression(s.derivative, `${spec.name}#${s.name}`)));
+      if (s.post !== undefined) this.posts.set(s.name, unparen(parseExpression(s.post, `${spec.name}#${s.name}`)));
+    }
+  }
+
+  /** The model's class name. */
+  get name(): string {
+    return this.spec.name;
+  }
+
+  private cached<T>(key: string, make: () => T): T {
+    if (!this.memo.has(key)) this.memo.set(key, make());
+    return this.memo.get(key) as T;
+  }
+
+  private checkState(x: string, ode = false): void {
+    if (!(ode ? this.odeStates : this.states).includes(x)) {
+      const list = ode ? this.odeStates : this.states;
+      throw new ExpressionError(`${this.name}#${x}`, `'${x}' is not a state${ode ? ' with a @derivative' : ''} of ${this.name}.`, `Use one of: ${list.join(', ') || '(none)'}.`);
+    }
+  }
+
+  /** dx/dt as written, intermediates left by name (what code generation starts from). */
+  equation(x: string): MathNode {
+    this.checkState(x);
+    return this.raw.get(x) ?? new ConstantNode(0);
+  }
+
+  /** The `@post` equation of a state, or null. */
+  postEquation(x: string): MathNode | null {
+    this.checkState(x);
+    return this.posts.get(x) ?? null;
+  }
+
+  /** The equation of an intermediate as written. */
+  intermediate(name: string): MathNode {
+    const node = this.inter.get(name);
+    if (!node) throw new ExpressionError(`${this.name}#${name}`, `'${name}' is not an intermediate of ${this.name}.`, `Use one of: ${Object.keys(this.intermediates).join(', ') || '(none)'}.`);
+    return node;
+  }
+
+  /** Substitutes every intermediate into `node`. */
+  expand(node: MathNode): MathNode {
+    return unparen(substitute(node, this.expandedInter));
+  }
+
+  /**
+   * dx/dt with every intermediate substituted, simplified by mathjs.
+   * A state without `@derivative` has derivative 0.
+   */
+  derivative(x: string): MathNode {
+    this.checkState(x);
+    return this.cached(`d:${x}`, () => simplify(this.expand(this.equation(x))));
+  }
+
+  /** ∂(dy/dt)/∂x for every pair of ODE states y, x, simplified. */
+  jacobian(): Record<string, Record<string, MathNode>> {
+    return this.cached('jacobian', () => Object.fromEntries(this.odeStates.map((y) => [
+      y,
+      Object.fromEntries(this.odeStates.map((x) => [x, simplify(differentiate(this.expand(this.equation(y)), x))])),
+    ])));
+  }
+
+  /**
+   * ∂(dx/dt)/∂x before simplification (only folded), with the intermediates
+   * that do not depend on x kept by name, so generated code shares them.
+   */
+  coefficient(x: string): MathNode {
+    this.checkState(x, true);
+    return this.cached(`B:${x}`, () => {
+      const dependent = new Map([...this.expandedInter].filter(([, n]) => symbolsOf(n).includes(x)));
+      return differentiate(unparen(substitute(this.equation(x), dependent)), x);
+    });
+  }
+
+  /**
+   * The conditionally linear form x' = A + B·x, decided by symbolic
+   * differentiation: linear when ∂(x')/∂x does not depend on x and x appears
+   * in no condition, comparison, floor or ceil.
+   * @returns `{ A, B }` simplified, or null when x' is not linear in x
+   */
+  linear(x: string): LinearForm | null {
+    this.checkState(x, true);
+    return this.cached(`lin:${x}`, () => {
+      if (!this.isLinear(x)) return null;
+      const f = this.expand(this.equation(x));
+      return { A: simplify(substitute(f, new Map([[x, new ConstantNode(0)]]))), B: simplify(differentiate(f, x)) };
+    });
+  }
+
+  private isLinear(x: string): boolean {
+    return this.cached(`isLin:${x}`, () => {
+      const f = this.expand(this.equation(x));
+      if (occursInStep(f, x)) return false;
+      const cheap = tidy(this.coefficient(x));
+      if (!symbolsOf(this.expand(cheap)).includes(x)) return true;
+      return !symbolsOf(simplify(differentiate(f, x))).includes(x);
+    });
+  }
+
+  /**
+   * The automatic update rule: exponential Euler when x' is linear in x with
+   * B not identically 0, explicit Euler otherwise; `'none'` without a derivative.
+   */
+  solver(x: string): AutoSolver {
+    this.checkState(x);
+    if (!this.odeStates.includes(x)) return 'none';
+    return this.cached(`solver:${x}`, () => {
+      if (!this.isLinear(x)) return 'euler';
+      const B = tidy(this.coefficient(x));
+      return isZero(B) ? 'euler' : 'exponential-euler';
+    });
+  }
+
+  /** LaTeX of the whole system: intermediates, derivatives and posts. */
+  toTex(): string {
+    const tex = (n: MathNode) => n.toTex({ parenthesis: 'auto', implicit: 'hide' });
+    const name = (s: string) => s.replace(/_/g, '\\_');
+    const lines: string[] = [];
+    for (const [n, node] of this.inter) lines.push(`\\mathrm{${name(n)}} &= ${tex(node)}`);
+    for (const x of this.odeStates) lines.push(`\\frac{d\\,\\mathrm{${name(x)}}}{dt} &= ${tex(this.raw.get(x)!)}`);
+    for (const [x, node] of this.posts) lines.push(`\\mathrm{${name(x)}} &\\leftarrow ${tex(node)}`);
+    return `\\begin{aligned}\n${lines.join(' \\\\\n')}\n\\end{aligned}`;
+  }
+
+  /** A readable summary: the equations, parameters and the chosen rules. */
+  toString(): string {
+    const lines = [`${this.name} (time scale ${this.spec.timeScale} per second)`];
+    for (const [n, node] of this.inter) lines.push(`  ${n} = ${node.toString()}`);
+    for (const x of this.odeStates) lines.push(`  d${x}/dt = ${this.raw.get(x)!.toString()}    [${this.solver(x)}]`);
+    for (const [x, node] of this.posts) lines.push(`  ${x} <- ${node.toString()}    [post]`);
+    const fmt = (r: Record<string, number>) => Object.entries(r).map(([k, v]) => `${k}=${v}`).join(', ');
+    lines.push(`  states: ${this.spec.states.map((s) => `${s.name}=${s.initial}${s.bounds ? ` in [${s.bounds.join(', ')}]` : ''}`).join(', ')}`);
+    if (this.spec.params.length) lines.push(`  params: ${fmt(this.params)}`);
+    if (this.spec.inputs.length) lines.push(`  inputs: ${fmt(this.inputs)}`);
+    return lines.join('\n');
+  }
+}
+
+const cache = new WeakMap<ModelClass, SymbolicModel>();
+
+/**
+ * The symbolic form of a model class (cached per class).
+ * @param ctor - a decorated model class
+ * @throws {@link ModelDefinitionError} when the class is declared wrongly
+ * @example inspect(models.HodgkinHuxley).solver('n') // 'exponential-euler'
+ */
+export function inspect(ctor: ModelClass): SymbolicModel {
+  let s = cache.get(ctor);
+  if (!s) {
+    s = new SymbolicModel(readModel(ctor));
+    cache.set(ctor, s);
+  }
+  return s;
+}
