@@ -26,10 +26,10 @@ export interface LinearForm {
  * result is computed on first use and cached.
  */
 export class SymbolicModel {
-  /** State names in declaration order. */
+  /** States that have a `@derivative` (the ODE system), in declaration order. */
   readonly states: string[];
-  /** States that have a `@derivative`, in declaration order. */
-  readonly odeStates: string[];
+  /** Every state, including those changed only by `@post` (spike flags), in declaration order. */
+  readonly allStates: string[];
   /** Parameter defaults by name. */
   readonly params: Record<string, number>;
   /** Input defaults by name. */
@@ -44,8 +44,8 @@ export class SymbolicModel {
   private readonly memo = new Map<string, unknown>();
 
   constructor(readonly spec: ModelSpec) {
-    this.states = spec.states.map((s) => s.name);
-    this.odeStates = spec.states.filter((s) => s.derivative !== undefined).map((s) => s.name);
+    this.allStates = spec.states.map((s) => s.name);
+    this.states = spec.states.filter((s) => s.derivative !== undefined).map((s) => s.name);
     this.params = Object.fromEntries(spec.params.map((p) => [p.name, p.value]));
     this.inputs = Object.fromEntries(spec.inputs.map((p) => [p.name, p.value]));
     this.intermediates = Object.fromEntries(spec.intermediates.map((i) => [i.name, i.expression]));
@@ -71,8 +71,8 @@ export class SymbolicModel {
   }
 
   private checkState(x: string, ode = false): void {
-    if (!(ode ? this.odeStates : this.states).includes(x)) {
-      const list = ode ? this.odeStates : this.states;
+    if (!(ode ? this.states : this.allStates).includes(x)) {
+      const list = ode ? this.states : this.allStates;
       throw new ExpressionError(`${this.name}#${x}`, `'${x}' is not a state${ode ? ' with a @derivative' : ''} of ${this.name}.`, `Use one of: ${list.join(', ') || '(none)'}.`);
     }
   }
@@ -112,9 +112,9 @@ export class SymbolicModel {
 
   /** ∂(dy/dt)/∂x for every pair of ODE states y, x, simplified. */
   jacobian(): Record<string, Record<string, MathNode>> {
-    return this.cached('jacobian', () => Object.fromEntries(this.odeStates.map((y) => [
+    return this.cached('jacobian', () => Object.fromEntries(this.states.map((y) => [
       y,
-      Object.fromEntries(this.odeStates.map((x) => [x, simplify(differentiate(this.expand(this.equation(y)), x))])),
+      Object.fromEntries(this.states.map((x) => [x, simplify(differentiate(this.expand(this.equation(y)), x))])),
     ])));
   }
 
@@ -161,7 +161,7 @@ export class SymbolicModel {
    */
   solver(x: string): AutoSolver {
     this.checkState(x);
-    if (!this.odeStates.includes(x)) return 'none';
+    if (!this.states.includes(x)) return 'none';
     return this.cached(`solver:${x}`, () => {
       if (!this.isLinear(x)) return 'euler';
       const B = tidy(this.coefficient(x));
@@ -175,7 +175,7 @@ export class SymbolicModel {
     const name = (s: string) => s.replace(/_/g, '\\_');
     const lines: string[] = [];
     for (const [n, node] of this.inter) lines.push(`\\mathrm{${name(n)}} &= ${tex(node)}`);
-    for (const x of this.odeStates) lines.push(`\\frac{d\\,\\mathrm{${name(x)}}}{dt} &= ${tex(this.raw.get(x)!)}`);
+    for (const x of this.states) lines.push(`\\frac{d\\,\\mathrm{${name(x)}}}{dt} &= ${tex(this.raw.get(x)!)}`);
     for (const [x, node] of this.posts) lines.push(`\\mathrm{${name(x)}} &\\leftarrow ${tex(node)}`);
     return `\\begin{aligned}\n${lines.join(' \\\\\n')}\n\\end{aligned}`;
   }
@@ -184,7 +184,7 @@ export class SymbolicModel {
   toString(): string {
     const lines = [`${this.name} (time scale ${this.spec.timeScale} per second)`];
     for (const [n, node] of this.inter) lines.push(`  ${n} = ${node.toString()}`);
-    for (const x of this.odeStates) lines.push(`  d${x}/dt = ${this.raw.get(x)!.toString()}    [${this.solver(x)}]`);
+    for (const x of this.states) lines.push(`  d${x}/dt = ${this.raw.get(x)!.toString()}    [${this.solver(x)}]`);
     for (const [x, node] of this.posts) lines.push(`  ${x} <- ${node.toString()}    [post]`);
     const fmt = (r: Record<string, number>) => Object.entries(r).map(([k, v]) => `${k}=${v}`).join(', ');
     lines.push(`  states: ${this.spec.states.map((s) => `${s.name}=${s.initial}${s.bounds ? ` in [${s.bounds.join(', ')}]` : ''}`).join(', ')}`);

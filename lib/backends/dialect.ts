@@ -1,0 +1,86 @@
+/**
+ * Rendering IR expressions as source text. A dialect says only what differs
+ * between targets: math function names, float literals, casts.
+ */
+import type { ExprIR, OpName, StmtIR } from '../ir/types.js';
+
+/** What differs between JavaScript, C and CUDA C. */
+export interface Dialect {
+  /** A number literal in the target's float type. */
+  num(v: number): string;
+  /** The name of a unary or binary math function, e.g. `Math.exp` or `expf`. */
+  fn(name: OpName): string;
+  /** Turns a comparison or logic result into a number of the float type. */
+  bool(text: string): string;
+}
+
+const INFIX: Partial<Record<OpName, string>> = {
+  add: '+', sub: '-', mul: '*', div: '/', lt: '<', le: '<=', gt: '>', ge: '>=', eq: '==', ne: '!=', and: '&&', or: '||',
+};
+const BOOLEAN = new Set<OpName>(['lt', 'le', 'gt', 'ge', 'eq', 'ne', 'and', 'or', 'not']);
+
+/**
+ * Renders an expression. `name` maps IR names to target locals. Conditions are
+ * rendered as booleans; a comparison used as a number goes through `bool`.
+ * min and max are comparisons (`b < a ? b : a`), identical on every target.
+ */
+export function renderExpr(e: ExprIR, d: Dialect, name: (n: string) => string): string {
+  const asBool = (x: ExprIR): string => {
+    if (x.k === 'op' && BOOLEAN.has(x.op)) return raw(x);
+    return `(${go(x)} != ${d.num(0)})`;
+  };
+  const raw = (x: ExprIR & { k: 'op' }): string => {
+    const a = x.args;
+    if (x.op === 'not') return `(!${asBool(a[0])})`;
+    if (x.op === 'and' || x.op === 'or') return `(${asBool(a[0])} ${INFIX[x.op]} ${asBool(a[1])})`;
+    return `(${go(a[0])} ${INFIX[x.op]} ${go(a[1])})`;
+  };
+  const go = (x: ExprIR): string => {
+    if (x.k === 'num') return d.num(x.v);
+    if (x.k === 'ref') return name(x.name);
+    const a = x.args;
+    if (BOOLEAN.has(x.op)) return d.bool(raw(x));
+    switch (x.op) {
+      case 'neg': return `(-${go(a[0])})`;
+      case 'select': return `(${asBool(a[0])} ? ${go(a[1])} : ${go(a[2])})`;
+      case 'min': return `(${go(a[1])} < ${go(a[0])} ? ${go(a[1])} : ${go(a[0])})`;
+      case 'max': return `(${go(a[1])} > ${go(a[0])} ? ${go(a[1])} : ${go(a[0])})`;
+      case 'sign': return `(${d.bool(`(${go(a[0])} > ${d.num(0)})`)} - ${d.bool(`(${go(a[0])} < ${d.num(0)})`)})`;
+      case 'pow': {
+        // Small integer powers as products: exact, and far cheaper than pow().
+        const p = a[1];
+        if (p.k === 'num' && Number.isInteger(p.v) && p.v >= 1 && p.v <= 4) {
+          const b = go(a[0]);
+          return p.v === 1 ? b : p.v === 2 ? `(${b} * ${b})` : p.v === 3 ? `(${b} * ${b} * ${b})` : `((${b} * ${b}) * (${b} * ${b}))`;
+        }
+        return `${d.fn('pow')}(${go(a[0])}, ${go(a[1])})`;
+      }
+      default:
+        if (INFIX[x.op]) return `(${go(a[0])} ${INFIX[x.op]} ${go(a[1])})`;
+        return `${d.fn(x.op)}(${a.map(go).join(', ')})`;
+    }
+  };
+  return go(e);
+}
+
+/** JavaScript: every number is a double; comparisons give booleans, turned into 0/1. */
+export const JS: Dialect = {
+  num: (v) => (Number.isNaN(v) ? 'NaN' : v === Infinity ? 'Infinity' : v === -Infinity ? '-Infinity' : Object.is(v, -0) ? '-0' : String(v)),
+  fn: (name) => `Math.${name}`,
+  bool: (t) => `(${t} ? 1 : 0)`,
+};
+
+/** The locals a block of statements reads that it does not define itself. */
+export function freeNames(stmts: StmtIR[]): Set<string> {
+  const defined = new Set<string>();
+  const free = new Set<string>();
+  const visit = (e: ExprIR): void => {
+    if (e.k === 'ref' && !defined.has(e.name)) free.add(e.name);
+    if (e.k === 'op') e.args.forEach(visit);
+  };
+  for (const s of stmts) {
+    visit(s.expr);
+    if (s.kind === 'let') defined.add(s.name);
+  }
+  return free;
+}

@@ -1,0 +1,29 @@
+/** The js back end: the plan rendered to a JavaScript function, compiled by V8. */
+import type { NetworkPlan } from '../../network/plan.js';
+import { blockScalars, type Backend, type Program } from '../types.js';
+import { renderJS } from './render.js';
+
+type Compiled = (B: unknown[], S: Float64Array) => void;
+const cache = new Map<string, Compiled>();
+
+/** Generated JavaScript, one function per network structure (cached by source). */
+export const jsBackend: Backend = {
+  name: 'js',
+  status: () => ({ ok: true }),
+  async compile(plan: NetworkPlan): Promise<Program> {
+    const source = renderJS(plan);
+    let fn = cache.get(source);
+    if (!fn) {
+      fn = new Function('B', 'S', source) as Compiled;
+      cache.set(source, fn);
+    }
+    const run = fn;
+    return {
+      backend: 'js',
+      source,
+      async run(buffers, args) {
+        run(buffers, blockScalars(plan, args));
+      },
+    };
+  },
+};

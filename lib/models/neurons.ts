@@ -1,0 +1,479 @@
+/**
+ * Built-in neuron models. Equations and defaults follow the Python package
+ * Neural (`neural/model/neuron.py`) unless a model's TSDoc says otherwise.
+ *
+ * Conventions shared by every model here:
+ * - The driving current is the input `stimulus`.
+ * - A neuron that spikes has a state `spike` that is 1 on the step a spike is
+ *   detected and 0 otherwise. Reset models (IAF, LeakyIAF, Izhikevich) set it
+ *   when they reset; conductance-based models set it on an upward crossing of
+ *   `v` through 0 mV, detected from a state `vprev` that holds the previous
+ *   step's `v` (when overriding the initial `v`, override `vprev` too).
+ * - `static timeScale = 1e3` means the equations are per millisecond while
+ *   `dt` is given in seconds.
+ *
+ * @module
+ */
+import { Model, state, param, input, derivative, intermediate, post } from '../model/index.js';
+
+/** Upward crossing of `v` through 0 mV between the previous step and this one. */
+const CROSSING = 'vprev < 0 and v >= 0 ? 1 : 0';
+
+/**
+ * Integrate-and-fire neuron: a perfect integrator with a threshold and reset.
+ *
+ * Equations (time in seconds, `timeScale` 1):
+ * - `dv/dt = (stimulus + bias) / c`
+ * - after each step, if `v > vt`: `spike ← 1`, `v ← 0`; otherwise `spike ← 0`.
+ *
+ * `dv/dt` does not depend on `v`.
+ *
+ * Reference: Lapicque (1907); Neural's `IAF` (same defaults).
+ *
+ * @example `new IAF({ c: 2 })` has `c === 2` and the other defaults.
+ */
+export class IAF extends Model {
+  /** Firing threshold (same unit as `v`). */
+  @param(0.025) vt!: number;
+  /** Membrane capacitance: `v` grows by `(stimulus + bias) / c` per second. */
+  @param(5.0) c!: number;
+  /** Constant current added to the stimulus. */
+  @param(0.01) bias!: number;
+  /** Input current. */
+  @input(0) stimulus!: number;
+  /** 1 on a step where `v` crossed `vt` (and was reset), else 0. */
+  @state(0) @post('v > vt ? 1 : 0') spike!: number;
+  /** Membrane voltage; reset to 0 when it exceeds `vt`. */
+  @state(0) @derivative('(stimulus + bias) / c') @post('v > vt ? 0 : v') v!: number;
+}
+
+/**
+ * Leaky integrate-and-fire neuron.
+ *
+ * Equations (SI units: volts, seconds, `timeScale` 1):
+ * - `dv/dt = (stimulus − v / r) / c`
+ * - after each step, if `v > vt`: `spike ← 1`, `v ← vr`; otherwise `spike ← 0`.
+ * - `v` is clipped into [−0.070, 0.025] V after each step.
+ *
+ * The leak drives `v` towards 0 with time constant `r·c` (0.3 s by default).
+ * With the defaults that resting value (0 V) lies above the threshold `vt`
+ * (−0.025 V), so the neuron fires about every 0.31 s even without stimulus,
+ * as in Neural; a `stimulus` below `vt / r` or a positive `vt` keeps it silent.
+ *
+ * Reference: Lapicque (1907); Gerstner & Kistler, *Spiking Neuron Models*
+ * (2002), ch. 4; Neural's `LeakyIAF` (same defaults and bounds).
+ */
+export class LeakyIAF extends Model {
+  /** Firing threshold (V). */
+  @param(-0.025) vt!: number;
+  /** Membrane capacitance. */
+  @param(1.5) c!: number;
+  /** Reset voltage (V). */
+  @param(-0.070) vr!: number;
+  /** Membrane resistance. */
+  @param(0.2) r!: number;
+  /** Input current. */
+  @input(0) stimulus!: number;
+  /** 1 on a step where `v` crossed `vt` (and was reset), else 0. */
+  @state(0) @post('v > vt ? 1 : 0') spike!: number;
+  /** Membrane voltage (V). */
+  @state(-0.05, { bounds: [-0.070, 0.025] })
+  @derivative('(stimulus - v / r) / c')
+  @post('v > vt ? vr : v')
+  v!: number;
+}
+
+/**
+ * Hodgkin–Huxley model of the squid giant axon, with the resting potential
+ * shifted to about −65 mV.
+ *
+ * Equations (mV, ms, µA/cm², mS/cm², capacitance 1 µF/cm²; `timeScale` 1e3):
+ * - `dv/dt = stimulus − gK·n⁴·(v − EK) − gNa·m³·h·(v − ENa) − gL·(v − EL)`
+ * - `dx/dt = αx(v)·(1 − x) − βx(v)·x` for `x` in `n, m, h`, with
+ *   - `αn = −0.01(v + 55) / (exp(−(v + 55)/10) − 1)` (0.1 at v = −55),
+ *     `βn = 0.125·exp(−(v + 65)/80)`
+ *   - `αm = −0.1(v + 40) / (exp(−(v + 40)/10) − 1)` (1 at v = −40),
+ *     `βm = 4·exp(−(v + 65)/18)`
+ *   - `αh = 0.07·exp(−(v + 65)/20)`, `βh = 1 / (exp(−(v + 35)/10) + 1)`
+ * - Bounds: `v` in [−80, 30], `n, m, h` in [0, 1] (clipped after each step).
+ * - `spike` is 1 on the step where `v` crosses 0 mV upwards.
+ *
+ * The removable 0/0 points of `αn` and `αm` are guarded as in Neural: when
+ * `|exp(−(v + 55)/10) − 1| ≤ 1e-7` the limit 0.1 is used (1 for `αm`). The
+ * guards test expressions of `v` only, so each gate's derivative stays linear
+ * in that gate with a coefficient that does not depend on it, and `v`'s
+ * derivative is linear in `v`: every state here is conditionally linear.
+ *
+ * Reference: Hodgkin & Huxley, J. Physiol. 117:500–544 (1952); Neural's
+ * `HodgkinHuxley` (same defaults, bounds and guards).
+ */
+export class HodgkinHuxley extends Model {
+  static timeScale = 1e3;
+
+  /** Maximal sodium conductance (mS/cm²). */
+  @param(120) gNa!: number;
+  /** Maximal potassium conductance (mS/cm²). */
+  @param(36) gK!: number;
+  /** Leak conductance (mS/cm²). */
+  @param(0.3) gL!: number;
+  /** Sodium reversal potential (mV). */
+  @param(50) ENa!: number;
+  /** Potassium reversal potential (mV). */
+  @param(-77) EK!: number;
+  /** Leak reversal potential (mV). */
+  @param(-54.387) EL!: number;
+  /** Injected current (µA/cm²). */
+  @input(0) stimulus!: number;
+
+  /** Denominator of `αn`; zero at v = −55. */
+  @intermediate('exp(-(v + 55) / 10) - 1') an_t!: number;
+  /** `βn(v)` (1/ms). */
+  @intermediate('0.125 * exp(-(v + 65) / 80)') beta_n!: number;
+  /** Denominator of `αm`; zero at v = −40. */
+  @intermediate('exp(-(v + 40) / 10) - 1') am_t!: number;
+  /** `βm(v)` (1/ms). */
+  @intermediate('4 * exp(-(v + 65) / 18)') beta_m!: number;
+  /** `αh(v)` (1/ms). */
+  @intermediate('0.07 * exp(-(v + 65) / 20)') alpha_h!: number;
+  /** `βh(v)` (1/ms). */
+  @intermediate('1 / (exp(-(v + 35) / 10) + 1)') beta_h!: number;
+
+  /** Membrane voltage (mV). */
+  @state(-60, { bounds: [-80, 30] })
+  @derivative('stimulus - gK * n^4 * (v - EK) - gNa * m^3 * h * (v - ENa) - gL * (v - EL)')
+  v!: number;
+  /** Potassium activation. */
+  @state(0, { bounds: [0, 1] })
+  @derivative('abs(an_t) <= 1e-7 ? 0.1 * (1 - n) - beta_n * n : (-0.01 * (v + 55) / an_t) * (1 - n) - beta_n * n')
+  n!: number;
+  /** Sodium activation. */
+  @state(0, { bounds: [0, 1] })
+  @derivative('abs(am_t) <= 1e-7 ? (1 - m) - beta_m * m : (-0.1 * (v + 40) / am_t) * (1 - m) - beta_m * m')
+  m!: number;
+  /** Sodium inactivation. */
+  @state(1, { bounds: [0, 1] })
+  @derivative('alpha_h * (1 - h) - beta_h * h')
+  h!: number;
+  /** 1 on the step where `v` crossed 0 mV upwards, else 0. */
+  @state(0) @post(CROSSING) spike!: number;
+  /** `v` at the end of the previous step (mV), for spike detection. */
+  @state(-60) @post('v') vprev!: number;
+}
+
+/**
+ * Connor–Stevens model: Hodgkin–Huxley sodium and potassium currents with
+ * shifted gating, plus a transient potassium A-current (`a³·b`).
+ *
+ * Equations (mV, ms, µA/cm², mS/cm², capacitance 1 µF/cm²; `timeScale` 1e3):
+ * - `dv/dt = stimulus − gNa·m³·h·(v − ENa) − gK·n⁴·(v − EK) − gL·(v − EL) − ga·a³·b·(v − Ea)`
+ * - `dx/dt = (x∞(v) − x) / τx(v)` for `x` in `n, m, h, a, b`, with
+ *   - `αn = −0.01(v + 50 + ns) / (exp(−(v + 50 + ns)/10) − 1)` (0.1 at the 0/0 point),
+ *     `βn = 0.125·exp(−(v + 60 + ns)/80)`, `τn = 2 / (3.8(αn + βn))`
+ *   - `αm = −0.1(v + 35 + ms) / (exp(−(v + 35 + ms)/10) − 1)` (1 at the 0/0 point),
+ *     `βm = 4·exp(−(v + 60 + ms)/18)`, `τm = 1 / (3.8(αm + βm))`
+ *   - `αh = 0.07·exp(−(v + 60 + hs)/20)`, `βh = 1 / (1 + exp(−(v + 30 + hs)/10))`,
+ *     `τh = 1 / (3.8(αh + βh))`
+ *   - `x∞ = αx / (αx + βx)` for `n, m, h`
+ *   - `a∞ = cbrt(0.0761·exp((v + 94.22)/31.84) / (1 + exp((v + 1.17)/28.93)))`,
+ *     `τa = 0.3632 + 1.158 / (1 + exp((v + 55.96)/20.12))`
+ *   - `b∞ = (1 / (1 + exp((v + 53.3)/14.54)))⁴`,
+ *     `τb = 1.24 + 2.678 / (1 + exp((v + 50)/16.027))`
+ * - Bounds: `v` in [−80, 50], gates in [0, 1].
+ * - `spike` is 1 on the step where `v` crosses 0 mV upwards.
+ *
+ * Reference: Connor, Walter & McKown, Biophys. J. 18:81–102 (1977); Dayan &
+ * Abbott, *Theoretical Neuroscience* (2001), §6.2; Neural's `ConnorStevens`
+ * (same rate functions, defaults and bounds; the spike detection is added).
+ */
+export class ConnorStevens extends Model {
+  static timeScale = 1e3;
+
+  /** Shift of the sodium activation curves (mV). */
+  @param(-5.3) ms!: number;
+  /** Shift of the potassium activation curves (mV). */
+  @param(-4.3) ns!: number;
+  /** Shift of the sodium inactivation curves (mV). */
+  @param(-12) hs!: number;
+  /** Maximal sodium conductance (mS/cm²). */
+  @param(120) gNa!: number;
+  /** Maximal delayed-rectifier potassium conductance (mS/cm²). */
+  @param(20) gK!: number;
+  /** Leak conductance (mS/cm²). */
+  @param(0.3) gL!: number;
+  /** Maximal A-current conductance (mS/cm²). */
+  @param(47.7) ga!: number;
+  /** Sodium reversal potential (mV). */
+  @param(55) ENa!: number;
+  /** Potassium reversal potential (mV). */
+  @param(-72) EK!: number;
+  /** Leak reversal potential (mV). */
+  @param(-17) EL!: number;
+  /** A-current reversal potential (mV). */
+  @param(-75) Ea!: number;
+  /** Injected current (µA/cm²). */
+  @input(0) stimulus!: number;
+
+  // Rates αx, βx (1/ms), steady states x∞ and time constants τx (ms), as in the class TSDoc.
+  @intermediate('exp(-(v + 50 + ns) / 10) - 1') an_t!: number;
+  @intermediate('abs(an_t) <= 1e-7 ? 0.1 : -0.01 * (v + 50 + ns) / an_t') alpha_n!: number;
+  @intermediate('0.125 * exp(-(v + 60 + ns) / 80)') beta_n!: number;
+  @intermediate('alpha_n / (alpha_n + beta_n)') n_inf!: number;
+  @intermediate('2 / (3.8 * (alpha_n + beta_n))') tau_n!: number;
+  @intermediate('exp(-(v + 35 + ms) / 10) - 1') am_t!: number;
+  @intermediate('abs(am_t) <= 1e-7 ? 1 : -0.1 * (v + 35 + ms) / am_t') alpha_m!: number;
+  @intermediate('4 * exp(-(v + 60 + ms) / 18)') beta_m!: number;
+  @intermediate('alpha_m / (alpha_m + beta_m)') m_inf!: number;
+  @intermediate('1 / (3.8 * (alpha_m + beta_m))') tau_m!: number;
+  @intermediate('0.07 * exp(-(v + 60 + hs) / 20)') alpha_h!: number;
+  @intermediate('1 / (1 + exp(-(v + 30 + hs) / 10))') beta_h!: number;
+  @intermediate('alpha_h / (alpha_h + beta_h)') h_inf!: number;
+  @intermediate('1 / (3.8 * (alpha_h + beta_h))') tau_h!: number;
+  @intermediate('cbrt(0.0761 * exp((v + 94.22) / 31.84) / (1 + exp((v + 1.17) / 28.93)))') a_inf!: number;
+  @intermediate('0.3632 + 1.158 / (1 + exp((v + 55.96) / 20.12))') tau_a!: number;
+  @intermediate('(1 / (1 + exp((v + 53.3) / 14.54)))^4') b_inf!: number;
+  @intermediate('1.24 + 2.678 / (1 + exp((v + 50) / 16.027))') tau_b!: number;
+
+  /** Membrane voltage (mV). */
+  @state(-60, { bounds: [-80, 50] })
+  @derivative('stimulus - gNa * m^3 * h * (v - ENa) - gK * n^4 * (v - EK) - gL * (v - EL) - ga * a^3 * b * (v - Ea)')
+  v!: number;
+  /** Potassium activation. */
+  @state(0, { bounds: [0, 1] }) @derivative('(n_inf - n) / tau_n') n!: number;
+  /** Sodium activation. */
+  @state(0, { bounds: [0, 1] }) @derivative('(m_inf - m) / tau_m') m!: number;
+  /** Sodium inactivation. */
+  @state(1, { bounds: [0, 1] }) @derivative('(h_inf - h) / tau_h') h!: number;
+  /** A-current activation. */
+  @state(1, { bounds: [0, 1] }) @derivative('(a_inf - a) / tau_a') a!: number;
+  /** A-current inactivation. */
+  @state(1, { bounds: [0, 1] }) @derivative('(b_inf - b) / tau_b') b!: number;
+  /** 1 on the step where `v` crossed 0 mV upwards, else 0. */
+  @state(0) @post(CROSSING) spike!: number;
+  /** `v` at the end of the previous step (mV), for spike detection. */
+  @state(-60) @post('v') vprev!: number;
+}
+
+/**
+ * Wilson's two-variable model of a neocortical neuron: a sodium current whose
+ * conductance is quadratic in `v` (instantaneous activation) and a recovery
+ * variable `r` with a linear steady state.
+ *
+ * Equations (mV, ms; `timeScale` 1e3):
+ * - `dv/dt = (stimulus − (17.81 + 0.4771·v + 0.003263·v²)·(v − ENa) − gK·r·(v − EK)) / C`
+ * - `dr/dt = (0.0135·v + 1.03 − r) / 1.9`
+ * - `spike` is 1 on the step where `v` crosses 0 mV upwards.
+ *
+ * `dv/dt` is a cubic polynomial in `v`, so it is not linear in `v`.
+ *
+ * Reference: H. R. Wilson, *Spikes, Decisions, and Actions* (1999), ch. 9;
+ * Wilson, J. Theor. Biol. 200:375–388 (1999); Neural's `Wilson` (same
+ * defaults; the spike detection is added).
+ */
+export class Wilson extends Model {
+  static timeScale = 1e3;
+
+  /** Membrane capacitance (scaled units). */
+  @param(1.2) C!: number;
+  /** Potassium reversal potential (mV). */
+  @param(-92) EK!: number;
+  /** Potassium conductance. */
+  @param(26) gK!: number;
+  /** Sodium reversal potential (mV). */
+  @param(55) ENa!: number;
+  /** Injected current. */
+  @input(0) stimulus!: number;
+
+  /** Recovery variable (potassium activation). */
+  @state(0.088) @derivative('(0.0135 * v + 1.03 - r) / 1.9') r!: number;
+  /** Membrane voltage (mV). */
+  @state(-70)
+  @derivative('(stimulus - (17.81 + 0.4771 * v + 0.003263 * v^2) * (v - ENa) - gK * r * (v - EK)) / C')
+  v!: number;
+  /** 1 on the step where `v` crossed 0 mV upwards, else 0. */
+  @state(0) @post(CROSSING) spike!: number;
+  /** `v` at the end of the previous step (mV), for spike detection. */
+  @state(-70) @post('v') vprev!: number;
+}
+
+/**
+ * Rinzel's two-variable reduction of the Hodgkin–Huxley model: `m` is set to
+ * its steady state and `n` and `1 − h` are lumped into one recovery variable `w`.
+ *
+ * Equations (mV, ms, µA/cm², mS/cm²; `timeScale` 1e3), with `αx, βx` the
+ * Hodgkin–Huxley rates of {@link HodgkinHuxley} (guarded the same way) and
+ * `x∞ = αx / (αx + βx)`:
+ * - `dv/dt = (stimulus − gNa·m∞³·(1 − w)·(v − ENa) − gK·(w/s)⁴·(v − EK) − gL·(v − EL)) / C`
+ * - `dw/dt = 3·(w∞ − w) / τw`
+ * - `w∞ = s / (1 + s²) · (n∞ + s·(1 − h∞))`, `τw = 1 + 5·exp(−(v + 55)² / 55²)`
+ * - Bounds: `v` in [−80, 30], `w` in [0, 1].
+ * - `spike` is 1 on the step where `v` crosses 0 mV upwards.
+ *
+ * `τw` is the textbook form. Neural's source writes
+ * `exp(-(v+55)*(v+55)/55.*55.)`, which by operator precedence is
+ * `exp(−(v + 55)²)`; the 55² divisor of the published model is used here.
+ *
+ * Reference: J. Rinzel, "Excitation dynamics: insights from simplified
+ * membrane models", Fed. Proc. 44:2944–2946 (1985); H. R. Wilson, *Spikes,
+ * Decisions, and Actions* (1999), ch. 9; Neural's `Rinzel` (same defaults and
+ * bounds; the spike detection is added).
+ */
+export class Rinzel extends Model {
+  static timeScale = 1e3;
+
+  /** Membrane capacitance (µF/cm²). */
+  @param(0.75) C!: number;
+  /** Maximal sodium conductance (mS/cm²). */
+  @param(120) gNa!: number;
+  /** Maximal potassium conductance (mS/cm²). */
+  @param(36) gK!: number;
+  /** Leak conductance (mS/cm²). */
+  @param(0.3) gL!: number;
+  /** Sodium reversal potential (mV). */
+  @param(50) ENa!: number;
+  /** Potassium reversal potential (mV). */
+  @param(-77) EK!: number;
+  /** Leak reversal potential (mV). */
+  @param(-54.387) EL!: number;
+  /** Slope of the linear relation `n ≈ w / s`, `1 − h ≈ w` (dimensionless). */
+  @param(1.27135220916422) s!: number;
+  /** Injected current (µA/cm²). */
+  @input(0) stimulus!: number;
+
+  // Hodgkin–Huxley rates αx, βx (1/ms), steady states x∞, and w∞, τw (ms), as in the class TSDoc.
+  @intermediate('exp(-(v + 55) / 10) - 1') an_t!: number;
+  @intermediate('abs(an_t) <= 1e-7 ? 0.1 : -0.01 * (v + 55) / an_t') alpha_n!: number;
+  @intermediate('0.125 * exp(-(v + 65) / 80)') beta_n!: number;
+  @intermediate('alpha_n / (alpha_n + beta_n)') n_inf!: number;
+  @intermediate('exp(-(v + 40) / 10) - 1') am_t!: number;
+  @intermediate('abs(am_t) <= 1e-7 ? 1 : -0.1 * (v + 40) / am_t') alpha_m!: number;
+  @intermediate('4 * exp(-(v + 65) / 18)') beta_m!: number;
+  @intermediate('alpha_m / (alpha_m + beta_m)') m_inf!: number;
+  @intermediate('0.07 * exp(-(v + 65) / 20)') alpha_h!: number;
+  @intermediate('1 / (exp(-(v + 35) / 10) + 1)') beta_h!: number;
+  @intermediate('alpha_h / (alpha_h + beta_h)') h_inf!: number;
+  @intermediate('s / (1 + s^2) * (n_inf + s * (1 - h_inf))') w_inf!: number;
+  @intermediate('1 + 5 * exp(-(v + 55)^2 / 55^2)') tau_w!: number;
+
+  /** Membrane voltage (mV). */
+  @state(-60, { bounds: [-80, 30] })
+  @derivative('(stimulus - gNa * m_inf^3 * (1 - w) * (v - ENa) - gK * (w / s)^4 * (v - EK) - gL * (v - EL)) / C')
+  v!: number;
+  /** Recovery variable. */
+  @state(0, { bounds: [0, 1] }) @derivative('3 * (w_inf - w) / tau_w') w!: number;
+  /** 1 on the step where `v` crossed 0 mV upwards, else 0. */
+  @state(0) @post(CROSSING) spike!: number;
+  /** `v` at the end of the previous step (mV), for spike detection. */
+  @state(-60) @post('v') vprev!: number;
+}
+
+/**
+ * Morris–Lecar model: an instantaneous calcium current for excitation and a
+ * delayed potassium current for recovery.
+ *
+ * Equations (mV, ms, µA/cm², mS/cm², µF/cm²; `timeScale` 1e3):
+ * - `C·dv/dt = stimulus − gCa·m∞(v)·(v − ECa) − gK·w·(v − EK) − gL·(v − EL)`
+ * - `dw/dt = phi·(w∞(v) − w) / τw(v)`
+ * - `m∞ = (1 + tanh((v − V1)/V2)) / 2`, `w∞ = (1 + tanh((v − V3)/V4)) / 2`,
+ *   `1/τw = cosh((v − V3)/(2·V4))`, written with exponentials as
+ *   `(exp(y) + exp(−y)) / 2`, `y = (v − V3)/(2·V4)`.
+ * - Bounds: `w` in [0, 1].
+ * - `spike` is 1 on the step where `v` crosses 0 mV upwards.
+ *
+ * Defaults are the Hopf (class II) parameter set of Rinzel & Ermentrout; the
+ * initial state is the resting point at zero stimulus (v ≈ −60.855 mV,
+ * w ≈ 0.01492). Repetitive firing starts near stimulus = 90 µA/cm².
+ *
+ * Neural's `MorrisLecar` is an empty placeholder (its `ode` does nothing), so
+ * this model is the textbook form: Morris & Lecar, Biophys. J. 35:193–213
+ * (1981); Rinzel & Ermentrout, "Analysis of neural excitability and
+ * oscillations", in *Methods in Neuronal Modeling* (1989), table 7.1.
+ */
+export class MorrisLecar extends Model {
+  static timeScale = 1e3;
+
+  /** Membrane capacitance (µF/cm²). */
+  @param(20) C!: number;
+  /** Maximal calcium conductance (mS/cm²). */
+  @param(4.4) gCa!: number;
+  /** Maximal potassium conductance (mS/cm²). */
+  @param(8) gK!: number;
+  /** Leak conductance (mS/cm²). */
+  @param(2) gL!: number;
+  /** Calcium reversal potential (mV). */
+  @param(120) ECa!: number;
+  /** Potassium reversal potential (mV). */
+  @param(-84) EK!: number;
+  /** Leak reversal potential (mV). */
+  @param(-60) EL!: number;
+  /** Half-activation voltage of the calcium current (mV). */
+  @param(-1.2) V1!: number;
+  /** Slope of the calcium activation (mV). */
+  @param(18) V2!: number;
+  /** Half-activation voltage of the potassium current (mV). */
+  @param(2) V3!: number;
+  /** Slope of the potassium activation (mV). */
+  @param(30) V4!: number;
+  /** Rate scale of the potassium activation (1/ms). */
+  @param(0.04) phi!: number;
+  /** Injected current (µA/cm²). */
+  @input(0) stimulus!: number;
+
+  // m∞, w∞ and 1/τw = cosh((v − V3)/(2·V4)) (dimensionless), as in the class TSDoc.
+  @intermediate('(1 + tanh((v - V1) / V2)) / 2') m_inf!: number;
+  @intermediate('(1 + tanh((v - V3) / V4)) / 2') w_inf!: number;
+  @intermediate('(exp((v - V3) / (2 * V4)) + exp(-(v - V3) / (2 * V4))) / 2') rate_w!: number;
+
+  /** Membrane voltage (mV). */
+  @state(-60.855)
+  @derivative('(stimulus - gCa * m_inf * (v - ECa) - gK * w * (v - EK) - gL * (v - EL)) / C')
+  v!: number;
+  /** Fraction of open potassium channels. */
+  @state(0.01492, { bounds: [0, 1] }) @derivative('phi * rate_w * (w_inf - w)') w!: number;
+  /** 1 on the step where `v` crossed 0 mV upwards, else 0. */
+  @state(0) @post(CROSSING) spike!: number;
+  /** `v` at the end of the previous step (mV), for spike detection. */
+  @state(-60.855) @post('v') vprev!: number;
+}
+
+/**
+ * Izhikevich's simple spiking model: a quadratic integrate-and-fire voltage
+ * with a linear recovery variable and an after-spike reset.
+ *
+ * Equations (mV, ms; `timeScale` 1e3):
+ * - `dv/dt = 0.04·v² + 5·v + 140 − u + stimulus`
+ * - `du/dt = a·(b·v − u)`
+ * - after each step, if `v ≥ vpeak`: `spike ← 1`, `v ← c`, `u ← u + d`;
+ *   otherwise `spike ← 0`.
+ *
+ * Defaults are the regular-spiking cortical cell (a 0.02, b 0.2, c −65, d 8);
+ * the initial state is `v = −65`, `u = b·v = −13`.
+ *
+ * Neural has no Izhikevich model; this is the textbook form: E. M. Izhikevich,
+ * "Simple model of spiking neurons", IEEE Trans. Neural Netw. 14:1569–1572 (2003).
+ */
+export class Izhikevich extends Model {
+  static timeScale = 1e3;
+
+  /** Time scale of the recovery variable (1/ms). */
+  @param(0.02) a!: number;
+  /** Sensitivity of the recovery variable to `v`. */
+  @param(0.2) b!: number;
+  /** After-spike reset of `v` (mV). */
+  @param(-65) c!: number;
+  /** After-spike increment of `u`. */
+  @param(8) d!: number;
+  /** Spike cut-off: a spike is emitted and `v` reset when `v ≥ vpeak` (mV). */
+  @param(30) vpeak!: number;
+  /** Injected current (scaled units). */
+  @input(0) stimulus!: number;
+
+  /** Membrane voltage (mV). */
+  @state(-65)
+  @derivative('0.04 * v^2 + 5 * v + 140 - u + stimulus')
+  @post('v >= vpeak ? c : v')
+  v!: number;
+  /** Recovery variable. */
+  @state(-13) @derivative('a * (b * v - u)') @post('v >= vpeak ? u + d : u') u!: number;
+  /** 1 on a step where `v` reached `vpeak` (and was reset), else 0. */
+  @state(0) @post('v >= vpeak ? 1 : 0') spike!: number;
+}

@@ -1,0 +1,96 @@
+/** Recorded variables: row-major (rows × units) arrays with helpers. */
+import { InputDataError } from '../errors.js';
+import type { FloatArray } from '../backends/types.js';
+
+/** One recorded variable of one container. */
+export class Recording {
+  /** Row-major values, (rows × num). */
+  readonly data: Float64Array;
+  /** `[rows, num]`; row r holds the value after step r·rate. */
+  readonly shape: [number, number];
+
+  /**
+   * @param variable - the variable recorded
+   * @param data - the values (copied to float64 when given as float32)
+   * @param num - units per row
+   * @param rate - steps between rows
+   * @param dt - the step in seconds
+   * @param mode - 'trace' (one row per kept step) or 'sum' (one row of totals)
+   */
+  constructor(readonly variable: string, data: FloatArray, num: number, readonly rate: number, readonly dt: number, readonly mode: 'trace' | 'sum' = 'trace') {
+    this.data = data instanceof Float64Array ? data : Float64Array.from(data);
+    this.shape = [num ? this.data.length / num : 0, num];
+  }
+
+  /** The value at row `t` for unit `i`. @throws {@link InputDataError} when out of range */
+  at(t: number, i: number): number {
+    this.check(t, i);
+    return this.data[t * this.shape[1] + i];
+  }
+
+  /** The time course of unit `i` (a new array of length rows). */
+  trace(i: number): Float64Array {
+    this.check(0, i);
+    const [rows, num] = this.shape;
+    const out = new Float64Array(rows);
+    for (let t = 0; t < rows; t++) out[t] = this.data[t * num + i];
+    return out;
+  }
+
+  /** Times in seconds of each row. */
+  times(): Float64Array {
+    return Float64Array.from({ length: this.shape[0] }, (_, r) => r * this.rate * this.dt);
+  }
+
+  /** Non-zero entries as events: `unit[j]` was non-zero at step `step[j]` (for spikes). */
+  events(): { unit: Int32Array; step: Int32Array } {
+    const [rows, num] = this.shape;
+    const unit: number[] = [];
+    const step: number[] = [];
+    for (let t = 0; t < rows; t++) for (let i = 0; i < num; i++) if (this.data[t * num + i] !== 0) { unit.push(i); step.push(t * this.rate); }
+    return { unit: Int32Array.from(unit), step: Int32Array.from(step) };
+  }
+
+  private check(t: number, i: number): void {
+    const [rows, num] = this.shape;
+    if (!(Number.isInteger(t) && t >= 0 && t < rows && Number.isInteger(i) && i >= 0 && i < num)) {
+      throw new InputDataError(`recording '${this.variable}'`, `index (${t}, ${i}) is outside the shape [${rows}, ${num}].`, 'Use 0 <= t < rows and 0 <= i < num.');
+    }
+  }
+}
+
+/**
+ * The recordings of one container. `recorder.get('v')` or `recorder.v`.
+ */
+export class Recorder {
+  private readonly items = new Map<string, Recording>();
+  [variable: string]: unknown;
+
+  constructor(private readonly owner: string) {}
+
+  /** The recording of a variable. @throws {@link InputDataError} when it was not recorded */
+  get(variable: string): Recording {
+    const r = this.items.get(variable);
+    if (!r) {
+      throw new InputDataError(`${this.owner}.recorder`, `'${variable}' has no recording.`, `Call record('${variable}') before run(); recorded: ${[...this.items.keys()].join(', ') || '(none)'}.`);
+    }
+    return r;
+  }
+
+  /** Names of the recorded variables. */
+  names(): string[] {
+    return [...this.items.keys()];
+  }
+
+  /** @internal Replaces the recording of a variable. */
+  put(r: Recording): void {
+    this.items.set(r.variable, r);
+    if (!(r.variable in Recorder.prototype) && r.variable !== 'owner' && r.variable !== 'items') Object.defineProperty(this, r.variable, { get: () => this.items.get(r.variable), configurable: true, enumerable: true });
+  }
+
+  /** @internal Forgets every recording. */
+  clear(): void {
+    for (const k of this.items.keys()) delete (this as Record<string, unknown>)[k];
+    this.items.clear();
+  }
+}
