@@ -15,3 +15,4 @@ export { backends } from './backends/index.js';
 export type { BackendName, BackendStatus } from './backends/types.js';
 export { emit, type EmitTarget } from './emit.js';
 export * as models from './models/index.js';
+export * as utils from './utils/index.js';

@@ -36,7 +36,7 @@ export function renderJS(plan: NetworkPlan): string {
     if (t.kind === 'const') return JS.num(t.value);
     const at = t.num === 1 ? '0' : unit;
     if (t.kind === 'stream') return `b${t.buffer}[(k - k0) * ${t.num} + ${at}]`;
-    if (fused && t.kind === 'var' && t.num !== 1) return owner(t.buffer) ?? `b${t.buffer}[${at}]`;
+    if (fused && t.kind === 'var') return owner(t.buffer)!; // fused: every source has the same size
     return `b${t.buffer}[${at}]`;
   };
   // Maps a container buffer to the local that holds it in fused mode.
