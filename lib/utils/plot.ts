@@ -1,0 +1,595 @@
+/**
+ * Plots written straight to files: voltage traces, spike rasters, PSTHs and
+ * heatmaps. Each plot is a Vega-Lite specification compiled to Vega and
+ * rendered headless to SVG (Vega `View`, renderer 'none'); a path ending in
+ * `.png` is rasterised from that SVG with resvg. Data is embedded in the
+ * specification and the Vega loader refuses every request, so plotting never
+ * touches the network or other files.
+ *
+ * Vega, Vega-Lite and resvg are loaded on the first plot, so importing the
+ * package stays fast and never fails because of them.
+ */
+import { mkdir, writeFile } from 'node:fs/promises';
+import { dirname, extname, resolve } from 'node:path';
+import type { Loader, LoggerInterface } from 'vega';
+import type { TopLevelSpec } from 'vega-lite';
+import { InputDataError } from '../errors.js';
+import {
+  isSpikeEvents,
+  isTraceLike,
+  psth as computePsth,
+  sampleInterval,
+  spikeEvents,
+  type Psth,
+  type Samples,
+  type SpikeEventsLike,
+  type TraceLike,
+} from './analysis.js';
+import { count, positive, samples, show } from './check.js';
+
+/** Options every plot takes. */
+export interface PlotOptions {
+  /** A title above the chart. */
+  title?: string;
+  /** The width of the whole image in CSS pixels, axes and legend included (default 640). */
+  width?: number;
+  /** The height of the whole image in CSS pixels (default 320). */
+  height?: number;
+  /** Pixels per CSS pixel in a PNG (default 1; 2 for high-DPI). */
+  scale?: number;
+  /** The background colour (default 'white'). */
+  background?: string;
+  /** The label of the horizontal axis. */
+  xLabel?: string;
+  /** The label of the vertical axis. */
+  yLabel?: string;
+  /**
+   * The CSS font-family list for all text (default
+   * 'DejaVu Sans, Liberation Sans, Arial, Helvetica, sans-serif').
+   */
+  font?: string;
+  /** Extra font files for PNG rendering, for machines without system fonts. */
+  fontFiles?: string[];
+}
+
+/** What a plot wrote. */
+export interface PlotResult {
+  /** The absolute path of the file. */
+  readonly path: string;
+  /** 'svg' or 'png', from the file extension. */
+  readonly format: 'svg' | 'png';
+  /** How many data marks were drawn: lines (traces), ticks (raster), bars (PSTH) or cells (heatmap). */
+  readonly marks: number;
+  /** The image width in pixels (CSS pixels × scale for PNG). */
+  readonly width: number;
+  /** The image height in pixels. */
+  readonly height: number;
+  /** The size of the file in bytes. */
+  readonly bytes: number;
+}
+
+const DEFAULT_FONT = 'DejaVu Sans, Liberation Sans, Arial, Helvetica, sans-serif';
+
+interface Common {
+  format: 'svg' | 'png';
+  width: number;
+  height: number;
+  scale: number;
+}
+
+function common(where: string, path: string, o: PlotOptions | undefined): Common {
+  if (typeof path !== 'string' || path.length === 0) {
+    throw new InputDataError(where, `path is ${show(path)}.`, "Pass a file path ending in '.svg' or '.png'.");
+  }
+  const ext = extname(path).toLowerCase();
+  if (ext !== '.svg' && ext !== '.png') {
+    throw new InputDataError(where, `'${path}' ends in '${ext}', an unsupported format.`, "End the path in '.svg' or '.png'.");
+  }
+  const width = o?.width === undefined ? 640 : positive(where, 'width', o.width, 'pixels');
+  const height = o?.height === undefined ? 320 : positive(where, 'height', o.height, 'pixels');
+  const scale = o?.scale === undefined ? 1 : positive(where, 'scale', o.scale);
+  return { format: ext === '.png' ? 'png' : 'svg', width, height, scale };
+}
+
+/** Vega's loader, refusing everything: the data is inline, nothing is fetched. */
+function offlineLoader(): Loader {
+  const refuse = (uri: unknown): Promise<never> => Promise.reject(new Error(`refused to load ${String(uri)}`));
+  return { load: refuse, sanitize: refuse, http: refuse, file: refuse };
+}
+
+/** A Vega logger that stays quiet and keeps the failures to load data, which Vega only warns about. */
+function quietLogger(failures: string[]): LoggerInterface {
+  let level = 0;
+  const keep = (args: unknown[]): void => {
+    const text = args.map((a) => (a instanceof Error ? a.message : String(a))).join(' ');
+    if (/^(Loading failed|Data ingestion failed)/.test(text)) failures.push(text);
+  };
+  const logger = {
+    level(l?: number) {
+      if (l === undefined) return level;
+      level = l;
+      return logger;
+    },
+    error(...args: unknown[]) {
+      failures.push(args.map(String).join(' '));
+      return logger;
+    },
+    warn(...args: unknown[]) {
+      keep(args);
+      return logger;
+    },
+    info() {
+      return logger;
+    },
+    debug() {
+      return logger;
+    },
+  };
+  return logger as unknown as LoggerInterface;
+}
+
+interface SceneNode {
+  marktype?: string;
+  role?: string;
+  items?: SceneNode[];
+}
+
+/** Counts the drawn data marks (role 'mark'), descending into groups such as line facets. */
+function countMarks(node: SceneNode | undefined): number {
+  if (!node) return 0;
+  let n = 0;
+  if (node.marktype && node.marktype !== 'group' && node.role === 'mark') {
+    const items = node.items?.length ?? 0;
+    // A line or area mark draws all its items as one path.
+    n += node.marktype === 'line' || node.marktype === 'area' || node.marktype === 'trail' ? Math.min(items, 1) : items;
+  }
+  for (const item of node.items ?? []) {
+    for (const child of item.items ?? []) n += countMarks(child);
+  }
+  return n;
+}
+
+async function render(where: string, path: string, spec: TopLevelSpec, c: Common, o: PlotOptions | undefined): Promise<PlotResult> {
+  const [vl, vega] = await Promise.all([import('vega-lite'), import('vega')]);
+  const full = {
+    ...spec,
+    width: c.width,
+    height: c.height,
+    // 'fit' with padding: the image is exactly width × height, axes and legend inside.
+    autosize: { type: 'fit', contains: 'padding' },
+    background: o?.background ?? 'white',
+    ...(o?.title ? { title: o.title } : {}),
+    config: { font: o?.font ?? DEFAULT_FONT, ...(spec as { config?: object }).config },
+  } as TopLevelSpec;
+  let runtime: ReturnType<typeof vega.parse>;
+  try {
+    runtime = vega.parse(vl.compile(full).spec);
+  } catch (e) {
+    throw new InputDataError(where, `Vega-Lite rejected the chart: ${(e as Error).message}`, 'Check the specification against the Vega-Lite documentation.', { cause: e });
+  }
+  const failures: string[] = [];
+  const view = new vega.View(runtime, { renderer: 'none', loader: offlineLoader(), logger: quietLogger(failures) });
+  let svg: string;
+  let marks: number;
+  try {
+    await view.runAsync();
+    if (failures.length) {
+      throw new InputDataError(where, `the chart could not be drawn: ${failures.join('; ')}.`, 'Embed the data as values (plots never load files or URLs) and check the specification.');
+    }
+    svg = await view.toSVG();
+    marks = countMarks((view.scenegraph() as unknown as { root: SceneNode }).root);
+  } finally {
+    view.finalize();
+  }
+  const out = resolve(path);
+  await mkdir(dirname(out), { recursive: true });
+  let bytes: Uint8Array | string = svg;
+  let width = c.width;
+  let height = c.height;
+  if (c.format === 'png') {
+    const resvg = (await import('@resvg/resvg-js')) as typeof import('@resvg/resvg-js') & { default?: typeof import('@resvg/resvg-js') };
+    const renderAsync = resvg.renderAsync ?? resvg.default?.renderAsync;
+    const image = await renderAsync(svg, {
+      fitTo: { mode: 'zoom', value: c.scale },
+      font: { loadSystemFonts: true, fontFiles: o?.fontFiles ?? [] },
+      background: o?.background ?? 'white',
+    });
+    bytes = image.asPng();
+    width = image.width;
+    height = image.height;
+  }
+  await writeFile(out, bytes);
+  const size = typeof bytes === 'string' ? Buffer.byteLength(bytes) : bytes.length;
+  return { path: out, format: c.format, marks, width, height, bytes: size };
+}
+
+/**
+ * Reduces a series to at most `max` points by keeping the minimum and the
+ * maximum of each of max/2 equal buckets, in time order, so that spikes and
+ * other extremes stay visible.
+ * @param v - the values
+ * @param max - the most points to keep (≥ 2)
+ * @returns the indices kept, increasing
+ * @throws {@link InputDataError} when v is not an array or max is below 2
+ */
+export function downsampleMinMax(v: Samples, max: number): Int32Array {
+  samples('downsampleMinMax', 'v', v, false);
+  if (!Number.isInteger(max) || max < 2) {
+    throw new InputDataError('downsampleMinMax', `max is ${show(max)}.`, 'Pass a whole number of points ≥ 2.');
+  }
+  const n = v.length;
+  if (n <= max) return Int32Array.from({ length: n }, (_, i) => i);
+  const buckets = Math.max(1, Math.floor(max / 2));
+  const keep: number[] = [];
+  for (let b = 0; b < buckets; b++) {
+    const lo = Math.floor((b * n) / buckets);
+    const hi = Math.floor(((b + 1) * n) / buckets);
+    let iMin = lo;
+    let iMax = lo;
+    for (let i = lo + 1; i < hi; i++) {
+      if (v[i] < v[iMin]) iMin = i;
+      if (v[i] > v[iMax]) iMax = i;
+    }
+    if (iMin === iMax) keep.push(iMin);
+    else keep.push(Math.min(iMin, iMax), Math.max(iMin, iMax));
+  }
+  return Int32Array.from(keep);
+}
+
+/** Options of {@link plotTraces}. */
+export interface TraceOptions extends PlotOptions {
+  /** Seconds between samples (default: the recording's dt·rate; else the axis counts steps). */
+  dt?: number;
+  /** Which columns of a recording to draw (default: the first 10). */
+  units?: readonly number[];
+  /** Legend labels, one per trace (default 'unit i', or the keys of a record). */
+  labels?: readonly string[];
+  /** The most points drawn per trace (default 5,000). */
+  maxPoints?: number;
+}
+
+/**
+ * Plots traces (e.g. membrane voltage) against time, one coloured line per
+ * trace with a legend when there are several. Traces longer than `maxPoints`
+ * (default 5,000) are downsampled by keeping each bucket's minimum and
+ * maximum, so SVGs stay small and spikes stay visible.
+ * @param path - the file to write, ending in '.svg' or '.png'
+ * @param traces - a recording (steps × num), one trace, a list of traces, or
+ *   a record of named traces
+ * @param options - units, labels, dt, size, title, axis labels
+ * @returns the path written and the number of lines drawn
+ * @throws {@link InputDataError} on a bad path, malformed traces, a unit out
+ *   of range or an invalid option
+ * @example
+ * ```ts
+ * await plotTraces('out/v.png', iaf.recorder.get('v'), { units: [0, 5, 9], dt: 1e-4 });
+ * ```
+ */
+export async function plotTraces(
+  path: string,
+  traces: TraceLike | Samples | readonly Samples[] | Readonly<Record<string, Samples>>,
+  options?: TraceOptions,
+): Promise<PlotResult> {
+  const where = 'plotTraces';
+  const c = common(where, path, options);
+  const maxPoints = options?.maxPoints === undefined ? 5000 : count(where, 'maxPoints', options.maxPoints);
+  if (maxPoints < 2) throw new InputDataError(where, `maxPoints is ${maxPoints}.`, 'Pass maxPoints ≥ 2.');
+  const series: { label: string; values: Samples }[] = [];
+  let dt = options?.dt === undefined ? undefined : positive(where, 'dt', options.dt, 'seconds');
+  if (isTraceLike(traces)) {
+    const [rows, cols] = traces.shape;
+    count(where, 'shape[0]', rows);
+    count(where, 'shape[1]', cols);
+    if (traces.data.length !== rows * cols) {
+      throw new InputDataError(where, `data has ${traces.data.length} values but shape [${rows}, ${cols}] needs ${rows * cols}.`, 'Make data.length = steps × num (row-major).');
+    }
+    const units = options?.units ?? Array.from({ length: Math.min(cols, 10) }, (_, i) => i);
+    for (const u of units) {
+      if (!Number.isInteger(u) || u < 0 || u >= cols) {
+        throw new InputDataError(where, `unit ${show(u)} is out of range.`, `Pass units between 0 and ${cols - 1}.`);
+      }
+      const col = new Float64Array(rows);
+      for (let t = 0; t < rows; t++) col[t] = traces.data[t * cols + u];
+      series.push({ label: `unit ${u}`, values: col });
+    }
+    if (dt === undefined && traces.dt !== undefined) dt = sampleInterval(traces);
+  } else if (Array.isArray(traces) && traces.length > 0 && typeof traces[0] !== 'number') {
+    (traces as readonly Samples[]).forEach((t, i) => series.push({ label: `trace ${i}`, values: samples(where, `traces[${i}]`, t, false) }));
+  } else if (Array.isArray(traces) || ArrayBuffer.isView(traces)) {
+    series.push({ label: 'trace', values: samples(where, 'traces', traces, false) });
+  } else if (traces !== null && typeof traces === 'object') {
+    for (const [k, t] of Object.entries(traces as Record<string, Samples>)) series.push({ label: k, values: samples(where, `traces.${k}`, t, false) });
+  } else {
+    throw new InputDataError(where, `traces is ${show(traces)}.`, 'Pass a recording, an array of numbers, a list of arrays or a record of named arrays.');
+  }
+  if (options?.labels) {
+    if (options.labels.length !== series.length) {
+      throw new InputDataError(where, `${options.labels.length} labels for ${series.length} traces.`, 'Pass one label per trace.');
+    }
+    series.forEach((s, i) => (s.label = String(options.labels![i])));
+  }
+  const step = dt ?? 1;
+  const values: { t: number; v: number; s: string }[] = [];
+  for (const s of series) {
+    for (const i of downsampleMinMax(s.values, maxPoints)) {
+      const v = s.values[i];
+      if (Number.isFinite(v)) values.push({ t: i * step, v, s: s.label });
+    }
+  }
+  const spec = {
+    data: { values },
+    mark: { type: 'line', strokeWidth: 1, clip: true },
+    encoding: {
+      x: { field: 't', type: 'quantitative', title: options?.xLabel ?? (dt === undefined ? 'step' : 'time (s)') },
+      y: { field: 'v', type: 'quantitative', title: options?.yLabel ?? 'value', scale: { zero: false } },
+      color: {
+        field: 's',
+        type: 'nominal',
+        title: null,
+        sort: series.map((s) => s.label),
+        legend: series.length > 1 ? {} : null,
+      },
+    },
+  } as unknown as TopLevelSpec;
+  return render(where, path, spec, c, options);
+}
+
+/** Options of {@link plotRaster}. */
+export interface RasterOptions extends PlotOptions {
+  /** Seconds between rows of a recording (default: its dt·rate; else steps). */
+  dt?: number;
+  /** The number of units, when spike events do not say (default: the largest unit + 1). */
+  num?: number;
+  /** The length of the time axis, when spike events do not say. */
+  duration?: number;
+  /** The most spikes drawn before refusing (default 50,000; about 90 bytes of SVG each). */
+  maxEvents?: number;
+}
+
+/**
+ * Plots a spike raster: one short vertical tick per spike, time across and
+ * unit up.
+ * @param path - the file to write, ending in '.svg' or '.png'
+ * @param spikes - spike events, a (steps × num) 0/1 recording, or a list of
+ *   per-unit spike-time arrays
+ * @param options - dt, num, duration, size, title, axis labels, maxEvents
+ * @returns the path written and the number of ticks drawn (= spikes)
+ * @throws {@link InputDataError} on a bad path, malformed spikes, or more
+ *   spikes than `maxEvents`
+ * @example
+ * ```ts
+ * await plotRaster('out/raster.svg', iaf.recorder.get('spike'), { dt: 1e-4 });
+ * ```
+ */
+export async function plotRaster(
+  path: string,
+  spikes: SpikeEventsLike | TraceLike | readonly Samples[],
+  options?: RasterOptions,
+): Promise<PlotResult> {
+  const where = 'plotRaster';
+  const c = common(where, path, options);
+  const maxEvents = options?.maxEvents === undefined ? 50000 : count(where, 'maxEvents', options.maxEvents);
+  let times: Samples;
+  let units: Samples;
+  let num: number | undefined = options?.num;
+  let duration: number | undefined = options?.duration;
+  let timed = options?.dt !== undefined;
+  if (isSpikeEvents(spikes)) {
+    times = samples(where, 'spikes.times', spikes.times);
+    units = samples(where, 'spikes.units', spikes.units);
+    if (times.length !== units.length) {
+      throw new InputDataError(where, `spikes.times has ${times.length} entries but spikes.units has ${units.length}.`, 'Give every spike one time and one unit.');
+    }
+    num ??= spikes.num;
+    duration ??= spikes.duration;
+    timed = true;
+  } else if (isTraceLike(spikes)) {
+    const ev = spikeEvents(spikes, { dt: options?.dt });
+    ({ times, units } = ev);
+    num ??= ev.num;
+    duration ??= ev.duration;
+    timed ||= spikes.dt !== undefined;
+  } else if (Array.isArray(spikes)) {
+    const t: number[] = [];
+    const u: number[] = [];
+    (spikes as readonly Samples[]).forEach((train, i) => {
+      const ts = samples(where, `spikes[${i}]`, train);
+      for (let k = 0; k < ts.length; k++) {
+        t.push(ts[k]);
+        u.push(i);
+      }
+    });
+    times = t;
+    units = u;
+    num ??= spikes.length;
+    timed = true;
+  } else {
+    throw new InputDataError(where, `spikes is ${show(spikes)}.`, 'Pass spike events, a 0/1 recording or a list of spike-time arrays.');
+  }
+  if (times.length > maxEvents) {
+    throw new InputDataError(where, `${times.length} spikes exceed maxEvents = ${maxEvents}.`, 'Plot fewer units or a shorter window, or raise maxEvents.');
+  }
+  let top = 0;
+  for (let k = 0; k < units.length; k++) top = Math.max(top, units[k] + 1);
+  const n = num ?? top;
+  const values = Array.from({ length: times.length }, (_, k) => ({ t: times[k], lo: units[k] - 0.4, hi: units[k] + 0.4 }));
+  const spec = {
+    data: { values },
+    mark: { type: 'rule', strokeWidth: 1, clip: true },
+    encoding: {
+      x: {
+        field: 't',
+        type: 'quantitative',
+        title: options?.xLabel ?? (timed ? 'time (s)' : 'step'),
+        scale: duration !== undefined ? { domain: [0, duration], nice: false } : {},
+      },
+      y: {
+        field: 'lo',
+        type: 'quantitative',
+        title: options?.yLabel ?? 'unit',
+        scale: { domain: [-0.5, Math.max(n, 1) - 0.5], nice: false, zero: false },
+        axis: { tickMinStep: 1, format: 'd' },
+      },
+      y2: { field: 'hi' },
+      color: { value: 'black' },
+    },
+  } as unknown as TopLevelSpec;
+  return render(where, path, spec, c, options);
+}
+
+/** Options of {@link plotPSTH}. */
+export interface PsthPlotOptions extends PlotOptions {
+  /** The bin width, needed unless a computed {@link Psth} is passed. */
+  bin?: number;
+  /** Seconds between rows of a recording (default: its dt·rate; else steps). */
+  dt?: number;
+  /** The number of units, when spike events do not say. */
+  num?: number;
+  /** The observation length, when spike events do not say. */
+  duration?: number;
+}
+
+/**
+ * Plots a peri-stimulus time histogram as bars, one per bin, of the mean
+ * rate per unit.
+ * @param path - the file to write, ending in '.svg' or '.png'
+ * @param x - a result of `psth`, or spikes to bin (a 0/1 recording, one
+ *   0/1 train, or spike events) with `options.bin`
+ * @param options - bin, dt, num, duration, size, title, axis labels
+ * @returns the path written and the number of bars drawn (= bins)
+ * @throws {@link InputDataError} on a bad path, or spikes without a valid bin
+ */
+export async function plotPSTH(path: string, x: Psth | TraceLike | Samples | SpikeEventsLike, options?: PsthPlotOptions): Promise<PlotResult> {
+  const where = 'plotPSTH';
+  const c = common(where, path, options);
+  const isPsth = (v: unknown): v is Psth => v !== null && typeof v === 'object' && 'edges' in v && 'rates' in v;
+  let h: Psth;
+  let timed = true;
+  if (isPsth(x)) h = x;
+  else {
+    if (options?.bin === undefined) throw new InputDataError(where, 'bin is not given.', 'Pass the bin width, e.g. { bin: 0.01 } for 10 ms with dt in seconds.');
+    h = computePsth(x, { bin: options.bin, dt: options.dt, num: options.num, duration: options.duration });
+    timed = isSpikeEvents(x) || options.dt !== undefined || (isTraceLike(x) && x.dt !== undefined);
+  }
+  const values = Array.from({ length: h.rates.length }, (_, b) => ({ t0: h.edges[b], t1: h.edges[b + 1], r: h.rates[b] }));
+  const spec = {
+    data: { values },
+    mark: { type: 'rect', stroke: 'white', strokeWidth: 0.5 },
+    encoding: {
+      x: { field: 't0', type: 'quantitative', title: options?.xLabel ?? (timed ? 'time (s)' : 'step'), scale: { nice: false } },
+      x2: { field: 't1' },
+      y: { field: 'r', type: 'quantitative', title: options?.yLabel ?? (timed ? 'rate (Hz)' : 'spikes per step'), scale: { zero: true } },
+      y2: { datum: 0 },
+      color: { value: '#4c78a8' },
+    },
+  } as unknown as TopLevelSpec;
+  return render(where, path, spec, c, options);
+}
+
+/** Options of {@link plotHeatmap}. */
+export interface HeatmapOptions extends PlotOptions {
+  /** Seconds between rows (default: the recording's dt·rate; else steps). */
+  dt?: number;
+  /** The most time bins drawn (default 300); rows are averaged in blocks beyond that. */
+  maxTimeBins?: number;
+  /** The most unit bins drawn (default 100); columns are averaged in blocks beyond that. */
+  maxUnitBins?: number;
+  /** A Vega colour scheme name (default 'viridis'). */
+  scheme?: string;
+  /** The title of the colour legend (default 'value'). */
+  legendTitle?: string;
+}
+
+/**
+ * Plots a (steps × num) recording as a heatmap: time across, unit up, value
+ * as colour. Large recordings are reduced by averaging blocks of rows and
+ * columns to at most `maxTimeBins` × `maxUnitBins` cells (default 300 × 100),
+ * so SVGs stay small; each cell shows its block's mean.
+ * @param path - the file to write, ending in '.svg' or '.png'
+ * @param matrix - the recording
+ * @param options - dt, bin limits, colour scheme, size, title, axis labels
+ * @returns the path written and the number of cells drawn
+ * @throws {@link InputDataError} on a bad path or a malformed recording
+ */
+export async function plotHeatmap(path: string, matrix: TraceLike, options?: HeatmapOptions): Promise<PlotResult> {
+  const where = 'plotHeatmap';
+  const c = common(where, path, options);
+  if (!isTraceLike(matrix)) {
+    throw new InputDataError(where, `matrix is ${show(matrix)}.`, 'Pass a recording or { data, shape: [steps, num] }.');
+  }
+  const [rows, cols] = matrix.shape;
+  count(where, 'shape[0]', rows);
+  count(where, 'shape[1]', cols);
+  const data = samples(where, 'matrix.data', matrix.data, false);
+  if (data.length !== rows * cols) {
+    throw new InputDataError(where, `data has ${data.length} values but shape [${rows}, ${cols}] needs ${rows * cols}.`, 'Make data.length = steps × num (row-major).');
+  }
+  const maxT = options?.maxTimeBins === undefined ? 300 : count(where, 'maxTimeBins', options.maxTimeBins);
+  const maxU = options?.maxUnitBins === undefined ? 100 : count(where, 'maxUnitBins', options.maxUnitBins);
+  if (maxT < 1 || maxU < 1) throw new InputDataError(where, 'maxTimeBins and maxUnitBins must be ≥ 1.', 'Pass positive bin limits.');
+  const dt = options?.dt !== undefined || matrix.dt !== undefined ? sampleInterval(matrix, options?.dt) : undefined;
+  const step = dt ?? 1;
+  const tb = Math.min(rows, maxT);
+  const ub = Math.min(cols, maxU);
+  const values: { t0: number; t1: number; u0: number; u1: number; v: number }[] = [];
+  for (let a = 0; a < tb; a++) {
+    const r0 = Math.floor((a * rows) / tb);
+    const r1 = Math.floor(((a + 1) * rows) / tb);
+    for (let b = 0; b < ub; b++) {
+      const c0 = Math.floor((b * cols) / ub);
+      const c1 = Math.floor(((b + 1) * cols) / ub);
+      let sum = 0;
+      let n = 0;
+      for (let r = r0; r < r1; r++) {
+        for (let k = c0; k < c1; k++) {
+          const v = data[r * cols + k];
+          if (Number.isFinite(v)) {
+            sum += v;
+            n++;
+          }
+        }
+      }
+      values.push({ t0: r0 * step, t1: r1 * step, u0: c0 - 0.5, u1: c1 - 0.5, v: n ? sum / n : NaN });
+    }
+  }
+  const spec = {
+    data: { values },
+    mark: { type: 'rect' },
+    encoding: {
+      x: { field: 't0', type: 'quantitative', title: options?.xLabel ?? (dt === undefined ? 'step' : 'time (s)'), scale: { nice: false, domain: [0, rows * step] } },
+      x2: { field: 't1' },
+      y: { field: 'u0', type: 'quantitative', title: options?.yLabel ?? 'unit', scale: { nice: false, zero: false, domain: [-0.5, Math.max(cols, 1) - 0.5] }, axis: { tickMinStep: 1, format: 'd' } },
+      y2: { field: 'u1' },
+      color: { field: 'v', type: 'quantitative', title: options?.legendTitle ?? 'value', scale: { scheme: options?.scheme ?? 'viridis' } },
+    },
+  } as unknown as TopLevelSpec;
+  return render(where, path, spec, c, options);
+}
+
+/**
+ * Renders any Vega-Lite specification through the same headless pipeline as
+ * the other plots (size, title, fonts and PNG output included), for charts
+ * this module does not provide. Data must be inline (`data: { values }`):
+ * URLs and files are refused.
+ * @param path - the file to write, ending in '.svg' or '.png'
+ * @param spec - a Vega-Lite specification; width, height and autosize are set from the options
+ * @param options - size, scale, title, background, fonts
+ * @returns the path written and the number of data marks drawn
+ * @throws {@link InputDataError} on a bad path, or a specification that tries to load data
+ * @example
+ * ```ts
+ * await plotSpec('out/scatter.svg', {
+ *   data: { values: rates.map((r, i) => ({ i, r })) },
+ *   mark: 'point',
+ *   encoding: { x: { field: 'i', type: 'quantitative' }, y: { field: 'r', type: 'quantitative' } },
+ * });
+ * ```
+ */
+export async function plotSpec(path: string, spec: TopLevelSpec, options?: PlotOptions): Promise<PlotResult> {
+  const where = 'plotSpec';
+  const c = common(where, path, options);
+  if (spec === null || typeof spec !== 'object') {
+    throw new InputDataError(where, `spec is ${show(spec)}.`, 'Pass a Vega-Lite specification object.');
+  }
+  return render(where, path, spec, c, options);
+}
