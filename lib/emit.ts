@@ -1,6 +1,7 @@
 /** `emit`: the generated source of one model, for reading. */
 import { InputDataError } from './errors.js';
 import { renderJS } from './backends/js/render.js';
+import { renderC, renderCuda } from './backends/cfamily.js';
 import type { ModelClass } from './model/read.js';
 import type { Dtype } from './network/plan.js';
 import { Network } from './network/network.js';
@@ -10,7 +11,7 @@ import type { SolverOption } from './solvers/index.js';
 export type EmitTarget = 'js' | 'c' | 'cuda';
 
 type Renderer = (plan: ReturnType<Network['plan']>) => string;
-const renderers = new Map<EmitTarget, Renderer>([['js', renderJS]]);
+const renderers = new Map<EmitTarget, Renderer>([['js', renderJS], ['c', renderC], ['cuda', renderCuda]]);
 
 /** @internal The native back ends add their renderers. */
 export function registerRenderer(target: EmitTarget, r: Renderer): void {

@@ -5,11 +5,15 @@
 import { BackendError } from '../errors.js';
 import { interpreterBackend } from './interpreter/index.js';
 import { jsBackend } from './js/index.js';
+import { cpuBackend } from './cpu/index.js';
+import { cudaBackend } from './cuda/index.js';
 import type { Backend, BackendName, BackendStatus } from './types.js';
 
 const registry = new Map<BackendName, Backend>([
   ['interpreter', interpreterBackend],
   ['js', jsBackend],
+  ['cpu', cpuBackend],
+  ['cuda', cudaBackend],
 ]);
 
 /** @internal Adds a back end (the native ones register themselves). */

@@ -5,7 +5,7 @@
  *
  * The time grid is given by `dt` (seconds) and either `steps` or `duration`
  * (seconds, steps = round(duration / dt)). Random stimuli take a `seed` (or a
- * generator from {@link rng}) and repeat exactly.
+ * generator from `rng(seed)`) and repeat exactly.
  */
 import { InputDataError } from '../errors.js';
 import { count, finite, nonNegative, positive, samples, show } from './check.js';
@@ -32,22 +32,14 @@ export interface WindowOptions {
   baseline?: number;
 }
 
-/** A seed: a safe integer, or a generator from {@link rng} to draw from. */
+/** A seed: a safe integer, or a generator ({@link Rng}, from `rng(seed)`) to draw from. */
 export type Seed = number | Rng;
 
 /** Tolerance for times that fall on grid points up to rounding, in steps. */
 const EPS = 1e-9;
 
-/**
- * Resolves a time grid to its number of steps.
- * @param where - the caller, named in errors
- * @param grid - dt and duration or steps
- * @returns the number of steps
- * @throws {@link InputDataError} when dt is not positive, duration is negative
- *   or not finite, steps is not a whole number, none of duration and steps is
- *   given, or both are given and disagree
- */
-export function gridSteps(where: string, grid: GridOptions): number {
+/** {@link gridSteps}, naming the caller in errors. */
+function resolveSteps(where: string, grid: GridOptions): number {
   if (grid === null || typeof grid !== 'object') {
     throw new InputDataError(where, `options are ${show(grid)}.`, 'Pass an object such as { dt: 1e-4, duration: 1 }.');
   }
@@ -75,6 +67,22 @@ export function gridSteps(where: string, grid: GridOptions): number {
 }
 
 /**
+ * Resolves a time grid to its number of steps: `steps`, or round(duration / dt).
+ * @param grid - dt and duration or steps
+ * @returns the number of steps
+ * @throws {@link InputDataError} when dt is not positive, duration is negative
+ *   or not finite, steps is not a whole number, none of duration and steps is
+ *   given, or both are given and disagree
+ * @example
+ * ```ts
+ * gridSteps({ dt: 0.1, duration: 0.3 }); // 3, although 0.3 / 0.1 = 2.9999999999999996
+ * ```
+ */
+export function gridSteps(grid: GridOptions): number {
+  return resolveSteps('gridSteps', grid);
+}
+
+/**
  * The sample times of a grid, t_i = i·dt.
  * @param grid - dt and duration or steps
  * @returns the times in seconds
@@ -85,7 +93,7 @@ export function gridSteps(where: string, grid: GridOptions): number {
  * ```
  */
 export function timeAxis(grid: GridOptions): Float64Array {
-  const n = gridSteps('timeAxis', grid);
+  const n = resolveSteps('timeAxis', grid);
   const t = new Float64Array(n);
   for (let i = 0; i < n; i++) t[i] = i * grid.dt;
   return t;
@@ -107,7 +115,7 @@ interface Window {
 }
 
 function window(where: string, o: GridOptions & WindowOptions): Window {
-  const n = gridSteps(where, o);
+  const n = resolveSteps(where, o);
   const dt = o.dt;
   const start = o.start === undefined ? 0 : nonNegative(where, 'start', o.start, 'seconds');
   const end = o.end === undefined ? n * dt : finite(where, 'end', o.end);
@@ -252,7 +260,7 @@ export interface SpikeTrainOptions extends GridOptions {
  * ```
  */
 export function spikeTrain(options: SpikeTrainOptions): Float64Array {
-  const n = gridSteps('spikeTrain', options);
+  const n = resolveSteps('spikeTrain', options);
   const times = samples('spikeTrain', 'times', options?.times);
   const a = options.amplitude === undefined ? 1 : finite('spikeTrain', 'amplitude', options.amplitude);
   const x = new Float64Array(n);
@@ -318,10 +326,10 @@ function poissonSetup(where: string, options: PoissonOptions): { n: number; rate
   const rate = options.rate;
   if (typeof rate === 'number') {
     nonNegative(where, 'rate', rate, 'Hz');
-    return { n: gridSteps(where, options), rate, peak: rate };
+    return { n: resolveSteps(where, options), rate, peak: rate };
   }
   const arr = samples(where, 'rate', rate);
-  const n = options.duration === undefined && options.steps === undefined ? (positive(where, 'dt', options.dt, 'seconds'), arr.length) : gridSteps(where, options);
+  const n = options.duration === undefined && options.steps === undefined ? (positive(where, 'dt', options.dt, 'seconds'), arr.length) : resolveSteps(where, options);
   if (arr.length !== n) {
     throw new InputDataError(where, `rate has ${arr.length} values but the grid has ${n} steps.`, 'Pass one rate per step, or omit duration and steps.');
   }
@@ -382,7 +390,7 @@ export interface BandLimitedNoiseOptions extends GridOptions {
  */
 export function bandLimitedNoise(options: BandLimitedNoiseOptions): Float64Array {
   const where = 'bandLimitedNoise';
-  const n = gridSteps(where, options);
+  const n = resolveSteps(where, options);
   const cutoff = positive(where, 'cutoff', options.cutoff, 'Hz');
   const low = options.low === undefined ? 0 : nonNegative(where, 'low', options.low, 'Hz');
   const rms = options.rms === undefined ? 1 : nonNegative(where, 'rms', options.rms);
@@ -445,7 +453,7 @@ export interface OrnsteinUhlenbeckOptions extends GridOptions {
  */
 export function ornsteinUhlenbeck(options: OrnsteinUhlenbeckOptions): Float64Array {
   const where = 'ornsteinUhlenbeck';
-  const n = gridSteps(where, options);
+  const n = resolveSteps(where, options);
   const tau = positive(where, 'tau', options.tau, 'seconds');
   const sigma = nonNegative(where, 'sigma', options.sigma);
   const mu = options.mean === undefined ? 0 : finite(where, 'mean', options.mean);
@@ -481,7 +489,7 @@ export interface GaussianNoiseOptions extends GridOptions {
  */
 export function gaussianNoise(options: GaussianNoiseOptions): Float64Array {
   const where = 'gaussianNoise';
-  const n = gridSteps(where, options);
+  const n = resolveSteps(where, options);
   const sd = nonNegative(where, 'sd', options.sd);
   const mean = options.mean === undefined ? 0 : finite(where, 'mean', options.mean);
   const r = toRng(options.seed, where);

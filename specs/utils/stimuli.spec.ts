@@ -44,10 +44,10 @@ function meanVar(x: ArrayLike<number>): [number, number] {
 describe('utils/stimuli', () => {
   describe('time grid', () => {
     it('takes steps = round(duration / dt), or steps directly', () => {
-      expect(gridSteps('t', { dt: 0.1, duration: 0.3 })).to.equal(3); // 0.3 / 0.1 = 2.9999999999999996
-      expect(gridSteps('t', { dt: 1e-4, duration: 1 })).to.equal(10000);
-      expect(gridSteps('t', { dt: 1e-4, steps: 7 })).to.equal(7);
-      expect(gridSteps('t', { dt: 1e-4, steps: 7, duration: 7e-4 })).to.equal(7);
+      expect(gridSteps({ dt: 0.1, duration: 0.3 })).to.equal(3); // 0.3 / 0.1 = 2.9999999999999996
+      expect(gridSteps({ dt: 1e-4, duration: 1 })).to.equal(10000);
+      expect(gridSteps({ dt: 1e-4, steps: 7 })).to.equal(7);
+      expect(gridSteps({ dt: 1e-4, steps: 7, duration: 7e-4 })).to.equal(7);
       expect(Array.from(timeAxis({ dt: 0.5, steps: 3 }))).to.deep.equal([0, 0.5, 1]);
     });
 

@@ -1,0 +1,33 @@
+/**
+ * The cpu back end: the plan rendered to C, compiled at run time with the
+ * system C compiler (-O3, vectorised math through libmvec, OpenMP over all
+ * cores), loaded through the native addon and run off the main thread.
+ */
+import type { NetworkPlan } from '../../network/plan.js';
+import { renderC } from '../cfamily.js';
+import { addonStatus, runC } from '../native/binding.js';
+import { compilerStatus, compileShared } from '../native/compiler.js';
+import { blockScalars, type Backend, type BackendStatus, type Program } from '../types.js';
+
+/** Native code for the CPU. */
+export const cpuBackend: Backend = {
+  name: 'cpu',
+  status(): BackendStatus {
+    const a = addonStatus();
+    if (!a.ok) return { ok: false, reason: `the native addon is not loaded (${a.reason}). Rebuild it with \`npx node-gyp rebuild\` (needs python3, make and a C++ compiler).` };
+    const c = compilerStatus();
+    if (!c.ok) return { ok: false, reason: `no C compiler: ${c.reason} Install gcc or clang, or set CC.` };
+    return { ok: true };
+  },
+  async compile(plan: NetworkPlan): Promise<Program> {
+    const source = renderC(plan);
+    const lib = await compileShared(source, { tag: plan.containers.map((c) => c.ir.model).join('-') || 'network' });
+    return {
+      backend: 'cpu',
+      source,
+      async run(buffers, args) {
+        await runC(lib.handle, 'neural_run', buffers, blockScalars(plan, args));
+      },
+    };
+  },
+};

@@ -1,0 +1,517 @@
+/**
+ * The CUDA side of the native addon, typed and validated: whether CUDA works
+ * here ({@link cudaStatus}), compiling CUDA C to PTX and loading it
+ * ({@link compileCuda}, with NVRTC or else `nvcc`), device memory
+ * ({@link DeviceBuffer}) and kernel launches ({@link launch}).
+ *
+ * Everything runs on device 0, in its primary context. Kernels must be
+ * declared `extern "C"` so that {@link getFunction} finds them by name.
+ *
+ * @module
+ */
+import { execFile, execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { accessSync, constants, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { delimiter, join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { promisify } from 'node:util';
+
+import { BackendError, InputDataError, NativeError } from '../../errors.js';
+import { addon, addonStatus, describe, isTypedArray, nativeCall, nativeCallAsync, type Dim3, type TypedArray } from '../native/binding.js';
+import { cachePath, cacheTag, writeFileAtomic } from '../native/cache.js';
+
+const run = promisify(execFile);
+
+/** Whether the CUDA back end can work here (see {@link cudaStatus}). */
+export interface CudaStatus {
+  /** The addon is built, a device answers, and CUDA C can be compiled (NVRTC or nvcc). */
+  ok: boolean;
+  /** Why not, when `ok` is false. */
+  reason?: string;
+  /** Name of device 0. */
+  device?: string;
+  /** Compute capability of device 0, e.g. `[9, 0]`. */
+  computeCapability?: [number, number];
+  /** Path of the NVRTC library in use, or `'nvcc'` when PTX comes from the nvcc command. */
+  nvrtc?: string | 'nvcc';
+}
+
+/** Options of {@link compileCuda}. */
+export interface CompileCudaOptions {
+  /** Virtual architecture, `compute_90` (also accepted: `sm_90`, `90`); default: that of device 0. */
+  arch?: string;
+  /** Extra compiler options, passed to NVRTC or nvcc as they are. */
+  flags?: string[];
+  /** Add `--use_fast_math` (fast, less accurate `exp`, `log`, division). Default false. */
+  fastMath?: boolean;
+  /** Readable prefix of the cached file names, e.g. the kernel name. */
+  tag?: string;
+}
+
+/** What {@link compileCuda} returns. */
+export interface CudaModule {
+  /** Module handle for {@link getFunction}. */
+  module: number;
+  /** `'memory'`: already loaded in this process; `'disk'`: reused cached PTX; `'none'`: compiled now. */
+  cached: 'memory' | 'disk' | 'none';
+  /** Milliseconds this call took. */
+  ms: number;
+}
+
+let status: CudaStatus | undefined;
+let nvccPath: string | null | undefined;
+let nvccVersion: string | undefined;
+const modules = new Map<string, Promise<{ module: number; cached: 'disk' | 'none' }>>();
+
+/**
+ * Whether the CUDA back end works here, checked once per process. It needs
+ * the addon, the NVIDIA driver, a device, and NVRTC or `nvcc`.
+ *
+ * @returns `{ ok: true, device, computeCapability, nvrtc }` or `{ ok: false, reason }`
+ * @example
+ * ```ts
+ * const s = cudaStatus();
+ * if (!s.ok) console.log(`no CUDA: ${s.reason}`);
+ * ```
+ */
+export function cudaStatus(): CudaStatus {
+  if (status) return status;
+  const loaded = addonStatus();
+  if (!loaded.ok) {
+    status = { ok: false, reason: loaded.reason };
+    return status;
+  }
+  const info = addon().cudaInfo();
+  if (!info.ok) {
+    status = { ok: false, reason: info.reason };
+    return status;
+  }
+  const compiler = info.nvrtc ?? (nvccAvailable() ? 'nvcc' : undefined);
+  status = compiler
+    ? { ok: true, device: info.device, computeCapability: info.computeCapability, nvrtc: compiler }
+    : {
+        ok: false,
+        device: info.device,
+        computeCapability: info.computeCapability,
+        reason: `${info.nvrtcReason ?? 'no NVRTC'}, and no nvcc on the PATH or in /usr/local/cuda/bin`,
+      };
+  return status;
+}
+
+/** Throws unless {@link cudaStatus} is ok. */
+function requireCuda(where: string): CudaStatus {
+  const s = cudaStatus();
+  if (!s.ok) {
+    throw new BackendError(where, `CUDA is unavailable: ${s.reason}.`, "Install the NVIDIA driver and the CUDA toolkit (NVRTC), or use the 'cpu' or 'js' back end.");
+  }
+  return s;
+}
+
+/**
+ * The `nvcc` executable: on the PATH, else `$CUDA_HOME/bin`, else
+ * `/usr/local/cuda/bin`. Needs no GPU.
+ *
+ * @returns its path, or null when there is none
+ */
+export function nvccAvailable(): string | null {
+  if (nvccPath !== undefined) return nvccPath;
+  const dirs = (process.env.PATH ?? '').split(delimiter).filter(Boolean);
+  if (process.env.CUDA_HOME) dirs.push(join(process.env.CUDA_HOME, 'bin'));
+  dirs.push('/usr/local/cuda/bin');
+  nvccPath = null;
+  for (const dir of dirs) {
+    const candidate = join(dir, 'nvcc');
+    try {
+      accessSync(candidate, constants.X_OK);
+      nvccPath = candidate;
+      break;
+    } catch {
+      // not here
+    }
+  }
+  return nvccPath;
+}
+
+/** `compute_XY` from `compute_XY`, `sm_XY` or `XY`. */
+function virtualArch(arch: string): string {
+  const match = /^(?:compute_|sm_)?([0-9]{2,3}[a-z]?)$/.exec(arch);
+  if (!match) {
+    throw new InputDataError('compileCuda', `arch ${describe(arch)} is not an architecture.`, "Use e.g. 'compute_90' or 'sm_90'.");
+  }
+  return `compute_${match[1]}`;
+}
+
+/**
+ * Compiles CUDA C to PTX with `nvcc -ptx`. Works without a GPU (only nvcc is
+ * needed), so specs can check generated kernels on any machine with the CUDA
+ * toolkit. Unlike NVRTC's `-default-device`, nvcc needs `__device__` on every
+ * device function.
+ *
+ * @param source - complete CUDA C translation unit
+ * @param arch - virtual architecture, default `compute_90`
+ * @param options - extra `flags`, and `fastMath` for `-use_fast_math`
+ * @returns the PTX text
+ * @throws {@link BackendError} when nvcc is absent or rejects the source (with its messages)
+ * @example
+ * ```ts
+ * const ptx = await compilePtxWithNvcc('extern "C" __global__ void k(double *x) { x[0] = 1; }');
+ * ```
+ */
+export async function compilePtxWithNvcc(
+  source: string,
+  arch = 'compute_90',
+  options: { flags?: string[]; fastMath?: boolean } = {},
+): Promise<string> {
+  const nvcc = nvccAvailable();
+  if (!nvcc) {
+    throw new BackendError('nvcc', 'nvcc was not found on the PATH or in /usr/local/cuda/bin.', 'Install the CUDA toolkit or add its bin folder to PATH.');
+  }
+  const dir = mkdtempSync(join(tmpdir(), 'neural-nvcc-'));
+  const input = join(dir, 'kernel.cu');
+  const output = join(dir, 'kernel.ptx');
+  try {
+    writeFileSync(input, source);
+    const args = ['-ptx', `-arch=${virtualArch(arch)}`, ...(options.fastMath ? ['-use_fast_math'] : []), ...(options.flags ?? []), '-o', output, input];
+    try {
+      await run(nvcc, args, { timeout: 5 * 60 * 1000, maxBuffer: 64 * 1024 * 1024 });
+    } catch (error) {
+      const e = error as { stderr?: string; message?: string };
+      throw new BackendError(
+        'nvcc',
+        `nvcc could not compile the CUDA source:\n${((e.stderr ?? '').trim() || e.message) ?? String(error)}\n`,
+        'A failure here is a bug in the code generator or in the extra flags.',
+        { cause: error },
+      );
+    }
+    return readFileSync(output, 'utf8');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** Identifies the PTX compiler for cache keys: PTX from another compiler version may differ. */
+function compilerId(s: CudaStatus): string {
+  if (s.nvrtc !== 'nvcc') return `nvrtc:${s.nvrtc}`;
+  if (nvccVersion === undefined) {
+    try {
+      nvccVersion = execFileSync(nvccAvailable() as string, ['--version'], { encoding: 'utf8', timeout: 30_000 }).trim().split('\n').pop() ?? '';
+    } catch {
+      nvccVersion = '';
+    }
+  }
+  return `nvcc:${nvccAvailable()}:${nvccVersion}`;
+}
+
+/**
+ * Compiles CUDA C and loads the module on device 0. PTX comes from NVRTC
+ * (options `--gpu-architecture=compute_XY -default-device`, plus
+ * `--use_fast_math` when `fastMath` is set), else from `nvcc -ptx`. PTX is
+ * cached on disk under `cacheDir()` by the sha256 of source, options,
+ * architecture and compiler, and modules are cached in memory.
+ *
+ * @param source - complete CUDA C translation unit; kernels `extern "C"`
+ * @param options - `arch`, `flags`, `fastMath`, `tag`
+ * @returns the module handle, where it came from and how long this took
+ * @throws {@link BackendError} when CUDA is unavailable or the source does not compile (NVRTC error name and log)
+ * @throws {@link NativeError} when the driver rejects the PTX
+ * @example
+ * ```ts
+ * const { module } = await compileCuda(source, { tag: 'HodgkinHuxley' });
+ * const step = getFunction(module, 'hh_step');
+ * ```
+ */
+export async function compileCuda(source: string, options: CompileCudaOptions = {}): Promise<CudaModule> {
+  const started = performance.now();
+  if (typeof source !== 'string' || source.length === 0) {
+    throw new InputDataError('compileCuda', 'the CUDA source is empty.', 'Pass the generated CUDA C source as a string.');
+  }
+  const flags = options.flags ?? [];
+  if (!Array.isArray(flags) || flags.some((flag) => typeof flag !== 'string')) {
+    throw new InputDataError('compileCuda', 'flags must be an array of strings.', "Pass e.g. { flags: ['-lineinfo'] }.");
+  }
+  const s = requireCuda('compileCuda');
+  const [major, minor] = s.computeCapability ?? [5, 2];
+  const arch = virtualArch(options.arch ?? `${major}${minor}`);
+  const useNvrtc = s.nvrtc !== 'nvcc';
+  const compileOptions = useNvrtc
+    ? [`--gpu-architecture=${arch}`, '-default-device', ...(options.fastMath ? ['--use_fast_math'] : []), ...flags]
+    : [...(options.fastMath ? ['-use_fast_math'] : []), ...flags];
+  const hash = createHash('sha256')
+    .update(JSON.stringify([source, compileOptions, arch, compilerId(s)]))
+    .digest('hex');
+
+  const known = modules.get(hash);
+  if (known) {
+    const { module } = await known;
+    return { module, cached: 'memory', ms: performance.now() - started };
+  }
+  const tag = cacheTag(options.tag);
+  const pending = (async () => {
+    const file = cachePath(tag, hash, 'ptx');
+    if (existsSync(file)) {
+      try {
+        return { module: loadModule(readFileSync(file, 'utf8')), cached: 'disk' as const };
+      } catch {
+        rmSync(file, { force: true }); // unreadable or stale PTX: compile again
+      }
+    }
+    let ptx: string;
+    if (useNvrtc) {
+      const native = addon();
+      try {
+        ({ ptx } = await native.nvrtcCompile(source, `${tag}.cu`, compileOptions));
+      } catch (error) {
+        writeFileAtomic(cachePath(tag, hash, 'cu'), source);
+        throw new BackendError(
+          `compileCuda(${tag})`,
+          `${error instanceof Error ? error.message : String(error)}\n`,
+          `The source is kept at ${cachePath(tag, hash, 'cu')}; a failure here is a bug in the code generator or in the extra flags.`,
+          { cause: error },
+        );
+      }
+    } else {
+      ptx = await compilePtxWithNvcc(source, arch, { flags, fastMath: options.fastMath });
+    }
+    writeFileAtomic(file, ptx);
+    return { module: loadModule(ptx), cached: 'none' as const };
+  })();
+  modules.set(hash, pending);
+  try {
+    const result = await pending;
+    return { ...result, ms: performance.now() - started };
+  } catch (error) {
+    modules.delete(hash);
+    throw error;
+  }
+}
+
+function loadModule(ptx: string): number {
+  const native = addon();
+  return nativeCall('cudaLoadModule', () => native.cudaLoadModule(ptx), 'The PTX may be newer than the driver: update the NVIDIA driver, or compile for an older arch.');
+}
+
+/**
+ * Looks up a kernel in a module from {@link compileCuda}.
+ *
+ * @param module - module handle
+ * @param name - the kernel's `extern "C"` name
+ * @returns a function handle for {@link launch}
+ * @throws {@link NativeError} when the module has no such kernel
+ */
+export function getFunction(module: number, name: string): number {
+  if (!Number.isInteger(module) || module < 1) {
+    throw new InputDataError('getFunction', `module must be a handle from compileCuda, got ${describe(module)}.`, 'Pass compileCuda(...).module.');
+  }
+  if (typeof name !== 'string' || !/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) {
+    throw new InputDataError('getFunction', `kernel name must be a C identifier, got ${describe(name)}.`, 'Pass the name of an extern "C" __global__ function.');
+  }
+  const native = addon();
+  return nativeCall(`getFunction(${name})`, () => native.cudaGetFunction(module, name), 'Declare the kernel extern "C" so its name is not mangled.');
+}
+
+/** Free and total memory of device 0, in bytes. */
+export function memInfo(): { free: number; total: number } {
+  requireCuda('memInfo');
+  const native = addon();
+  return nativeCall('memInfo', () => native.cudaMemInfo());
+}
+
+/**
+ * A block of device memory. Free it with {@link DeviceBuffer.free} when done;
+ * using a freed buffer throws.
+ *
+ * @example
+ * ```ts
+ * const x = DeviceBuffer.from(new Float64Array([1, 2, 3]));
+ * await launch(addOne, [1, 1, 1], [32, 1, 1], 'pi', [x, 3]);
+ * x.download(new Float64Array(3)); // [2, 3, 4]
+ * x.free();
+ * ```
+ */
+export class DeviceBuffer {
+  /** Size in bytes. */
+  readonly byteLength: number;
+  #ptr: bigint | null;
+
+  private constructor(ptr: bigint, byteLength: number) {
+    this.#ptr = ptr;
+    this.byteLength = byteLength;
+  }
+
+  /**
+   * Allocates `byteLength` bytes (not cleared; see {@link DeviceBuffer.zero}).
+   *
+   * @throws {@link InputDataError} for a negative or fractional size
+   * @throws {@link NativeError} naming `CUDA_ERROR_OUT_OF_MEMORY` when the device is full
+   */
+  static alloc(byteLength: number): DeviceBuffer {
+    if (!Number.isSafeInteger(byteLength) || byteLength < 0) {
+      throw new InputDataError('DeviceBuffer.alloc', `byteLength must be a non-negative integer, got ${describe(byteLength)}.`, 'Pass a size in bytes.');
+    }
+    requireCuda('DeviceBuffer.alloc');
+    if (byteLength === 0) return new DeviceBuffer(0n, 0); // cuMemAlloc rejects 0 bytes
+    const native = addon();
+    const ptr = nativeCall(
+      'DeviceBuffer.alloc',
+      () => native.cudaMalloc(byteLength),
+      `Could not allocate ${byteLength} bytes on the GPU; use fewer units, float32, or free other buffers.`,
+    );
+    return new DeviceBuffer(ptr, byteLength);
+  }
+
+  /** Allocates a buffer the size of `data` and uploads it. */
+  static from(data: TypedArray): DeviceBuffer {
+    checkArray('DeviceBuffer.from', data);
+    const buffer = DeviceBuffer.alloc(data.byteLength);
+    buffer.upload(data);
+    return buffer;
+  }
+
+  /** The device pointer. @throws {@link NativeError} once freed */
+  get ptr(): bigint {
+    if (this.#ptr === null) {
+      throw new NativeError('DeviceBuffer', 'the buffer was already freed.', 'Allocate a new one.');
+    }
+    return this.#ptr;
+  }
+
+  /** Whether {@link DeviceBuffer.free} was called. */
+  get freed(): boolean {
+    return this.#ptr === null;
+  }
+
+  /**
+   * Copies all of `src` to the device, starting `byteOffset` bytes in.
+   *
+   * @throws {@link InputDataError} when it does not fit
+   */
+  upload(src: TypedArray, byteOffset = 0): void {
+    checkArray('DeviceBuffer.upload', src);
+    this.checkRange('DeviceBuffer.upload', src.byteLength, byteOffset);
+    const ptr = this.ptr;
+    if (src.byteLength === 0) return;
+    const native = addon();
+    nativeCall('DeviceBuffer.upload', () => native.cudaMemcpyHtoD(ptr, src, byteOffset));
+  }
+
+  /**
+   * Fills all of `dst` from the device, starting `byteOffset` bytes in.
+   *
+   * @returns `dst`
+   * @throws {@link InputDataError} when it does not fit
+   */
+  download<T extends TypedArray>(dst: T, byteOffset = 0): T {
+    checkArray('DeviceBuffer.download', dst);
+    this.checkRange('DeviceBuffer.download', dst.byteLength, byteOffset);
+    const ptr = this.ptr;
+    if (dst.byteLength === 0) return dst;
+    const native = addon();
+    nativeCall('DeviceBuffer.download', () => native.cudaMemcpyDtoH(dst, ptr, byteOffset));
+    return dst;
+  }
+
+  /** Sets every byte to zero. */
+  zero(): void {
+    const ptr = this.ptr;
+    if (this.byteLength === 0) return;
+    const native = addon();
+    nativeCall('DeviceBuffer.zero', () => native.cudaMemset(ptr, this.byteLength));
+  }
+
+  /** Releases the memory; calling it again does nothing. */
+  free(): void {
+    const ptr = this.#ptr;
+    if (ptr === null) return;
+    this.#ptr = null;
+    if (ptr === 0n) return;
+    const native = addon();
+    nativeCall('DeviceBuffer.free', () => native.cudaFree(ptr));
+  }
+
+  private checkRange(where: string, bytes: number, byteOffset: number): void {
+    if (!Number.isSafeInteger(byteOffset) || byteOffset < 0 || byteOffset + bytes > this.byteLength) {
+      throw new InputDataError(
+        where,
+        `${bytes} bytes at offset ${describe(byteOffset)} do not fit in a buffer of ${this.byteLength} bytes.`,
+        'Use a smaller array or offset, or a larger buffer.',
+      );
+    }
+  }
+}
+
+function checkArray(where: string, value: unknown): void {
+  if (!isTypedArray(value)) {
+    throw new InputDataError(where, `expected a typed array, got ${describe(value)}.`, 'Pass a Float64Array, Float32Array, Int32Array ….');
+  }
+}
+
+/** Launch dimensions: `[x, y, z]`, `[x, y]`, `[x]` or a number (missing ones are 1). */
+export type Dims = number | readonly number[];
+
+function dims(where: string, what: string, value: Dims): Dim3 {
+  const list = typeof value === 'number' ? [value] : Array.isArray(value) ? [...value] : [];
+  if (list.length < 1 || list.length > 3 || list.some((d) => !Number.isInteger(d) || d < 1 || d > 0xffffffff)) {
+    throw new InputDataError(where, `${what} must be one to three positive integers, got ${describe(value)}.`, 'Pass e.g. [blocks, 1, 1].');
+  }
+  while (list.length < 3) list.push(1);
+  return list as Dim3;
+}
+
+/** A kernel argument for {@link launch}: a buffer or pointer for `p`, a number (or bigint for `l`). */
+export type KernelArg = DeviceBuffer | bigint | number;
+
+/**
+ * Launches a kernel on device 0 and waits for it to finish (off the main
+ * thread).
+ *
+ * @param fn - function handle from {@link getFunction}
+ * @param grid - blocks per grid
+ * @param block - threads per block (at most 1024 in all)
+ * @param types - one letter per argument: `p` device pointer, `d` double, `f` float, `i` int32, `l` int64
+ * @param args - the arguments, a {@link DeviceBuffer} or bigint for each `p`
+ * @param sharedBytes - dynamic shared memory per block
+ * @throws {@link InputDataError} for malformed arguments
+ * @throws {@link NativeError} naming the failing call and CUDA error
+ * @example
+ * ```ts
+ * await launch(addOne, [Math.ceil(n / 256), 1, 1], [256, 1, 1], 'pi', [x, n]);
+ * ```
+ */
+export async function launch(fn: number, grid: Dims, block: Dims, types: string, args: readonly KernelArg[], sharedBytes = 0): Promise<void> {
+  const where = 'launch';
+  if (!Number.isInteger(fn) || fn < 1) {
+    throw new InputDataError(where, `fn must be a handle from getFunction, got ${describe(fn)}.`, 'Pass getFunction(module, name).');
+  }
+  const g = dims(where, 'grid', grid);
+  const b = dims(where, 'block', block);
+  if (b[0] * b[1] * b[2] > 1024) {
+    throw new InputDataError(where, `a block of ${b.join('×')} threads exceeds 1024.`, 'Use fewer threads per block and more blocks.');
+  }
+  if (!Number.isInteger(sharedBytes) || sharedBytes < 0) {
+    throw new InputDataError(where, `sharedBytes must be a non-negative integer, got ${describe(sharedBytes)}.`, 'Pass a byte count.');
+  }
+  if (typeof types !== 'string' || !/^[pdfil]*$/.test(types)) {
+    throw new InputDataError(where, `types must be letters p, d, f, i, l, got ${describe(types)}.`, "Pass e.g. 'pdi' for (double *x, double a, int n).");
+  }
+  if (!Array.isArray(args) || args.length !== types.length) {
+    throw new InputDataError(where, `${types.length} types but ${Array.isArray(args) ? args.length : describe(args)} arguments.`, 'Give one type letter per argument.');
+  }
+  const values = args.map((arg, i): bigint | number => {
+    const type = types[i];
+    if (type === 'p') {
+      if (arg instanceof DeviceBuffer) return arg.ptr;
+      if (typeof arg === 'bigint') return arg;
+    } else if (type === 'l') {
+      if (typeof arg === 'bigint' || (typeof arg === 'number' && Number.isSafeInteger(arg))) return arg;
+    } else if (type === 'i') {
+      if (typeof arg === 'number' && Number.isInteger(arg) && arg >= -0x80000000 && arg <= 0x7fffffff) return arg;
+    } else if (typeof arg === 'number') {
+      return arg;
+    }
+    throw new InputDataError(where, `args[${i}] ${describe(arg)} does not match type '${type}'.`, "'p' takes a DeviceBuffer or bigint, 'i' an int32, 'l' an integer, 'd' and 'f' numbers.");
+  });
+  requireCuda(where);
+  const native = addon();
+  await nativeCallAsync(where, () => native.cudaLaunch(fn, g, b, sharedBytes, types, values));
+}

@@ -1,0 +1,96 @@
+/**
+ * The cuda back end: the plan rendered to CUDA C, compiled with NVRTC (or
+ * nvcc), and run as one fused kernel per block of steps: one thread per unit,
+ * its state in registers across the steps, recordings written to device
+ * buffers and copied back once per block.
+ */
+import { BackendError } from '../../errors.js';
+import type { NetworkPlan } from '../../network/plan.js';
+import { renderCuda } from '../cfamily.js';
+import { blockScalars, type Backend, type BackendStatus, type FloatArray, type Program } from '../types.js';
+import { compileCuda, cudaStatus, DeviceBuffer, getFunction, launch, memInfo } from './driver.js';
+
+const THREADS = 128;
+
+/** CUDA on an NVIDIA GPU. */
+export const cudaBackend: Backend = {
+  name: 'cuda',
+  status(): BackendStatus {
+    const s = cudaStatus();
+    return s.ok ? { ok: true, device: s.device } : { ok: false, reason: s.reason };
+  },
+  async compile(plan: NetworkPlan): Promise<Program> {
+    if (!plan.fusable) {
+      throw new BackendError('cuda', 'this network needs all units of a source at once (an operator such as Sum or Dot, or containers of different sizes), which the cuda back end does not run yet.', "Use backend: 'cpu' or 'js' for this network.");
+    }
+    const source = renderCuda(plan);
+    const mod = await compileCuda(source, { tag: 'network' });
+    const fn = getFunction(mod.module, 'neural_run');
+    const bytes = plan.dtype === 'float64' ? 8 : 4;
+    const device = new Map<number, DeviceBuffer>();
+    const persistent = plan.buffers.map((b, i) => ({ b, i })).filter(({ b }) => b.kind !== 'stream' && !(b.kind === 'record'));
+    const sized = new Map<number, DeviceBuffer>();
+    const ensure = (i: number, length: number): DeviceBuffer => {
+      let buf = sized.get(i);
+      if (!buf || buf.byteLength < length * bytes) {
+        buf?.free();
+        const free = memInfo().free;
+        if (length * bytes > free) {
+          throw new BackendError('cuda', `a buffer of ${(length * bytes).toLocaleString('en')} bytes does not fit in the ${free.toLocaleString('en')} bytes free on the device.`, 'Run fewer steps per block (run(dt, { blockSteps })), record fewer variables or with a larger rate.');
+        }
+        buf = DeviceBuffer.alloc(Math.max(bytes, length * bytes));
+        sized.set(i, buf);
+      }
+      return buf;
+    };
+    const program: Program = {
+      backend: 'cuda',
+      source,
+      async upload(buffers: FloatArray[]) {
+        for (const { i } of persistent) {
+          const buf = device.get(i) ?? ensure(i, buffers[i].length);
+          device.set(i, buf);
+          if (buffers[i].length) buf.upload(buffers[i]);
+        }
+      },
+      async download(buffers: FloatArray[]) {
+        for (const { i } of persistent) if (buffers[i].length) device.get(i)!.download(buffers[i]);
+      },
+      async run(buffers, args) {
+        if (device.size === 0) await program.upload!(buffers);
+        const ptrs: DeviceBuffer[] = [];
+        plan.buffers.forEach((b, i) => {
+          if (b.kind === 'stream') {
+            const buf = ensure(i, buffers[i].length);
+            buf.upload(buffers[i]);
+            ptrs.push(buf);
+          } else if (b.kind === 'record') {
+            const rec = plan.containers.flatMap((c) => c.records).find((r) => r.out === i)!;
+            const n = rec.mode === 'sum' ? buffers[i].length : Math.min(buffers[i].length, Math.ceil((args.k0 + args.steps) / rec.rate) * (b.length) - Math.ceil(args.k0 / rec.rate) * b.length);
+            const buf = ensure(i, n);
+            if (rec.mode === 'sum') buf.upload(buffers[i]);
+            ptrs.push(buf);
+          } else ptrs.push(device.get(i)!);
+        });
+        const S = blockScalars(plan, args);
+        const types = `ll${plan.containers.map(() => `l${bytes === 8 ? 'd' : 'f'}`).join('')}${'p'.repeat(ptrs.length)}`;
+        const values = [S[0], S[1], ...plan.containers.flatMap((_, ci) => [S[2 + 2 * ci], S[3 + 2 * ci]]), ...ptrs];
+        const n0 = plan.containers[0]?.num ?? 0;
+        await launch(fn, Math.max(1, Math.ceil(n0 / THREADS)), THREADS, types, values);
+        plan.buffers.forEach((b, i) => {
+          if (b.kind !== 'record') return;
+          const rec = plan.containers.flatMap((c) => c.records).find((r) => r.out === i)!;
+          const rows = rec.mode === 'sum' ? 0 : Math.ceil((args.k0 + args.steps) / rec.rate) - Math.ceil(args.k0 / rec.rate);
+          const view = rec.mode === 'sum' ? buffers[i] : buffers[i].subarray(0, rows * b.length);
+          if (view.length) sized.get(i)!.download(view);
+        });
+      },
+      dispose() {
+        for (const b of sized.values()) b.free();
+        sized.clear();
+        device.clear();
+      },
+    };
+    return program;
+  },
+};

@@ -1,0 +1,105 @@
+// Entry point of the `neural` addon, and the CPU half of it: open a compiled
+// shared object and call one of its functions on a worker thread.
+//
+// The generated C functions all share one signature,
+//   int symbol(void **buffers, const double *scalars),
+// so the addon needs no knowledge of what they compute.
+#include <dlfcn.h>
+
+#include "common.h"
+
+namespace neural {
+namespace {
+
+HandleTable<void*> libraries("library");
+
+// loadLibrary(path: string): number
+Napi::Value LoadLibrary(const Napi::CallbackInfo& info) {
+  RequireArgs(info, 1, "loadLibrary");
+  std::string path = ArgString(info, 0, "loadLibrary");
+  dlerror();
+  void* handle = dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL);
+  if (handle == nullptr) {
+    const char* why = dlerror();
+    throw Napi::Error::New(info.Env(), std::string("loadLibrary: ") + (why ? why : "dlopen failed"));
+  }
+  return Napi::Number::New(info.Env(), libraries.Add(handle));
+}
+
+using CFunction = int (*)(void** buffers, const double* scalars);
+
+// Calls a generated C function off the main thread. The typed arrays stay
+// referenced until the worker is destroyed (back on the main thread), so the
+// garbage collector cannot free their memory during the call.
+class RunCWorker : public PromiseWorker {
+ public:
+  RunCWorker(Napi::Env env, CFunction fn) : PromiseWorker(env, "neural.runC"), fn_(fn) {}
+
+  void AddBuffer(const Napi::TypedArray& array) {
+    buffers_.push_back(TypedArrayData(array));
+    keep_.push_back(Napi::Persistent(static_cast<Napi::Object>(array)));
+  }
+  void SetScalars(const double* data, size_t count) { scalars_.assign(data, data + count); }
+
+ protected:
+  void Execute() override { result_ = fn_(buffers_.data(), scalars_.data()); }
+  Napi::Value Result(Napi::Env env) override { return Napi::Number::New(env, result_); }
+
+ private:
+  CFunction fn_;
+  std::vector<void*> buffers_;
+  std::vector<double> scalars_;  // a copy: the callee sees them as const
+  std::vector<Napi::ObjectReference> keep_;
+  int result_ = 0;
+};
+
+// runC(handle: number, symbol: string, buffers: TypedArray[], scalars: Float64Array): Promise<number>
+Napi::Value RunC(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  RequireArgs(info, 4, "runC");
+  double handle = ArgNumber(info, 0, "runC");
+  std::string symbol = ArgString(info, 1, "runC");
+  if (!info[2].IsArray()) ThrowType(env, "runC", 2, "an array of typed arrays");
+  Napi::Array buffers = info[2].As<Napi::Array>();
+  Napi::TypedArray scalars = ArgTypedArray(info, 3, "runC");
+  if (scalars.TypedArrayType() != napi_float64_array) ThrowType(env, "runC", 3, "a Float64Array");
+
+  void* library = libraries.Get(env, handle, "runC");
+  dlerror();
+  void* address = dlsym(library, symbol.c_str());
+  if (address == nullptr) {
+    const char* why = dlerror();
+    throw Napi::Error::New(env, "runC: symbol '" + symbol + "' not found" +
+                                    (why ? std::string(": ") + why : std::string(".")));
+  }
+
+  auto* worker = new RunCWorker(env, reinterpret_cast<CFunction>(address));
+  try {
+    for (uint32_t i = 0; i < buffers.Length(); i++) {
+      Napi::Value item = buffers[i];
+      if (!item.IsTypedArray()) {
+        throw Napi::TypeError::New(env, "runC: buffers[" + std::to_string(i) + "] must be a typed array.");
+      }
+      worker->AddBuffer(item.As<Napi::TypedArray>());
+    }
+    worker->SetScalars(reinterpret_cast<const double*>(TypedArrayData(scalars)), scalars.ElementLength());
+  } catch (...) {
+    delete worker;  // never queued, so it is ours to free
+    throw;
+  }
+  Napi::Promise promise = worker->Promise();
+  worker->Queue();
+  return promise;
+}
+
+}  // namespace
+}  // namespace neural
+
+static Napi::Object Init(Napi::Env env, Napi::Object exports) {
+  exports.Set("loadLibrary", Napi::Function::New(env, neural::LoadLibrary, "loadLibrary"));
+  exports.Set("runC", Napi::Function::New(env, neural::RunC, "runC"));
+  neural::InitCuda(env, exports);
+  return exports;
+}
+
+NODE_API_MODULE(neural, Init)

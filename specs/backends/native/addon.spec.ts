@@ -1,0 +1,219 @@
+import { expect } from 'chai';
+import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import { BackendError, InputDataError, NativeError } from '../../../lib/errors.js';
+import { addon, addonStatus, loadLibrary, runC, type NativeAddon } from '../../../lib/backends/native/binding.js';
+import { cacheDir, clearCache } from '../../../lib/backends/native/cache.js';
+import { compileShared, compilerStatus } from '../../../lib/backends/native/compiler.js';
+
+/** A fresh comment makes each source unique, so no earlier run's disk cache answers. */
+const unique = () => `/* ${process.pid} ${Date.now()} ${Math.random()} */\n`;
+
+const DOUBLE = `
+int neural_double(void **buffers, const double *scalars) {
+  double *x = (double *)buffers[0];
+  long n = (long)scalars[0];
+  for (long i = 0; i < n; i++) x[i] *= 2.0;
+  return 0;
+}
+/* Returns scalars[0] + scalars[1] + buffers[0][0] (an int32). */
+int neural_sum(void **buffers, const double *scalars) {
+  const int *k = (const int *)buffers[0];
+  return (int)(scalars[0] + scalars[1]) + k[0];
+}
+`;
+
+describe('native addon', function () {
+  this.timeout(120_000);
+  let previous: string | undefined;
+  let dir: string;
+
+  before(function () {
+    previous = process.env.NEURAL_CACHE_DIR;
+    dir = mkdtempSync(join(tmpdir(), 'neural-cache-spec-'));
+    process.env.NEURAL_CACHE_DIR = dir;
+  });
+
+  after(function () {
+    if (previous === undefined) delete process.env.NEURAL_CACHE_DIR;
+    else process.env.NEURAL_CACHE_DIR = previous;
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('loads', function () {
+    const status = addonStatus();
+    expect(status.ok, status.reason).to.equal(true);
+    expect(addon().loadLibrary).to.be.a('function');
+    expect(addon().cudaInfo).to.be.a('function');
+  });
+
+  it('finds a working C compiler', function () {
+    const status = compilerStatus();
+    expect(status.ok, status.reason).to.equal(true);
+    expect(status.path).to.be.a('string');
+  });
+
+  it('compiles C, runs it on typed arrays and returns its int', async function () {
+    const lib = await compileShared(unique() + DOUBLE, { tag: 'spec-double' });
+    expect(lib.cached).to.equal('none');
+    expect(existsSync(lib.path)).to.equal(true);
+    expect(lib.path.startsWith(dir)).to.equal(true);
+
+    const x = new Float64Array([1, -2.5, 3, 1e300, 0]);
+    expect(await runC(lib.handle, 'neural_double', [x], [x.length])).to.equal(0);
+    expect(Array.from(x)).to.deep.equal([2, -5, 6, 2e300, 0]);
+
+    // Only the first n elements are touched.
+    const y = new Float64Array([1, 2, 3]);
+    await runC(lib.handle, 'neural_double', [y], new Float64Array([2]));
+    expect(Array.from(y)).to.deep.equal([2, 4, 3]);
+
+    expect(await runC(lib.handle, 'neural_sum', [new Int32Array([5])], [10, 20])).to.equal(35);
+  });
+
+  it('passes a view of a typed array, not its whole buffer', async function () {
+    const lib = await compileShared(DOUBLE, { tag: 'spec-double' });
+    const whole = new Float64Array([1, 2, 3, 4]);
+    await runC(lib.handle, 'neural_double', [whole.subarray(2)], [2]);
+    expect(Array.from(whole)).to.deep.equal([1, 2, 6, 8]);
+  });
+
+  it('caches a compiled source in memory, then on disk', async function () {
+    const source = unique() + DOUBLE;
+    const first = await compileShared(source, { tag: 'spec-cache' });
+    const second = await compileShared(source, { tag: 'spec-cache' });
+    expect(first.cached).to.equal('none');
+    expect(second.cached).to.equal('memory');
+    expect(second.handle).to.equal(first.handle);
+    expect(second.path).to.equal(first.path);
+    // Other flags are another build.
+    const third = await compileShared(source, { tag: 'spec-cache', flags: ['-DNEURAL_SPEC=1'] });
+    expect(third.cached).to.equal('none');
+    expect(third.path).to.not.equal(first.path);
+    expect(readdirSync(cacheDir()).some((name) => name.startsWith('spec-cache-') && name.endsWith('.c'))).to.equal(true);
+  });
+
+  it('reports a compile error as a BackendError with the compiler message', async function () {
+    const bad = `${unique()}int broken(void **b, const double *s) { return undeclared_thing + ; }\n`;
+    try {
+      await compileShared(bad, { tag: 'spec-broken' });
+      expect.fail('compileShared should have rejected');
+    } catch (error) {
+      expect(error).to.be.instanceOf(BackendError);
+      const message = (error as Error).message;
+      expect(message).to.match(/^compileShared\(spec-broken\): /);
+      expect(message).to.include('undeclared_thing');
+      expect(message).to.match(/error/i);
+    }
+    // A failed build is not remembered: the same source fails again, and does not hang.
+    const again = await compileShared(bad, { tag: 'spec-broken' }).then(
+      () => null,
+      (error: unknown) => error,
+    );
+    expect(again).to.be.instanceOf(BackendError);
+  });
+
+  it('clearCache removes cached files and leaves others alone', async function () {
+    await compileShared(unique() + DOUBLE, { tag: 'spec-clear' });
+    const keep = join(cacheDir(), 'README');
+    writeFileSync(keep, 'not ours');
+    expect(clearCache()).to.be.greaterThan(0);
+    expect(readdirSync(cacheDir())).to.deep.equal(['README']);
+  });
+
+  describe('argument checks', function () {
+    let native: NativeAddon;
+    let handle: number;
+    // Call through an untyped view, as a careless caller would.
+    const call = (name: keyof NativeAddon, ...args: unknown[]) => (native[name] as (...a: unknown[]) => unknown)(...args);
+
+    before(async function () {
+      native = addon();
+      handle = (await compileShared(DOUBLE, { tag: 'spec-args' })).handle;
+    });
+
+    const cases: [keyof NativeAddon, unknown[]][] = [
+      ['loadLibrary', []],
+      ['loadLibrary', [42]],
+      ['loadLibrary', ['/no/such/library.so']],
+      ['runC', []],
+      ['runC', ['1', 'neural_double', [], new Float64Array(1)]],
+      ['runC', [1, 7, [], new Float64Array(1)]],
+      ['runC', [1, 'neural_double', 'not an array', new Float64Array(1)]],
+      ['runC', [1, 'neural_double', [[1, 2]], new Float64Array(1)]],
+      ['runC', [1, 'neural_double', [], new Float32Array(1)]],
+      ['runC', [1, 'neural_double', [], [1]]],
+      ['runC', [1e9, 'neural_double', [], new Float64Array(1)]],
+      ['runC', [-1, 'neural_double', [], new Float64Array(1)]],
+      ['runC', [1.5, 'neural_double', [], new Float64Array(1)]],
+      ['nvrtcCompile', []],
+      ['nvrtcCompile', ['x', 'y', [1]]],
+      ['cudaLoadModule', [1]],
+      ['cudaGetFunction', ['m', 'k']],
+      ['cudaMalloc', []],
+      ['cudaMalloc', ['10']],
+      ['cudaMalloc', [-1]],
+      ['cudaFree', [1]],
+      ['cudaFree', [-1n]],
+      ['cudaMemcpyHtoD', [1n, [1, 2]]],
+      ['cudaMemcpyDtoH', [new Float64Array(1), 1]],
+      ['cudaMemset', [1n]],
+      ['cudaLaunch', [1, [1, 1], [1, 1, 1], 0, '', []]],
+      ['cudaLaunch', [1, [1, 1, 1], [1, 1, 1], 0, 'x', [1]]],
+      ['cudaLaunch', [1, [1, 1, 1], [1, 1, 1], 0, 'p', [1]]],
+      ['cudaLaunch', [1, [1, 1, 1], [1, 1, 1], 0, 'pp', [1n]]],
+      ['cudaLaunch', [1, [1, 1, 1], [1, 1, 1], 0, 'i', [2 ** 40]]],
+    ];
+    const show = (value: unknown): string =>
+      typeof value === 'bigint'
+        ? `${value}n`
+        : Array.isArray(value)
+          ? `[${value.map(show).join(', ')}]`
+          : ArrayBuffer.isView(value)
+            ? `new ${value.constructor.name}()`
+            : JSON.stringify(value);
+    for (const [name, args] of cases) {
+      it(`${name}(${args.map(show).join(', ')}) throws a JS error`, function () {
+        expect(() => call(name, ...args)).to.throw(Error);
+      });
+    }
+
+    it('a missing symbol throws, naming it', function () {
+      expect(() => call('runC', handle, 'no_such_function', [], new Float64Array(0))).to.throw(/no_such_function/);
+    });
+
+    it('cudaInfo never throws', function () {
+      const info = native.cudaInfo();
+      expect(info.ok).to.be.a('boolean');
+      if (!info.ok) expect(info.reason).to.be.a('string').and.not.equal('');
+      expect(info.nvrtc !== undefined || typeof info.nvrtcReason === 'string').to.equal(true);
+    });
+  });
+
+  describe('typed wrappers', function () {
+    it('runC rejects malformed arguments with InputDataError before calling C', async function () {
+      const untyped = runC as unknown as (...a: unknown[]) => Promise<number>;
+      for (const args of [
+        [0, 'f', []],
+        [1, 'not a name', []],
+        [1, 'f', 'x'],
+        [1, 'f', [[1]]],
+      ]) {
+        try {
+          await untyped(...args);
+          expect.fail(`runC(${JSON.stringify(args)}) should have rejected`);
+        } catch (error) {
+          expect(error, JSON.stringify(args)).to.be.instanceOf(InputDataError);
+          expect((error as InputDataError).where).to.equal('runC');
+        }
+      }
+    });
+
+    it('loadLibrary reports dlopen failures as NativeError', function () {
+      expect(() => loadLibrary('/no/such/library.so')).to.throw(NativeError, /^loadLibrary: .*no\/such\/library\.so/);
+      expect(() => loadLibrary('')).to.throw(InputDataError);
+    });
+  });
+});
