@@ -1,0 +1,9 @@
+#!/bin/bash
+# On a GPU machine (see README): the cuda specs, then the cuda benchmark.
+# Writes everything to ${OUT:-.}/gpu-results.txt as well as to the terminal.
+out="${OUT:-.}/gpu-results.txt"
+{
+  nvidia-smi -L
+  node node_modules/mocha/bin/mocha.js --timeout 300000 --reporter spec 'dist/specs/backends/cuda/**/*.spec.js' 'dist/specs/backends/native/*.spec.js'
+  node dist/bench/gpu.js "$@"
+} 2>&1 | tee "$out"

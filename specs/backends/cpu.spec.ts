@@ -1,0 +1,91 @@
+/** The cpu back end agrees with js and with the hand-written reference. */
+import { expect } from 'chai';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Network, models, backends, emit, Sum, Dot } from '../../lib/index.js';
+import { hhDrive, hhReference } from '../../bench/reference.js';
+import { nvccAvailable } from '../../lib/backends/cuda/driver.js';
+
+describe('cpu back end', function () {
+  before(function () {
+    const s = backends.status().cpu;
+    if (!s.ok) {
+      console.log(`      (skipped: ${s.reason})`);
+      this.skip();
+    }
+  });
+
+  it('hh-pop N = 2,000, 3,000 steps float64: spike counts identical to the hand-written loop', async () => {
+    const N = 2000, steps = 3000;
+    const nn = new Network();
+    const hh = nn.add(models.HodgkinHuxley, { num: N });
+    hh.set('stimulus', hhDrive(N));
+    hh.record('spike', { mode: 'sum' });
+    await nn.compile({ backend: 'cpu' });
+    await nn.run(1e-5, { steps });
+    const ref = hhReference(N, steps, 1e-5);
+    expect(Array.from(hh.recorder.get('spike').data)).to.deep.equal(Array.from(ref.spikes));
+    const v = hh.get('v');
+    for (let i = 0; i < N; i++) expect(v[i]).to.be.closeTo(ref.v[i], 1e-9 * (1 + Math.abs(ref.v[i])));
+  });
+
+  it('a network with operators gives the same traces as js (1e-12 relative) in float64 and float32', async () => {
+    for (const dtype of ['float64', 'float32'] as const) {
+      const run = async (backend: 'js' | 'cpu') => {
+        const nn = new Network();
+        const inp = nn.input({ name: 'in', num: 4 });
+        const iaf = nn.add(models.IAF, { name: 'IAF', num: 4 });
+        const syn = nn.add(models.Alpha, { name: 'Alpha', num: 4 });
+        const hh = nn.add(models.HodgkinHuxley, { name: 'HH', num: 2 });
+        iaf.connect({ stimulus: inp });
+        syn.connect({ stimulus: iaf.ref('spike') });
+        hh.connect({ stimulus: [Dot([[1, 2, 0, 1], [0, 1, 3, 1]], syn.ref('g')), Sum(syn.ref('g'))] });
+        inp.set((k) => [1, 2, 3, 4].map((x) => x * (1 + Math.sin(k / 500))));
+        hh.record('v', { rate: 3 });
+        await nn.compile({ backend, dtype });
+        await nn.run(1e-5, { steps: 5000 });
+        return hh.recorder.get('v').data;
+      };
+      const [a, b] = [await run('js'), await run('cpu')];
+      const tol = dtype === 'float64' ? 1e-12 : 1e-3;
+      for (let i = 0; i < a.length; i++) expect(b[i]).to.be.closeTo(a[i], tol * (1 + Math.abs(a[i])));
+    }
+  });
+
+  it('changing parameters between runs does not recompile', async () => {
+    const nn = new Network();
+    const hh = nn.add(models.HodgkinHuxley, { num: 8 });
+    hh.set('stimulus', 10);
+    await nn.compile({ backend: 'cpu' });
+    const source = nn.source;
+    await nn.run(1e-5, { steps: 100 });
+    const before = hh.get('v');
+    hh.set('gNa', 100);
+    await nn.reset();
+    await nn.run(1e-5, { steps: 100 });
+    expect(nn.source).to.equal(source);
+    expect(hh.get('v')[0]).to.not.equal(before[0]);
+  });
+});
+
+describe('generated CUDA compiles with nvcc -ptx', function () {
+  const nvcc = nvccAvailable();
+  before(function () {
+    if (!nvcc) {
+      console.log('      (skipped: nvcc not found)');
+      this.skip();
+    }
+  });
+  for (const [name, model] of Object.entries(models)) {
+    it(`${name}`, function () {
+      const dir = mkdtempSync(join(tmpdir(), 'neural-ptx-'));
+      for (const dtype of ['float64', 'float32'] as const) {
+        const file = join(dir, `${name}-${dtype}.cu`);
+        writeFileSync(file, emit(model, 'cuda', { dtype }));
+        execFileSync(nvcc!, ['-ptx', '-arch=compute_90', '-o', join(dir, `${name}-${dtype}.ptx`), file], { stdio: 'pipe' });
+      }
+    });
+  }
+});
