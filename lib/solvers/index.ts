@@ -36,7 +36,7 @@ export function lowerModel(sym: SymbolicModel, solver: SolverOption = 'auto'): M
   const solvers: ModelIR['solvers'] = {};
   for (const x of sym.allStates) solvers[x] = ode.includes(x) ? (solver === 'auto' ? sym.solver(x) : solver) : 'none';
   for (const x of ode) {
-    if (solvers[x] === 'exponential-euler' && !sym.linear(x)) {
+    if (solvers[x] === 'exponential-euler' && !sym.isLinear(x)) {
       throw new ExpressionError(where(x), `exponential Euler needs dx/dt = A + B·x with A and B free of x, and '${sym.equation(x).toString()}' is not of that form.`, "Use solver 'auto', 'euler', 'midpoint', 'heun' or 'rk4'.");
     }
   }

@@ -145,7 +145,9 @@ export class SymbolicModel {
     });
   }
 
-  private isLinear(x: string): boolean {
+  /** Whether x' = A + B·x with A and B free of x (without simplifying A and B). */
+  isLinear(x: string): boolean {
+    this.checkState(x, true);
     return this.cached(`isLin:${x}`, () => {
       const f = this.expand(this.equation(x));
       if (occursInStep(f, x)) return false;
