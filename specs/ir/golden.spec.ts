@@ -1,0 +1,235 @@
+/**
+ * Golden printed IR of library models and of small models under each update
+ * rule. Each golden below was read against the equations before it was
+ * written down: Euler is x + dt·f; exponential Euler is
+ * x + f·(e^{B·dt} − 1)/B with the B = 0 fallback to dt; bounded states are
+ * clipped with comparisons; posts read the values before any post applies;
+ * repeated subexpressions are shared through `let __tN`.
+ */
+import { expect } from 'chai';
+import { Model, derivative, inspect, intermediate, lowerModel, models, param, printBlock, state } from '../../lib/index.js';
+
+const LIBRARY: Record<string, { update: string[]; post: string[] }> = {
+  IAF: {
+    update: [
+      'set v = add(v, mul(dt, div(add(stimulus, bias), c)))',
+    ],
+    post: [
+      'let __t0 = gt(v, vt)',
+      'set spike = select(__t0, 1, 0)',
+      'set v = select(__t0, 0, v)',
+    ],
+  },
+  LeakyIAF: {
+    update: [
+      'let __B_v = div(neg(div(1, r)), c)',
+      'let __t0 = add(v, mul(div(sub(stimulus, div(v, r)), c), select(ne(__B_v, 0), div(expm1(mul(__B_v, dt)), __B_v), dt)))',
+      'set v = select(lt(__t0, -0.07), -0.07, select(gt(__t0, 0.025), 0.025, __t0))',
+    ],
+    post: [
+      'let __t0 = gt(v, vt)',
+      'set spike = select(__t0, 1, 0)',
+      'set v = select(__t0, vr, v)',
+    ],
+  },
+  Alpha: {
+    update: [
+      'let __t0 = neg(add(ar, ad))',
+      'let __B_u = __t0',
+      'set s = add(s, mul(dt, u))',
+      'set u = add(u, mul(sub(mul(__t0, u), mul(mul(ar, ad), s)), select(ne(__B_u, 0), div(expm1(mul(__B_u, dt)), __B_u), dt)))',
+    ],
+    post: [
+      'set u = select(ne(stimulus, 0), add(u, mul(ar, ad)), u)',
+      'set g = mul(gmax, s)',
+    ],
+  },
+  Izhikevich: {
+    update: [
+      'let __B_u = mul(a, -1)',
+      'set v = add(v, mul(dt, add(sub(add(add(mul(0.04, pow(v, 2)), mul(5, v)), 140), u), stimulus)))',
+      'set u = add(u, mul(mul(a, sub(mul(b, v), u)), select(ne(__B_u, 0), div(expm1(mul(__B_u, dt)), __B_u), dt)))',
+    ],
+    post: [
+      'let __t0 = ge(v, vpeak)',
+      'set v = select(__t0, c, v)',
+      'set u = select(__t0, add(u, d), u)',
+      'set spike = select(__t0, 1, 0)',
+    ],
+  },
+  AMPA: {
+    update: [
+      'let __t0 = neg(ad)',
+      'let __B_s = __t0',
+      'let __t1 = add(s, mul(mul(__t0, s), select(ne(__B_s, 0), div(expm1(mul(__B_s, dt)), __B_s), dt)))',
+      'set s = select(lt(__t1, 0), 0, select(gt(__t1, 1), 1, __t1))',
+    ],
+    post: [
+      'let __t0 = min(1, add(s, mul(mul(stimulus, ar), sub(1, s))))',
+      'set s = __t0',
+      'let __t1 = mul(gmax, __t0)',
+      'set I = __t1',
+      'set g = __t1',
+    ],
+  },
+  NMDA: {
+    update: [
+      'let __t0 = neg(b1)',
+      'let __B_x = __t0',
+      'let __t1 = mul(a2, x)',
+      'let __B_s = sub(mul(__t1, -1), b2)',
+      'let __t2 = add(x, mul(mul(__t0, x), select(ne(__B_x, 0), div(expm1(mul(__B_x, dt)), __B_x), dt)))',
+      'set x = select(lt(__t2, 0), 0, select(gt(__t2, 1), 1, __t2))',
+      'let __t3 = add(s, mul(sub(mul(__t1, sub(1, s)), mul(b2, s)), select(ne(__B_s, 0), div(expm1(mul(__B_s, dt)), __B_s), dt)))',
+      'set s = select(lt(__t3, 0), 0, select(gt(__t3, 1), 1, __t3))',
+    ],
+    post: [
+      'set x = select(ne(stimulus, 0), min(1, add(x, mul(a1, sub(1, x)))), x)',
+      'set g = mul(gmax, s)',
+    ],
+  },
+  HodgkinHuxley: {
+    update: [
+      'let __t0 = add(v, 55)',
+      'let an_t = sub(exp(div(neg(__t0), 10)), 1)',
+      'let __t1 = neg(add(v, 65))',
+      'let beta_n = mul(0.125, exp(div(__t1, 80)))',
+      'let __t2 = add(v, 40)',
+      'let am_t = sub(exp(div(neg(__t2), 10)), 1)',
+      'let beta_m = mul(4, exp(div(__t1, 18)))',
+      'let alpha_h = mul(0.07, exp(div(__t1, 20)))',
+      'let beta_h = div(1, add(exp(div(neg(add(v, 35)), 10)), 1))',
+      'let __t3 = mul(gK, pow(n, 4))',
+      'let __t4 = mul(mul(gNa, pow(m, 3)), h)',
+      'let __B_v = sub(sub(neg(__t3), __t4), gL)',
+      'let __t5 = le(abs(an_t), 1e-7)',
+      'let __t6 = div(mul(-0.01, __t0), an_t)',
+      'let __B_n = select(__t5, sub(-0.1, beta_n), sub(mul(__t6, -1), beta_n))',
+      'let __t7 = le(abs(am_t), 1e-7)',
+      'let __t8 = div(mul(-0.1, __t2), am_t)',
+      'let __B_m = select(__t7, sub(-1, beta_m), sub(mul(__t8, -1), beta_m))',
+      'let __B_h = sub(mul(alpha_h, -1), beta_h)',
+      'let __t9 = add(v, mul(sub(sub(sub(stimulus, mul(__t3, sub(v, EK))), mul(__t4, sub(v, ENa))), mul(gL, sub(v, EL))), select(ne(__B_v, 0), div(expm1(mul(__B_v, dt)), __B_v), dt)))',
+      'set v = select(lt(__t9, -80), -80, select(gt(__t9, 30), 30, __t9))',
+      'let __t10 = sub(1, n)',
+      'let __t11 = mul(beta_n, n)',
+      'let __t12 = add(n, mul(select(__t5, sub(mul(0.1, __t10), __t11), sub(mul(__t6, __t10), __t11)), select(ne(__B_n, 0), div(expm1(mul(__B_n, dt)), __B_n), dt)))',
+      'set n = select(lt(__t12, 0), 0, select(gt(__t12, 1), 1, __t12))',
+      'let __t13 = sub(1, m)',
+      'let __t14 = mul(beta_m, m)',
+      'let __t15 = add(m, mul(select(__t7, sub(__t13, __t14), sub(mul(__t8, __t13), __t14)), select(ne(__B_m, 0), div(expm1(mul(__B_m, dt)), __B_m), dt)))',
+      'set m = select(lt(__t15, 0), 0, select(gt(__t15, 1), 1, __t15))',
+      'let __t16 = add(h, mul(sub(mul(alpha_h, sub(1, h)), mul(beta_h, h)), select(ne(__B_h, 0), div(expm1(mul(__B_h, dt)), __B_h), dt)))',
+      'set h = select(lt(__t16, 0), 0, select(gt(__t16, 1), 1, __t16))',
+    ],
+    post: [
+      'set spike = select(and(lt(vprev, 0), ge(v, 0)), 1, 0)',
+      'set vprev = v',
+    ],
+  },
+};
+
+class Decay extends Model {
+  @param(1) k!: number;
+  @state(1) @derivative('-k * x') x!: number;
+}
+
+class Rotation extends Model {
+  @param(1) w!: number;
+  @state(1) @derivative('-w * y') x!: number;
+  @state(0) @derivative('w * x') y!: number;
+}
+
+class Shared extends Model {
+  @param(1) a!: number;
+  @intermediate('exp(-x / 10)') g!: number;
+  @state(1) @derivative('g * (1 - x) - exp(-x / 10)') x!: number;
+  @state(0) @derivative('exp(-x / 10) * y + (a + 1) * (a + 1)') y!: number;
+}
+
+const RULES: Record<string, string[]> = {
+  euler: ['set x = add(x, mul(dt, mul(neg(k), x)))'],
+  'exponential-euler': [
+    'let __t0 = neg(k)',
+    'let __B_x = __t0',
+    'set x = add(x, mul(mul(__t0, x), select(ne(__B_x, 0), div(expm1(mul(__B_x, dt)), __B_x), dt)))',
+  ],
+  midpoint: [
+    'let __t0 = neg(k)',
+    'let x__s2 = add(x, mul(mul(0.5, dt), mul(__t0, x)))',
+    'set x = add(x, mul(dt, mul(__t0, x__s2)))',
+  ],
+  heun: [
+    'let __t0 = neg(k)',
+    'let __t1 = mul(__t0, x)',
+    'let x__s2 = add(x, mul(dt, __t1))',
+    'set x = add(x, mul(dt, add(mul(0.5, __t1), mul(0.5, mul(__t0, x__s2)))))',
+  ],
+  rk4: [
+    'let __t0 = mul(0.5, dt)',
+    'let __t1 = neg(k)',
+    'let __t2 = mul(__t1, x)',
+    'let x__s2 = add(x, mul(__t0, __t2))',
+    'let __t3 = mul(__t1, x__s2)',
+    'let x__s3 = add(x, mul(__t0, __t3))',
+    'let __t4 = mul(__t1, x__s3)',
+    'let x__s4 = add(x, mul(dt, __t4))',
+    'set x = add(x, mul(dt, add(add(add(mul(0.16666666666666666, __t2), mul(0.3333333333333333, __t3)), mul(0.3333333333333333, __t4)), mul(0.16666666666666666, mul(__t1, x__s4)))))',
+  ],
+};
+
+describe('ir/golden printed IR', () => {
+  for (const [name, golden] of Object.entries(LIBRARY)) {
+    it(`${name}: update and post`, () => {
+      const ir = lowerModel(inspect(models[name as keyof typeof models]));
+      expect(printBlock(ir.update)).to.equal(golden.update.join('\n'));
+      expect(printBlock(ir.post)).to.equal(golden.post.join('\n'));
+    });
+  }
+
+  for (const [rule, golden] of Object.entries(RULES)) {
+    it(`x' = -k·x under ${rule}`, () => {
+      const ir = lowerModel(inspect(Decay), rule as 'euler');
+      expect(printBlock(ir.update)).to.equal(golden.join('\n'));
+      expect(ir.solvers).to.deep.equal({ x: rule });
+      expect(ir.post).to.deep.equal([]);
+    });
+  }
+
+  it('rk4 on a 2-D system evaluates every stage of both states from the previous stage of both', () => {
+    expect(printBlock(lowerModel(inspect(Rotation), 'rk4').update).split('\n')).to.deep.equal([
+      'let __t0 = mul(0.5, dt)',
+      'let __t1 = neg(w)',
+      'let __t2 = mul(__t1, y)',
+      'let x__s2 = add(x, mul(__t0, __t2))',
+      'let __t3 = mul(w, x)',
+      'let y__s2 = add(y, mul(__t0, __t3))',
+      'let __t4 = mul(__t1, y__s2)',
+      'let x__s3 = add(x, mul(__t0, __t4))',
+      'let __t5 = mul(w, x__s2)',
+      'let y__s3 = add(y, mul(__t0, __t5))',
+      'let __t6 = mul(__t1, y__s3)',
+      'let x__s4 = add(x, mul(dt, __t6))',
+      'let __t7 = mul(w, x__s3)',
+      'let y__s4 = add(y, mul(dt, __t7))',
+      'set x = add(x, mul(dt, add(add(add(mul(0.16666666666666666, __t2), mul(0.3333333333333333, __t4)), mul(0.3333333333333333, __t6)), mul(0.16666666666666666, mul(__t1, y__s4)))))',
+      'set y = add(y, mul(dt, add(add(add(mul(0.16666666666666666, __t3), mul(0.3333333333333333, __t5)), mul(0.3333333333333333, __t7)), mul(0.16666666666666666, mul(w, x__s4)))))',
+    ]);
+  });
+
+  it('an intermediate and the same text written out share one temporary; a repeated product too', () => {
+    expect(printBlock(lowerModel(inspect(Shared), 'euler').update).split('\n')).to.deep.equal([
+      'let __t0 = exp(div(neg(x), 10))',
+      'let g = __t0',
+      'set x = add(x, mul(dt, sub(mul(g, sub(1, x)), __t0)))',
+      'let __t1 = add(a, 1)',
+      'set y = add(y, mul(dt, add(mul(__t0, y), mul(__t1, __t1))))',
+    ]);
+  });
+
+  it('the printed IR is byte-stable: lowering twice gives the same JSON', () => {
+    for (const M of [models.HodgkinHuxley, models.Alpha, Rotation]) {
+      expect(JSON.stringify(lowerModel(inspect(M), 'auto'))).to.equal(JSON.stringify(lowerModel(inspect(M), 'auto')));
+    }
+  });
+});
