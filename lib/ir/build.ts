@@ -96,7 +96,7 @@ export function fold(e: ExprIR): ExprIR {
     case 'mul': if (isNum(args[0], 1)) return args[1]; if (isNum(args[1], 1)) return args[0]; break;
     case 'div': if (isNum(args[1], 1)) return args[0]; break;
     case 'neg': if (args[0].k === 'op' && args[0].op === 'neg') return args[0].args[0]; break;
-    case 'select': if (args[0].k === 'num') return args[0].v ? args[1] : args[2]; break;
+    case 'select': if (args[0].k === 'num') return args[0].v !== 0 ? args[1] : args[2]; break;
   }
   return op(e.op, ...args);
 }

@@ -124,7 +124,7 @@ function build(ctor: ModelClass): ModelSpec {
 function apply(f: Field, r: FieldRecord, cls: string, seenHere: Map<string, Role>, problems: string[]): void {
   const where = `${cls}#${r.property}`;
   if (r.kind === 'derivative' || r.kind === 'post') {
-    if (typeof r.value !== 'string') problems.push(`${where}: @${r.kind} needs an equation string, got ${JSON.stringify(r.value)}. Write it as text, e.g. '-v / tau'.`);
+    if (typeof r.value !== 'string') problems.push(`${where}: @${r.kind} needs an equation string, got ${show(r.value)}. Write it as text, e.g. '-v / tau'.`);
     else f[r.kind] = r.value;
     return;
   }
@@ -136,20 +136,20 @@ function apply(f: Field, r: FieldRecord, cls: string, seenHere: Map<string, Role
   seenHere.set(r.property, r.kind);
   f.role = r.kind;
   if (r.kind === 'intermediate') {
-    if (typeof r.value !== 'string') problems.push(`${where}: @intermediate needs an equation string, got ${JSON.stringify(r.value)}.`);
+    if (typeof r.value !== 'string') problems.push(`${where}: @intermediate needs an equation string, got ${show(r.value)}.`);
     else f.expression = r.value;
     delete f.value;
     return;
   }
   if (typeof r.value !== 'number' || !Number.isFinite(r.value)) {
-    problems.push(`${where}: @${r.kind}(${JSON.stringify(r.value)}) needs a finite number. Give the ${r.kind === 'state' ? 'initial value' : 'default'} as a number.`);
+    problems.push(`${where}: @${r.kind}(${show(r.value)}) needs a finite number. Give the ${r.kind === 'state' ? 'initial value' : 'default'} as a number.`);
   } else f.value = r.value;
   delete f.expression;
   if (r.kind === 'state') {
     const b = r.options?.bounds;
     if (b !== undefined) {
       if (!Array.isArray(b) || b.length !== 2 || !b.every((x) => typeof x === 'number' && !Number.isNaN(x)) || !(b[0] < b[1])) {
-        problems.push(`${where}: bounds ${JSON.stringify(b)} are not [lower, upper] with lower < upper. Write e.g. { bounds: [-80, 30] }.`);
+        problems.push(`${where}: bounds ${show(b)} are not [lower, upper] with lower < upper. Write e.g. { bounds: [-80, 30] }.`);
       } else f.bounds = [b[0], b[1]];
     } else delete f.bounds;
   }
@@ -182,4 +182,10 @@ function fail(name: string, problems: string[]): never {
     throw new ModelDefinitionError(problems[0].slice(0, at), problems[0].slice(at + 2), '', { problems });
   }
   throw new ModelDefinitionError(name, `${problems.length} problems in the model definition:\n  - ${problems.join('\n  - ')}`, '', { problems });
+}
+
+/** A value as the user wrote it (NaN and Infinity stay visible, unlike JSON). */
+function show(x: unknown): string {
+  if (Array.isArray(x)) return `[${x.map(show).join(',')}]`;
+  return typeof x === 'string' ? JSON.stringify(x) : String(x);
 }
