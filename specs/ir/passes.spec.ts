@@ -78,11 +78,7 @@ describe('ir/passes', () => {
       }
     });
 
-    // BUG: lib/ir/build.ts fold() decides a constant select with JavaScript
-    // truthiness (`args[0].v ? …`), so a NaN condition picks the false branch,
-    // while every back end (interpreter `!== 0`, rendered `(c != 0)`) picks the
-    // true branch: folding changes the result. Proposed fix: in fold's 'select'
-    // case use `args[0].v !== 0 ? args[1] : args[2]`.
+    // Back ends take the true branch when the condition is != 0, NaN included.
     it('a NaN condition folds the way the back ends evaluate it', () => {
       const e = op('select', op('div', num(0), num(0)), num(1), num(2));
       expect(evaluate(fold(e), env({}))).to.equal(evaluate(e, env({})));

@@ -185,10 +185,7 @@ describe('model/definition errors', () => {
     expect(e.message).to.contain('needs a finite number');
   });
 
-  // BUG: lib/model/read.ts apply() prints values with JSON.stringify, so
-  // @param(NaN) is reported as "@param(null)" and bounds [NaN, 1] as "[null,1]",
-  // which is not what the user wrote. Proposed fix: format numbers with String()
-  // (e.g. a helper that maps arrays element by element) instead of JSON.stringify.
+  // JSON.stringify would print NaN as null; the message shows the value as written.
   it('non-finite values are shown as written (NaN, Infinity), not as null', () => {
     class ShowNaN extends Model {
       @param(Number.NaN) p!: number;

@@ -158,6 +158,42 @@ describe('network/run', () => {
       expect(Array.from(twice.iaf.recorder.get('v').data)).to.deep.equal(Array.from(once.iaf.recorder.get('v').data));
     });
 
+    it('a record() added between runs recompiles and keeps the current state', async () => {
+      const once = await iafNet();
+      once.iaf.record('v');
+      await once.nn.run(DT, { steps: 20 });
+      const twice = await iafNet();
+      twice.iaf.record('v');
+      await twice.nn.run(DT, { steps: 10 });
+      twice.iaf.record('spike');
+      await twice.nn.run(DT, { steps: 10 });
+      expect(Array.from(twice.iaf.recorder.get('v').data)).to.deep.equal(Array.from(once.iaf.recorder.get('v').data));
+      expect(twice.iaf.recorder.get('spike').shape).to.deep.equal([10, 3]);
+    });
+
+    // BUG: lib/network/network.ts compile() sets this.compiled = null before
+    // prepare(), so prepare() finds no previous buffers and starts from the
+    // initial values: after run(10), compile() (same or another back end or
+    // dtype) silently resets every state, while nn.step and the recordings go
+    // on as a continuation. Proposed fix: keep the previous compiled network
+    // for prepare() to copy values from (e.g. pass it as `old`, and make the
+    // cache key include the back end so the program is rebuilt), and dispose
+    // its program after the copy.
+    it.skip('compile() again after a run (another back end) continues from the current state', async () => {
+      const once = await iafNet();
+      once.iaf.record('v');
+      await once.nn.run(DT, { steps: 20 });
+      const twice = await iafNet('js');
+      twice.iaf.record('v');
+      await twice.nn.run(DT, { steps: 10 });
+      const v10 = Array.from(twice.iaf.get('v'));
+      await twice.nn.compile({ backend: 'interpreter' });
+      expect(Array.from(twice.iaf.get('v'))).to.deep.equal(v10);
+      await twice.nn.run(DT, { steps: 10 });
+      const got = Array.from(twice.iaf.recorder.get('v').data);
+      Array.from(once.iaf.recorder.get('v').data).forEach((want, j) => expect(got[j], `element ${j}`).to.be.closeTo(want, 1e-15));
+    });
+
     it('without steps, a run takes the length of the shortest input data', async () => {
       const nn = new Network();
       const a = nn.input({ name: 'a', num: 2 }).set(new Float64Array(2 * 40));

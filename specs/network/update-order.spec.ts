@@ -8,7 +8,7 @@
  * unit-by-unit code paths).
  */
 import { expect } from 'chai';
-import { Model, Network, Sum, backends, derivative, input, post, state, type BackendName } from '../../lib/index.js';
+import { BackendError, Model, Network, Sum, backends, derivative, input, post, state, type BackendName } from '../../lib/index.js';
 
 class Clock extends Model {
   @state(0) @derivative('1') k!: number;
@@ -64,7 +64,7 @@ describe('network/update order', () => {
       });
     }
 
-    it(`${backend}: the same holds through an operator (Sum of 3 clocks)`, async () => {
+    it(`${backend}: the same holds through an operator (Sum of 3 clocks)`, async function () {
       const nn = new Network();
       const before = nn.add(Copy, { name: 'before', num: 2 });
       const clock = nn.add(Clock, { name: 'clock', num: 3 });
@@ -73,7 +73,13 @@ describe('network/update order', () => {
       after.connect({ src: Sum(clock.ref('k')) });
       before.record('x');
       after.record('x');
-      await nn.compile({ backend });
+      try {
+        await nn.compile({ backend });
+      } catch (error) {
+        // The cuda back end refuses networks with operators for now, and says so.
+        if (backend === 'cuda' && error instanceof BackendError && /does not run yet/.test(error.message)) this.skip();
+        throw error;
+      }
       expect(nn.plan().fusable).to.equal(false);
       await nn.run(1, { steps: STEPS });
       for (const i of [0, 1]) {

@@ -6,7 +6,7 @@
  * 4 (rk4), each within ±0.3.
  */
 import { expect } from 'chai';
-import { Model, Network, derivative, param, solve, state, type SolverOption } from '../../lib/index.js';
+import { Model, Network, derivative, intermediate, param, solve, state, type SolverOption } from '../../lib/index.js';
 import type { ModelClass } from '../../lib/index.js';
 
 class Decay extends Model {
@@ -25,6 +25,14 @@ class Rotation extends Model {
   @state(0) @derivative('w * x') y!: number;
 }
 
+/** The logistic equation through intermediates: each stage must recompute them from its own x. */
+class LogisticViaIntermediates extends Model {
+  @param(2) r!: number;
+  @intermediate('r * x') growth!: number;
+  @intermediate('growth * (1 - x)') rate!: number;
+  @state(0.1) @derivative('rate') x!: number;
+}
+
 /** x' = −y·x, y' = −y: each state conditionally linear in itself, x's coefficient varies. */
 class Coupled extends Model {
   @state(1) @derivative('-y * x') x!: number;
@@ -40,6 +48,7 @@ interface Problem {
 const PROBLEMS: Record<string, Problem> = {
   "x' = -k x": { model: Decay, T: 1, exact: (T) => ({ x: Math.exp(-1.3 * T) }) },
   "logistic x' = r x (1 - x)": { model: Logistic, T: 1, exact: (T) => ({ x: 1 / (1 + 9 * Math.exp(-2 * T)) }) },
+  'logistic through two intermediates': { model: LogisticViaIntermediates, T: 1, exact: (T) => ({ x: 1 / (1 + 9 * Math.exp(-2 * T)) }) },
   "rotation x' = -w y, y' = w x": { model: Rotation, T: 1, exact: (T) => ({ x: Math.cos(1.5 * T), y: Math.sin(1.5 * T) }) },
   "x' = -y x, y' = -y": {
     model: Coupled, T: 1,

@@ -190,6 +190,25 @@ describe('symbolic/calculus', () => {
       expect(close(value(s.linear('z')!.B, { k: 2, x: 3 }), -18, 1e-12)).to.equal(true);
     });
 
+    // BUG: lib/symbolic/calculus.ts simplify() and tidy() call mathjs'
+    // simplify / simplifyConstant with the default configuration, which compares
+    // numbers with a tolerance (relTol 1e-12, absTol 1e-15): `1e-20 > 0` folds to
+    // false. So inspect(...).derivative('x') of '-x * (1e-20 > 0)' prints 0, its
+    // linear B is 0 and the automatic rule falls back to 'euler', while the back
+    // ends (exact comparisons) integrate x' = -x. Proposed fix: run the symbolic
+    // pass on a private mathjs instance made with create(all, { relTol: 1e-300,
+    // absTol: 0 }) (relTol 0 is refused), or hold comparisons of constants like
+    // step functions so that mathjs never folds them.
+    it.skip('constant comparisons fold exactly: 1e-20 > 0 is true', () => {
+      class Tiny extends Model {
+        @state(1) @derivative('-x * (1e-20 > 0)') x!: number;
+      }
+      const s = inspect(Tiny);
+      expect(value(s.derivative('x'), { x: 2 })).to.equal(-2);
+      expect(value(s.linear('x')!.B, {})).to.equal(-1);
+      expect(s.solver('x')).to.equal('exponential-euler');
+    });
+
     it('x · x is not linear', () => {
       class Square extends Model {
         @state(1) @derivative('-x * x') x!: number;
