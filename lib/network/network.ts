@@ -119,7 +119,6 @@ export class Network {
     this.options = { backend: options.backend ?? 'auto', dtype, solver };
     this.backend = backend;
     this.chosen = { backend: backend.name, reason: options.backend && options.backend !== 'auto' ? 'asked for' : this.autoReason(backend.name) };
-    this.compiled = null;
     await this.prepare();
     return this;
   }
@@ -141,9 +140,11 @@ export class Network {
       throw new NetworkWiringError('Network.run', 'the network is not compiled.', 'Call await network.compile() before run().');
     }
     const plan = this.plan(this.options.dtype, this.options.solver);
-    const key = JSON.stringify(plan);
+    const key = `${this.backend.name} ${JSON.stringify(plan)}`;
     if (this.compiled?.key === key) return this.compiled;
     const old = this.compiled;
+    // Carry the current state over to the new program (e.g. another back end).
+    await old?.program.download?.(old.buffers);
     const program = await this.backend.compile(plan);
     const buffers = plan.buffers.map((b) => (plan.dtype === 'float64' ? new Float64Array(b.kind === 'stream' || b.kind === 'record' ? 0 : b.length) : new Float32Array(b.kind === 'stream' || b.kind === 'record' ? 0 : b.length)));
     // Container values: from the previous compile when there was one, else the initial values.
@@ -245,7 +246,11 @@ export class Network {
     if (needed > 0.8 * free) {
       throw new InputDataError('Network.run', `the recordings need ${needed.toLocaleString('en')} bytes and ${free.toLocaleString('en')} are free.`, "Record fewer variables, keep every k-th step with record(..., { rate: k }), count spikes with { mode: 'sum' }, or run in shorter pieces.");
     }
-    const recs = plan.containers.flatMap((cp) => cp.records.map((r) => ({ r, cp, data: makeArray(plan.dtype, r.mode === 'sum' ? cp.num : Math.ceil(steps / r.rate) * cp.num) })));
+    // Trace rows are the network steps that are multiples of rate, counted
+    // from the first run, so that continued runs append evenly spaced rows.
+    const s0 = this.step;
+    const rowsBefore = (k: number, rate: number) => Math.ceil((s0 + k) / rate) - Math.ceil(s0 / rate);
+    const recs = plan.containers.flatMap((cp) => cp.records.map((r) => ({ r, cp, data: makeArray(plan.dtype, r.mode === 'sum' ? cp.num : rowsBefore(steps, r.rate) * cp.num) })));
     const unitSteps = Math.max(1, plan.containers.reduce((s, cp) => s + cp.num, 0));
     const block = options.blockSteps ?? Math.max(1, Math.min(steps, Math.ceil((program.backend === 'cuda' ? 2e9 : 2e6) / unitSteps), program.backend === 'cuda' ? 10000 : steps));
     checkCount('Network.run', 'blockSteps', block);
@@ -255,7 +260,7 @@ export class Network {
     let done = 0;
     const keep = (k: number) => {
       for (const { r, cp, data } of recs) {
-        const rows = r.mode === 'sum' ? 1 : Math.ceil(k / r.rate);
+        const rows = r.mode === 'sum' ? 1 : rowsBefore(k, r.rate);
         const rec = new Recording(r.variable, data.subarray(0, rows * cp.num), cp.num, r.mode === 'sum' ? k : r.rate, dt, r.mode);
         const container = this.containers[plan.containers.indexOf(cp)];
         container.recorder.put(append(container.recorder.names().includes(r.variable) ? container.recorder.get(r.variable) : null, rec));
@@ -268,9 +273,9 @@ export class Network {
         const n = Math.min(block, steps - done);
         const view = buffers.slice();
         for (const [b, inp] of this.streamOf) view[b] = inp.block(done, n, plan.dtype);
-        for (const { r, cp, data } of recs) view[r.out] = r.mode === 'sum' ? data : data.subarray(Math.ceil(done / r.rate) * cp.num);
+        for (const { r, cp, data } of recs) view[r.out] = r.mode === 'sum' ? data : data.subarray(rowsBefore(done, r.rate) * cp.num);
         const snapshot = options.checkFinite ? { buffers: buffers.map((b) => b.slice()), sums: recs.map(({ r, data }) => (r.mode === 'sum' ? data.slice() : null)) } : null;
-        await program.run(view, { k0: done, steps: n, dt });
+        await program.run(view, { k0: s0 + done, steps: n, dt });
         if (snapshot) {
           await program.download?.(buffers);
           const bad = this.firstNonFinite(plan, buffers);
@@ -283,14 +288,15 @@ export class Network {
             for (; k < done + n; k++) {
               const one = view.slice();
               plan.buffers.forEach((b, i) => { if (b.kind === 'stream') one[i] = view[i].subarray((k - done) * b.length, (k - done + 1) * b.length); });
-              for (const { r, cp, data } of recs) if (r.mode === 'trace') one[r.out] = data.subarray(Math.ceil(k / r.rate) * cp.num);
-              await program.run(one, { k0: k, steps: 1, dt });
+              for (const { r, cp, data } of recs) if (r.mode === 'trace') one[r.out] = data.subarray(rowsBefore(k, r.rate) * cp.num);
+              await program.run(one, { k0: s0 + k, steps: 1, dt });
               await program.download?.(buffers);
               const hit = this.firstNonFinite(plan, buffers);
               if (hit) {
                 keep(k);
                 bar?.stop();
-                throw new NumericalError(`${hit.container}#${hit.variable} unit ${hit.unit} step ${k}`, `became ${hit.value} (checkFinite).`, `Recordings up to step ${k - 1} are kept. Reduce dt, check parameters and inputs near that step, or add bounds to the state.`, { ...hit, step: k });
+                const step = s0 + k;
+                throw new NumericalError(`${hit.container}#${hit.variable} unit ${hit.unit} step ${step}`, `became ${hit.value} (checkFinite).`, `Recordings up to step ${step - 1} are kept. Reduce dt, check parameters and inputs near that step, or add bounds to the state.`, { ...hit, step });
               }
             }
           }

@@ -96,7 +96,7 @@ describe('errors/run failures', () => {
     // the recordings hold steps 0–4 and nn.step is 5. Proposed fix: report
     // this.step + k (the step count the recordings and nn.step use) in where,
     // the message and detail.step.
-    it.skip('in a continued run, the error names the network step (5), as the recordings count it', async () => {
+    it('in a continued run, the error names the network step (5), as the recordings count it', async () => {
       const { nn } = await poisoned('js');
       await nn.run(1, { steps: 3, checkFinite: true });
       const e = await nn.run(1, { steps: 10, checkFinite: true }).then(() => null, (err: unknown) => err as NumericalError);
