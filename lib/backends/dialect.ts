@@ -84,3 +84,9 @@ export function freeNames(stmts: StmtIR[]): Set<string> {
   }
   return free;
 }
+
+/** Text safe inside a one-line comment of any target (names are user text). */
+export function comment(text: string): string {
+  // A trailing backslash would continue a C comment onto the next line.
+  return text.replace(/[\u0000-\u001f\u007f\u2028\u2029]/g, ' ').replace(/\*\//g, '* /').replace(/\\/g, '/');
+}

@@ -100,6 +100,9 @@ export class Network {
   }
 
   private checkName(name: string): void {
+    if (typeof name !== 'string' || name === '' || /[\u0000-\u001f\u007f\u2028\u2029]/.test(name)) {
+      throw new NetworkWiringError(`name ${JSON.stringify(name)}`, 'is empty or holds a line break or control character.', 'Use a name on one line, e.g. \'My IAFs\'.');
+    }
     if ([...this.containers, ...this.inputs].some((x) => x.name === name)) {
       throw new NetworkWiringError(`name '${name}'`, 'is used twice in this network.', 'Give every container and input its own name.');
     }

@@ -48,7 +48,7 @@ describe('network/names', () => {
   // with control characters or line terminators in Network.add/input
   // (NetworkWiringError naming the fix), and have every renderer pass names
   // through one comment-escaping helper.
-  it.skip('names with line breaks never reach the generated code as code', async () => {
+  it('names with line breaks never reach the generated code as code', async () => {
     const plain = await runNamed('plain', 'js');
     for (const name of [`x\nglobalThis.${injected} = 42; //`, 'x\u2028y', 'x\r\n#error boom']) {
       const got = await runNamed(name, 'js');

@@ -5,7 +5,7 @@
  * allocated inside the step loop.
  */
 import type { ContainerPlan, NetworkPlan, OperatorPlan, TermPlan } from '../../network/plan.js';
-import { JS, renderExpr } from '../dialect.js';
+import { JS, comment, renderExpr } from '../dialect.js';
 
 /** Index of the first per-container scalar and the stride between containers. */
 export const SCALARS = { k0: 0, steps: 1, first: 2, stride: 2 } as const;
@@ -28,7 +28,7 @@ export function renderJS(plan: NetworkPlan): string {
     c.operators.forEach((o) => { used.add(o.out); used.add(o.source.buffer); if (o.matrix !== undefined) used.add(o.matrix); });
     c.records.forEach((r) => used.add(r.out));
   });
-  for (const b of [...used].sort((x, y) => x - y)) line(0, `const b${b} = B[${b}]; // ${plan.buffers[b].name}`);
+  for (const b of [...used].sort((x, y) => x - y)) line(0, `const b${b} = B[${b}]; // ${comment(plan.buffers[b].name)}`);
 
   const local = (ci: number) => (n: string) => (n === 'dt' ? `dt${ci}` : `c${ci}_${n}`);
   const round = (t: string) => (f32 ? `Math.fround(${t})` : t);
@@ -46,7 +46,7 @@ export function renderJS(plan: NetworkPlan): string {
   const body = (c: ContainerPlan, ci: number, depth: number, fused: boolean) => {
     const name = local(ci);
     const states = c.ir.states.map((s) => s.name);
-    line(depth, `// ${c.name}: ${c.ir.model} (${Object.entries(c.ir.solvers).filter(([, r]) => r !== 'none').map(([x, r]) => `${x} ${r}`).join(', ') || 'no ODE'})`);
+    line(depth, `// ${comment(c.name)}: ${c.ir.model} (${Object.entries(c.ir.solvers).filter(([, r]) => r !== 'none').map(([x, r]) => `${x} ${r}`).join(', ') || 'no ODE'})`);
     if (!fused) {
       for (const s of states) line(depth, `let ${name(s)} = b${c.buffers[s]}[i];`);
       for (const p of [...c.ir.params, ...c.ir.inputs]) if (!c.inputs[p.name]) line(depth, `const ${name(p.name)} = b${c.buffers[p.name]}[i];`);
