@@ -109,18 +109,35 @@ function simplifyLifted(node: MathNode): MathNode {
     const a = simplifyLifted(n.trueExpr!);
     const b = simplifyLifted(n.falseExpr!);
     if (a.toString() === b.toString()) return a;
-    return new ConditionalNode(safeSimplify(n.condition!), a, b);
+    return new ConditionalNode(n.condition!, a, b);
   }
   return safeSimplify(node);
 }
 
 function safeSimplify(node: MathNode): MathNode {
   try {
-    return mathSimplify(node);
+    return holding(node, mathSimplify);
   } catch {
-    // Some trees (logic inside arithmetic) are beyond mathjs' rules: keep them.
+    // Some trees are beyond mathjs' rules: keep them.
     return node;
   }
+}
+
+/**
+ * Applies a mathjs rewrite with comparisons, logic, floor and ceil held as
+ * opaque symbols: mathjs compares numbers with a tolerance (it would fold
+ * `1e-20 > 0` to false), while every back end compares exactly.
+ */
+function holding(node: MathNode, rewrite: (n: MathNode) => MathNode): MathNode {
+  const held = new Map<string, MathNode>();
+  const opened = node.transform((child) => {
+    if (!isStepLike(child)) return child;
+    const name = `__held${held.size}`;
+    held.set(name, child);
+    return new SymbolNode(name);
+  });
+  const out = rewrite(opened);
+  return held.size ? unparen(substitute(out, held)) : out;
 }
 
 /** Constant folding and the trivial identities (0·x, 1·x, x + 0, …) only. */
@@ -128,7 +145,7 @@ export function tidy(node: MathNode): MathNode {
   const n = node as AnyNode;
   if (node.type === 'ConditionalNode') return new ConditionalNode(n.condition!, tidy(n.trueExpr!), tidy(n.falseExpr!));
   try {
-    return simplifyConstant(simplifyCore(node));
+    return holding(node, (n) => simplifyConstant(simplifyCore(n)));
   } catch {
     return node;
   }
@@ -149,16 +166,34 @@ function diffLifted(node: MathNode, x: string): MathNode {
     return new ConditionalNode(n.condition!, diffLifted(n.trueExpr!, x), diffLifted(n.falseExpr!, x));
   }
   if (!symbolsOf(node).includes(x)) return new ConstantNode(0);
-  // Piecewise-constant pieces become placeholders that mathjs sees as constants.
+  // Piecewise-constant pieces become placeholders that mathjs sees as
+  // constants; cube roots too, differentiated here by the chain rule, since
+  // mathjs writes d cbrt(u) as u^(−2/3)/3, which is not real for u < 0.
   const held = new Map<string, MathNode>();
+  const roots = new Map<string, MathNode>();
   const opened = node.transform((child) => {
-    if (!isStepLike(child)) return child;
-    const name = `__held${held.size}`;
-    held.set(name, child);
-    return new SymbolNode(name);
+    if (isStepLike(child)) {
+      const name = `__held${held.size}`;
+      held.set(name, child);
+      return new SymbolNode(name);
+    }
+    if (child.type === 'FunctionNode' && fnName(child) === 'cbrt') {
+      const name = `__cbrt${roots.size}`;
+      roots.set(name, child);
+      return new SymbolNode(name);
+    }
+    return child;
   });
-  const d = mathDerivative(opened, x, { simplify: false });
-  return held.size ? substitute(d, held) : d;
+  let d = mathDerivative(opened, x, { simplify: false });
+  for (const [name, root] of roots) {
+    const u = (root as AnyNode).args![0];
+    if (!symbolsOf(u).includes(x)) continue;
+    // d/dx cbrt(u) = u' / (3·cbrt(u)²)
+    const dRoot = new OperatorNode('/', 'divide', [differentiate(u, x), new OperatorNode('*', 'multiply', [new ConstantNode(3), new OperatorNode('^', 'pow', [new SymbolNode(name), new ConstantNode(2)])])]);
+    d = new OperatorNode('+', 'add', [d, new OperatorNode('*', 'multiply', [mathDerivative(opened, name, { simplify: false }), dRoot])]);
+  }
+  const back = new Map([...held, ...roots]);
+  return back.size ? substitute(d, back) : d;
 }
 
 /** True when `x` occurs in a condition, a comparison, floor or ceil inside `node`. */
