@@ -51,7 +51,7 @@ function build(ctor: ModelClass): ModelSpec {
   if (typeof ctor !== 'function') {
     throw new ModelDefinitionError(String(ctor), 'is not a model class.', 'Pass a class that extends Model.');
   }
-  const problems: string[] = [];
+  const problems: Problem[] = [];
   const fields = new Map<string, Field>();
   for (const cls of chain(ctor)) {
     const seenHere = new Map<string, Role>();
@@ -63,7 +63,7 @@ function build(ctor: ModelClass): ModelSpec {
   }
   const timeScale = (ctor as unknown as { timeScale?: unknown }).timeScale ?? 1;
   if (typeof timeScale !== 'number' || !Number.isFinite(timeScale) || timeScale <= 0) {
-    problems.push(`${name}.timeScale: ${String(timeScale)} is not a positive number. Set static timeScale to the number of model time units per second (1e3 for ms).`);
+    problems.push(problem(`${name}.timeScale`, `${String(timeScale)} is not a positive number.`, `Set static timeScale to the number of model time units per second (1e3 for ms).`));
   }
 
   const states: StateSpec[] = [];
@@ -73,12 +73,12 @@ function build(ctor: ModelClass): ModelSpec {
   for (const f of fields.values()) {
     const where = `${name}#${f.property}`;
     if (!f.role) {
-      if (f.derivative !== undefined) problems.push(`${where}: @derivative is on a field that is not a state. Add @state(initial) to '${f.property}'.`);
-      if (f.post !== undefined) problems.push(`${where}: @post is on a field that is not a state. Add @state(initial) to '${f.property}'.`);
+      if (f.derivative !== undefined) problems.push(problem(where, `@derivative is on a field that is not a state.`, `Add @state(initial) to '${f.property}'.`));
+      if (f.post !== undefined) problems.push(problem(where, `@post is on a field that is not a state.`, `Add @state(initial) to '${f.property}'.`));
       continue;
     }
     if (f.role !== 'state' && (f.derivative !== undefined || f.post !== undefined)) {
-      problems.push(`${where}: @${f.derivative !== undefined ? 'derivative' : 'post'} is on a field declared with @${f.role}. Only a @state can have an equation; declare '${f.property}' with @state.`);
+      problems.push(problem(where, `@${f.derivative !== undefined ? 'derivative' : 'post'} is on a field declared with @${f.role}.`, `Only a @state can have an equation; declare '${f.property}' with @state.`));
     }
     if (f.role === 'state') {
       const s: StateSpec = { name: f.property, initial: f.value ?? 0 };
@@ -93,19 +93,19 @@ function build(ctor: ModelClass): ModelSpec {
 
   const known = new Set([...states, ...params, ...inputs, ...intermediates].map((x) => x.name));
   for (const n of ['dt', 't']) {
-    if (known.has(n)) problems.push(`${name}#${n}: the name '${n}' is reserved. Rename the field.`);
+    if (known.has(n)) problems.push(problem(`${name}#${n}`, `the name '${n}' is reserved.`, `Rename the field.`));
   }
   const check = (where: string, text: string, kind: string): string[] => {
     try {
       const syms = symbolsOf(parseExpression(text, where));
       for (const s of syms) {
         if (!known.has(s) && !(s in CONSTANTS)) {
-          problems.push(`${where}: '${text}' uses unknown symbol '${s}'. Declare it with @param or @state${kind === 'intermediate' ? '' : ', or name it with @intermediate'}.`);
+          problems.push(problem(where, `'${text}' uses unknown symbol '${s}'.`, `Declare it with @param or @state${kind === 'intermediate' ? '' : ', or name it with @intermediate'}.`));
         }
       }
       return syms;
     } catch (error) {
-      if (error instanceof ExpressionError) problems.push(error.message);
+      if (error instanceof ExpressionError) problems.push(problem(error.where, error.message.slice(error.where.length + 2, error.fix ? -error.fix.length - 1 : undefined), error.fix));
       else throw error;
       return [];
     }
@@ -121,42 +121,42 @@ function build(ctor: ModelClass): ModelSpec {
   return problems.length ? fail(name, problems) : { name, timeScale: timeScale as number, states, params, inputs, intermediates: sorted };
 }
 
-function apply(f: Field, r: FieldRecord, cls: string, seenHere: Map<string, Role>, problems: string[]): void {
+function apply(f: Field, r: FieldRecord, cls: string, seenHere: Map<string, Role>, problems: Problem[]): void {
   const where = `${cls}#${r.property}`;
   if (r.kind === 'derivative' || r.kind === 'post') {
-    if (typeof r.value !== 'string') problems.push(`${where}: @${r.kind} needs an equation string, got ${show(r.value)}. Write it as text, e.g. '-v / tau'.`);
+    if (typeof r.value !== 'string') problems.push(problem(where, `@${r.kind} needs an equation string, got ${show(r.value)}.`, `Write it as text, e.g. '-v / tau'.`));
     else f[r.kind] = r.value;
     return;
   }
   const prior = seenHere.get(r.property);
   if (prior) {
-    problems.push(`${where}: the name is declared twice (@${prior} and @${r.kind}). Keep one declaration.`);
+    problems.push(problem(where, `the name is declared twice (@${prior} and @${r.kind}).`, `Keep one declaration.`));
     return;
   }
   seenHere.set(r.property, r.kind);
   f.role = r.kind;
   if (r.kind === 'intermediate') {
-    if (typeof r.value !== 'string') problems.push(`${where}: @intermediate needs an equation string, got ${show(r.value)}.`);
+    if (typeof r.value !== 'string') problems.push(problem(where, `@intermediate needs an equation string, got ${show(r.value)}.`, ''));
     else f.expression = r.value;
     delete f.value;
     return;
   }
   if (typeof r.value !== 'number' || !Number.isFinite(r.value)) {
-    problems.push(`${where}: @${r.kind}(${show(r.value)}) needs a finite number. Give the ${r.kind === 'state' ? 'initial value' : 'default'} as a number.`);
+    problems.push(problem(where, `@${r.kind}(${show(r.value)}) needs a finite number.`, `Give the ${r.kind === 'state' ? 'initial value' : 'default'} as a number.`));
   } else f.value = r.value;
   delete f.expression;
   if (r.kind === 'state') {
     const b = r.options?.bounds;
     if (b !== undefined) {
       if (!Array.isArray(b) || b.length !== 2 || !b.every((x) => typeof x === 'number' && !Number.isNaN(x)) || !(b[0] < b[1])) {
-        problems.push(`${where}: bounds ${show(b)} are not [lower, upper] with lower < upper. Write e.g. { bounds: [-80, 30] }.`);
+        problems.push(problem(where, `bounds ${show(b)} are not [lower, upper] with lower < upper.`, `Write e.g. { bounds: [-80, 30] }.`));
       } else f.bounds = [b[0], b[1]];
     } else delete f.bounds;
   }
 }
 
 /** Orders intermediates so each comes after those it uses; reports cycles. */
-function ordered(name: string, items: IntermediateSpec[], deps: Map<string, string[]>, problems: string[]): IntermediateSpec[] {
+function ordered(name: string, items: IntermediateSpec[], deps: Map<string, string[]>, problems: Problem[]): IntermediateSpec[] {
   const byName = new Map(items.map((i) => [i.name, i]));
   const out: IntermediateSpec[] = [];
   const mark = new Map<string, 'visiting' | 'done'>();
@@ -164,7 +164,7 @@ function ordered(name: string, items: IntermediateSpec[], deps: Map<string, stri
     if (mark.get(n) === 'done') return;
     if (mark.get(n) === 'visiting') {
       const cycle = [...path.slice(path.indexOf(n)), n];
-      problems.push(`${name}#${n}: intermediates depend on each other in a cycle (${cycle.join(' -> ')}). Break the cycle by writing one of them without the others.`);
+      problems.push(problem(`${name}#${n}`, `intermediates depend on each other in a cycle (${cycle.join(' -> ')}).`, `Break the cycle by writing one of them without the others.`));
       return;
     }
     mark.set(n, 'visiting');
@@ -176,13 +176,19 @@ function ordered(name: string, items: IntermediateSpec[], deps: Map<string, stri
   return out;
 }
 
-function fail(name: string, problems: string[]): never {
-  if (problems.length === 1) {
-    const at = problems[0].indexOf(': ');
-    throw new ModelDefinitionError(problems[0].slice(0, at), problems[0].slice(at + 2), '', { problems });
-  }
-  throw new ModelDefinitionError(name, `${problems.length} problems in the model definition:\n  - ${problems.join('\n  - ')}`, '', { problems });
+function fail(name: string, problems: Problem[]): never {
+  const lines = problems.map((p) => `${p.where}: ${p.what}${p.fix ? ` ${p.fix}` : ''}`);
+  if (problems.length === 1) throw new ModelDefinitionError(problems[0].where, problems[0].what, problems[0].fix, { problems: lines });
+  throw new ModelDefinitionError(name, `${problems.length} problems in the model definition:\n  - ${lines.join('\n  - ')}`, '', { problems: lines });
 }
+
+/** One problem of a model definition: where, what, and how to fix it. */
+interface Problem {
+  where: string;
+  what: string;
+  fix: string;
+}
+const problem = (where: string, what: string, fix: string): Problem => ({ where, what, fix });
 
 /** A value as the user wrote it (NaN and Infinity stay visible, unlike JSON). */
 function show(x: unknown): string {

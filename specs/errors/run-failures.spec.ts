@@ -90,12 +90,6 @@ describe('errors/run failures', () => {
       expect(nn.step).to.equal(5);
     });
 
-    // BUG: lib/network/network.ts run() reports the step counted from the
-    // start of the current run: after run(3), the NaN at the network's step 5
-    // is reported as 'step 2' with 'Recordings up to step 1 are kept', while
-    // the recordings hold steps 0–4 and nn.step is 5. Proposed fix: report
-    // this.step + k (the step count the recordings and nn.step use) in where,
-    // the message and detail.step.
     it('in a continued run, the error names the network step (5), as the recordings count it', async () => {
       const { nn } = await poisoned('js');
       await nn.run(1, { steps: 3, checkFinite: true });

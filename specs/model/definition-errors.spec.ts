@@ -269,11 +269,7 @@ describe('model/definition errors', () => {
     expect(e.message).to.match(/Paren#v: '\(v' does not parse: .*\(char \d+\)/);
   });
 
-  // BUG: lib/model/read.ts fail() splits a problem string into where and what
-  // only, so ModelDefinitionError.fix is always '' although every message ends
-  // with a fix. Proposed fix: collect problems as { where, what, fix } records
-  // and pass fix to the constructor (and join them for the multi-problem text).
-  it.skip('the fix of a single problem is also in error.fix', () => {
+  it('the fix of a single problem is also in error.fix', () => {
     class FixField extends Model {
       @state(0) @derivative('cc') v!: number;
     }

@@ -39,15 +39,6 @@ describe('network/names', () => {
     }
   });
 
-  // BUG: lib/backends/js/render.ts writes container, input and buffer names
-  // into `//` comments of the generated function unescaped, and Network.add /
-  // Network.input accept any string. A name with a line break ends the comment:
-  // 'x\nglobalThis.y = 42; //' runs that statement when the network compiles,
-  // and 'x\u2028y' or 'x\n#error' make compile() throw a raw SyntaxError (the
-  // cpu back end's C source breaks the same way). Proposed fix: refuse names
-  // with control characters or line terminators in Network.add/input
-  // (NetworkWiringError naming the fix), and have every renderer pass names
-  // through one comment-escaping helper.
   it('names with line breaks never reach the generated code as code', async () => {
     const plain = await runNamed('plain', 'js');
     for (const name of [`x\nglobalThis.${injected} = 42; //`, 'x\u2028y', 'x\r\n#error boom']) {

@@ -136,16 +136,6 @@ describe('network/run', () => {
       for (let k = 0; k < 300; k++) expect(got[k], `step ${k}`).to.be.closeTo(hand.v[k], 1e-15);
     });
 
-    // BUG: lib/network/network.ts run() passes k0 = steps done *in this run*
-    // to the back end, and trace records keep rows where k % rate === 0 with k
-    // counted from the start of the run. After run(5) with rate 2 (rows for
-    // steps 0, 2, 4), run(7) keeps steps 0, 2, 4, 6 of the second run, i.e.
-    // global steps 5, 7, 9, 11: 7 rows at uneven steps instead of the 6 rows
-    // 0, 2, …, 10 of run(12), and Recording.times() is wrong after the append.
-    // Proposed fix: count record rows from the global step (this.step + k):
-    // pass the global first step to the back ends for the record index
-    // (streams already come as per-run views), and size each run's record
-    // buffer by the number of multiples of rate in [step, step + steps).
     it('with rate 2, run(5) then run(7) gives the rows of run(12) (steps 0, 2, …, 10)', async () => {
       const once = await iafNet();
       once.iaf.record('v', { rate: 2 });
@@ -171,14 +161,6 @@ describe('network/run', () => {
       expect(twice.iaf.recorder.get('spike').shape).to.deep.equal([10, 3]);
     });
 
-    // BUG: lib/network/network.ts compile() sets this.compiled = null before
-    // prepare(), so prepare() finds no previous buffers and starts from the
-    // initial values: after run(10), compile() (same or another back end or
-    // dtype) silently resets every state, while nn.step and the recordings go
-    // on as a continuation. Proposed fix: keep the previous compiled network
-    // for prepare() to copy values from (e.g. pass it as `old`, and make the
-    // cache key include the back end so the program is rebuilt), and dispose
-    // its program after the copy.
     it('compile() again after a run (another back end) continues from the current state', async () => {
       const once = await iafNet();
       once.iaf.record('v');

@@ -91,13 +91,6 @@ describe('symbolic/calculus', () => {
       expect(close(value(d('cbrt(x)'), { x: 8 }), 1 / 12, 1e-12)).to.equal(true);
     });
 
-    // BUG: lib/symbolic/calculus.ts hands cbrt to mathjs' derivative, which
-    // gives 1 / (3 * x ^ (2 / 3)); for x < 0 that power is complex in mathjs and
-    // NaN once lowered to Math.pow, although d cbrt(x)/dx = 1 / (3·cbrt(x)²) is
-    // real and positive there. It reaches jacobian() of any model using cbrt of
-    // a negative quantity. Proposed fix: in differentiate, rewrite cbrt(u)
-    // before calling mathjs (hold it like a step function, then replace
-    // d/dx cbrt(u) by u' / (3 * cbrt(u)^2)).
     it('cbrt at a negative argument: d cbrt(x)/dx at −8 is 1/12', () => {
       expect(value(d('cbrt(x)'), { x: -8 })).to.be.closeTo(1 / 12, 1e-12);
       class Cube extends Model {
@@ -190,15 +183,6 @@ describe('symbolic/calculus', () => {
       expect(close(value(s.linear('z')!.B, { k: 2, x: 3 }), -18, 1e-12)).to.equal(true);
     });
 
-    // BUG: lib/symbolic/calculus.ts simplify() and tidy() call mathjs'
-    // simplify / simplifyConstant with the default configuration, which compares
-    // numbers with a tolerance (relTol 1e-12, absTol 1e-15): `1e-20 > 0` folds to
-    // false. So inspect(...).derivative('x') of '-x * (1e-20 > 0)' prints 0, its
-    // linear B is 0 and the automatic rule falls back to 'euler', while the back
-    // ends (exact comparisons) integrate x' = -x. Proposed fix: run the symbolic
-    // pass on a private mathjs instance made with create(all, { relTol: 1e-300,
-    // absTol: 0 }) (relTol 0 is refused), or hold comparisons of constants like
-    // step functions so that mathjs never folds them.
     it('constant comparisons are not folded with a tolerance: 1e-20 > 0 stays true', async () => {
       class Tiny extends Model {
         @state(1) @derivative('-x * (1e-20 > 0)') x!: number;
