@@ -110,11 +110,15 @@ export class SymbolicModel {
     return this.cached(`d:${x}`, () => simplify(this.expand(this.equation(x))));
   }
 
-  /** ∂(dy/dt)/∂x for every pair of ODE states y, x, simplified. */
+  /**
+   * ∂(dy/dt)/∂x for every pair of ODE states y, x: simplified by mathjs when
+   * small, otherwise only folded (mathjs' simplify takes tens of seconds on
+   * the fully expanded entries of models such as ConnorStevens).
+   */
   jacobian(): Record<string, Record<string, MathNode>> {
     return this.cached('jacobian', () => Object.fromEntries(this.states.map((y) => [
       y,
-      Object.fromEntries(this.states.map((x) => [x, simplify(differentiate(this.expand(this.equation(y)), x))])),
+      Object.fromEntries(this.states.map((x) => [x, simplifyIfSmall(differentiate(this.expand(this.equation(y)), x))])),
     ])));
   }
 
@@ -194,6 +198,16 @@ export class SymbolicModel {
     if (this.spec.inputs.length) lines.push(`  inputs: ${fmt(this.inputs)}`);
     return lines.join('\n');
   }
+}
+
+/** Trees up to this many nodes go through mathjs' simplify. */
+const SIMPLIFY_LIMIT = 120;
+
+function simplifyIfSmall(node: MathNode): MathNode {
+  const folded = tidy(node);
+  let size = 0;
+  folded.traverse(() => void size++);
+  return size <= SIMPLIFY_LIMIT ? simplify(folded) : folded;
 }
 
 const cache = new WeakMap<ModelClass, SymbolicModel>();

@@ -31,13 +31,7 @@ function centralDifference(sym: SymbolicModel, y: string, x: string, at: Scope):
   return (f(h) - f(-h)) / (2 * h);
 }
 
-// BUG (performance): jacobian() runs mathjs simplify on every fully expanded
-// ∂y'/∂x; for ConnorStevens that takes about 38 s and for Rinzel about 20 s on
-// this machine, too long for the suite, so their check is skipped. Proposed fix
-// in lib/symbolic/inspect.ts jacobian(): differentiate with intermediates kept
-// as symbols (chain rule through each intermediate once, as coefficient() does)
-// and simplify those smaller trees, or skip simplify above a size.
-const SLOW_JACOBIAN = new Set(['ConnorStevens', 'Rinzel']);
+
 
 describe('symbolic/equations of the library at random points', () => {
   for (const [name, M] of Object.entries(models)) {
@@ -66,8 +60,7 @@ describe('symbolic/equations of the library at random points', () => {
         }
       });
 
-      const jacobian = SLOW_JACOBIAN.has(name) ? it.skip : it;
-      jacobian('jacobian() entries equal central differences of the equations (relative 1e-5)', () => {
+      it('jacobian() entries equal central differences of the equations (relative 1e-5)', () => {
         const s = inspect(M);
         const J = s.jacobian();
         expect(Object.keys(J)).to.deep.equal(s.states);
