@@ -17,13 +17,13 @@ const dt = 1e-5;
 const rate = (s: number) => (N * steps) / s;
 const fmt = (x: number) => x.toExponential(2);
 
-async function backend(name: 'js' | 'cpu'): Promise<{ rate: number; spikes: number; compileMs: number }> {
+async function backend(name: 'js' | 'cpu', fastMath = false): Promise<{ rate: number; spikes: number; compileMs: number }> {
   const nn = new Network();
   const hh = nn.add(models.HodgkinHuxley, { num: N });
   hh.set('stimulus', hhDrive(N));
   hh.record('spike', { mode: 'sum' });
   const t0 = performance.now();
-  await nn.compile({ backend: name });
+  await nn.compile({ backend: name, fastMath });
   const compileMs = performance.now() - t0;
   await nn.run(dt, { steps: 10 }); // warm-up
   await nn.reset();
@@ -35,7 +35,7 @@ async function backend(name: 'js' | 'cpu'): Promise<{ rate: number; spikes: numb
 
 if (process.env.NEURAL_BENCH_CHILD) {
   // One cpu measurement under the OMP_NUM_THREADS this process was started with.
-  const r = await backend('cpu');
+  const r = await backend('cpu', process.env.NEURAL_BENCH_FAST === '1');
   console.log(JSON.stringify(r));
   process.exit(0);
 }
@@ -59,10 +59,14 @@ if (backends.status().cpu.ok) {
   await runC(lib.handle, 'hh_reference', [hhDrive(N), spikes, vOut], [N, steps, dt * 1e3]);
   const cRef = rate((performance.now() - t) / 1e3);
   console.log(`  hand-written C (-O3 -march=native -ffast-math, 1 thread)   ${fmt(cRef)} neuron-steps/s   spikes ${spikes.reduce((a, b) => a + b, 0)}`);
-  for (const threads of [1, 2]) {
-    const out = execFileSync(process.execPath, [fileURLToPath(import.meta.url), String(N), String(steps)], { env: { ...process.env, NEURAL_BENCH_CHILD: '1', OMP_NUM_THREADS: String(threads) } }).toString();
-    const r = JSON.parse(out.trim().split('\n').pop()!);
-    console.log(`  cpu back end, ${threads} thread${threads > 1 ? 's' : ' '}         ${fmt(r.rate)} neuron-steps/s   spikes ${r.spikes}   ratio to hand-written C ${(r.rate / cRef).toFixed(2)}   (compile ${r.compileMs.toFixed(0)} ms)`);
+  for (const fast of [false, true]) {
+    for (const threads of [1, 2]) {
+      const env = { ...process.env, NEURAL_BENCH_CHILD: '1', OMP_NUM_THREADS: String(threads), NEURAL_BENCH_FAST: fast ? '1' : '0' };
+      const out = execFileSync(process.execPath, [fileURLToPath(import.meta.url), String(N), String(steps)], { env }).toString();
+      const r = JSON.parse(out.trim().split('\n').pop()!);
+      const label = `cpu back end${fast ? ', fastMath' : ''}, ${threads} thread${threads > 1 ? 's' : ''}`.padEnd(34);
+      console.log(`  ${label} ${fmt(r.rate)} neuron-steps/s   spikes ${r.spikes}   ratio to hand-written C ${(r.rate / cRef).toFixed(2)}   (compile ${r.compileMs.toFixed(0)} ms)`);
+    }
   }
 } else {
   console.log(`  cpu back end unavailable: ${backends.status().cpu.reason}`);

@@ -24,6 +24,12 @@ export interface CompileOptions {
   dtype?: Dtype;
   /** 'auto' (per state, as inspect shows) or one rule for every state. */
   solver?: SolverOption;
+  /**
+   * cpu and cuda: compile with -ffast-math / --use_fast_math. Faster, but NaN
+   * and infinity are no longer handled exactly and results differ in the last
+   * bits from the other back ends. Default false.
+   */
+  fastMath?: boolean;
 }
 
 /** Options of {@link Network.run}. */
@@ -119,7 +125,7 @@ export class Network {
     const solver = options.solver ?? 'auto';
     if (!SOLVERS.includes(solver)) throw new InputDataError('compile', `solver '${String(solver)}' is unknown.`, `Use one of: ${SOLVERS.join(', ')}.`);
     const backend = backends.pick(options.backend ?? 'auto');
-    this.options = { backend: options.backend ?? 'auto', dtype, solver };
+    this.options = { backend: options.backend ?? 'auto', dtype, solver, fastMath: options.fastMath === true };
     this.backend = backend;
     this.chosen = { backend: backend.name, reason: options.backend && options.backend !== 'auto' ? 'asked for' : this.autoReason(backend.name) };
     await this.prepare();
@@ -142,7 +148,7 @@ export class Network {
     if (!this.options || !this.backend) {
       throw new NetworkWiringError('Network.run', 'the network is not compiled.', 'Call await network.compile() before run().');
     }
-    const plan = this.plan(this.options.dtype, this.options.solver);
+    const plan = { ...this.plan(this.options.dtype, this.options.solver), ...(this.options.fastMath ? { fastMath: true } : {}) };
     const key = `${this.backend.name} ${JSON.stringify(plan)}`;
     if (this.compiled?.key === key) return this.compiled;
     const old = this.compiled;

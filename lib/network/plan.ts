@@ -81,6 +81,12 @@ export interface NetworkPlan {
    * through many steps on its own (state kept in registers).
    */
   fusable: boolean;
+  /**
+   * Let the native compilers trade exactness for speed (`-ffast-math`,
+   * `--use_fast_math`): NaN and infinity handling and the last bits of results
+   * may change. Off by default.
+   */
+  fastMath?: boolean;
 }
 
 /** Scalars passed to a compiled program for each block of steps. */

@@ -24,7 +24,7 @@ export const cudaBackend: Backend = {
       throw new BackendError('cuda', 'this network needs all units of a source at once (an operator such as Sum or Dot, or containers of different sizes), which the cuda back end does not run yet.', "Use backend: 'cpu' or 'js' for this network.");
     }
     const source = renderCuda(plan);
-    const mod = await compileCuda(source, { tag: 'network' });
+    const mod = await compileCuda(source, { tag: 'network', fastMath: plan.fastMath === true });
     const fn = getFunction(mod.module, 'neural_run');
     const bytes = plan.dtype === 'float64' ? 8 : 4;
     const device = new Map<number, DeviceBuffer>();
