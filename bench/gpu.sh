@@ -4,6 +4,6 @@
 out="${OUT:-.}/gpu-results.txt"
 {
   nvidia-smi -L
-  node node_modules/mocha/bin/mocha.js --timeout 300000 --reporter spec 'dist/specs/backends/cuda/**/*.spec.js' 'dist/specs/backends/native/*.spec.js'
+  node node_modules/mocha/bin/mocha.js --timeout 300000 --reporter spec 'dist/specs/backends/cuda/**/*.spec.js' 'dist/specs/backends/native/*.spec.js' 'dist/specs/network/*.spec.js'
   node dist/bench/gpu.js "$@"
 } 2>&1 | tee "$out"

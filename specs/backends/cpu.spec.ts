@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { Network, models, backends, emit, Sum, Dot } from '../../lib/index.js';
 import { hhDrive, hhReference } from '../../bench/reference.js';
 import { nvccAvailable } from '../../lib/backends/cuda/driver.js';
+import { renderCudaSteps } from '../../lib/backends/cfamily.js';
 
 describe('cpu back end', function () {
   before(function () {
@@ -76,6 +77,19 @@ describe('generated CUDA compiles with nvcc -ptx', function () {
     if (!nvcc) {
       console.log('      (skipped: nvcc not found)');
       this.skip();
+    }
+  });
+  it('a network with operators (one kernel per step and phase), float64 and float32', function () {
+    const dir = mkdtempSync(join(tmpdir(), 'neural-ptx-'));
+    const nn = new Network();
+    const syn = nn.add(models.Alpha, { name: 'Alpha', num: 4 });
+    const hh = nn.add(models.HodgkinHuxley, { name: 'HH', num: 2 });
+    hh.connect({ stimulus: [Dot([[1, 2, 0, 1], [0, 1, 3, 1]], syn.ref('g')), Sum(syn.ref('g'))] });
+    hh.record('v', { rate: 2 });
+    for (const dtype of ['float64', 'float32'] as const) {
+      const file = join(dir, `ops-${dtype}.cu`);
+      writeFileSync(file, renderCudaSteps(nn.plan(dtype)).source);
+      execFileSync(nvcc!, ['-ptx', '-arch=compute_90', '-o', join(dir, `ops-${dtype}.ptx`), file], { stdio: 'pipe' });
     }
   });
   for (const [name, model] of Object.entries(models)) {

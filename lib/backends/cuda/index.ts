@@ -1,12 +1,14 @@
 /**
  * The cuda back end: the plan rendered to CUDA C, compiled with NVRTC (or
- * nvcc), and run as one fused kernel per block of steps: one thread per unit,
- * its state in registers across the steps, recordings written to device
- * buffers and copied back once per block.
+ * nvcc). Where every connection is one-to-one, one fused kernel per block of
+ * steps: one thread per unit, its state in registers across the steps.
+ * Otherwise (operators, containers of different sizes) one launch per step
+ * and phase, the state kept on the device between launches. Recordings are
+ * written to device buffers and copied back once per block.
  */
 import { BackendError } from '../../errors.js';
 import type { NetworkPlan } from '../../network/plan.js';
-import { renderCuda } from '../cfamily.js';
+import { renderCuda, renderCudaSteps } from '../cfamily.js';
 import { blockScalars, type Backend, type BackendStatus, type FloatArray, type Program } from '../types.js';
 import { compileCuda, cudaStatus, DeviceBuffer, getFunction, launch, memInfo } from './driver.js';
 
@@ -20,12 +22,13 @@ export const cudaBackend: Backend = {
     return s.ok ? { ok: true, device: s.device } : { ok: false, reason: s.reason };
   },
   async compile(plan: NetworkPlan): Promise<Program> {
-    if (!plan.fusable) {
-      throw new BackendError('cuda', 'this network needs all units of a source at once (an operator such as Sum or Dot, or containers of different sizes), which the cuda back end does not run yet.', "Use backend: 'cpu' or 'js' for this network.");
-    }
-    const source = renderCuda(plan);
+    // Fusable wiring: one kernel advances every unit through the whole block.
+    // Otherwise: per step, each container's operators and update as kernels.
+    const steps = plan.fusable ? null : renderCudaSteps(plan);
+    const source = steps ? steps.source : renderCuda(plan);
     const mod = await compileCuda(source, { tag: 'network', fastMath: plan.fastMath === true });
-    const fn = getFunction(mod.module, 'neural_run');
+    const fn = steps ? 0 : getFunction(mod.module, 'neural_run');
+    const phases = steps ? steps.kernels.map((phase) => phase.map((k) => ({ fn: getFunction(mod.module, k.name), size: k.size }))) : [];
     const bytes = plan.dtype === 'float64' ? 8 : 4;
     const device = new Map<number, DeviceBuffer>();
     const persistent = plan.buffers.map((b, i) => ({ b, i })).filter(({ b }) => b.kind !== 'stream' && !(b.kind === 'record'));
@@ -74,9 +77,15 @@ export const cudaBackend: Backend = {
         });
         const S = blockScalars(plan, args);
         const types = `ll${plan.containers.map(() => `l${bytes === 8 ? 'd' : 'f'}`).join('')}${'p'.repeat(ptrs.length)}`;
-        const values = [S[0], S[1], ...plan.containers.flatMap((_, ci) => [S[2 + 2 * ci], S[3 + 2 * ci]]), ...ptrs];
-        const n0 = plan.containers[0]?.num ?? 0;
-        await launch(fn, Math.max(1, Math.ceil(n0 / THREADS)), THREADS, types, values);
+        const sizes = plan.containers.flatMap((_, ci) => [S[2 + 2 * ci], S[3 + 2 * ci]]);
+        const grid = (n: number) => Math.max(1, Math.ceil(n / THREADS));
+        if (steps) {
+          for (let k = args.k0; k < args.k0 + args.steps; k++) {
+            for (const phase of phases) for (const kernel of phase) await launch(kernel.fn, grid(kernel.size), THREADS, types, [k, args.k0, ...sizes, ...ptrs]);
+          }
+        } else {
+          await launch(fn, grid(plan.containers[0]?.num ?? 0), THREADS, types, [S[0], S[1], ...sizes, ...ptrs]);
+        }
         plan.buffers.forEach((b, i) => {
           if (b.kind !== 'record') return;
           const rec = plan.containers.flatMap((c) => c.records).find((r) => r.out === i)!;

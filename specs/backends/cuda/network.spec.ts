@@ -1,6 +1,6 @@
 /** The cuda back end agrees with js on whole networks (needs a GPU; skipped otherwise). */
 import { expect } from 'chai';
-import { Network, models, backends } from '../../../lib/index.js';
+import { Network, models, backends, Dot, Sum, Repeat, BlockMean } from '../../../lib/index.js';
 import { hhDrive } from '../../../bench/reference.js';
 
 async function hhSpikes(backend: 'js' | 'cuda', N: number, steps: number, dtype: 'float64' | 'float32' = 'float64') {
@@ -57,5 +57,31 @@ describe('cuda back end on networks', function () {
     const [a, b] = [await run('js'), await run('cuda')];
     expect(Array.from(b[1])).to.deep.equal(Array.from(a[1]));
     for (let i = 0; i < a[0].length; i++) expect(b[0][i]).to.be.closeTo(a[0][i], 1e-6 * (1 + Math.abs(a[0][i])));
+  });
+
+  it('a network with operators and different sizes (one launch per step) gives the traces of js (1e-9 relative)', async () => {
+    const run = async (backend: 'js' | 'cuda') => {
+      const nn = new Network();
+      const inp = nn.input({ name: 'in', num: 4 });
+      const iaf = nn.add(models.IAF, { name: 'IAF', num: 4 });
+      const syn = nn.add(models.Alpha, { name: 'Alpha', num: 4, params: { gmax: 3 } });
+      const hh = nn.add(models.HodgkinHuxley, { name: 'HH', num: 2 });
+      const hh4 = nn.add(models.HodgkinHuxley, { name: 'HH4', num: 4 });
+      iaf.connect({ stimulus: inp });
+      syn.connect({ stimulus: iaf.ref('spike') });
+      hh.connect({ stimulus: [Dot([[1, 2, 0, 1], [0, 1, 3, 1]], syn.ref('g')), Sum(syn.ref('g'))] });
+      hh4.connect({ stimulus: Repeat(BlockMean(syn.ref('g'), 2), 2) });
+      inp.set((k) => [1, 2, 3, 4].map((x) => x * (1 + Math.sin(k / 500))));
+      hh.record('v', { rate: 3 });
+      hh4.record('v', { rate: 5 });
+      await nn.compile({ backend });
+      await nn.run(1e-5, { steps: 3000, blockSteps: 700 });
+      return [hh.recorder.get('v').data, hh4.recorder.get('v').data];
+    };
+    const [a, b] = [await run('js'), await run('cuda')];
+    for (const j of [0, 1]) {
+      expect(b[j].length).to.equal(a[j].length);
+      for (let i = 0; i < a[j].length; i++) expect(b[j][i]).to.be.closeTo(a[j][i], 1e-9 * (1 + Math.abs(a[j][i])));
+    }
   });
 });
