@@ -12,7 +12,7 @@ import { homedir, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
 /** Names this cache writes: `<tag>-<64 hex>.<ext>`, and the temporary files on their way there. */
-const CACHE_FILE = /^[A-Za-z0-9_]+(?:-[A-Za-z0-9_]+)*-[0-9a-f]{64}(?:\.[0-9]+\.[0-9a-z]+)?\.(?:c|so|cu|ptx)$/;
+const CACHE_FILE = /^[A-Za-z0-9_]+(?:-[A-Za-z0-9_]+)*-[0-9a-f]{64}(?:\.[0-9]+\.[0-9a-z]+)?\.(?:c|so|cu|ptx|json)$/;
 
 /**
  * The folder that holds compiled code, created on demand: `$NEURAL_CACHE_DIR`

@@ -10,7 +10,7 @@
  */
 import { execFile, execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { accessSync, constants, existsSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { accessSync, constants, existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { promisify } from 'node:util';
@@ -122,35 +122,55 @@ export function compilerStatus(): CompilerStatus {
 
 /**
  * The default flags this compiler accepts, probed once by building a trivial
- * shared object; rejected optional flags are dropped and remembered.
+ * shared object; rejected optional flags are dropped and remembered, in this
+ * process and in the cache folder (so a new process does not probe again).
  */
 async function defaultFlags(compiler: string): Promise<string[]> {
   acceptedFlags ??= (async () => {
-    const probe = join(cacheDir(), `probe-${process.pid}-${Math.random().toString(36).slice(2, 10)}`);
-    const source = `${probe}.c`;
-    writeFileSync(source, 'int neural_probe(void **b, const double *s) { (void)b; (void)s; return 0; }\n');
-    const works = async (flags: string[]): Promise<boolean> => {
-      try {
-        await run(compiler, [...compileFlags(flags), '-o', `${probe}.so`, source, ...linkFlags(flags)], { timeout: 60_000 });
-        return true;
-      } catch {
-        return false;
-      }
-    };
+    const key = createHash('sha256').update(JSON.stringify([compiler, compilerStatus().version, DEFAULT_FLAGS])).digest('hex');
+    const remembered = join(cacheDir(), `flags-${key}.json`);
     try {
-      if (await works([...DEFAULT_FLAGS])) return [...DEFAULT_FLAGS];
-      const required = DEFAULT_FLAGS.filter((flag) => !OPTIONAL_FLAGS.has(flag));
-      const kept: string[] = [];
-      for (const flag of DEFAULT_FLAGS) {
-        if (!OPTIONAL_FLAGS.has(flag) || (await works([...required, flag]))) kept.push(flag);
-      }
-      return kept;
-    } finally {
-      rmSync(source, { force: true });
-      rmSync(`${probe}.so`, { force: true });
+      const flags: unknown = JSON.parse(readFileSync(remembered, 'utf8'));
+      if (Array.isArray(flags) && flags.every((f) => typeof f === 'string' && DEFAULT_FLAGS.includes(f))) return flags as string[];
+    } catch {
+      // Not probed yet (or unreadable): probe below.
     }
+    const kept = await probeFlags(compiler);
+    try {
+      writeFileAtomic(remembered, JSON.stringify(kept));
+    } catch {
+      // A read-only cache folder only costs a probe per process.
+    }
+    return kept;
   })();
   return acceptedFlags;
+}
+
+/** Builds a trivial shared object to find which optional flags the compiler takes. */
+async function probeFlags(compiler: string): Promise<string[]> {
+  const probe = join(cacheDir(), `probe-${process.pid}-${Math.random().toString(36).slice(2, 10)}`);
+  const source = `${probe}.c`;
+  writeFileSync(source, 'int neural_probe(void **b, const double *s) { (void)b; (void)s; return 0; }\n');
+  const works = async (flags: string[]): Promise<boolean> => {
+    try {
+      await run(compiler, [...compileFlags(flags), '-o', `${probe}.so`, source, ...linkFlags(flags)], { timeout: 60_000 });
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  try {
+    if (await works([...DEFAULT_FLAGS])) return [...DEFAULT_FLAGS];
+    const required = DEFAULT_FLAGS.filter((flag) => !OPTIONAL_FLAGS.has(flag));
+    const kept: string[] = [];
+    for (const flag of DEFAULT_FLAGS) {
+      if (!OPTIONAL_FLAGS.has(flag) || (await works([...required, flag]))) kept.push(flag);
+    }
+    return kept;
+  } finally {
+    rmSync(source, { force: true });
+    rmSync(`${probe}.so`, { force: true });
+  }
 }
 
 /** Flags that go before the source file. */
