@@ -1,0 +1,62 @@
+/** Every example runs and writes valid images holding the expected marks. */
+import { expect } from 'chai';
+import { readFileSync, rmSync } from 'node:fs';
+import { main as iaf } from '../examples/iaf.js';
+import { main as hhRamp } from '../examples/hh-ramp.js';
+import { main as chain } from '../examples/chain.js';
+
+const PNG = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
+
+/** Width and height from a PNG's IHDR chunk. */
+function pngSize(path: string): [number, number] {
+  const b = readFileSync(path);
+  expect([...b.subarray(0, 8)]).to.deep.equal(PNG);
+  expect(b.subarray(12, 16).toString('latin1')).to.equal('IHDR');
+  return [b.readUInt32BE(16), b.readUInt32BE(20)];
+}
+
+/** The SVG text, checked to be one <svg> element. */
+function svg(path: string): string {
+  const text = readFileSync(path, 'utf8');
+  expect(text.startsWith('<svg')).to.equal(true);
+  expect(text.trimEnd().endsWith('</svg>')).to.equal(true);
+  return text;
+}
+
+describe('examples', function () {
+  let log: typeof console.log;
+  beforeEach(() => {
+    log = console.log;
+    console.log = () => undefined;
+  });
+  afterEach(() => {
+    console.log = log;
+  });
+
+  it('iaf: the seed example gives counts 1 1 2 … 9 and writes a voltage SVG and a raster PNG', async () => {
+    for (const f of ['out/iaf-v.svg', 'out/iaf-raster.png']) rmSync(f, { force: true });
+    const counts = await iaf('js');
+    // Neuron i integrates (0.2·(i+1) + 0.01)/5 per second for 0.6 s, plus the bias alone
+    // for the rest: threshold 0.025, reset to 0.
+    expect(counts).to.deep.equal([1, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    const text = svg('out/iaf-v.svg');
+    expect(text.match(/aria-roledescription="line mark"/g)?.length).to.equal(3);
+    expect(pngSize('out/iaf-raster.png')).to.deep.equal([640, 320]);
+  });
+
+  it('hh-ramp: the population fires; writes the traces PNG and a raster SVG with one tick per spike', async () => {
+    const total = await hhRamp('js');
+    expect(total).to.be.greaterThan(100);
+    expect(pngSize('out/hh-ramp.png')).to.deep.equal([640, 320]);
+    const text = svg('out/hh-raster.svg');
+    expect(text.match(/aria-roledescription="rule mark"/g)?.length).to.equal(total);
+  });
+
+  it('chain: IAF fires 4 times in 0.5 s and drives HH through the synapse; writes the three traces', async () => {
+    const [nIaf, nHH] = await chain('js');
+    // IAF: v grows by (1 + 0.01)/5 per second and resets at 0.025: every 0.1238 s, 4 times in 0.5 s.
+    expect(nIaf).to.equal(4);
+    expect(nHH).to.be.greaterThan(nIaf);
+    expect(svg('out/chain.svg').match(/aria-roledescription="line mark"/g)?.length).to.equal(3);
+  });
+});
