@@ -54,7 +54,7 @@ export const backends = {
     }
     const s = b ? safeStatus(b) : unavailable(name);
     if (!b || !s.ok) {
-      throw new BackendError(`backend '${name}'`, `is unavailable: ${s.reason}`, "Use backend: 'auto' (it takes the fastest that works) or 'js'; backends.status() shows why each is unavailable.");
+      throw new BackendError(`backend '${name}'`, `is unavailable: ${s.reason}${/[.!?]$/.test(s.reason ?? '') ? '' : '.'}`, "Use backend: 'auto' (it takes the fastest that works) or 'js'; backends.status() shows why each is unavailable.");
     }
     return b;
   },
