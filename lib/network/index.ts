@@ -2,6 +2,6 @@ export { Network, type CompileOptions, type RunOptions, type RunResult } from '.
 export { Container, type AddOptions, type RecordOptions, type Source } from './container.js';
 export { Input, type InputData } from './input.js';
 export { Recorder, Recording } from './recorder.js';
-export { Sum, Mean, BlockSum, BlockMean, Repeat, Dot, Operator, VarRef } from './operators.js';
+export { Sum, Mean, BlockSum, BlockMean, Repeat, Dot, Operator, VarRef, type OperandSource } from './operators.js';
 export { solve, type SolveOptions } from './solve.js';
 export type * from './plan.js';
