@@ -9,8 +9,9 @@
  *
  * Both read scalars `S = [k0, steps, num_0, dt_0, …]` and buffers `B`.
  */
-import type { ContainerPlan, NetworkPlan, OperatorPlan, TermPlan } from '../network/plan.js';
+import type { ContainerPlan, NetworkPlan, TermPlan } from '../network/plan.js';
 import { comment, renderExpr, type Dialect } from './dialect.js';
+import { renderOperator, type LoopStyle } from './operators.js';
 import type { OpName } from '../ir/types.js';
 
 const MATH: Partial<Record<OpName, string>> = { abs: 'fabs' };
@@ -77,7 +78,7 @@ export function renderC(plan: NetworkPlan): string {
   } else {
     line(1, 'for (int64_t k = k0; k < kEnd; k++) {');
     plan.containers.forEach((c, ci) => {
-      for (const o of c.operators) cOperator(o, line, 2);
+      for (const o of c.operators) for (const text of renderOperator(o, C_LOOPS)) line(2, text);
       line(2, `#pragma omp parallel for simd schedule(static) if (n${ci} > 4096)`);
       line(2, `for (int64_t i = 0; i < n${ci}; i++) {`);
       body(c, ci, 3);
@@ -150,7 +151,7 @@ export function renderCudaSteps(plan: NetworkPlan): { source: string; kernels: {
       phase.push({ name, size: o.kind === 'sum' || o.kind === 'mean' ? 1 : o.size });
       line(0, `extern "C" __global__ void ${name}(${params}) {`);
       line(1, 'const long long i = (long long)blockIdx.x * blockDim.x + threadIdx.x;');
-      cudaOperator(o, line, 1);
+      for (const text of renderOperator(o, CUDA_LOOPS)) line(1, text);
       line(0, '}');
     });
     const name = `c${ci}_update`;
@@ -166,27 +167,21 @@ export function renderCudaSteps(plan: NetworkPlan): { source: string; kernels: {
   return { source: out.join('\n'), kernels };
 }
 
-/** An operator as a kernel body: one thread per output value (sums: thread 0). */
-function cudaOperator(o: OperatorPlan, line: (d: number, t: string) => void, dep: number): void {
-  const n = o.source.num;
-  const src = (j: string) => (o.source.kind === 'stream' ? `b${o.source.buffer}[(k - k0) * ${n} + ${j}]` : `b${o.source.buffer}[${j}]`);
-  const out = `b${o.out}`;
-  line(dep, `// ${o.kind} of ${n} values into ${o.size}`);
-  switch (o.kind) {
-    case 'sum': case 'mean':
-      line(dep, `if (i == 0) { real s = 0; for (long long j = 0; j < ${n}; j++) s += ${src('j')}; ${out}[0] = s${o.kind === 'mean' ? ` / ${n}` : ''}; }`);
-      break;
-    case 'blocksum': case 'blockmean':
-      line(dep, `if (i < ${o.size}) { real s = 0; for (long long j = i * ${o.block}; j < (i + 1) * ${o.block}; j++) s += ${src('j')}; ${out}[i] = s${o.kind === 'blockmean' ? ` / ${o.block}` : ''}; }`);
-      break;
-    case 'repeat':
-      line(dep, `if (i < ${o.size}) ${out}[i] = ${src(`(i / ${o.block})`)};`);
-      break;
-    case 'dot':
-      line(dep, `if (i < ${o.size}) { real s = 0; for (long long j = 0; j < ${n}; j++) s += b${o.matrix}[i * ${n} + j] * ${src('j')}; ${out}[i] = s; }`);
-      break;
-  }
-}
+/** Operator loops in CUDA C: one thread per output value (sums: thread 0). */
+const CUDA_LOOPS: LoopStyle = {
+  over: (size, body) => `if (i < ${size}) { const long long r = i; ${body} }`,
+  real: 'real',
+  int: 'long long',
+  idiv: (a, b) => `(${a} / ${b})`,
+};
+
+/** Operator loops in C, run by one thread once per step. */
+const C_LOOPS: LoopStyle = {
+  over: (size, body) => `for (int64_t r = 0; r < ${size}; r++) ${body}`,
+  real: 'real',
+  int: 'int64_t',
+  idiv: (a, b) => `(${a} / ${b})`,
+};
 
 /**
  * One unit of one container for one step. In register mode (CUDA) the locals
@@ -234,27 +229,5 @@ function unitBody(c: ContainerPlan, ci: number, depth: number, d: Dialect, line:
     const v = registers ? owners.get(r.source)! : `b${r.source}[i]`;
     if (r.mode === 'sum') line(depth, `b${r.out}[i] += ${v};`);
     else line(depth, `if (k % ${r.rate} == 0) b${r.out}[(k / ${r.rate} - rb${r.out}) * n${ci} + i] = ${v};`);
-  }
-}
-
-/** An operator as a plain C loop (once per step). */
-function cOperator(o: OperatorPlan, line: (d: number, t: string) => void, dep: number): void {
-  const n = o.source.num;
-  const src = (j: string) => (o.source.kind === 'stream' ? `b${o.source.buffer}[(k - k0) * ${n} + ${j}]` : `b${o.source.buffer}[${j}]`);
-  const out = `b${o.out}`;
-  line(dep, `// ${o.kind} of ${n} values into ${o.size}`);
-  switch (o.kind) {
-    case 'sum': case 'mean':
-      line(dep, `{ real s = 0; for (int64_t j = 0; j < ${n}; j++) s += ${src('j')}; ${out}[0] = s${o.kind === 'mean' ? ` / ${n}` : ''}; }`);
-      break;
-    case 'blocksum': case 'blockmean':
-      line(dep, `for (int64_t r = 0; r < ${o.size}; r++) { real s = 0; for (int64_t j = r * ${o.block}; j < (r + 1) * ${o.block}; j++) s += ${src('j')}; ${out}[r] = s${o.kind === 'blockmean' ? ` / ${o.block}` : ''}; }`);
-      break;
-    case 'repeat':
-      line(dep, `for (int64_t r = 0; r < ${o.size}; r++) ${out}[r] = ${src(`(r / ${o.block})`)};`);
-      break;
-    case 'dot':
-      line(dep, `for (int64_t r = 0; r < ${o.size}; r++) { real s = 0; for (int64_t j = 0; j < ${n}; j++) s += b${o.matrix}[r * ${n} + j] * ${src('j')}; ${out}[r] = s; }`);
-      break;
   }
 }

@@ -4,8 +4,9 @@
  * and S the scalars `[k0, steps, num_0, dt_0, num_1, dt_1, …]`. Nothing is
  * allocated inside the step loop.
  */
-import type { ContainerPlan, NetworkPlan, OperatorPlan, TermPlan } from '../../network/plan.js';
+import type { ContainerPlan, NetworkPlan, TermPlan } from '../../network/plan.js';
 import { JS, comment, renderExpr } from '../dialect.js';
+import { renderOperator, type LoopStyle } from '../operators.js';
 
 /** Index of the first per-container scalar and the stride between containers. */
 export const SCALARS = { k0: 0, steps: 1, first: 2, stride: 2 } as const;
@@ -95,7 +96,7 @@ export function renderJS(plan: NetworkPlan): string {
   } else {
     line(0, `for (let k = k0; k < kEnd; k++) {`);
     plan.containers.forEach((c, ci) => {
-      for (const o of c.operators) operator(o, line, 1);
+      for (const o of c.operators) for (const text of renderOperator(o, JS_LOOPS)) line(1, text);
       line(1, `for (let i = 0; i < n${ci}; i++) {`);
       body(c, ci, 2, false);
       for (const n of Object.keys(c.inputs)) line(2, `b${c.buffers[n]}[i] = ${local(ci)(n)};`);
@@ -106,24 +107,10 @@ export function renderJS(plan: NetworkPlan): string {
   return out.join('\n');
 }
 
-/** An operator as a plain loop (runs once per step). */
-function operator(o: OperatorPlan, line: (d: number, t: string) => void, d: number): void {
-  const n = o.source.num;
-  const src = o.source.kind === 'stream' ? (j: string) => `b${o.source.buffer}[(k - k0) * ${n} + ${j}]` : (j: string) => `b${o.source.buffer}[${j}]`;
-  const out = `b${o.out}`;
-  line(d, `// ${o.kind} of ${n} values into ${o.size}`);
-  switch (o.kind) {
-    case 'sum': case 'mean':
-      line(d, `{ let s = 0; for (let j = 0; j < ${n}; j++) s += ${src('j')}; ${out}[0] = s${o.kind === 'mean' ? ` / ${n}` : ''}; }`);
-      break;
-    case 'blocksum': case 'blockmean':
-      line(d, `for (let r = 0; r < ${o.size}; r++) { let s = 0; for (let j = r * ${o.block}; j < (r + 1) * ${o.block}; j++) s += ${src('j')}; ${out}[r] = s${o.kind === 'blockmean' ? ` / ${o.block}` : ''}; }`);
-      break;
-    case 'repeat':
-      line(d, `for (let r = 0; r < ${o.size}; r++) ${out}[r] = ${src(`((r / ${o.block}) | 0)`)};`);
-      break;
-    case 'dot':
-      line(d, `for (let r = 0; r < ${o.size}; r++) { let s = 0; for (let j = 0; j < ${n}; j++) s += b${o.matrix}[r * ${n} + j] * ${src('j')}; ${out}[r] = s; }`);
-      break;
-  }
-}
+/** Operator loops in JavaScript. */
+const JS_LOOPS: LoopStyle = {
+  over: (size, body) => `for (let r = 0; r < ${size}; r++) ${body}`,
+  real: 'let',
+  int: 'let',
+  idiv: (a, b) => `((${a} / ${b}) | 0)`,
+};
