@@ -30,9 +30,13 @@ export const cudaBackend: Backend = {
     const fn = steps ? 0 : getFunction(mod.module, 'neural_run');
     const phases = steps ? steps.kernels.map((phase) => phase.map((k) => ({ fn: getFunction(mod.module, k.name), size: k.size }))) : [];
     const bytes = plan.dtype === 'float64' ? 8 : 4;
-    const device = new Map<number, DeviceBuffer>();
-    const persistent = plan.buffers.map((b, i) => ({ b, i })).filter(({ b }) => b.kind !== 'stream' && !(b.kind === 'record'));
+    // Buffers that live on the device across blocks (state, params, operators);
+    // streams and recordings are sized for each block.
+    const persistent = plan.buffers.map((b, i) => ({ b, i })).filter(({ b }) => b.kind !== 'stream' && b.kind !== 'record');
+    const recordOf = new Map(plan.containers.flatMap((c) => c.records.map((r) => [r.out, r] as const)));
+    const rowsIn = (rate: number, args: { k0: number; steps: number }) => Math.ceil((args.k0 + args.steps) / rate) - Math.ceil(args.k0 / rate);
     const sized = new Map<number, DeviceBuffer>();
+    let uploaded = false;
     const ensure = (i: number, length: number): DeviceBuffer => {
       let buf = sized.get(i);
       if (!buf || buf.byteLength < length * bytes) {
@@ -50,17 +54,14 @@ export const cudaBackend: Backend = {
       backend: 'cuda',
       source,
       async upload(buffers: FloatArray[]) {
-        for (const { i } of persistent) {
-          const buf = device.get(i) ?? ensure(i, buffers[i].length);
-          device.set(i, buf);
-          if (buffers[i].length) buf.upload(buffers[i]);
-        }
+        for (const { i } of persistent) if (buffers[i].length) ensure(i, buffers[i].length).upload(buffers[i]);
+        uploaded = true;
       },
       async download(buffers: FloatArray[]) {
-        for (const { i } of persistent) if (buffers[i].length) device.get(i)!.download(buffers[i]);
+        for (const { i } of persistent) if (buffers[i].length) sized.get(i)!.download(buffers[i]);
       },
       async run(buffers, args) {
-        if (device.size === 0) await program.upload!(buffers);
+        if (!uploaded) await program.upload!(buffers);
         const ptrs: DeviceBuffer[] = [];
         plan.buffers.forEach((b, i) => {
           if (b.kind === 'stream') {
@@ -68,12 +69,12 @@ export const cudaBackend: Backend = {
             buf.upload(buffers[i]);
             ptrs.push(buf);
           } else if (b.kind === 'record') {
-            const rec = plan.containers.flatMap((c) => c.records).find((r) => r.out === i)!;
-            const n = rec.mode === 'sum' ? buffers[i].length : Math.min(buffers[i].length, Math.ceil((args.k0 + args.steps) / rec.rate) * (b.length) - Math.ceil(args.k0 / rec.rate) * b.length);
+            const rec = recordOf.get(i)!;
+            const n = rec.mode === 'sum' ? buffers[i].length : Math.min(buffers[i].length, rowsIn(rec.rate, args) * b.length);
             const buf = ensure(i, n);
             if (rec.mode === 'sum') buf.upload(buffers[i]);
             ptrs.push(buf);
-          } else ptrs.push(device.get(i)!);
+          } else ptrs.push(sized.get(i)!);
         });
         const S = blockScalars(plan, args);
         const types = `ll${plan.containers.map(() => `l${bytes === 8 ? 'd' : 'f'}`).join('')}${'p'.repeat(ptrs.length)}`;
@@ -86,18 +87,15 @@ export const cudaBackend: Backend = {
         } else {
           await launch(fn, grid(plan.containers[0]?.num ?? 0), THREADS, types, [S[0], S[1], ...sizes, ...ptrs]);
         }
-        plan.buffers.forEach((b, i) => {
-          if (b.kind !== 'record') return;
-          const rec = plan.containers.flatMap((c) => c.records).find((r) => r.out === i)!;
-          const rows = rec.mode === 'sum' ? 0 : Math.ceil((args.k0 + args.steps) / rec.rate) - Math.ceil(args.k0 / rec.rate);
-          const view = rec.mode === 'sum' ? buffers[i] : buffers[i].subarray(0, rows * b.length);
+        for (const [i, rec] of recordOf) {
+          const view = rec.mode === 'sum' ? buffers[i] : buffers[i].subarray(0, rowsIn(rec.rate, args) * plan.buffers[i].length);
           if (view.length) sized.get(i)!.download(view);
-        });
+        }
       },
       dispose() {
         for (const b of sized.values()) b.free();
         sized.clear();
-        device.clear();
+        uploaded = false;
       },
     };
     return program;
