@@ -13,11 +13,6 @@ export type EmitTarget = 'js' | 'c' | 'cuda';
 type Renderer = (plan: ReturnType<Network['plan']>) => string;
 const renderers = new Map<EmitTarget, Renderer>([['js', renderJS], ['c', renderC], ['cuda', renderCuda]]);
 
-/** @internal The native back ends add their renderers. */
-export function registerRenderer(target: EmitTarget, r: Renderer): void {
-  renderers.set(target, r);
-}
-
 /**
  * The source a back end would compile for one container of the model.
  * @param target - 'js', 'c' (cpu back end) or 'cuda'

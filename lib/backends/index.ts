@@ -9,19 +9,12 @@ import { cpuBackend } from './cpu/index.js';
 import { cudaBackend } from './cuda/index.js';
 import type { Backend, BackendName, BackendStatus } from './types.js';
 
-const registry = new Map<BackendName, Backend>([
-  ['interpreter', interpreterBackend],
-  ['js', jsBackend],
-  ['cpu', cpuBackend],
-  ['cuda', cudaBackend],
-]);
-
-/** @internal Adds a back end (the native ones register themselves). */
-export function register(b: Backend): void {
-  registry.set(b.name, b);
-}
-
-const unavailable = (name: BackendName): BackendStatus => ({ ok: false, reason: `the ${name} back end is not part of this build.` });
+const registry: Record<BackendName, Backend> = {
+  interpreter: interpreterBackend,
+  js: jsBackend,
+  cpu: cpuBackend,
+  cuda: cudaBackend,
+};
 
 /** The back ends, their status, and the automatic choice. */
 export const backends = {
@@ -30,10 +23,7 @@ export const backends = {
   /** For each back end: whether it works here, and why not. */
   status(): Record<BackendName, BackendStatus> {
     const out = {} as Record<BackendName, BackendStatus>;
-    for (const n of ['interpreter', 'js', 'cpu', 'cuda'] as BackendName[]) {
-      const b = registry.get(n);
-      out[n] = b ? safeStatus(b) : unavailable(n);
-    }
+    for (const [n, b] of Object.entries(registry) as [BackendName, Backend][]) out[n] = safeStatus(b);
     return out;
   },
   /**
@@ -42,18 +32,14 @@ export const backends = {
    */
   pick(name: BackendName | 'auto'): Backend {
     if (name === 'auto') {
-      for (const n of this.order) {
-        const b = registry.get(n);
-        if (b && safeStatus(b).ok) return b;
-      }
-      return jsBackend;
+      return this.order.map((n) => registry[n]).find((b) => safeStatus(b).ok) ?? jsBackend;
     }
-    const b = registry.get(name);
-    if (!['interpreter', 'js', 'cpu', 'cuda'].includes(name)) {
+    if (!Object.hasOwn(registry, name)) {
       throw new BackendError(`backend '${String(name)}'`, 'is not a back end.', "Use 'auto', 'interpreter', 'js', 'cpu' or 'cuda'.");
     }
-    const s = b ? safeStatus(b) : unavailable(name);
-    if (!b || !s.ok) {
+    const b = registry[name];
+    const s = safeStatus(b);
+    if (!s.ok) {
       throw new BackendError(`backend '${name}'`, `is unavailable: ${s.reason}${/[.!?]$/.test(s.reason ?? '') ? '' : '.'}`, "Use backend: 'auto' (it takes the fastest that works) or 'js'; backends.status() shows why each is unavailable.");
     }
     return b;
