@@ -2,7 +2,7 @@
  * Rendering IR expressions as source text. A dialect says only what differs
  * between targets: math function names, float literals, casts.
  */
-import type { ExprIR, OpName, StmtIR } from '../ir/types.js';
+import type { ExprIR, OpName } from '../ir/types.js';
 
 /** What differs between JavaScript, C and CUDA C. */
 export interface Dialect {
@@ -69,21 +69,6 @@ export const JS: Dialect = {
   fn: (name) => `Math.${name}`,
   bool: (t) => `(${t} ? 1 : 0)`,
 };
-
-/** The locals a block of statements reads that it does not define itself. */
-export function freeNames(stmts: StmtIR[]): Set<string> {
-  const defined = new Set<string>();
-  const free = new Set<string>();
-  const visit = (e: ExprIR): void => {
-    if (e.k === 'ref' && !defined.has(e.name)) free.add(e.name);
-    if (e.k === 'op') e.args.forEach(visit);
-  };
-  for (const s of stmts) {
-    visit(s.expr);
-    if (s.kind === 'let') defined.add(s.name);
-  }
-  return free;
-}
 
 /** Text safe inside a one-line comment of any target (names are user text). */
 export function comment(text: string): string {
