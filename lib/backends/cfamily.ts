@@ -10,7 +10,7 @@
  * Both read scalars `S = [k0, steps, num_0, dt_0, …]` and buffers `B`.
  */
 import type { ContainerPlan, NetworkPlan, TermPlan } from '../network/plan.js';
-import { comment, renderExpr, type Dialect } from './dialect.js';
+import { comment, conditionLets, renderCondition, renderExpr, type Dialect } from './dialect.js';
 import { renderOperator, type LoopStyle } from './operators.js';
 import type { OpName } from '../ir/types.js';
 
@@ -211,9 +211,11 @@ function unitBody(c: ContainerPlan, ci: number, depth: number, d: Dialect, line:
     if (!stmts.length) return;
     line(depth, '{');
     const sets: string[] = [];
+    const conditions = conditionLets(stmts);
     for (const s of stmts) {
-      const text = renderExpr(s.expr, d, name);
-      if (s.kind === 'let') line(depth + 1, `const real ${name(s.name)} = ${text};`);
+      const text = renderExpr(s.expr, d, name, conditions);
+      if (conditions.has(s.name)) line(depth + 1, `const int ${name(s.name)} = ${renderCondition(s.expr, d, name, conditions)};`);
+      else if (s.kind === 'let') line(depth + 1, `const real ${name(s.name)} = ${text};`);
       else { line(depth + 1, `const real ${name(s.name)}__n = ${text};`); sets.push(s.name); }
     }
     for (const s of sets) line(depth + 1, `${name(s)} = ${name(s)}__n;`);

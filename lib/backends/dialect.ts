@@ -2,7 +2,7 @@
  * Rendering IR expressions as source text. A dialect says only what differs
  * between targets: math function names, float literals, casts.
  */
-import type { ExprIR, OpName } from '../ir/types.js';
+import type { ExprIR, OpName, StmtIR } from '../ir/types.js';
 
 /** What differs between JavaScript, C and CUDA C. */
 export interface Dialect {
@@ -20,13 +20,40 @@ const INFIX: Partial<Record<OpName, string>> = {
 const BOOLEAN = new Set<OpName>(['lt', 'le', 'gt', 'ge', 'eq', 'ne', 'and', 'or', 'not']);
 
 /**
+ * The `let`s of a block whose value is a condition (a comparison or logic).
+ * Back ends keep them as booleans, so that a select on one reads it directly
+ * instead of turning it into 0 or 1 and comparing that with 0.
+ */
+export function conditionLets(stmts: readonly StmtIR[]): Set<string> {
+  const out = new Set<string>();
+  for (const s of stmts) {
+    const e = s.expr;
+    if (s.kind === 'let' && ((e.k === 'op' && BOOLEAN.has(e.op)) || (e.k === 'ref' && out.has(e.name)))) out.add(s.name);
+  }
+  return out;
+}
+
+/**
  * Renders an expression. `name` maps IR names to target locals. Conditions are
  * rendered as booleans; a comparison used as a number goes through `bool`.
  * min and max are comparisons (`b < a ? b : a`), identical on every target.
+ * `conditions` names locals that hold booleans (see {@link conditionLets}).
  */
-export function renderExpr(e: ExprIR, d: Dialect, name: (n: string) => string): string {
+export function renderExpr(e: ExprIR, d: Dialect, name: (n: string) => string, conditions: ReadonlySet<string> = NONE): string {
+  return render(e, d, name, conditions, false);
+}
+
+/** Renders an expression as a boolean of the target (a condition). */
+export function renderCondition(e: ExprIR, d: Dialect, name: (n: string) => string, conditions: ReadonlySet<string> = NONE): string {
+  return render(e, d, name, conditions, true);
+}
+
+const NONE: ReadonlySet<string> = new Set();
+
+function render(e: ExprIR, d: Dialect, name: (n: string) => string, conditions: ReadonlySet<string>, condition: boolean): string {
   const asBool = (x: ExprIR): string => {
     if (x.k === 'op' && BOOLEAN.has(x.op)) return raw(x);
+    if (x.k === 'ref' && conditions.has(x.name)) return name(x.name);
     return `(${go(x)} != ${d.num(0)})`;
   };
   const raw = (x: ExprIR & { k: 'op' }): string => {
@@ -37,7 +64,7 @@ export function renderExpr(e: ExprIR, d: Dialect, name: (n: string) => string): 
   };
   const go = (x: ExprIR): string => {
     if (x.k === 'num') return d.num(x.v);
-    if (x.k === 'ref') return name(x.name);
+    if (x.k === 'ref') return conditions.has(x.name) ? d.bool(name(x.name)) : name(x.name);
     const a = x.args;
     if (BOOLEAN.has(x.op)) return d.bool(raw(x));
     switch (x.op) {
@@ -60,7 +87,7 @@ export function renderExpr(e: ExprIR, d: Dialect, name: (n: string) => string): 
         return `${d.fn(x.op)}(${a.map(go).join(', ')})`;
     }
   };
-  return go(e);
+  return condition ? asBool(e) : go(e);
 }
 
 /** JavaScript: every number is a double; comparisons give booleans, turned into 0/1. */

@@ -83,7 +83,12 @@ export function substituteIR(e: ExprIR, map: ReadonlyMap<string, ExprIR>): ExprI
   return op(e.op, ...e.args.map((x) => substituteIR(x, map)));
 }
 
-/** Folds operations on numbers and the identities x+0, x·1, x·0 (finite x), x/1. */
+/**
+ * Folds operations on numbers and the identities x+0, x·1, x·(−1) = −x, x/1,
+ * and moves a select below what its two branches share:
+ * `c ? f(a, y) : f(b, y)` becomes `f(c ? a : b, y)` (the same operations on
+ * the same values, so the result is identical bit for bit).
+ */
 export function fold(e: ExprIR): ExprIR {
   if (e.k !== 'op') return e;
   const args = e.args.map(fold);
@@ -93,12 +98,34 @@ export function fold(e: ExprIR): ExprIR {
   switch (e.op) {
     case 'add': if (isNum(args[0], 0)) return args[1]; if (isNum(args[1], 0)) return args[0]; break;
     case 'sub': if (isNum(args[1], 0)) return args[0]; if (isNum(args[0], 0)) return fold(op('neg', args[1])); break;
-    case 'mul': if (isNum(args[0], 1)) return args[1]; if (isNum(args[1], 1)) return args[0]; break;
+    case 'mul':
+      if (isNum(args[0], 1)) return args[1];
+      if (isNum(args[1], 1)) return args[0];
+      if (isNum(args[0], -1)) return fold(op('neg', args[1]));
+      if (isNum(args[1], -1)) return fold(op('neg', args[0]));
+      break;
     case 'div': if (isNum(args[1], 1)) return args[0]; break;
     case 'neg': if (args[0].k === 'op' && args[0].op === 'neg') return args[0].args[0]; break;
-    case 'select': if (args[0].k === 'num') return args[0].v !== 0 ? args[1] : args[2]; break;
+    case 'select': if (args[0].k === 'num') return args[0].v !== 0 ? args[1] : args[2]; return sinkSelect(args[0], args[1], args[2]);
   }
   return op(e.op, ...args);
+}
+
+/** `c ? a : b` with the operation that a and b share taken out of the select. */
+function sinkSelect(c: ExprIR, a: ExprIR, b: ExprIR): ExprIR {
+  if (printExpr(a) === printExpr(b)) return a;
+  // x is 1·x exactly (NaN and ±0 included), so c ? x : y·x is (c ? 1 : y)·x.
+  const timesOne = (x: ExprIR, m: ExprIR): ExprIR => {
+    if (m.k !== 'op' || m.op !== 'mul' || x.k === 'num') return x;
+    const i = m.args.findIndex((y) => printExpr(y) === printExpr(x));
+    return i < 0 ? x : op('mul', ...m.args.map((y, j) => (j === i ? x : num(1))));
+  };
+  const [p, q] = [timesOne(a, b), timesOne(b, a)];
+  if (p.k !== 'op' || q.k !== 'op' || p.op !== q.op || p.args.length !== q.args.length || p.op === 'select') return op('select', c, a, b);
+  const differ = p.args.map((x, i) => printExpr(x) !== printExpr(q.args[i]));
+  if (differ.filter(Boolean).length !== 1) return op('select', c, a, b);
+  const at = differ.indexOf(true);
+  return op(p.op, ...p.args.map((x, i) => (i === at ? sinkSelect(c, x, q.args[i]) : x)));
 }
 
 const FOLDABLE: Partial<Record<OpName, (...x: number[]) => number>> = {

@@ -5,7 +5,7 @@
  * allocated inside the step loop.
  */
 import type { ContainerPlan, NetworkPlan, TermPlan } from '../../network/plan.js';
-import { JS, comment, renderExpr } from '../dialect.js';
+import { JS, comment, conditionLets, renderCondition, renderExpr } from '../dialect.js';
 import { renderOperator, type LoopStyle } from '../operators.js';
 
 /** Index of the first per-container scalar and the stride between containers. */
@@ -58,8 +58,9 @@ export function renderJS(plan: NetworkPlan): string {
     }
     const block = (stmts: typeof c.ir.update) => {
       const sets: string[] = [];
+      const conditions = conditionLets(stmts);
       for (const s of stmts) {
-        const text = renderExpr(s.expr, JS, name);
+        const text = conditions.has(s.name) ? renderCondition(s.expr, JS, name, conditions) : renderExpr(s.expr, JS, name, conditions);
         if (s.kind === 'let') line(depth, `const ${name(s.name)} = ${text};`);
         else { line(depth, `const ${name(s.name)}__n = ${text};`); sets.push(s.name); }
       }
