@@ -6,6 +6,8 @@
 // so the addon needs no knowledge of what they compute.
 #include <dlfcn.h>
 
+#include <cfenv>
+
 #include "common.h"
 
 namespace neural {
@@ -18,7 +20,14 @@ Napi::Value LoadLibrary(const Napi::CallbackInfo& info) {
   RequireArgs(info, 1, "loadLibrary");
   std::string path = ArgString(info, 0, "loadLibrary");
   dlerror();
+  // A library linked with -ffast-math runs a constructor that turns on
+  // flush-to-zero for the thread that loads it (here, JavaScript's main
+  // thread): every later computation in the process would lose subnormals.
+  // Keep the floating-point environment as it was.
+  std::fenv_t before;
+  std::fegetenv(&before);
   void* handle = dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL);
+  std::fesetenv(&before);
   if (handle == nullptr) {
     const char* why = dlerror();
     throw Napi::Error::New(info.Env(), std::string("loadLibrary: ") + (why ? why : "dlopen failed"));

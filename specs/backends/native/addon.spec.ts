@@ -80,6 +80,18 @@ describe('native addon', function () {
     expect(Array.from(whole)).to.deep.equal([1, 2, 6, 8]);
   });
 
+  it('loading a library built with -ffast-math leaves subnormal numbers intact in JavaScript and in C', async function () {
+    const tiny = new Float64Array([1e-310]);
+    const third = () => tiny[0] / 3; // 3.3e-311: a subnormal, or 0 under flush-to-zero
+    expect(third()).to.be.greaterThan(0);
+    await compileShared(unique() + DOUBLE, { tag: 'spec-fast', flags: ['-ffast-math'] });
+    expect(third()).to.equal(1e-310 / 3).and.to.be.greaterThan(0);
+    const exact = await compileShared(DOUBLE, { tag: 'spec-double' });
+    const x = new Float64Array([1e-310 / 4]);
+    await runC(exact.handle, 'neural_double', [x], [1]);
+    expect(x[0]).to.equal(1e-310 / 2);
+  });
+
   it('caches a compiled source in memory, then on disk', async function () {
     const source = unique() + DOUBLE;
     const first = await compileShared(source, { tag: 'spec-cache' });
