@@ -1,9 +1,20 @@
 /* Hand-written hh-pop loop in C (the baseline of `npm run bench`): the same
- * scheme as bench/reference.ts, one thread. Compiled with -ffast-math.
+ * scheme as bench/reference.ts, one thread. The baseline is built with
+ * -ffast-math; `npm run bench` also builds it with the cpu back end's own
+ * flags (exact IEEE arithmetic), and with -DREFERENCE_THREADS on all cores.
  * B[0]: drive I (N), B[1]: spike counts (N, out), B[2]: final v (N, out).
  * S[0]: N, S[1]: steps, S[2]: dt in ms. */
 #include <math.h>
 #include <stdint.h>
+#if !defined(__FAST_MATH__) && defined(__GNUC__) && defined(__x86_64__) && !defined(__clang__)
+/* Without -ffast-math, math.h does not declare libmvec's vector exp and expm1,
+ * and GCC vectorises the loop only when asked: do both, as the cpu back end does. */
+__attribute__((simd("notinbranch"))) extern double exp(double);
+__attribute__((simd("notinbranch"))) extern double expm1(double);
+#define UNITS_LOOP _Pragma("omp simd")
+#else
+#define UNITS_LOOP
+#endif
 static inline double clip(double x, double lo, double hi) { return x < lo ? lo : x > hi ? hi : x; }
 static inline double ee(double x, double f, double B, double dt) { return x + f * (B != 0 ? expm1(B * dt) / B : dt); }
 int hh_reference(void **B, const double *S) {
@@ -13,11 +24,15 @@ int hh_reference(void **B, const double *S) {
   const double dt = S[2];
   const double gNa = 120, gK = 36, gL = 0.3, ENa = 50, EK = -77, EL = -54.387;
   enum { C = 256 };
+#ifdef REFERENCE_THREADS
+  #pragma omp parallel for schedule(static)
+#endif
   for (int64_t c0 = 0; c0 < N; c0 += C) {
     const int64_t c1 = c0 + C < N ? c0 + C : N;
     double v[C], n[C], m[C], h[C], vp[C], sp[C];
     for (int64_t i = c0; i < c1; i++) { v[i - c0] = -60; n[i - c0] = 0; m[i - c0] = 0; h[i - c0] = 1; vp[i - c0] = -60; sp[i - c0] = 0; }
     for (int64_t k = 0; k < steps; k++) {
+      UNITS_LOOP
       for (int64_t i = c0; i < c1; i++) {
         const int64_t j = i - c0;
         const double V = v[j], Nn = n[j], M = m[j], H = h[j];

@@ -83,41 +83,14 @@ describe('ir/passes', () => {
       expect(printExpr(fold(op('mul', num(-1), op('neg', ref('x')))))).to.equal('x');
     });
 
-    it('moves a select below the operation its branches share', () => {
-      const c = op('lt', ref('v'), num(0));
-      expect(printExpr(fold(op('select', c, op('sub', ref('a'), ref('y')), op('sub', ref('b'), ref('y'))))))
-        .to.equal('sub(select(lt(v, 0), a, b), y)');
-      expect(printExpr(fold(op('select', c, op('exp', op('mul', num(2), ref('a'))), op('exp', op('mul', num(2), ref('b')))))))
-        .to.equal('exp(mul(2, select(lt(v, 0), a, b)))');
-      expect(printExpr(fold(op('select', c, ref('x'), op('mul', ref('y'), ref('x')))))).to.equal('mul(select(lt(v, 0), 1, y), x)');
-      expect(printExpr(fold(op('select', c, op('add', ref('a'), ref('x')), op('add', ref('a'), ref('x')))))).to.equal('add(a, x)');
-    });
-
-    it('leaves a select whose branches differ in more than one place, or in the operation', () => {
-      const c = op('lt', ref('v'), num(0));
-      const two = op('select', c, op('sub', ref('a'), ref('y')), op('sub', ref('b'), ref('z')));
-      const ops = op('select', c, op('sub', ref('a'), ref('y')), op('add', ref('a'), ref('y')));
-      const plusZero = op('select', c, ref('x'), op('add', ref('y'), ref('x'))); // −0 + 0 is +0: not exact
-      for (const e of [two, ops, plusZero]) expect(printExpr(fold(e))).to.equal(printExpr(e));
-    });
-
-    it('gives the same value bit for bit after moving selects, NaN, infinities and signed zeros included', () => {
-      const c = op('gt', ref('c'), num(0));
-      const cases: ExprIR[] = [
-        op('select', c, op('div', op('mul', num(-0.01), ref('a')), ref('y')), op('div', op('mul', num(-0.01), ref('b')), ref('y'))),
-        op('select', c, ref('a'), op('mul', ref('b'), ref('a'))),
-        op('select', c, op('sub', op('mul', ref('a'), ref('y')), ref('b')), op('sub', op('mul', ref('y'), ref('y')), ref('b'))),
-        op('mul', op('add', ref('a'), ref('b')), num(-1)),
-      ];
+    it('gives the same value bit for bit after x·(−1) → −x, NaN, infinities and signed zeros included', () => {
+      const e = op('mul', op('add', ref('a'), ref('b')), num(-1));
+      const folded = fold(e);
+      expect(printExpr(folded)).to.equal('neg(add(a, b))');
       const values = [-0, 0, 1.5, -2, NaN, Infinity, -Infinity];
-      for (const e of cases) {
-        const folded = fold(e);
-        expect(printExpr(folded)).to.not.equal(printExpr(e));
-        for (const cv of [-1, 1, NaN]) for (const a of values) for (const b of values) for (const y of [0.5, -0, NaN]) {
-          const m = env({ c: cv, a, b, y });
-          const [before, after] = [evaluate(e, m), evaluate(folded, m)];
-          expect(Number.isNaN(before) ? Number.isNaN(after) : Object.is(before, after), `${printExpr(e)} at c=${cv} a=${a} b=${b} y=${y}`).to.equal(true);
-        }
+      for (const a of values) for (const b of values) {
+        const [before, after] = [evaluate(e, env({ a, b })), evaluate(folded, env({ a, b }))];
+        expect(Number.isNaN(before) ? Number.isNaN(after) : Object.is(before, after), `a=${a} b=${b}`).to.equal(true);
       }
     });
 
