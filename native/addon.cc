@@ -35,6 +35,18 @@ Napi::Value LoadLibrary(const Napi::CallbackInfo& info) {
   return Napi::Number::New(info.Env(), libraries.Add(handle));
 }
 
+// alignmentOf(array: TypedArray): number
+// Where the array's first element lies within a 64-byte cache line (0: at its
+// start), so that JavaScript can place arrays for vector loads and stores.
+Napi::Value AlignmentOf(const Napi::CallbackInfo& info) {
+  RequireArgs(info, 1, "alignmentOf");
+  if (!info[0].IsTypedArray()) {
+    throw Napi::TypeError::New(info.Env(), "alignmentOf: the argument must be a typed array.");
+  }
+  const auto address = reinterpret_cast<uintptr_t>(TypedArrayData(info[0].As<Napi::TypedArray>()));
+  return Napi::Number::New(info.Env(), static_cast<double>(address % 64));
+}
+
 using CFunction = int (*)(void** buffers, const double* scalars);
 
 // Calls a generated C function off the main thread. The typed arrays stay
@@ -107,6 +119,7 @@ Napi::Value RunC(const Napi::CallbackInfo& info) {
 static Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("loadLibrary", Napi::Function::New(env, neural::LoadLibrary, "loadLibrary"));
   exports.Set("runC", Napi::Function::New(env, neural::RunC, "runC"));
+  exports.Set("alignmentOf", Napi::Function::New(env, neural::AlignmentOf, "alignmentOf"));
   neural::InitCuda(env, exports);
   return exports;
 }

@@ -1,6 +1,7 @@
 /** Input streams: data fed to containers, one row of `num` values per step. */
 import { InputDataError } from '../errors.js';
 import type { FloatArray } from '../backends/types.js';
+import { alignedArray } from '../backends/native/binding.js';
 import type { Dtype } from './plan.js';
 
 /** What an input can be fed with. */
@@ -72,7 +73,7 @@ export class Input {
     if (this.rows && (dtype === 'float64' ? this.rows instanceof Float64Array : this.rows instanceof Float32Array)) {
       return this.rows.subarray(k0 * n, (k0 + steps) * n);
     }
-    const out = dtype === 'float64' ? new Float64Array(steps * n) : new Float32Array(steps * n);
+    const out = alignedArray(dtype, steps * n);
     if (this.rows) out.set(this.rows.subarray(k0 * n, (k0 + steps) * n));
     else if (this.value !== null) out.fill(this.value);
     else if (this.fn) {

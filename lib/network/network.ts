@@ -5,6 +5,7 @@
 import { freemem } from 'node:os';
 import { SingleBar, Presets } from 'cli-progress';
 import { backends } from '../backends/index.js';
+import { alignedArray } from '../backends/native/binding.js';
 import type { Backend, BackendName, FloatArray, Program } from '../backends/types.js';
 import { InputDataError, NetworkWiringError, NumericalError, RunAbortedError } from '../errors.js';
 import { Model } from '../model/model.js';
@@ -155,7 +156,7 @@ export class Network {
     // Carry the current state over to the new program (e.g. another back end).
     await old?.program.download?.(old.buffers);
     const program = await this.backend.compile(plan);
-    const buffers = plan.buffers.map((b) => (plan.dtype === 'float64' ? new Float64Array(b.kind === 'stream' || b.kind === 'record' ? 0 : b.length) : new Float32Array(b.kind === 'stream' || b.kind === 'record' ? 0 : b.length)));
+    const buffers = plan.buffers.map((b) => alignedArray(plan.dtype, b.kind === 'stream' || b.kind === 'record' ? 0 : b.length));
     // Container values: from the previous compile when there was one, else the initial values.
     plan.containers.forEach((cp, ci) => {
       for (const [name, b] of Object.entries(cp.buffers)) {
@@ -259,9 +260,9 @@ export class Network {
     // from the first run, so that continued runs append evenly spaced rows.
     const s0 = this.step;
     const rowsBefore = (k: number, rate: number) => Math.ceil((s0 + k) / rate) - Math.ceil(s0 / rate);
-    const recs = plan.containers.flatMap((cp) => cp.records.map((r) => ({ r, cp, data: makeArray(plan.dtype, r.mode === 'sum' ? cp.num : rowsBefore(steps, r.rate) * cp.num) })));
+    const recs = plan.containers.flatMap((cp) => cp.records.map((r) => ({ r, cp, data: alignedArray(plan.dtype, r.mode === 'sum' ? cp.num : rowsBefore(steps, r.rate) * cp.num) })));
     const unitSteps = Math.max(1, plan.containers.reduce((s, cp) => s + cp.num, 0));
-    const block = options.blockSteps ?? Math.max(1, Math.min(steps, Math.ceil((program.backend === 'cuda' ? 2e9 : 2e6) / unitSteps), program.backend === 'cuda' ? 10000 : steps));
+    const block = options.blockSteps ?? defaultBlock(program.backend, steps, unitSteps, plan.buffers.reduce((s, b) => s + (b.kind === 'stream' ? b.length : 0), 0) * bytes);
     checkCount('Network.run', 'blockSteps', block);
     const bar = options.verbose ? new SingleBar({ format: `{bar} {percentage}% | step {value}/{total} | {eta_formatted} left | ${program.backend}`, hideCursor: true, noTTYOutput: false }, Presets.shades_classic) : null;
     bar?.start(steps, 0);
@@ -400,7 +401,20 @@ function checkCount(where: string, what: string, n: unknown): void {
 }
 
 const elementBytes = (d: Dtype) => (d === 'float64' ? 8 : 4);
-const makeArray = (d: Dtype, n: number): FloatArray => (d === 'float64' ? new Float64Array(n) : new Float32Array(n));
+
+/**
+ * Steps per block when the caller does not say: about a fifth of a second of
+ * work on each back end (unit-steps per block: js and interpreter 2e6, cpu
+ * 2e7, cuda 2e9, at most 10,000 steps), so that progress, abort and
+ * checkFinite stay responsive while per-block costs stay small; on the host,
+ * no more than 64 MB of input data per block.
+ */
+export function defaultBlock(backend: BackendName, steps: number, unitSteps: number, streamBytesPerStep: number): number {
+  const work = backend === 'cuda' ? 2e9 : backend === 'cpu' ? 2e7 : 2e6;
+  let block = Math.min(steps, Math.ceil(work / unitSteps), backend === 'cuda' ? 10000 : steps);
+  if (backend !== 'cuda' && streamBytesPerStep > 0) block = Math.min(block, Math.floor(64e6 / streamBytesPerStep));
+  return Math.max(1, block);
+}
 
 function append(prev: Recording | null, next: Recording): Recording {
   if (!prev || prev.mode !== next.mode || prev.rate !== next.rate && next.mode === 'trace') return next;

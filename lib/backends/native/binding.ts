@@ -62,6 +62,8 @@ export interface NativeAddon {
   loadLibrary(path: string): number;
   /** Calls `int symbol(void **buffers, const double *scalars)` on a worker thread; resolves with its return value. */
   runC(handle: number, symbol: string, buffers: TypedArray[], scalars: Float64Array): Promise<number>;
+  /** Where the array's first element lies within a 64-byte cache line (0: at its start). */
+  alignmentOf(array: TypedArray): number;
   /** Describes the CUDA driver, device 0 and NVRTC; never throws. */
   cudaInfo(): CudaInfo;
   /** Compiles CUDA C to PTX with NVRTC on a worker thread; rejects with the NVRTC error name and log. */
@@ -141,6 +143,26 @@ export function addon(): NativeAddon {
   load();
   if (!loaded) throw new BackendError('native addon', `${loadReason}.`, BUILD_FIX);
   return loaded;
+}
+
+/** The bytes {@link alignedArray} aligns to: one cache line, one AVX-512 vector. */
+export const ALIGNMENT = 64;
+
+/**
+ * A zeroed array of `length` elements whose first element starts a 64-byte
+ * cache line, so that compiled loops load and store whole lines (unaligned
+ * AVX-512 loads that cross lines cost up to a tenth of hh-pop's time). It is
+ * a view into a slightly larger ArrayBuffer, whose memory never moves. Without
+ * the addon it is an ordinary array: only the compiled back ends care.
+ */
+export function alignedArray(dtype: 'float64' | 'float32', length: number): Float64Array | Float32Array {
+  const Type = dtype === 'float64' ? Float64Array : Float32Array;
+  load();
+  if (!loaded || typeof loaded.alignmentOf !== 'function' || length === 0) return new Type(length);
+  const bytes = new ArrayBuffer(length * Type.BYTES_PER_ELEMENT + ALIGNMENT);
+  const offset = (ALIGNMENT - loaded.alignmentOf(new Uint8Array(bytes, 0, 1))) % ALIGNMENT;
+  // The offset is a multiple of the element size: ArrayBuffer memory is at least 8-byte aligned.
+  return offset % Type.BYTES_PER_ELEMENT === 0 ? new Type(bytes, offset, length) : new Type(length);
 }
 
 /** True for typed arrays (not DataView). */

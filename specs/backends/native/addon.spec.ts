@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { BackendError, InputDataError, NativeError } from '../../../lib/errors.js';
-import { addon, addonStatus, loadLibrary, runC, type NativeAddon } from '../../../lib/backends/native/binding.js';
+import { addon, addonStatus, alignedArray, loadLibrary, runC, type NativeAddon } from '../../../lib/backends/native/binding.js';
 import { cacheDir, clearCache } from '../../../lib/backends/native/cache.js';
 import { compileShared, compilerStatus } from '../../../lib/backends/native/compiler.js';
 
@@ -92,6 +92,20 @@ describe('native addon', function () {
     expect(x[0]).to.equal(1e-310 / 2);
   });
 
+  it('alignedArray gives zeroed arrays whose first element starts a 64-byte line', function () {
+    for (const dtype of ['float64', 'float32'] as const) {
+      for (const n of [1, 3, 1000, 100_003]) {
+        const a = alignedArray(dtype, n);
+        expect(a).to.be.instanceOf(dtype === 'float64' ? Float64Array : Float32Array);
+        expect(a.length).to.equal(n);
+        expect(addon().alignmentOf(a), `${dtype} ${n}`).to.equal(0);
+        expect(a.every((x) => x === 0)).to.equal(true);
+      }
+      expect(alignedArray(dtype, 0).length).to.equal(0);
+    }
+    expect(addon().alignmentOf(new Float64Array(new ArrayBuffer(80), 8, 2)) % 8).to.equal(0);
+  });
+
   it('caches a compiled source in memory, then on disk', async function () {
     const source = unique() + DOUBLE;
     const first = await compileShared(source, { tag: 'spec-cache' });
@@ -160,6 +174,9 @@ describe('native addon', function () {
       ['runC', [1e9, 'neural_double', [], new Float64Array(1)]],
       ['runC', [-1, 'neural_double', [], new Float64Array(1)]],
       ['runC', [1.5, 'neural_double', [], new Float64Array(1)]],
+      ['alignmentOf', []],
+      ['alignmentOf', [[1, 2]]],
+      ['alignmentOf', [new ArrayBuffer(8)]],
       ['nvrtcCompile', []],
       ['nvrtcCompile', ['x', 'y', [1]]],
       ['cudaLoadModule', [1]],
