@@ -24,7 +24,7 @@ import { hhDrive, hhReference } from './reference.js';
 
 const N = Number(process.argv[2] ?? 10000);
 const steps = Number(process.argv[3] ?? 2000);
-const reps = Number(process.argv[4] ?? 3);
+const reps = Number(process.argv[4] ?? 5);
 const dt = 1e-5;
 const rate = (ms: number) => (N * steps) / (ms / 1e3);
 const fmt = (x: number) => x.toExponential(2);

@@ -52,6 +52,9 @@ export function renderC(plan: NetworkPlan): string {
     line(0, `__attribute__((simd("notinbranch"))) extern real ${name}(real${fn === 'pow' ? ', real' : ''});`);
   }
   line(0, '#endif');
+  line(0, '#ifdef _OPENMP');
+  line(0, '#include <omp.h>');
+  line(0, '#endif');
   line(0, '#define CHUNK 512');
   line(0, 'int neural_run(void **B, const double *S) {');
   line(1, 'const int64_t k0 = (int64_t)S[0], kEnd = k0 + (int64_t)S[1];');
@@ -63,9 +66,17 @@ export function renderC(plan: NetworkPlan): string {
   line(1, '(void)kEnd;');
   const body = (c: ContainerPlan, ci: number, depth: number) => unitBody(c, ci, depth, d, line, false);
   if (plan.fusable) {
+    // Chunks of about CHUNK units (whole vectors of 8), as many for every
+    // thread, so that the threads finish together.
+    line(1, 'int64_t threads = 1;');
+    line(0, '#ifdef _OPENMP');
+    line(1, 'threads = omp_get_max_threads();');
+    line(0, '#endif');
+    line(1, 'const int64_t chunks = n0 > 0 ? ((n0 + CHUNK - 1) / CHUNK + threads - 1) / threads * threads : 1;');
+    line(1, 'const int64_t size = ((n0 + chunks - 1) / chunks + 7) / 8 * 8;');
     line(1, '#pragma omp parallel for schedule(static)');
-    line(1, 'for (int64_t c0 = 0; c0 < n0; c0 += CHUNK) {');
-    line(2, 'const int64_t c1 = c0 + CHUNK < n0 ? c0 + CHUNK : n0;');
+    line(1, 'for (int64_t c0 = 0; c0 < n0; c0 += size) {');
+    line(2, 'const int64_t c1 = c0 + size < n0 ? c0 + size : n0;');
     line(2, 'for (int64_t k = k0; k < kEnd; k++) {');
     plan.containers.forEach((c, ci) => {
       line(3, '#pragma omp simd');
