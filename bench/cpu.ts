@@ -23,7 +23,7 @@ import { runC } from '../lib/backends/native/binding.js';
 import { hhDrive, hhReference } from './reference.js';
 
 const N = Number(process.argv[2] ?? 10000);
-const steps = Number(process.argv[3] ?? 2000);
+const steps = Number(process.argv[3] ?? 4000);
 const reps = Number(process.argv[4] ?? 5);
 const dt = 1e-5;
 const rate = (ms: number) => (N * steps) / (ms / 1e3);
@@ -34,11 +34,11 @@ const sum = (a: ArrayLike<number>) => {
   return s;
 };
 
-/** The best (shortest) of `reps` timed calls, and what the last call returned. */
-async function best<T>(fn: () => Promise<T> | T): Promise<{ ms: number; out: T }> {
+/** The best (shortest) of `n` timed calls, and what the last call returned. */
+async function best<T>(fn: () => Promise<T> | T, n = reps): Promise<{ ms: number; out: T }> {
   let ms = Infinity;
   let out!: T;
-  for (let r = 0; r < reps; r++) {
+  for (let r = 0; r < n; r++) {
     const t = performance.now();
     out = await fn();
     ms = Math.min(ms, performance.now() - t);
@@ -55,9 +55,11 @@ async function backend(name: 'js' | 'cpu', fastMath = false): Promise<{ run: () 
   const t0 = performance.now();
   await nn.compile({ backend: name, fastMath });
   const compileMs = performance.now() - t0;
-  // Warm-up: one whole run. The first run of a process is up to a fifth
-  // slower (threads, page faults, code not yet in cache), and a hand-written
-  // loop gets the same chance by being measured several rounds.
+  // Warm-up: a few short runs (V8 compiles the network's own code) and one
+  // whole run. The first runs of a process are up to a fifth slower (threads,
+  // page faults, code not yet compiled or in cache); a hand-written loop gets
+  // the same chance by being measured in several rounds.
+  for (let k = 0; k < 5; k++) await nn.run(dt, { steps: 1 });
   await nn.run(dt, { steps });
   return {
     compileMs,
@@ -77,11 +79,12 @@ if (process.env.NEURAL_BENCH_CHILD) {
   process.exit(0);
 }
 
-console.log(`hh-pop: N = ${N}, ${steps} steps, dt = ${dt} s, float64; best of ${reps} runs each; ${cpus().length} cores`);
-const jsRef = await best(() => sum(hhReference(N, steps, dt).spikes));
+console.log(`hh-pop: N = ${N}, ${steps} steps, dt = ${dt} s, float64; best of ${reps} runs each (JavaScript: of 3); ${cpus().length} cores`);
+// JavaScript runs take seconds each and vary less: three are enough.
+const jsRef = await best(() => sum(hhReference(N, steps, dt).spikes), Math.min(reps, 3));
 console.log(`  hand-written JavaScript loop   ${fmt(rate(jsRef.ms))} neuron-steps/s   spikes ${jsRef.out}`);
 const js = await backend('js');
-const jsRun = await best(js.run);
+const jsRun = await best(js.run, Math.min(reps, 3));
 console.log(`  js back end                    ${fmt(rate(jsRun.ms))} neuron-steps/s   spikes ${jsRun.out}   ratio to hand-written JS ${(jsRef.ms / jsRun.ms).toFixed(2)}`);
 
 if (backends.status().cpu.ok) {

@@ -419,7 +419,8 @@ export function defaultBlock(backend: BackendName, steps: number, unitSteps: num
 function append(prev: Recording | null, next: Recording): Recording {
   if (!prev || prev.mode !== next.mode || prev.rate !== next.rate && next.mode === 'trace') return next;
   if (next.mode === 'sum') {
-    const data = Float64Array.from(prev.data, (x, i) => x + next.data[i]);
+    const data = new Float64Array(prev.data.length);
+    for (let i = 0; i < data.length; i++) data[i] = prev.data[i] + next.data[i];
     return new Recording(next.variable, data, next.shape[1], prev.rate + next.rate, next.dt, 'sum');
   }
   const data = new Float64Array(prev.data.length + next.data.length);

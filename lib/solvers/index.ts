@@ -31,6 +31,27 @@ export function lowerModel(sym: SymbolicModel, solver: SolverOption = 'auto'): M
   if (!SOLVERS.includes(solver)) {
     throw new ExpressionError(sym.name, `unknown solver '${String(solver)}'.`, `Use one of: ${SOLVERS.join(', ')}.`);
   }
+  // Lowering is a pure function of the model and the rule, and every run
+  // builds the network's plan again: lower each pair once. The IR is frozen,
+  // so that no caller can change what the others share.
+  let byRule = lowered.get(sym);
+  if (!byRule) lowered.set(sym, (byRule = new Map()));
+  let ir = byRule.get(solver);
+  if (!ir) byRule.set(solver, (ir = deepFreeze(lower(sym, solver))));
+  return ir;
+}
+
+const lowered = new WeakMap<SymbolicModel, Map<SolverOption, ModelIR>>();
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const v of Object.values(value)) deepFreeze(v);
+  }
+  return value;
+}
+
+function lower(sym: SymbolicModel, solver: SolverOption): ModelIR {
   const where = (x: string) => `${sym.name}#${x}`;
   const ode = sym.states;
   const solvers: ModelIR['solvers'] = {};
