@@ -299,14 +299,21 @@ export class Network {
               const one = view.slice();
               plan.buffers.forEach((b, i) => { if (b.kind === 'stream') one[i] = view[i].subarray((k - done) * b.length, (k - done + 1) * b.length); });
               for (const { r, cp, data } of recs) if (r.mode === 'trace') one[r.out] = data.subarray(rowsBefore(k, r.rate) * cp.num);
+              // What the failing step would change, to put it back: the state
+              // and recordings then agree (both end before that step).
+              const before = plan.buffers.map((b, i) => (b.kind === 'state' || b.kind === 'input' ? buffers[i].slice() : null));
+              const sums = recs.map(({ r, data }) => (r.mode === 'sum' ? data.slice() : null));
               await program.run(one, { k0: s0 + k, steps: 1, dt });
               await program.download?.(buffers);
               const hit = this.firstNonFinite(plan, buffers);
               if (hit) {
+                before.forEach((b, i) => b && buffers[i].set(b));
+                recs.forEach(({ data }, i) => sums[i] && data.set(sums[i]!));
+                await program.upload?.(buffers);
                 keep(k);
                 bar?.stop();
                 const step = s0 + k;
-                throw new NumericalError(`${hit.container}#${hit.variable} unit ${hit.unit} step ${step}`, `became ${hit.value} (checkFinite).`, `Recordings up to step ${step - 1} are kept. Reduce dt, check parameters and inputs near that step, or add bounds to the state.`, { ...hit, step });
+                throw new NumericalError(`${hit.container}#${hit.variable} unit ${hit.unit} step ${step}`, `became ${hit.value} (checkFinite).`, `Recordings up to step ${step - 1} are kept and the network is left as it was after that step. Reduce dt, check parameters and inputs near step ${step}, or add bounds to the state.`, { ...hit, step });
               }
             }
           }

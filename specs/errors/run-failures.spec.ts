@@ -11,7 +11,7 @@
 import { expect } from 'chai';
 import { freemem } from 'node:os';
 import {
-  InputDataError, Model, Network, NumericalError, RunAbortedError, derivative, models, param, post, state, type BackendName,
+  InputDataError, Model, Network, NumericalError, RunAbortedError, backends, derivative, models, param, post, state, type BackendName,
 } from '../../lib/index.js';
 
 /** x counts steps (x' = 1, dt = 1); a unit becomes NaN on the step where x reaches lim. */
@@ -46,13 +46,16 @@ describe('errors/run failures', () => {
           expect(e.detail).to.deep.include({ container: 'P', variable: 'x', unit: 1, step: 5 });
           expect(Number.isNaN(e.detail.value)).to.equal(true);
           expect(e.where).to.equal('P#x unit 1 step 5');
-          expect(e.message).to.match(/^P#x unit 1 step 5: became NaN \(checkFinite\)\. Recordings up to step 4 are kept\./);
+          expect(e.message).to.match(/^P#x unit 1 step 5: became NaN \(checkFinite\)\. Recordings up to step 4 are kept and the network is left as it was after that step\./);
           expect(e.fix).to.match(/Reduce dt/);
           const x = c.recorder.get('x');
           expect(x.shape).to.deep.equal([5, 3]);
           for (let k = 0; k < 5; k++) for (let i = 0; i < 3; i++) expect(x.at(k, i)).to.equal(k + 1);
           expect(c.recorder.get('copy').shape).to.deep.equal([5, 3]);
           expect(nn.step).to.equal(5);
+          // The state is the one of the last kept row, not the failing step's.
+          expect(Array.from(c.get('x'))).to.deep.equal([5, 5, 5]);
+          expect(Array.from(c.get('copy'))).to.deep.equal([5, 5, 5]);
         });
       }
     }
@@ -79,6 +82,23 @@ describe('errors/run failures', () => {
       expect(x.at(7, 0)).to.equal(8);
     });
 
+    it("after the error, the state and a 'sum' recording end at the last kept step, on every back end; running on fails at that step again", async () => {
+      const names: BackendName[] = ['interpreter', 'js', ...(backends.status().cpu.ok ? ['cpu' as const] : [])];
+      for (const backend of names) {
+        const nn = new Network();
+        const c = nn.add(Poisoned, { name: 'P', num: 3, params: { lim: [9, 6, 12] } });
+        c.record('x', { mode: 'sum' });
+        await nn.compile({ backend });
+        const e = await nn.run(1, { steps: 20, checkFinite: true, blockSteps: 8 }).then(() => null, (err: unknown) => err as NumericalError);
+        expect(e, backend).to.be.instanceOf(NumericalError);
+        expect(e!.detail.step, backend).to.equal(5);
+        expect(Array.from(c.get('x')), backend).to.deep.equal([5, 5, 5]);
+        expect(Array.from(c.recorder.get('x').data), backend).to.deep.equal([15, 15, 15]); // 1 + 2 + 3 + 4 + 5
+        const again = await nn.run(1, { steps: 3, checkFinite: true }).then(() => null, (err: unknown) => err as NumericalError);
+        expect(again!.detail, backend).to.deep.include({ unit: 1, step: 5 });
+      }
+    });
+
     it('in a continued run, the rows of the earlier run and of this one up to the NaN stay recorded', async () => {
       const { nn, c } = await poisoned('js');
       await nn.run(1, { steps: 3, checkFinite: true });
@@ -95,7 +115,7 @@ describe('errors/run failures', () => {
       await nn.run(1, { steps: 3, checkFinite: true });
       const e = await nn.run(1, { steps: 10, checkFinite: true }).then(() => null, (err: unknown) => err as NumericalError);
       expect(e!.detail.step).to.equal(5);
-      expect(e!.message).to.match(/^P#x unit 1 step 5: became NaN \(checkFinite\)\. Recordings up to step 4 are kept\./);
+      expect(e!.message).to.match(/^P#x unit 1 step 5: became NaN \(checkFinite\)\. Recordings up to step 4 are kept and the network is left as it was after that step\./);
     });
   });
 

@@ -227,6 +227,15 @@ describe('ir/golden printed IR', () => {
     ]);
   });
 
+  it('a model is lowered once per rule; the shared IR is frozen', () => {
+    const sym = inspect(models.HodgkinHuxley);
+    const ir = lowerModel(sym, 'auto');
+    expect(lowerModel(sym, 'auto')).to.equal(ir);
+    expect(lowerModel(sym, 'rk4')).to.not.equal(ir);
+    expect(Object.isFrozen(ir) && Object.isFrozen(ir.update) && Object.isFrozen(ir.update[0].expr)).to.equal(true);
+    expect(() => (ir.update as unknown as unknown[]).push({})).to.throw(TypeError);
+  });
+
   it('the printed IR is byte-stable: lowering twice gives the same JSON', () => {
     for (const M of [models.HodgkinHuxley, models.Alpha, Rotation]) {
       expect(JSON.stringify(lowerModel(inspect(M), 'auto'))).to.equal(JSON.stringify(lowerModel(inspect(M), 'auto')));
