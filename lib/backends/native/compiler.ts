@@ -10,7 +10,7 @@
  */
 import { execFile, execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { accessSync, constants, existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { accessSync, constants, existsSync, readFileSync, realpathSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { promisify } from 'node:util';
@@ -106,8 +106,7 @@ export function compilerStatus(): CompilerStatus {
       continue;
     }
     try {
-      const out = execFileSync(path, ['--version'], { encoding: 'utf8', timeout: 10_000, stdio: ['ignore', 'pipe', 'pipe'] });
-      status = { ok: true, path, version: out.split('\n')[0].trim() };
+      status = { ok: true, path, version: compilerVersion(path) };
       return status;
     } catch (error) {
       problems.push(`${path} --version failed (${error instanceof Error ? error.message.split('\n')[0] : String(error)})`);
@@ -118,6 +117,37 @@ export function compilerStatus(): CompilerStatus {
     reason: `no working C compiler (${problems.join('; ')})${fromEnv ? ' ($CC is set)' : ''}`,
   };
   return status;
+}
+
+/**
+ * The first line of `<compiler> --version`. It is remembered in the cache
+ * folder with the size and time of the compiler's file, so that a new process
+ * does not start the compiler just to ask (10 to 20 ms); a compiler that
+ * changed, or another one behind the same name, is asked again.
+ */
+function compilerVersion(path: string): string {
+  let remembered: string | undefined;
+  let stamp = '';
+  try {
+    const real = realpathSync(path);
+    const { size, mtimeMs } = statSync(real);
+    stamp = `${real} ${size} ${mtimeMs}`;
+    remembered = join(cacheDir(), `compiler-${createHash('sha256').update(path).digest('hex')}.json`);
+    const saved = JSON.parse(readFileSync(remembered, 'utf8')) as { stamp?: unknown; version?: unknown };
+    if (saved.stamp === stamp && typeof saved.version === 'string' && saved.version.length > 0) return saved.version;
+  } catch {
+    // Not remembered yet, or no cache folder: ask the compiler.
+  }
+  const out = execFileSync(path, ['--version'], { encoding: 'utf8', timeout: 10_000, stdio: ['ignore', 'pipe', 'pipe'] });
+  const version = out.split('\n')[0].trim();
+  if (remembered && stamp) {
+    try {
+      writeFileAtomic(remembered, JSON.stringify({ stamp, version }));
+    } catch {
+      // A read-only cache folder only costs a --version per process.
+    }
+  }
+  return version;
 }
 
 /**

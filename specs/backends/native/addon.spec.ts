@@ -1,5 +1,6 @@
 import { expect } from 'chai';
-import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -53,6 +54,25 @@ describe('native addon', function () {
     const status = compilerStatus();
     expect(status.ok, status.reason).to.equal(true);
     expect(status.path).to.be.a('string');
+  });
+
+  it('remembers the compiler version in the cache folder, and asks again when the compiler changed', function () {
+    const folder = mkdtempSync(join(tmpdir(), 'neural-cc-spec-'));
+    const module = new URL('../../../lib/backends/native/compiler.js', import.meta.url).href;
+    const status = () => JSON.parse(execFileSync(process.execPath, ['--input-type=module', '-e', `const m = await import('${module}'); console.log(JSON.stringify(m.compilerStatus()));`], { env: { ...process.env, NEURAL_CACHE_DIR: folder }, encoding: 'utf8' })) as { version: string };
+    try {
+      const real = status().version;
+      const [file] = readdirSync(folder).filter((n) => n.startsWith('compiler-'));
+      expect(file).to.match(/^compiler-[0-9a-f]{64}\.json$/);
+      const saved = JSON.parse(readFileSync(join(folder, file), 'utf8')) as { stamp: string; version: string };
+      expect(saved.version).to.equal(real);
+      writeFileSync(join(folder, file), JSON.stringify({ ...saved, version: 'remembered' }));
+      expect(status().version).to.equal('remembered'); // read, not asked
+      writeFileSync(join(folder, file), JSON.stringify({ stamp: `${saved.stamp}0`, version: 'remembered' }));
+      expect(status().version).to.equal(real); // another file behind the name: asked again
+    } finally {
+      rmSync(folder, { recursive: true, force: true });
+    }
   });
 
   it('compiles C, runs it on typed arrays and returns its int', async function () {
