@@ -224,9 +224,9 @@ function unitBody(c: ContainerPlan, ci: number, depth: number, d: Dialect, line:
     const sets: string[] = [];
     const conditions = conditionLets(stmts);
     for (const s of stmts) {
+      if (conditions.has(s.name)) { line(depth + 1, `const int ${name(s.name)} = ${renderCondition(s.expr, d, name, conditions)};`); continue; }
       const text = renderExpr(s.expr, d, name, conditions);
-      if (conditions.has(s.name)) line(depth + 1, `const int ${name(s.name)} = ${renderCondition(s.expr, d, name, conditions)};`);
-      else if (s.kind === 'let') line(depth + 1, `const real ${name(s.name)} = ${text};`);
+      if (s.kind === 'let') line(depth + 1, `const real ${name(s.name)} = ${text};`);
       else { line(depth + 1, `const real ${name(s.name)}__n = ${text};`); sets.push(s.name); }
     }
     for (const s of sets) line(depth + 1, `${name(s)} = ${name(s)}__n;`);

@@ -411,10 +411,10 @@ const elementBytes = (d: Dtype) => (d === 'float64' ? 8 : 4);
 
 /**
  * Steps per block when the caller does not say: about a fifth of a second of
- * work on each back end (unit-steps per block: js and interpreter 2e6, cpu
- * 2e7, cuda 2e9, at most 10,000 steps), so that progress, abort and
- * checkFinite stay responsive while per-block costs stay small; on the host,
- * no more than 64 MB of input data per block.
+ * work on the compiled back ends (unit-steps per block: js and interpreter
+ * 2e6, cpu 2e7, cuda 2e9 and at most 10,000 steps), so that progress, abort
+ * and checkFinite stay responsive while per-block costs stay small; on the
+ * host, no more than 64 MB of input data per block.
  */
 export function defaultBlock(backend: BackendName, steps: number, unitSteps: number, streamBytesPerStep: number): number {
   const work = backend === 'cuda' ? 2e9 : backend === 'cpu' ? 2e7 : 2e6;
