@@ -4,7 +4,11 @@ import type { FloatArray } from '../backends/types.js';
 
 /** One recorded variable of one container. */
 export class Recording {
-  /** Row-major values, (rows × num). */
+  /**
+   * Row-major values, (rows × num). Often a view into the run's larger
+   * buffer (`data.byteOffset` need not be 0): use `data.slice()`, not
+   * `data.buffer`, for an array of its own.
+   */
   readonly data: Float64Array;
   /** `[rows, num]`; row r holds the value after step r·rate. */
   readonly shape: [number, number];
