@@ -22,7 +22,9 @@ interface Stage {
 }
 
 /**
- * Lowers a model and its update rules to IR.
+ * Lowers a model and its update rules to IR. The result is computed once per
+ * model and rule and shared: it is frozen (copy it, e.g. with
+ * `structuredClone`, to change it).
  * @param sym - the model's symbolic form (from `inspect`)
  * @param solver - `'auto'` (per state, as `inspect(...).solver(x)` shows) or one rule for all ODE states
  * @throws {@link ExpressionError} when exponential Euler is forced on an equation that is not conditionally linear
