@@ -11,6 +11,7 @@ import { expect } from 'chai';
 import { compile, parse, type EvalFunction, type MathNode } from 'mathjs';
 import { Model, readModel, type ModelClass, type ModelSpec } from '../../lib/model/index.js';
 import * as models from '../../lib/models/index.js';
+import { seeded } from '../symbolic/support.js';
 import {
   AMPA, Alpha, ConnorStevens, Exponential, GABAB, HodgkinHuxley, IAF, Izhikevich,
   LeakyIAF, MorrisLecar, NMDA, Rinzel, Wilson,
@@ -291,17 +292,6 @@ const NEURONS = ['IAF', 'LeakyIAF', 'HodgkinHuxley', 'ConnorStevens', 'Wilson', 
 
 // ---------------------------------------------------------------- helpers
 
-/** Deterministic PRNG (mulberry32), so failures reproduce. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 const uniform = (rand: () => number, [lo, hi]: Bounds) => lo + (hi - lo) * rand();
 
 /** The model's own equation strings, compiled with mathjs. */
@@ -428,7 +418,7 @@ describe('models library', () => {
         const model = fromStrings(spec);
         const specBounds = Object.fromEntries(spec.states.map((s) => [s.name, s.bounds]));
         const handBounds = Object.fromEntries(Object.entries(hand.states).map(([k, [, b]]) => [k, b]));
-        const rand = rng(0x5eed + name.length * 7919);
+        const rand = seeded(0x5eed + name.length * 7919);
         const dtModel = hand.dt * hand.timeScale;
         for (let point = 0; point < 6; point++) {
           // Random parameters within ±10 % of the defaults, random starting state.
@@ -528,7 +518,7 @@ describe('models library', () => {
     });
 
     it('v, n, m and h are each linear in themselves with a coefficient free of them', () => {
-      const rand = rng(42);
+      const rand = seeded(42);
       const ranges: Record<string, Bounds> = { v: [-80, 30], n: [0, 1], m: [0, 1], h: [0, 1] };
       for (let k = 0; k < 20; k++) {
         const x: Vars = { ...base, stimulus: uniform(rand, [0, 30]) };
