@@ -22,5 +22,6 @@ for (const backend of ['js', 'cpu'] as const) {
     best.off = Math.min(best.off, await seconds(backend, false));
     best.on = Math.min(best.on, await seconds(backend, true));
   }
-  console.log(`checkFinite, ${backend}: ${best.off.toFixed(3)} s without, ${best.on.toFixed(3)} s with (+${(100 * (best.on / best.off - 1)).toFixed(0)} %)`);
+  const change = Math.round(100 * (best.on / best.off - 1));
+  console.log(`checkFinite, ${backend}: ${best.off.toFixed(3)} s without, ${best.on.toFixed(3)} s with (${change >= 0 ? '+' : '−'}${Math.abs(change)} %)`);
 }
