@@ -2,7 +2,9 @@
  * Rendering IR expressions as source text. A dialect says only what differs
  * between targets: math function names, float literals, casts.
  */
+import { BackendError } from '../errors.js';
 import type { ExprIR, OpName, StmtIR } from '../ir/types.js';
+import type { ContainerPlan, NetworkPlan } from '../network/plan.js';
 
 /** What differs between JavaScript, C and CUDA C. */
 export interface Dialect {
@@ -50,6 +52,12 @@ export function renderCondition(e: ExprIR, d: Dialect, name: (n: string) => stri
 
 const NONE: ReadonlySet<string> = new Set();
 
+/** A literal must be a number (NaN and infinity are rendered by the dialect); anything else is refused, never pasted. */
+export function finiteOrSpecial(v: unknown): number {
+  if (typeof v !== 'number') throw new BackendError('code generation', `the literal ${JSON.stringify(String(v).slice(0, 80))} is not a number.`, 'This is a bug in the IR.');
+  return v;
+}
+
 function render(e: ExprIR, d: Dialect, name: (n: string) => string, conditions: ReadonlySet<string>, condition: boolean): string {
   const asBool = (x: ExprIR): string => {
     if (x.k === 'op' && BOOLEAN.has(x.op)) return raw(x);
@@ -63,7 +71,7 @@ function render(e: ExprIR, d: Dialect, name: (n: string) => string, conditions: 
     return `(${go(a[0])} ${INFIX[x.op]} ${go(a[1])})`;
   };
   const go = (x: ExprIR): string => {
-    if (x.k === 'num') return d.num(x.v);
+    if (x.k === 'num') return d.num(finiteOrSpecial(x.v));
     if (x.k === 'ref') return conditions.has(x.name) ? d.bool(name(x.name)) : name(x.name);
     const a = x.args;
     if (BOOLEAN.has(x.op)) return d.bool(raw(x));
@@ -92,13 +100,111 @@ function render(e: ExprIR, d: Dialect, name: (n: string) => string, conditions: 
 
 /** JavaScript: every number is a double; comparisons give booleans, turned into 0/1. */
 export const JS: Dialect = {
-  num: (v) => (Number.isNaN(v) ? 'NaN' : v === Infinity ? 'Infinity' : v === -Infinity ? '-Infinity' : Object.is(v, -0) ? '-0' : String(v)),
+  num: (v) => (Number.isNaN(finiteOrSpecial(v)) ? 'NaN' : v === Infinity ? 'Infinity' : v === -Infinity ? '-Infinity' : Object.is(v, -0) ? '-0' : String(v)),
   fn: (name) => `Math.${name}`,
   bool: (t) => `(${t} ? 1 : 0)`,
 };
 
-/** Text safe inside a one-line comment of any target (names are user text). */
-export function comment(text: string): string {
-  // A trailing backslash would continue a C comment onto the next line.
-  return text.replace(/[\u0000-\u001f\u007f\u2028\u2029]/g, ' ').replace(/\*\//g, '* /').replace(/\\/g, '/');
+/*
+ * Names in generated source. Nothing a user wrote is pasted into source text,
+ * comments included: variables become `c<container>_<field>`, where the field
+ * name was checked by `readModel` to be a plain identifier (and is checked
+ * again here, whatever produced the plan); containers, inputs and buffers are
+ * named by their index; a model's class name appears in comments only when it
+ * is a plain identifier.
+ */
+
+const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/**
+ * `name` when it is a plain identifier (ASCII letters, digits, `_`).
+ * @throws {@link BackendError} otherwise: the plan did not come from `readModel`'s checked names
+ */
+export function identifier(name: string): string {
+  if (typeof name !== 'string' || name.length > 200 || !IDENTIFIER.test(name)) {
+    throw new BackendError('code generation', `the name ${JSON.stringify(String(name).slice(0, 80))} is not a plain identifier and cannot enter generated source.`, 'Declare fields through the model decorators, whose names readModel checks.');
+  }
+  return name;
+}
+
+/** The local (or scalar) of container `ci` that holds `name`: `dt` → `dt0`, `v` → `c0_v`. */
+export function local(ci: number, name: string): string {
+  return name === 'dt' ? `dt${integer(ci)}` : `c${integer(ci)}_${identifier(name)}`;
+}
+
+/** A non-negative safe integer as source text (sizes, indices, rates). */
+export function integer(n: number): string {
+  if (typeof n !== 'number' || !Number.isSafeInteger(n) || n < 0) {
+    throw new BackendError('code generation', `${String(n)} is not a non-negative integer.`, 'This is a bug in the network plan.');
+  }
+  return String(n);
+}
+
+/** How a container is named in comments: `container 0 (HodgkinHuxley)`; the model only when its name is a plain identifier. */
+export function containerLabel(c: Pick<ContainerPlan, 'ir'>, ci: number): string {
+  return `container ${integer(ci)}${IDENTIFIER.test(c.ir.model) && c.ir.model.length <= 200 ? ` (${c.ir.model})` : ''}`;
+}
+
+/** The solver of each ODE state, for a comment: `v exponential-euler, n euler`. */
+export function solverLabel(c: Pick<ContainerPlan, 'ir'>): string {
+  const rules = new Set<string>(SOLVER_NAMES);
+  return Object.entries(c.ir.solvers).filter(([, r]) => r !== 'none').map(([x, r]) => `${identifier(x)} ${rules.has(r) ? r : 'unknown rule'}`).join(', ') || 'no ODE';
+}
+
+const SOLVER_NAMES = ['euler', 'exponential-euler', 'midpoint', 'heun', 'rk4'];
+
+/**
+ * A description of every buffer of a plan for comments, from the plan's
+ * structure only: `c0.v (state)`, `input 1`, `record of c0.v`, `c1 operator 0`.
+ */
+export function bufferLabels(plan: NetworkPlan): string[] {
+  const out = plan.buffers.map((b, i) => `buffer ${i}`);
+  let stream = 0;
+  plan.buffers.forEach((b, i) => { if (b.kind === 'stream') out[i] = `input ${stream++}`; });
+  plan.containers.forEach((c, ci) => {
+    for (const [n, b] of Object.entries(c.buffers)) out[b] = `c${ci}.${identifier(n)} (${BUFFER_KINDS.has(plan.buffers[b].kind) ? plan.buffers[b].kind : 'variable'})`;
+    c.operators.forEach((o, oi) => {
+      out[o.out] = `c${ci} operator ${oi}`;
+      if (o.matrix !== undefined) out[o.matrix] = `c${ci} matrix of operator ${oi}`;
+    });
+    for (const r of c.records) out[r.out] = `record of c${ci}.${identifier(r.variable)}`;
+  });
+  return out;
+}
+
+const BUFFER_KINDS = new Set(['state', 'param', 'input']);
+
+/**
+ * Checks everything of a plan that a renderer pastes into source: every name
+ * is a plain identifier, every size, index and rate a non-negative integer,
+ * every constant a number, the dtype one of the two. Plans built by `Network`
+ * always pass; this keeps a hand-made or damaged plan from becoming code.
+ * @throws {@link BackendError} naming the first value that fails
+ */
+export function checkPlan(plan: NetworkPlan): void {
+  if (plan.dtype !== 'float64' && plan.dtype !== 'float32') throw new BackendError('code generation', `dtype ${JSON.stringify(String(plan.dtype))} is unknown.`, "Use 'float64' or 'float32'.");
+  const buffer = (b: number) => {
+    integer(b);
+    if (b >= plan.buffers.length) throw new BackendError('code generation', `buffer ${b} does not exist.`, 'This is a bug in the network plan.');
+  };
+  plan.buffers.forEach((b) => integer(b.length));
+  plan.containers.forEach((c) => {
+    integer(c.num);
+    for (const [n, b] of Object.entries(c.buffers)) { identifier(n); buffer(b); }
+    for (const x of [...c.ir.states, ...c.ir.params, ...c.ir.inputs]) identifier(x.name);
+    for (const s of [...c.ir.update, ...c.ir.post]) identifier(s.name);
+    for (const [n, terms] of Object.entries(c.inputs)) {
+      identifier(n);
+      for (const t of terms) {
+        if (t.kind === 'const') finiteOrSpecial(t.value);
+        else { buffer(t.buffer); integer(t.num); }
+      }
+    }
+    for (const o of c.operators) {
+      buffer(o.out); integer(o.size); buffer(o.source.buffer); integer(o.source.num);
+      if (o.block !== undefined) integer(o.block);
+      if (o.matrix !== undefined) buffer(o.matrix);
+    }
+    for (const r of c.records) { identifier(r.variable); buffer(r.source); buffer(r.out); integer(r.rate); }
+  });
 }

@@ -4,7 +4,7 @@
  */
 import type { MathNode } from 'mathjs';
 import { ExpressionError } from '../errors.js';
-import { CONSTANTS } from '../symbolic/parse.js';
+import { CONSTANTS, isConstant } from '../symbolic/parse.js';
 import type { ExprIR, OpName, StmtIR } from './types.js';
 
 const OPERATORS: Record<string, OpName> = {
@@ -33,7 +33,7 @@ export function toIR(node: MathNode, where: string, rename: (name: string) => st
     case 'ConstantNode':
       return num(Number(a.value));
     case 'SymbolNode':
-      return a.name! in CONSTANTS && rename(a.name!) === a.name ? num(CONSTANTS[a.name!]) : ref(rename(a.name!));
+      return isConstant(a.name!) && rename(a.name!) === a.name ? num(CONSTANTS[a.name!]) : ref(rename(a.name!));
     case 'ParenthesisNode':
       return go(a.content!);
     case 'ConditionalNode':

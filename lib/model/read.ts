@@ -3,8 +3,9 @@
  * Parent classes are read first so that a subclass may override defaults and
  * equations. Every problem is collected and reported in one error.
  */
+import type { MathNode } from 'mathjs';
 import { ExpressionError, ModelDefinitionError } from '../errors.js';
-import { CONSTANTS, parseExpression, symbolsOf } from '../symbolic/parse.js';
+import { isConstant, parseExpression, symbolsOf } from '../symbolic/parse.js';
 import { ownRecords, type FieldRecord } from './decorators.js';
 import type { IntermediateSpec, ModelSpec, StateSpec, ValueSpec } from './spec.js';
 
@@ -92,17 +93,21 @@ function build(ctor: ModelClass): ModelSpec {
   }
 
   const known = new Set([...states, ...params, ...inputs, ...intermediates].map((x) => x.name));
-  for (const n of ['dt', 't']) {
-    if (known.has(n)) problems.push(problem(`${name}#${n}`, `the name '${n}' is reserved.`, `Rename the field.`));
+  for (const f of fields.values()) {
+    const trouble = nameProblem(f.property);
+    if (trouble) problems.push(problem(`${name}#${printable(f.property)}`, trouble.what, trouble.fix));
   }
   const check = (where: string, text: string, kind: string): string[] => {
     try {
-      const syms = symbolsOf(parseExpression(text, where));
+      const node = parseExpression(text, where);
+      const syms = symbolsOf(node);
       for (const s of syms) {
-        if (!known.has(s) && !(s in CONSTANTS)) {
-          problems.push(problem(where, `'${text}' uses unknown symbol '${s}'.`, `Declare it with @param or @state${kind === 'intermediate' ? '' : ', or name it with @intermediate'}.`));
+        if (!known.has(s) && !isConstant(s)) {
+          problems.push(problem(where, `'${text}' uses unknown symbol '${printable(s)}'.`, `Declare it with @param or @state${kind === 'intermediate' ? '' : ', or name it with @intermediate'}.`));
         }
       }
+      const bad = nonFiniteConstant(node);
+      if (bad) problems.push(problem(where, `'${text}' holds '${bad.text}', which is ${bad.value} for every input.`, 'Write an expression whose constant parts are finite numbers.'));
       return syms;
     } catch (error) {
       if (error instanceof ExpressionError) problems.push(problem(error.where, error.message.slice(error.where.length + 2, error.fix ? -error.fix.length - 1 : undefined), error.fix));
@@ -153,6 +158,79 @@ function apply(f: Field, r: FieldRecord, cls: string, seenHere: Map<string, Role
       } else f.bounds = [b[0], b[1]];
     } else delete f.bounds;
   }
+}
+
+/**
+ * Field names become parts of generated identifiers (`c0_v`), so only plain
+ * ones are accepted: an ASCII letter, then letters and digits in words joined
+ * by single underscores. A double underscore never appears in a user name, so
+ * the names the library generates (`__t0`, `v__n`, `__B_v`) can never meet
+ * one. Reserved: `dt` and `t` (the step and time), `e` and `pi` (constants),
+ * and the members of `Object.prototype` (`constructor`, `toString`, …).
+ */
+const FIELD_NAME = /^[A-Za-z][A-Za-z0-9]*(?:_[A-Za-z0-9]+)*$/;
+/** Longest field name accepted. */
+export const MAX_NAME_LENGTH = 64;
+const RESERVED: ReadonlyMap<string, string> = new Map([
+  ['dt', 'the step size in equations'],
+  ['t', 'the simulation time in equations'],
+  ['e', "the constant e in equations"],
+  ['pi', "the constant pi in equations"],
+]);
+
+/** Why a field name cannot be used, or null when it can. */
+function nameProblem(n: string): { what: string; fix: string } | null {
+  const reserved = RESERVED.get(n);
+  if (reserved) return { what: `the name '${n}' is reserved (${reserved}).`, fix: 'Rename the field.' };
+  if (n.length > MAX_NAME_LENGTH) return { what: `the name is ${n.length} characters long; at most ${MAX_NAME_LENGTH} are allowed.`, fix: 'Use a shorter name.' };
+  if (!FIELD_NAME.test(n)) {
+    return {
+      what: `${JSON.stringify(printable(n))} is not a plain name: field names are an ASCII letter followed by letters, digits and single underscores (no leading, trailing or double underscore).`,
+      fix: "Rename the field, e.g. 'tau_m' or 'gNa'.",
+    };
+  }
+  if (n in Object.prototype) return { what: `the name '${n}' is a member of every JavaScript object.`, fix: 'Rename the field.' };
+  return null;
+}
+
+/** A name as it may be shown in a message: shortened, control characters escaped. */
+function printable(n: string): string {
+  const short = n.length > 80 ? `${n.slice(0, 80)}…` : n;
+  return short.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
+/**
+ * The first part of an expression that uses no symbol and is not a finite
+ * number (`1/0`, `log(-1)`, `sqrt(-2)`), or null. Such an equation is NaN or
+ * infinite whatever the model does, which is never what was meant.
+ */
+function nonFiniteConstant(root: MathNode): { text: string; value: string } | null {
+  let found: { text: string; value: string } | null = null;
+  const check = (node: MathNode): void => {
+    if (found || node.type === 'ConstantNode') return;
+    let value: unknown;
+    try {
+      value = node.evaluate();
+    } catch {
+      value = NaN;
+    }
+    // Comparisons give booleans, which are 0 or 1.
+    if (typeof value === 'boolean') return;
+    if (typeof value !== 'number' || !Number.isFinite(value)) found = { text: node.toString(), value: typeof value === 'number' ? String(value) : 'not a real number' };
+  };
+  // Whether a subtree reads no symbol; only the largest such subtrees are evaluated.
+  const constant = (node: MathNode): boolean => {
+    const parts: { child: MathNode; fixed: boolean }[] = [];
+    node.forEach((child, path) => {
+      // The name of a called function is a SymbolNode but reads nothing.
+      if (!(node.type === 'FunctionNode' && path === 'fn')) parts.push({ child, fixed: constant(child) });
+    });
+    const fixed = node.type !== 'SymbolNode' && parts.every((p) => p.fixed);
+    if (!fixed) for (const p of parts) if (p.fixed) check(p.child);
+    return fixed;
+  };
+  if (constant(root)) check(root);
+  return found;
 }
 
 /** Orders intermediates so each comes after those it uses; reports cycles. */

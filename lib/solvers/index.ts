@@ -66,7 +66,7 @@ function lower(sym: SymbolicModel, solver: SolverOption): ModelIR {
 
   // Evaluates every intermediate and derivative with states read from `names`.
   const stage = (suffix: string, names: (x: string) => string): Stage => {
-    const local = (n: string) => (n in sym.intermediates ? `${n}${suffix}` : sym.allStates.includes(n) ? names(n) : n);
+    const local = (n: string) => (Object.hasOwn(sym.intermediates, n) ? `${n}${suffix}` : sym.allStates.includes(n) ? names(n) : n);
     const lets = Object.keys(sym.intermediates).map((n): StmtIR => ({ kind: 'let', name: `${n}${suffix}`, expr: toIR(sym.intermediate(n), where(n), local) }));
     return { lets, f: new Map(ode.map((x) => [x, toIR(sym.equation(x), where(x), local)])) };
   };
@@ -125,7 +125,7 @@ function lower(sym: SymbolicModel, solver: SolverOption): ModelIR {
   const postBody: StmtIR[] = [];
   const posts = sym.spec.states.filter((s) => s.post !== undefined);
   if (posts.length) {
-    const local = (n: string) => (n in sym.intermediates ? `${n}__p` : n);
+    const local = (n: string) => (Object.hasOwn(sym.intermediates, n) ? `${n}__p` : n);
     for (const n of Object.keys(sym.intermediates)) postBody.push({ kind: 'let', name: `${n}__p`, expr: toIR(sym.intermediate(n), where(n), local) });
     for (const s of posts) postBody.push({ kind: 'set', name: s.name, expr: toIR(sym.postEquation(s.name)!, where(s.name), local) });
   }

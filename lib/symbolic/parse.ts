@@ -6,11 +6,20 @@
 import { parse, type MathNode } from 'mathjs';
 import { ExpressionError } from '../errors.js';
 
-/** Functions an equation may call, with their arity. */
-export const FUNCTIONS: Readonly<Record<string, number>> = {
+/**
+ * A frozen record without a prototype: a lookup of a name that is not a key
+ * (`toString`, `constructor`, or a name another package added to
+ * `Object.prototype`) finds nothing.
+ */
+function ownRecord<T>(entries: Record<string, T>): Readonly<Record<string, T>> {
+  return Object.freeze(Object.assign(Object.create(null) as Record<string, T>, entries));
+}
+
+/** Functions an equation may call, with their arity. Look names up with `Object.hasOwn`. */
+export const FUNCTIONS: Readonly<Record<string, number>> = ownRecord({
   abs: 1, exp: 1, log: 1, sqrt: 1, cbrt: 1, pow: 2, min: 2, max: 2,
   sin: 1, cos: 1, tan: 1, tanh: 1, floor: 1, ceil: 1,
-};
+});
 
 /** Operators an equation may use (mathjs `fn` names). */
 export const OPERATORS = new Set([
@@ -18,8 +27,16 @@ export const OPERATORS = new Set([
   'smaller', 'smallerEq', 'larger', 'largerEq', 'equal', 'unequal', 'and', 'or', 'not',
 ]);
 
-/** Named constants an equation may use without declaring them. */
-export const CONSTANTS: Readonly<Record<string, number>> = { pi: Math.PI, e: Math.E };
+/**
+ * Named constants an equation may use without declaring them. A model cannot
+ * declare a field with one of these names (see `readModel`).
+ */
+export const CONSTANTS: Readonly<Record<string, number>> = ownRecord({ pi: Math.PI, e: Math.E });
+
+/** Whether `name` is one of {@link CONSTANTS} (own keys only). */
+export function isConstant(name: string): boolean {
+  return Object.hasOwn(CONSTANTS, name);
+}
 
 const cache = new Map<string, MathNode>();
 
@@ -68,7 +85,7 @@ function checkSyntax(root: MathNode, text: string, where: string): void {
         return;
       case 'FunctionNode': {
         const name = typeof n.fn === 'object' ? n.fn?.name ?? '' : String(n.fn);
-        const arity = FUNCTIONS[name];
+        const arity = Object.hasOwn(FUNCTIONS, name) ? FUNCTIONS[name] : undefined;
         if (arity === undefined) {
           throw new ExpressionError(where, `'${text}' calls '${name}', which is not a supported function.`, `Use one of ${Object.keys(FUNCTIONS).join(', ')}.`);
         }

@@ -204,8 +204,8 @@ describe('model/definition errors', () => {
       @param(1) dt!: number;
     }
     const e = definitionError(Reserved);
-    expect(e.problems.some((p) => p.startsWith("Reserved#t: the name 't' is reserved."))).to.equal(true);
-    expect(e.problems.some((p) => p.startsWith("Reserved#dt: the name 'dt' is reserved."))).to.equal(true);
+    expect(e.problems.some((p) => p.startsWith("Reserved#t: the name 't' is reserved"))).to.equal(true);
+    expect(e.problems.some((p) => p.startsWith("Reserved#dt: the name 'dt' is reserved"))).to.equal(true);
   });
 
   it('a timeScale that is not a positive number', () => {

@@ -211,7 +211,7 @@ describe('network/run', () => {
       iaf.record('v');
       await nn.run(DT, { steps: 50 });
       const source = nn.source;
-      expect(source).to.contain('record iaf.v');
+      expect(source).to.contain('record of c0.v');
       iaf.set('c', [2, 5, 10]);
       await nn.run(DT, { steps: 50 });
       expect(nn.source).to.equal(source);

@@ -102,7 +102,7 @@ describe('solvers/order of convergence (observed order within ±0.3)', () => {
     nn.add(Rotation, { name: 'a' });
     nn.add(Rotation, { name: 'b', solver: 'heun' });
     await nn.compile({ backend: 'js', solver: 'rk4' });
-    expect(nn.source).to.contain('// a: Rotation (x rk4, y rk4)');
-    expect(nn.source).to.contain('// b: Rotation (x heun, y heun)');
+    expect(nn.source).to.contain('// container 0 (Rotation): x rk4, y rk4');
+    expect(nn.source).to.contain('// container 1 (Rotation): x heun, y heun');
   });
 });

@@ -5,7 +5,7 @@
  * allocated inside the step loop.
  */
 import type { ContainerPlan, NetworkPlan, TermPlan } from '../../network/plan.js';
-import { JS, comment, conditionLets, renderCondition, renderExpr } from '../dialect.js';
+import { JS, bufferLabels, checkPlan, conditionLets, containerLabel, local as localOf, renderCondition, renderExpr, solverLabel } from '../dialect.js';
 import { renderOperator, type LoopStyle } from '../operators.js';
 
 /** Index of the first per-container scalar and the stride between containers. */
@@ -13,6 +13,7 @@ export const SCALARS = { k0: 0, steps: 1, first: 2, stride: 2 } as const;
 
 /** The JavaScript source of a plan (a function body taking `B`, `S`). */
 export function renderJS(plan: NetworkPlan): string {
+  checkPlan(plan);
   const f32 = plan.dtype === 'float32';
   const out: string[] = [];
   const line = (depth: number, text: string) => out.push(`${'  '.repeat(depth)}${text}`);
@@ -29,9 +30,10 @@ export function renderJS(plan: NetworkPlan): string {
     c.operators.forEach((o) => { used.add(o.out); used.add(o.source.buffer); if (o.matrix !== undefined) used.add(o.matrix); });
     c.records.forEach((r) => used.add(r.out));
   });
-  for (const b of [...used].sort((x, y) => x - y)) line(0, `const b${b} = B[${b}]; // ${comment(plan.buffers[b].name)}`);
+  const labels = bufferLabels(plan);
+  for (const b of [...used].sort((x, y) => x - y)) line(0, `const b${b} = B[${b}]; // ${labels[b]}`);
 
-  const local = (ci: number) => (n: string) => (n === 'dt' ? `dt${ci}` : `c${ci}_${n}`);
+  const local = (ci: number) => (n: string) => localOf(ci, n);
   const round = (t: string) => (f32 ? `Math.fround(${t})` : t);
   const term = (t: TermPlan, unit: string, fused: boolean, owner: (b: number) => string | undefined): string => {
     if (t.kind === 'const') return JS.num(t.value);
@@ -47,10 +49,10 @@ export function renderJS(plan: NetworkPlan): string {
   const body = (c: ContainerPlan, ci: number, depth: number, fused: boolean) => {
     const name = local(ci);
     const states = c.ir.states.map((s) => s.name);
-    line(depth, `// ${comment(c.name)}: ${c.ir.model} (${Object.entries(c.ir.solvers).filter(([, r]) => r !== 'none').map(([x, r]) => `${x} ${r}`).join(', ') || 'no ODE'})`);
+    line(depth, `// ${containerLabel(c, ci)}: ${solverLabel(c)}`);
     if (!fused) {
       for (const s of states) line(depth, `let ${name(s)} = b${c.buffers[s]}[i];`);
-      for (const p of [...c.ir.params, ...c.ir.inputs]) if (!c.inputs[p.name]) line(depth, `const ${name(p.name)} = b${c.buffers[p.name]}[i];`);
+      for (const p of [...c.ir.params, ...c.ir.inputs]) if (!Object.hasOwn(c.inputs, p.name)) line(depth, `const ${name(p.name)} = b${c.buffers[p.name]}[i];`);
     }
     for (const [inp, terms] of Object.entries(c.inputs)) {
       const text = terms.map((t) => term(t, 'i', fused, (b) => owners.get(b))).join(' + ') || '0';
@@ -83,7 +85,7 @@ export function renderJS(plan: NetworkPlan): string {
     plan.containers.forEach((c, ci) => {
       for (const s of c.ir.states) line(1, `let ${local(ci)(s.name)} = b${c.buffers[s.name]}[i];`);
       for (const p of [...c.ir.params, ...c.ir.inputs]) {
-        line(1, `${c.inputs[p.name] ? 'let' : 'const'} ${local(ci)(p.name)} = b${c.buffers[p.name]}[i];`);
+        line(1, `${Object.hasOwn(c.inputs, p.name) ? 'let' : 'const'} ${local(ci)(p.name)} = b${c.buffers[p.name]}[i];`);
       }
     });
     line(1, `for (let k = k0; k < kEnd; k++) {`);
