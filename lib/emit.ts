@@ -22,6 +22,6 @@ export function emit(model: ModelClass, target: EmitTarget, options: { dtype?: D
   const r = renderers.get(target);
   if (!r) throw new InputDataError(`emit(${model.name}, '${String(target)}')`, 'is not a target.', `Use one of: ${[...renderers.keys()].join(', ')}.`);
   const nn = new Network();
-  nn.add(model, { name: model.name });
+  nn.add(model);
   return r(nn.plan(options.dtype ?? 'float64', options.solver ?? 'auto'));
 }

@@ -182,13 +182,13 @@ const RESERVED: ReadonlyMap<string, string> = new Map([
 function nameProblem(n: string): { what: string; fix: string } | null {
   const reserved = RESERVED.get(n);
   if (reserved) return { what: `the name '${n}' is reserved (${reserved}).`, fix: 'Rename the field.' };
-  if (n.length > MAX_NAME_LENGTH) return { what: `the name is ${n.length} characters long; at most ${MAX_NAME_LENGTH} are allowed.`, fix: 'Use a shorter name.' };
   if (!FIELD_NAME.test(n)) {
     return {
       what: `${JSON.stringify(printable(n))} is not a plain name: field names are an ASCII letter followed by letters, digits and single underscores (no leading, trailing or double underscore).`,
       fix: "Rename the field, e.g. 'tau_m' or 'gNa'.",
     };
   }
+  if (n.length > MAX_NAME_LENGTH) return { what: `the name is ${n.length} characters long; at most ${MAX_NAME_LENGTH} are allowed.`, fix: 'Use a shorter name.' };
   if (n in Object.prototype) return { what: `the name '${n}' is a member of every JavaScript object.`, fix: 'Rename the field.' };
   return null;
 }

@@ -93,7 +93,8 @@ export class Network {
       throw new NetworkWiringError('Network.add', `${String(model)} is not a model class or instance.`, 'Pass a class that extends Model, e.g. nn.add(IAF, { num: 10 }).');
     }
     const num = options.num ?? 1;
-    const name = options.name ?? `${ctor.name}${this.containers.length}`;
+    // The default name is the class name and an index, or only an index when the class name is not one plain word.
+    const name = options.name ?? `${/^[A-Za-z_$][A-Za-z0-9_$]{0,63}$/.test(ctor.name) ? ctor.name : 'container'}${this.containers.length}`;
     checkCount(`container '${name}'`, 'num', num);
     this.checkName(name);
     if (options.solver !== undefined && !SOLVERS.includes(options.solver)) {
