@@ -142,7 +142,18 @@ export class Network {
     try {
       const pending = this.pending;
       this.pending = Promise.resolve();
-      await pending;
+      try {
+        await pending;
+      } catch (error) {
+        // The device may not hold the values set since: upload them again before the next call.
+        const c = this.compiled;
+        if (c?.program.upload) {
+          const retry = Promise.resolve().then(() => c.program.upload!(c.buffers));
+          retry.catch(() => undefined);
+          this.pending = retry;
+        }
+        throw error;
+      }
       return await f();
     } finally {
       this.busy = null;
