@@ -45,6 +45,8 @@ export interface OptionsHelp {
   usage?: (given: unknown) => string;
   /** Keys that belong to another call, with that call's name, e.g. `{ checkFinite: 'Network.run' }`. */
   elsewhere?: Readonly<Record<string, string>>;
+  /** The call's name for those messages, when `where` names something else (default: `where`). */
+  call?: string;
 }
 
 /**
@@ -71,7 +73,8 @@ export function checkOptions<T extends object>(where: string, given: unknown, ru
     if (Object.hasOwn(rules, key)) continue;
     const other = help.elsewhere && Object.hasOwn(help.elsewhere, key) ? help.elsewhere[key] : undefined;
     if (other) {
-      throw new InputDataError(where, `'${key}' is an option of ${other}, not of ${where}.`, `Pass it to ${other}; ${where} takes: ${keys.join(', ')}.`);
+      const call = help.call ?? where;
+      throw new InputDataError(where, `'${key}' is an option of ${other}, not of ${call}.`, `Pass it to ${other}; ${call} takes: ${keys.join(', ')}.`);
     }
     const near = nearest(key, keys);
     throw new InputDataError(where, `'${key}' is not an option.`, `${near ? `Did you mean '${near}'? ` : ''}Options: ${keys.join(', ')}.`);

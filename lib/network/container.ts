@@ -61,6 +61,7 @@ export class Container {
   readonly connections = new Map<string, Source[]>();
   /** Recorded variables and their options. */
   readonly records = new Map<string, Required<RecordOptions>>();
+  /** This container's update rule, when `add` gave one (else the network's). */
   readonly solver?: SolverOption;
 
   /**

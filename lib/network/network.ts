@@ -201,6 +201,7 @@ export class Network {
     const o = checkOptions<AddOptions>(typeof named === 'string' ? `container '${named}'` : 'Network.add', options, ADD_RULES, {
       usage: (x) => (typeof x === 'number' ? `Write add(${ctor.name}, { num: ${x} }).` : typeof x === 'string' ? `Write add(${ctor.name}, { name: '${x}' }).` : 'Pass { name, num, params, states, solver }, or nothing.'),
       elsewhere: { ...ofCompile, ...ofRun, rate: 'Container.record', mode: 'Container.record' },
+      call: 'Network.add',
     });
     const num = o.num ?? 1;
     const name = o.name ?? `${ctor.name}${this.containers.length}`;
