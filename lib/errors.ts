@@ -68,3 +68,10 @@ export class RunAbortedError extends NeuralError {
     super(where, `the run was aborted after ${completedSteps} completed steps.`, 'Recordings up to that step are readable.');
   }
 }
+
+/**
+ * A call would change a network while a run, compile or reset of it is in
+ * progress (a `run()` that was not awaited, for example). Nothing was changed:
+ * await the call in progress, then try again.
+ */
+export class BusyError extends NeuralError {}

@@ -13,6 +13,6 @@ export { printBlock } from './ir/build.js';
 export * from './network/index.js';
 export { backends } from './backends/index.js';
 export type { Backend, BackendName, BackendStatus, FloatArray, Program } from './backends/types.js';
-export { emit, type EmitTarget } from './emit.js';
+export { emit, type EmitTarget, type EmitOptions } from './emit.js';
 export * as models from './models/index.js';
 export * as utils from './utils/index.js';

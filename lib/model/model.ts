@@ -1,5 +1,6 @@
 /** The `Model` base class that every neuron and synapse extends. */
 import { InputDataError } from '../errors.js';
+import { describeValue, didYouMean, isPlainObject } from '../options.js';
 import { readModel, type ModelClass } from './read.js';
 import type { ModelSpec } from './spec.js';
 
@@ -21,10 +22,14 @@ export class Model {
   /**
    * @param overrides - parameter, input or initial state values by name
    * @throws {@link ModelDefinitionError} when the class is declared wrongly
-   * @throws {@link InputDataError} for an unknown name or a non-finite value
+   * @throws {@link InputDataError} for something other than an object of values, an unknown name
+   *   (naming the nearest one), or a value that is not a finite number
    */
   constructor(overrides: ModelValues = {}) {
     const spec = readModel(new.target);
+    if (!isPlainObject(overrides)) {
+      throw new InputDataError(spec.name, `takes an object of values by name, not ${describeValue(overrides)}.`, `Write e.g. new ${spec.name}({ ${spec.params[0]?.name ?? spec.states[0]?.name ?? 'x'}: 1 }).`);
+    }
     checkValues(spec, overrides, spec.name);
     const self = this as unknown as Record<string, number>;
     for (const list of [spec.params, spec.inputs]) for (const p of list) self[p.name] = overrides[p.name] ?? p.value;
@@ -44,17 +49,29 @@ export function valuesOf(instance: Model): ModelValues {
 }
 
 /**
- * Checks that every key names a parameter, input or state of the model.
- * @throws {@link InputDataError} naming the key and the names that exist
+ * Checks that every key names a parameter, input or state of the model, and
+ * that every value is a finite number (not a string, bigint, null, NaN …);
+ * `undefined` stands for the default.
+ * @throws {@link InputDataError} naming the key, the nearest valid name and the names that exist,
+ *   or the value that is not a finite number
  */
 export function checkValues(spec: ModelSpec, values: Record<string, unknown>, where: string): void {
   const names = [...spec.params, ...spec.inputs, ...spec.states].map((x) => x.name);
   for (const [key, value] of Object.entries(values ?? {})) {
     if (!names.includes(key)) {
-      throw new InputDataError(where, `'${key}' is not a parameter, input or state of ${spec.name}.`, `Use one of: ${names.join(', ')}.`);
+      throw new InputDataError(where, `'${key}' is not a parameter, input or state of ${spec.name}.`, `${didYouMean(key, names)}Use one of: ${names.join(', ')}.`);
     }
-    if (typeof value === 'number' && !Number.isFinite(value)) {
+    if (value === undefined) continue; // not given: the default
+    if (typeof value !== 'number') {
+      throw new InputDataError(`${where}#${key}`, `${describeValue(value)} is not a number.`, `Give a finite number, e.g. { ${key}: ${defaultOf(spec, key)} }.`);
+    }
+    if (!Number.isFinite(value)) {
       throw new InputDataError(`${where}#${key}`, `the value ${value} is not finite.`, 'Give a finite number.');
     }
   }
+}
+
+function defaultOf(spec: ModelSpec, key: string): number {
+  const p = [...spec.params, ...spec.inputs].find((x) => x.name === key);
+  return p ? p.value : spec.states.find((s) => s.name === key)?.initial ?? 0;
 }

@@ -11,9 +11,9 @@
  * Neurons: {@link IAF}, {@link LeakyIAF}, {@link HodgkinHuxley},
  * {@link ConnorStevens}, {@link Wilson}, {@link Rinzel}, {@link MorrisLecar},
  * {@link Izhikevich}. Synapses: {@link AMPA}, {@link NMDA}, {@link GABAB},
- * {@link Exponential}, {@link Alpha}.
+ * {@link Exponential}, {@link WeightedExponential}, {@link Alpha}.
  *
  * @module
  */
 export { IAF, LeakyIAF, HodgkinHuxley, ConnorStevens, Wilson, Rinzel, MorrisLecar, Izhikevich } from './neurons.js';
-export { AMPA, NMDA, GABAB, Exponential, Alpha } from './synapses.js';
+export { AMPA, NMDA, GABAB, Exponential, WeightedExponential, Alpha } from './synapses.js';

@@ -4,7 +4,8 @@
  *
  * Conventions shared by every model here:
  * - The input `stimulus` is the presynaptic spike train: 1 on a step with a
- *   presynaptic spike, 0 otherwise (AMPA scales its jump by the value).
+ *   presynaptic spike, 0 otherwise (AMPA and WeightedExponential scale their
+ *   jump by the value; the others only test it for non-zero).
  * - Time is in seconds (`timeScale` 1), so rates are per second.
  * - Neural applied the transmitter-release jump inside its `ode()`, i.e. to the
  *   state before the step was integrated, and then clipped the state into its
@@ -144,8 +145,8 @@ export class GABAB extends Model {
 }
 
 /**
- * Exponential synapse: a conductance that jumps by `a1` on each presynaptic
- * spike and decays exponentially.
+ * Exponential synapse: a conductance that jumps by `a1` on each step with a
+ * presynaptic spike and decays exponentially.
  *
  * Equations (seconds; `timeScale` 1):
  * - `ds/dt = −b1·s`
@@ -154,23 +155,61 @@ export class GABAB extends Model {
  * - `g = gmax·s` (Neural's `get_conductance` returns `s`; equal with the
  *   default `gmax` 1)
  *
+ * The jump is `a1` whatever the value of `stimulus`, as in Neural: the input
+ * only says *whether* a spike arrived. A weight carried by the input (e.g.
+ * `Dot(weights, pre.ref('spike'))`) and several coincident spikes summed into
+ * one input (stimulus 2) therefore give the same jump as a single spike. Use
+ * {@link WeightedExponential} when the jump should scale with the input.
+ *
  * Reference: Dayan & Abbott, *Theoretical Neuroscience* (2001), §5.8;
- * Neural's `Exponential` (same defaults).
+ * Neural's `Exponential` (same defaults, same jump).
  */
 export class Exponential extends Model {
-  /** Jump of `s` on a presynaptic spike. */
+  /** Jump of `s` on a step with a presynaptic spike (any non-zero stimulus). */
   @param(11) a1!: number;
   /** Decay rate (1/s). */
   @param(9) b1!: number;
   /** Conductance scale. */
   @param(1) gmax!: number;
-  /** Presynaptic spike train. */
+  /** Presynaptic spike train: any non-zero value is one spike. */
   @input(0) stimulus!: number;
 
   /** Synaptic activation. */
   @state(0) @derivative('-b1 * s') @post('stimulus != 0 ? s + a1 : s') s!: number;
   /** Synaptic conductance. */
   @state(0) @post('gmax * (stimulus != 0 ? s + a1 : s)') g!: number;
+}
+
+/**
+ * Exponential synapse whose jump scales with its input: `s` jumps by
+ * `a1·stimulus` and decays exponentially. With a 0/1 spike train it equals
+ * {@link Exponential}; a weighted input (stimulus `w` on a spike) jumps by
+ * `a1·w`, and `n` coincident spikes summed into the input jump by `n·a1`, so
+ * that the synapse is linear in its input.
+ *
+ * Equations (seconds; `timeScale` 1):
+ * - `ds/dt = −b1·s`
+ * - after each step: `s ← s + a1·stimulus`
+ * - `g = gmax·s`
+ *
+ * Not part of Neural, which has only the unweighted {@link Exponential}.
+ *
+ * Reference: Dayan & Abbott, *Theoretical Neuroscience* (2001), §5.8.
+ */
+export class WeightedExponential extends Model {
+  /** Jump of `s` per unit of stimulus. */
+  @param(11) a1!: number;
+  /** Decay rate (1/s). */
+  @param(9) b1!: number;
+  /** Conductance scale. */
+  @param(1) gmax!: number;
+  /** Presynaptic input: spikes (1 each), optionally weighted and summed. */
+  @input(0) stimulus!: number;
+
+  /** Synaptic activation. */
+  @state(0) @derivative('-b1 * s') @post('s + a1 * stimulus') s!: number;
+  /** Synaptic conductance. */
+  @state(0) @post('gmax * (s + a1 * stimulus)') g!: number;
 }
 
 /**

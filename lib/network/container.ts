@@ -1,10 +1,12 @@
 /** A container: `num` units of one model, with their values, wiring and recordings. */
 import { InputDataError, NetworkWiringError } from '../errors.js';
-import { Model, valuesOf } from '../model/model.js';
+import { checkValues, Model, valuesOf } from '../model/model.js';
 import { readModel, type ModelClass } from '../model/read.js';
 import type { ModelSpec } from '../model/spec.js';
+import { checkOptions, describeValue, didYouMean, isPlainObject } from '../options.js';
 import type { SolverOption } from '../solvers/index.js';
 import { Input } from './input.js';
+import { allocate64 } from './memory.js';
 import { Operator, VarRef } from './operators.js';
 import { Recorder } from './recorder.js';
 
@@ -19,9 +21,11 @@ export interface RecordOptions {
   mode?: 'trace' | 'sum';
 }
 
-/** Options of `Network.add`. */
+/** Options of `Network.add`. Unknown keys and values of the wrong type are refused. */
 export interface AddOptions {
+  /** The container's name, unique in the network (default: model name and index). */
   name?: string;
+  /** Number of units, a whole number of at least 1 (default 1). */
   num?: number;
   /** Parameter (or unconnected input) values: one number for all units, or one per unit. */
   params?: Record<string, number | ArrayLike<number>>;
@@ -31,35 +35,68 @@ export interface AddOptions {
   solver?: SolverOption;
 }
 
-/** `num` units of one model. Create with `network.add(Model, options)`. */
+/**
+ * `num` units of one model. Create with `network.add(Model, options)`.
+ *
+ * Values and `reset()`: every state has an *initial* value, which
+ * `network.reset()` restores. It is, by precedence, the value given with
+ * `set()` before the network was compiled with this container, else the one
+ * in `add(..., { states })`, else the one of the model instance passed to
+ * `add`, else the model's declared initial value. Once the network has been
+ * compiled with this container, `set()` on a state changes its *current*
+ * value only (what the next run starts from); `reset()` then returns it to
+ * the initial value. Parameters and inputs have one value, which `set()`
+ * changes at any time and which `reset()` keeps.
+ */
 export class Container {
   readonly spec: ModelSpec;
   /** The recordings of the last runs. */
   readonly recorder: Recorder;
-  /** Per-unit initial values of states, and values of params and inputs. */
+  /**
+   * Per-unit values of params and inputs, and the initial values of states
+   * (what `network.reset()` restores; see the class notes).
+   */
   readonly values = new Map<string, Float64Array>();
   /** Connected inputs: name → sources summed. */
   readonly connections = new Map<string, Source[]>();
   /** Recorded variables and their options. */
   readonly records = new Map<string, Required<RecordOptions>>();
+  /** This container's update rule, when `add` gave one (else the network's). */
   readonly solver?: SolverOption;
 
+  /**
+   * Use `network.add(Model, options)`, which checks the options and sizes.
+   * @throws {@link InputDataError} for an unknown name or a value that is not a finite number
+   */
   constructor(readonly model: ModelClass, readonly name: string, readonly num: number, options: AddOptions, instance?: Model) {
     this.spec = readModel(model);
     this.recorder = new Recorder(name);
     this.solver = options.solver;
     const base = instance ? valuesOf(instance) : {};
-    for (const p of [...this.spec.params, ...this.spec.inputs]) this.values.set(p.name, new Float64Array(num).fill(base[p.name] ?? p.value));
-    for (const s of this.spec.states) this.values.set(s.name, new Float64Array(num).fill(base[s.name] ?? s.initial));
-    const params = new Set([...this.spec.params, ...this.spec.inputs].map((p) => p.name));
+    // Fields of an instance may have been reassigned after construction.
+    if (instance) checkValues(this.spec, base, this.spec.name);
+    const fix = 'Use fewer units, or split the population into several containers.';
+    for (const p of [...this.spec.params, ...this.spec.inputs]) this.values.set(p.name, allocate64(`container '${name}'`, `${p.name}`, num, fix).fill(base[p.name] ?? p.value));
+    for (const s of this.spec.states) this.values.set(s.name, allocate64(`container '${name}'`, `${s.name}`, num, fix).fill(base[s.name] ?? s.initial));
+    const params = [...this.spec.params, ...this.spec.inputs].map((p) => p.name);
+    const states = this.spec.states.map((s) => s.name);
+    // Check everything before writing anything.
+    const writes: [string, number | Float64Array][] = [];
     for (const [key, v] of Object.entries(options.params ?? {})) {
-      if (!params.has(key)) throw new InputDataError(`${name}.params`, `'${key}' is not a parameter or input of ${this.spec.name}.`, `Use one of: ${[...params].join(', ')}.`);
-      this.set(key, v);
+      if (!params.includes(key)) {
+        const state = states.includes(key) ? `'${key}' is a state: pass it in states. ` : '';
+        throw new InputDataError(`${name}.params`, `'${key}' is not a parameter or input of ${this.spec.name}.`, `${state}${didYouMean(key, params)}Use one of: ${params.join(', ')}.`);
+      }
+      writes.push([key, perUnit(`${name}.${key}`, v, num)]);
     }
     for (const [key, v] of Object.entries(options.states ?? {})) {
-      if (!this.spec.states.some((s) => s.name === key)) throw new InputDataError(`${name}.states`, `'${key}' is not a state of ${this.spec.name}.`, `Use one of: ${this.spec.states.map((s) => s.name).join(', ')}.`);
-      this.set(key, v);
+      if (!states.includes(key)) {
+        const param = params.includes(key) ? `'${key}' is a parameter: pass it in params. ` : '';
+        throw new InputDataError(`${name}.states`, `'${key}' is not a state of ${this.spec.name}.`, `${param}${didYouMean(key, states)}Use one of: ${states.join(', ')}.`);
+      }
+      writes.push([key, perUnit(`${name}.${key}`, v, num)]);
     }
+    for (const [key, v] of writes) write(this.values.get(key)!, v);
   }
 
   /** Names of every variable (states, params, inputs). */
@@ -68,32 +105,33 @@ export class Container {
   }
 
   /**
-   * Sets a parameter, input or initial state: one number or one per unit.
-   * Never recompiles: values are data.
-   * @throws {@link InputDataError} on an unknown name, a wrong length or a non-finite value
+   * Sets a parameter, input or state: one number or one per unit. Never
+   * recompiles: values are data. On a state, before the network is compiled
+   * with this container, it sets the initial value (what `reset()` restores);
+   * after, it sets the current value only (see the class notes). On a
+   * parameter or input it sets the value, which `reset()` keeps.
+   *
+   * Refused while a run, compile or reset of the network is in progress.
+   * @param value - a finite number, or exactly `num` finite numbers (an array
+   *   or a numeric typed array); nothing is written unless all are valid
+   * @throws {@link InputDataError} on an unknown name, a wrong length or a value that is not a finite number
+   * @throws {@link BusyError} while a run, compile or reset is in progress
    */
   set(variable: string, value: number | ArrayLike<number>): this {
-    const target = this.values.get(variable);
+    this.guard?.(`${this.name}.set`);
     const where = `${this.name}.${variable}`;
-    if (!target) throw new InputDataError(where, `'${variable}' is not a variable of ${this.spec.name}.`, `Use one of: ${this.variables.join(', ')}.`);
-    if (typeof value === 'number') {
-      if (!Number.isFinite(value)) throw new InputDataError(where, `the value ${value} is not finite.`, 'Give a finite number.');
-      target.fill(value);
-    } else {
-      if (!value || value.length !== this.num) {
-        throw new InputDataError(where, `${value?.length} per-unit values given for ${this.num} units.`, `Give one number, or exactly ${this.num} values.`);
-      }
-      for (let i = 0; i < this.num; i++) {
-        if (typeof value[i] !== 'number' || !Number.isFinite(value[i])) throw new InputDataError(`${where}[${i}]`, `the value ${value[i]} is not a finite number.`, 'Give finite numbers.');
-        target[i] = value[i];
-      }
-    }
-    this.changed?.(variable);
+    const target = this.values.get(variable);
+    if (!target) throw new InputDataError(where, `'${String(variable)}' is not a variable of ${this.spec.name}.`, `${didYouMean(String(variable), this.variables)}Use one of: ${this.variables.join(', ')}.`);
+    const data = perUnit(where, value, this.num);
+    if (this.store) this.store(variable, data);
+    else write(target, data);
     return this;
   }
 
-  /** @internal Called when a value changes after compile (the network copies it). */
-  changed?: (variable: string) => void;
+  /** @internal Refuses a change while the network is busy (throws BusyError). */
+  guard?: (call: string) => void;
+  /** @internal Stores a checked value: the network decides between initial, current and both (see the class notes). */
+  store?: (variable: string, value: number | Float64Array) => void;
   /** @internal Reads the current values from the network (after a run). */
   current?: (variable: string) => Float64Array;
 
@@ -102,14 +140,14 @@ export class Container {
    * @throws {@link InputDataError} on an unknown name
    */
   get(variable: string): Float64Array {
-    if (!this.values.has(variable)) throw new InputDataError(`${this.name}.${variable}`, `'${variable}' is not a variable of ${this.spec.name}.`, `Use one of: ${this.variables.join(', ')}.`);
+    if (!this.values.has(variable)) throw new InputDataError(`${this.name}.${variable}`, `'${String(variable)}' is not a variable of ${this.spec.name}.`, `${didYouMean(String(variable), this.variables)}Use one of: ${this.variables.join(', ')}.`);
     return this.current ? this.current(variable) : Float64Array.from(this.values.get(variable)!);
   }
 
   /** A reference to one of this container's variables, to connect elsewhere. */
   ref(variable: string): VarRef {
     if (!this.values.has(variable)) {
-      throw new NetworkWiringError(`${this.name}.ref('${variable}')`, `'${variable}' is not a variable of ${this.spec.name}.`, `Use one of: ${this.variables.join(', ')}.`);
+      throw new NetworkWiringError(`${this.name}.ref('${String(variable)}')`, `'${String(variable)}' is not a variable of ${this.spec.name}.`, `${didYouMean(String(variable), this.variables)}Use one of: ${this.variables.join(', ')}.`);
     }
     return new VarRef(this, variable);
   }
@@ -119,17 +157,24 @@ export class Container {
    * A source gives one value per unit (one-to-one) or one value for all.
    * @example iaf.connect({ stimulus: inp }); hh.connect({ stimulus: [syn.ref('I'), 2.5] })
    * @throws {@link NetworkWiringError} for an unknown input or a size mismatch
+   * @throws {@link BusyError} while a run, compile or reset is in progress
    */
   connect(map: Record<string, Source | Source[]>): this {
+    this.guard?.(`${this.name}.connect`);
     const inputs = this.spec.inputs.map((i) => i.name);
+    if (!isPlainObject(map)) {
+      throw new NetworkWiringError(`${this.name}.connect`, `takes an object of input name → source, not ${describeValue(map)}.`, `Write e.g. ${this.name}.connect({ ${inputs[0] ?? 'stimulus'}: source }).`);
+    }
+    const checked: [string, Source[]][] = [];
     for (const [key, value] of Object.entries(map)) {
       if (!inputs.includes(key)) {
-        throw new NetworkWiringError(`${this.name}.connect`, `${this.spec.name} has no input '${key}'.`, `Connect one of its inputs: ${inputs.join(', ') || '(none)'}.`);
+        throw new NetworkWiringError(`${this.name}.connect`, `${this.spec.name} has no input '${key}'.`, `${didYouMean(key, inputs)}Connect one of its inputs: ${inputs.join(', ') || '(none)'}.`);
       }
-      const sources = Array.isArray(value) ? value : [value];
+      const sources = Array.isArray(value) ? [...value] : [value];
       for (const s of sources) this.checkSource(key, s);
-      this.connections.set(key, sources);
+      checked.push([key, sources]);
     }
+    for (const [key, sources] of checked) this.connections.set(key, sources);
     return this;
   }
 
@@ -152,23 +197,72 @@ export class Container {
 
   /**
    * Records variables during runs.
+   * The last argument may be the options (anything that is not a string is
+   * taken as the options, and checked as such).
    * @example iaf.record('spike', 'v', { rate: 10 })
-   * @throws {@link InputDataError} for an unknown variable or a bad rate
+   * @throws {@link InputDataError} for an unknown variable, an unknown option or a bad rate or mode
+   * @throws {@link BusyError} while a run, compile or reset is in progress
    */
   record(...args: (string | RecordOptions)[]): this {
-    const last = args[args.length - 1];
-    const options: RecordOptions = typeof last === 'object' && last !== null ? (args.pop() as RecordOptions) : {};
+    this.guard?.(`${this.name}.record`);
+    const where = `${this.name}.record`;
+    args = [...args];
+    const names = () => args.map((a) => `'${String(a)}'`).join(', ') || "'v'";
+    const given = args.length > 0 && typeof args[args.length - 1] !== 'string' ? args.pop() : undefined;
+    const options = checkOptions<RecordOptions>(where, given, RECORD_RULES, { usage: (x) => `Name the variables as strings and pass the options last, e.g. record(${names()}, { rate: ${typeof x === 'number' && Number.isInteger(x) && x > 0 ? x : 10} }).` });
     const rate = options.rate ?? 1;
     const mode = options.mode ?? 'trace';
-    if (!Number.isInteger(rate) || rate < 1) throw new InputDataError(`${this.name}.record`, `rate ${String(rate)} is not a positive integer.`, 'Give rate as a whole number of steps, at least 1.');
-    if (mode !== 'trace' && mode !== 'sum') throw new InputDataError(`${this.name}.record`, `mode '${String(mode)}' is unknown.`, "Use 'trace' or 'sum'.");
-    if (args.length === 0) throw new InputDataError(`${this.name}.record`, 'no variable named.', `Name one or more of: ${this.variables.join(', ')}.`);
+    if (args.length === 0) throw new InputDataError(where, 'no variable named.', `Name one or more of: ${this.variables.join(', ')}.`);
     for (const v of args) {
       if (typeof v !== 'string' || !this.values.has(v)) {
-        throw new InputDataError(`${this.name}.record`, `'${String(v)}' is not a variable of ${this.spec.name}.`, `Record one of: ${this.variables.join(', ')}.`);
+        throw new InputDataError(where, `'${String(v)}' is not a variable of ${this.spec.name}.`, `${typeof v === 'string' ? didYouMean(v, this.variables) : ''}Record one of: ${this.variables.join(', ')}.`);
       }
     }
     for (const v of args as string[]) this.records.set(v, { rate, mode });
     return this;
   }
+}
+
+const RECORD_RULES = {
+  rate: { type: 'count', fix: 'Give rate as a whole number of steps, at least 1.' },
+  mode: { type: 'enum', values: ['trace', 'sum'] },
+} as const;
+
+/**
+ * Checks a per-unit value: a finite number, or exactly `num` finite numbers
+ * (an array without holes, or a typed array of numbers). Returns the number,
+ * or a new Float64Array of the values; throws before anything is written.
+ * @throws {@link InputDataError} naming the unit and what was found
+ */
+export function perUnit(where: string, value: unknown, num: number): number | Float64Array {
+  if (typeof value === 'number') {
+    if (!Number.isFinite(value)) throw new InputDataError(where, `the value ${value} is not finite.`, 'Give a finite number.');
+    return value;
+  }
+  const listLike = Array.isArray(value) || (ArrayBuffer.isView(value) && !(value instanceof DataView));
+  if (!listLike) {
+    throw new InputDataError(where, `${describeValue(value)} is not a number or a list of numbers.`, `Give one number, or exactly ${num} values (an array or a Float64Array).`);
+  }
+  const list = value as ArrayLike<unknown>;
+  if (list.length !== num) {
+    throw new InputDataError(where, `${list.length} per-unit values given for ${num} units.`, `Give one number, or exactly ${num} values.`);
+  }
+  if (value instanceof BigInt64Array || value instanceof BigUint64Array) {
+    throw new InputDataError(where, `a ${value.constructor.name} holds bigints, not numbers.`, 'Give a Float64Array, another array of numbers, or convert with Number().');
+  }
+  const out = new Float64Array(num);
+  for (let i = 0; i < num; i++) {
+    const x = list[i];
+    if (typeof x !== 'number' || !Number.isFinite(x)) {
+      const what = x === undefined && Array.isArray(value) && !(i in value) ? 'is missing (a hole in the array)' : typeof x === 'number' ? `${x} is not finite` : `${describeValue(x)} is not a number`;
+      throw new InputDataError(`${where}[${i}]`, `the value ${what}.`, 'Give finite numbers.');
+    }
+    out[i] = x;
+  }
+  return out;
+}
+
+function write(target: Float64Array, value: number | Float64Array): void {
+  if (typeof value === 'number') target.fill(value);
+  else target.set(value);
 }

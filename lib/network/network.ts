@@ -2,26 +2,27 @@
  * `Network`: containers of models, input streams, wiring, recordings, and the
  * run loop. It owns every array and hands them to the chosen back end.
  */
-import { freemem } from 'node:os';
 import { SingleBar, Presets } from 'cli-progress';
 import { backends } from '../backends/index.js';
-import { alignedArray } from '../backends/native/binding.js';
 import type { Backend, BackendName, FloatArray, Program } from '../backends/types.js';
-import { InputDataError, NetworkWiringError, NumericalError, RunAbortedError } from '../errors.js';
+import { BusyError, InputDataError, NetworkWiringError, NumericalError, RunAbortedError } from '../errors.js';
 import { Model } from '../model/model.js';
-import type { ModelClass } from '../model/read.js';
+import { readModel, type ModelClass } from '../model/read.js';
+import { checkOptions, describeValue, type OptionRules } from '../options.js';
 import { lowerModel, SOLVERS, type SolverOption } from '../solvers/index.js';
 import { inspect } from '../symbolic/inspect.js';
 import { Container, type AddOptions } from './container.js';
 import { Input } from './input.js';
+import { allocate, allocate64, checkBytes, checkElements } from './memory.js';
 import { Operator, VarRef } from './operators.js';
 import type { BufferPlan, ContainerPlan, Dtype, NetworkPlan, OperatorPlan, TermPlan } from './plan.js';
 import { Recording } from './recorder.js';
 
-/** Options of {@link Network.compile}. */
+/** Options of {@link Network.compile}. Unknown keys and values of the wrong type are refused. */
 export interface CompileOptions {
   /** 'auto' takes cuda where it works, else cpu, else js. */
   backend?: BackendName | 'auto';
+  /** Element type of every array of a run (default 'float64'). */
   dtype?: Dtype;
   /** 'auto' (per state, as inspect shows) or one rule for every state. */
   solver?: SolverOption;
@@ -33,7 +34,7 @@ export interface CompileOptions {
   fastMath?: boolean;
 }
 
-/** Options of {@link Network.run}. */
+/** Options of {@link Network.run}. Unknown keys and values of the wrong type are refused. */
 export interface RunOptions {
   /** Steps to run; default: the length of the input data. */
   steps?: number;
@@ -47,62 +48,174 @@ export interface RunOptions {
   blockSteps?: number;
 }
 
+/** Options of {@link Network.input}. Unknown keys and values of the wrong type are refused. */
+export interface InputOptions {
+  /** The input's name, unique in the network (default: input and index). */
+  name?: string;
+  /** Number of streams, a whole number of at least 1 (default 1). */
+  num?: number;
+}
+
 /** What a run did. */
 export interface RunResult {
+  /** Steps run. */
   steps: number;
+  /** The back end that ran them. */
   backend: BackendName;
+  /** Wall-clock seconds. */
   seconds: number;
 }
 
-type Compiled = { plan: NetworkPlan; program: Program; buffers: FloatArray[]; key: string };
+const COMPILE_RULES: OptionRules = {
+  backend: { type: 'string' },
+  dtype: { type: 'enum', values: ['float64', 'float32'] },
+  solver: { type: 'enum', values: SOLVERS },
+  fastMath: { type: 'boolean' },
+};
+const RUN_RULES: OptionRules = {
+  steps: { type: 'count' },
+  verbose: { type: 'boolean' },
+  checkFinite: { type: 'boolean' },
+  signal: { type: 'signal' },
+  blockSteps: { type: 'count' },
+};
+const ADD_RULES: OptionRules = {
+  name: { type: 'string' },
+  num: { type: 'count' },
+  params: { type: 'record' },
+  states: { type: 'record' },
+  solver: { type: 'enum', values: SOLVERS },
+};
+const INPUT_RULES: OptionRules = { name: { type: 'string' }, num: { type: 'count' } };
+const ofRun = Object.fromEntries(Object.keys(RUN_RULES).map((k) => [k, 'Network.run']));
+const ofCompile = Object.fromEntries(Object.keys(COMPILE_RULES).map((k) => [k, 'Network.compile']));
 
-/** A network of containers and inputs. */
+type Settings = Required<CompileOptions>;
+type Compiled = { plan: NetworkPlan; program: Program; buffers: FloatArray[]; key: string; streams: Map<number, Input> };
+type Built = { plan: NetworkPlan; matrices: Map<number, Float64Array>; streams: Map<number, Input>; matrixIds: number[] };
+
+/** Identities of Dot matrices, so that a new matrix of the same shape is not mistaken for the compiled one. */
+const matrixIds = new WeakMap<Float64Array, number>();
+let nextMatrixId = 1;
+const matrixId = (m: Float64Array) => matrixIds.get(m) ?? (matrixIds.set(m, nextMatrixId), nextMatrixId++);
+
+/**
+ * A network of containers and inputs.
+ *
+ * One thing at a time: while a `run()`, `compile()` or `reset()` is in
+ * progress (until its promise settles), every call that would change the
+ * network is refused with a {@link BusyError} and changes nothing: a second
+ * run, compile or reset, `container.set/connect/record`, `input.set`, `add`
+ * and `input`. So state, `step` and recordings always stay in step, even when
+ * a `run()` was not awaited. Reading (`container.get`, recordings, `step`,
+ * `plan()`, `toDot()`) is allowed at any time; during a run it shows the
+ * values as of some completed block.
+ */
 export class Network {
+  /** The containers, in the order they were added (and update). */
   readonly containers: Container[] = [];
+  /** The input streams. */
   readonly inputs: Input[] = [];
-  private options: Required<CompileOptions> | null = null;
+  private options: Settings | null = null;
   private backend: Backend | null = null;
   private compiled: Compiled | null = null;
+  /** What is in progress, if anything. */
+  private busy: 'run' | 'compile' | 'reset' | null = null;
+  /** Uploads of values set after compile (device back ends), awaited before the next run. */
+  private pending: Promise<void> = Promise.resolve();
   /** Steps run since the last reset. */
   step = 0;
   /** The back end compile chose, and why when 'auto' chose. */
   chosen: { backend: BackendName; reason: string } | null = null;
 
+  /** Refuses a change while a run, compile or reset is in progress. */
+  private guard(call: string): void {
+    if (this.busy) {
+      throw new BusyError(call, `a ${this.busy} of the network is in progress.`, `Await it (await network.${this.busy}(…)) before calling ${call}().`);
+    }
+  }
+
+  /** Runs `f` as the only thing the network does until it settles. */
+  private async exclusive<T>(what: 'run' | 'compile' | 'reset', f: () => Promise<T>): Promise<T> {
+    this.guard(`Network.${what}`);
+    this.busy = what;
+    try {
+      const pending = this.pending;
+      this.pending = Promise.resolve();
+      try {
+        await pending;
+      } catch (error) {
+        // The device may not hold the values set since: upload them again before the next call.
+        const c = this.compiled;
+        if (c?.program.upload) {
+          const retry = Promise.resolve().then(() => c.program.upload!(c.buffers));
+          retry.catch(() => undefined);
+          this.pending = retry;
+        }
+        throw error;
+      }
+      return await f();
+    } finally {
+      this.busy = null;
+    }
+  }
+
   /**
    * Adds `num` input streams.
-   * @throws {@link InputDataError} when num is not a positive integer or the name is taken
+   * @throws {@link InputDataError} when num is not a positive integer or an option is unknown
+   * @throws {@link NetworkWiringError} when the name is taken
+   * @throws {@link BusyError} while a run, compile or reset is in progress
    */
-  input({ name, num = 1 }: { name?: string; num?: number } = {}): Input {
-    const n = name ?? `input${this.inputs.length}`;
-    checkCount(`input '${n}'`, 'num', num);
+  input(options?: InputOptions): Input {
+    this.guard('Network.input');
+    const named = (options as InputOptions | undefined)?.name;
+    const o = checkOptions<InputOptions>(typeof named === 'string' ? `input '${named}'` : 'Network.input', options, INPUT_RULES, {
+      usage: (x) => (typeof x === 'string' ? `Write input({ name: '${x}' }).` : typeof x === 'number' ? `Write input({ num: ${x} }).` : 'Pass { name, num }, or nothing.'),
+    });
+    const n = o.name ?? `input${this.inputs.length}`;
+    const num = o.num ?? 1;
+    checkElements(`input '${n}'`, 'one row', num, 'Use fewer streams.');
     this.checkName(n);
     const inp = new Input(n, num);
+    inp.guard = (call) => this.guard(call);
     this.inputs.push(inp);
     return inp;
   }
 
   /**
-   * Adds a container of `num` units of a model.
+   * Adds a container of `num` units of a model. The sizes are checked before
+   * anything is allocated: one value per unit for each variable, in float64.
    * @param model - a model class, or an instance whose values become the defaults
-   * @throws {@link InputDataError} for a bad num, name or value
+   * @throws {@link InputDataError} for a bad num, option, value, or a container too large for memory
+   * @throws {@link NetworkWiringError} for something that is not a model, or a name that is taken
+   * @throws {@link BusyError} while a run, compile or reset is in progress
    */
-  add(model: ModelClass | Model, options: AddOptions = {}): Container {
+  add(model: ModelClass | Model, options?: AddOptions): Container {
+    this.guard('Network.add');
     const instance = model instanceof Model ? model : undefined;
     const ctor = (instance ? instance.constructor : model) as ModelClass;
     if (typeof ctor !== 'function' || !(ctor.prototype instanceof Model)) {
-      throw new NetworkWiringError('Network.add', `${String(model)} is not a model class or instance.`, 'Pass a class that extends Model, e.g. nn.add(IAF, { num: 10 }).');
+      throw new NetworkWiringError('Network.add', `${describeValue(model)} is not a model class or instance.`, 'Pass a class that extends Model, e.g. nn.add(IAF, { num: 10 }).');
     }
-    const num = options.num ?? 1;
+    const named = (options as AddOptions | undefined)?.name;
+    const o = checkOptions<AddOptions>(typeof named === 'string' ? `container '${named}'` : 'Network.add', options, ADD_RULES, {
+      usage: (x) => (typeof x === 'number' ? `Write add(${ctor.name}, { num: ${x} }).` : typeof x === 'string' ? `Write add(${ctor.name}, { name: '${x}' }).` : 'Pass { name, num, params, states, solver }, or nothing.'),
+      elsewhere: { ...ofCompile, ...ofRun, rate: 'Container.record', mode: 'Container.record' },
+      call: 'Network.add',
+    });
+    const num = o.num ?? 1;
     // The default name is the class name and an index, or only an index when the class name is not one plain word.
-    const name = options.name ?? `${/^[A-Za-z_$][A-Za-z0-9_$]{0,63}$/.test(ctor.name) ? ctor.name : 'container'}${this.containers.length}`;
-    checkCount(`container '${name}'`, 'num', num);
+    const name = o.name ?? `${/^[A-Za-z_$][A-Za-z0-9_$]{0,63}$/.test(ctor.name) ? ctor.name : 'container'}${this.containers.length}`;
     this.checkName(name);
-    if (options.solver !== undefined && !SOLVERS.includes(options.solver)) {
-      throw new InputDataError(`container '${name}'`, `solver '${String(options.solver)}' is unknown.`, `Use one of: ${SOLVERS.join(', ')}.`);
-    }
-    const c = new Container(ctor, name, num, options, instance);
+    const spec = readModel(ctor);
+    const variables = spec.params.length + spec.inputs.length + spec.states.length;
+    const fix = 'Use fewer units, or split the population into several containers.';
+    checkElements(`container '${name}'`, 'each variable', num, fix);
+    checkBytes(`container '${name}'`, `the values of ${num.toLocaleString('en')} units × ${variables} variables`, num * variables * 8, fix);
+    const c = new Container(ctor, name, num, o, instance);
+    c.guard = (call) => this.guard(call);
     c.current = (v) => this.current(c, v);
-    c.changed = (v) => this.copyValue(c, v);
+    c.store = (v, value) => this.store(c, v, value);
     this.containers.push(c);
     return c;
   }
@@ -117,20 +230,28 @@ export class Network {
   }
 
   /**
-   * Checks the wiring, lowers every model and compiles the network for a back end.
+   * Checks the wiring, lowers every model and compiles the network for a back
+   * end. When it fails, the network keeps its previous compilation (if any).
+   * @throws {@link InputDataError} for an unknown option or a value of the wrong type, e.g. compile('cpu')
    * @throws {@link BackendError} when the back end asked for is unavailable
    * @throws {@link NetworkWiringError} when a source is not part of this network
+   * @throws {@link BusyError} while a run, compile or reset is in progress
    */
-  async compile(options: CompileOptions = {}): Promise<this> {
-    const dtype = options.dtype ?? 'float64';
-    if (dtype !== 'float64' && dtype !== 'float32') throw new InputDataError('compile', `dtype '${String(dtype)}' is unknown.`, "Use 'float64' or 'float32'.");
-    const solver = options.solver ?? 'auto';
-    if (!SOLVERS.includes(solver)) throw new InputDataError('compile', `solver '${String(solver)}' is unknown.`, `Use one of: ${SOLVERS.join(', ')}.`);
-    const backend = backends.pick(options.backend ?? 'auto');
-    this.options = { backend: options.backend ?? 'auto', dtype, solver, fastMath: options.fastMath === true };
-    this.backend = backend;
-    this.chosen = { backend: backend.name, reason: options.backend && options.backend !== 'auto' ? 'asked for' : this.autoReason(backend.name) };
-    await this.prepare();
+  async compile(options?: CompileOptions): Promise<this> {
+    this.guard('Network.compile');
+    const o = checkOptions<CompileOptions>('Network.compile', options, COMPILE_RULES, {
+      usage: (x) => (typeof x === 'string' ? `Write compile({ backend: '${x}' }).` : 'Pass { backend, dtype, solver, fastMath }, or nothing.'),
+      elsewhere: ofRun,
+    });
+    const backend = backends.pick(o.backend ?? 'auto');
+    const settings: Settings = { backend: o.backend ?? 'auto', dtype: o.dtype ?? 'float64', solver: o.solver ?? 'auto', fastMath: o.fastMath === true };
+    const chosen = { backend: backend.name, reason: o.backend && o.backend !== 'auto' ? 'asked for' : this.autoReason(backend.name) };
+    await this.exclusive('compile', async () => {
+      await this.prepare(settings, backend);
+      this.options = settings;
+      this.backend = backend;
+      this.chosen = chosen;
+    });
     return this;
   }
 
@@ -145,52 +266,82 @@ export class Network {
     return this.compiled?.program.source ?? '';
   }
 
-  /** Builds the plan (records included) and compiles it if it changed. */
-  private async prepare(): Promise<Compiled> {
-    if (!this.options || !this.backend) {
-      throw new NetworkWiringError('Network.run', 'the network is not compiled.', 'Call await network.compile() before run().');
-    }
-    const plan = { ...this.plan(this.options.dtype, this.options.solver), ...(this.options.fastMath ? { fastMath: true } : {}) };
-    const key = `${this.backend.name} ${JSON.stringify(plan)}`;
+  /**
+   * Builds the plan (records included) and compiles it if it changed. Nothing
+   * of the network changes unless it succeeds.
+   */
+  private async prepare(settings: Settings, backend: Backend): Promise<Compiled> {
+    const built = this.build(settings.dtype, settings.solver);
+    const plan: NetworkPlan = { ...built.plan, ...(settings.fastMath ? { fastMath: true } : {}) };
+    const key = `${backend.name} ${JSON.stringify(plan)} ${built.matrixIds.join(',')}`;
     if (this.compiled?.key === key) return this.compiled;
+    const where = 'Network.compile';
+    const fix = 'Use fewer or smaller containers and matrices.';
+    let elements = 0;
+    for (const b of plan.buffers) {
+      if (b.kind === 'stream' || b.kind === 'record') continue;
+      checkElements(where, `buffer '${b.name}'`, b.length, fix);
+      elements += b.length;
+    }
+    checkBytes(where, "the network's arrays", elements * elementBytes(plan.dtype), fix);
     const old = this.compiled;
-    // Carry the current state over to the new program (e.g. another back end).
-    await old?.program.download?.(old.buffers);
-    const program = await this.backend.compile(plan);
-    const buffers = plan.buffers.map((b) => alignedArray(plan.dtype, b.kind === 'stream' || b.kind === 'record' ? 0 : b.length));
-    // Container values: from the previous compile when there was one, else the initial values.
-    plan.containers.forEach((cp, ci) => {
-      for (const [name, b] of Object.entries(cp.buffers)) {
-        const prev = old && this.bufferOf(old, ci, name);
-        buffers[b].set(prev ?? this.containers[ci].values.get(name)!);
+    const program = await backend.compile(plan);
+    let buffers: FloatArray[];
+    try {
+      // Carry the current state over to the new program (e.g. another back end).
+      await old?.program.download?.(old.buffers);
+      buffers = plan.buffers.map((b) => (b.kind === 'stream' || b.kind === 'record' ? allocate(where, b.name, plan.dtype, 0, fix) : allocate(where, `buffer '${b.name}'`, plan.dtype, b.length, fix)));
+      // Container values: from the previous compile when there was one, else the initial values.
+      plan.containers.forEach((cp, ci) => {
+        for (const [name, b] of Object.entries(cp.buffers)) {
+          const prev = old && this.bufferOf(old, ci, name);
+          const values = prev ?? this.containers[ci].values.get(name)!;
+          checkRange(`${cp.name}.${name}`, values, plan.dtype);
+          buffers[b].set(values);
+        }
+      });
+      for (const [b, m] of built.matrices) {
+        checkRange(plan.buffers[b].name, m, plan.dtype);
+        buffers[b].set(m);
       }
-      for (const o of cp.operators) if (o.matrix !== undefined) buffers[o.matrix].set(this.matrices.get(o.matrix)!);
-    });
+      await program.upload?.(buffers);
+    } catch (error) {
+      program.dispose?.();
+      throw error;
+    }
     old?.program.dispose?.();
-    this.compiled = { plan, program, buffers, key };
-    await program.upload?.(buffers);
+    this.compiled = { plan, program, buffers, key, streams: built.streams };
     return this.compiled;
   }
 
   private bufferOf(c: Compiled, ci: number, name: string): FloatArray | undefined {
-    const b = c.plan.containers[ci]?.buffers[name];
+    const cp = c.plan.containers[ci];
+    const b = cp && cp.name === this.containers[ci]?.name ? cp.buffers[name] : undefined;
     return b === undefined ? undefined : c.buffers[b];
   }
 
-  private readonly matrices = new Map<number, Float64Array>();
-  private readonly streamOf = new Map<number, Input>();
-
-  /** The plan of this network for a dtype and solver. */
+  /**
+   * The plan of this network for a dtype and solver (a description; nothing
+   * is compiled or changed).
+   * @throws {@link InputDataError} for an unknown dtype or solver
+   * @throws {@link NetworkWiringError} when a source is not part of this network
+   */
   plan(dtype: Dtype = 'float64', solver: SolverOption = 'auto'): NetworkPlan {
+    checkOptions('Network.plan', { dtype, solver }, { dtype: COMPILE_RULES.dtype, solver: COMPILE_RULES.solver });
+    return this.build(dtype, solver).plan;
+  }
+
+  private build(dtype: Dtype, solver: SolverOption): Built {
     const buffers: BufferPlan[] = [];
     const add = (b: BufferPlan) => buffers.push(b) - 1;
-    this.matrices.clear();
+    const matrices = new Map<number, Float64Array>();
+    const ids: number[] = [];
     const streams = new Map<Input, number>();
-    this.streamOf.clear();
+    const streamOf = new Map<number, Input>();
     for (const inp of this.inputs) {
       const b = add({ name: `input ${inp.name}`, kind: 'stream', length: inp.num });
       streams.set(inp, b);
-      this.streamOf.set(b, inp);
+      streamOf.set(b, inp);
     }
     const containerBuffers = this.containers.map((c) => Object.fromEntries(c.variables.map((v) => [v, add({ name: `${c.name}.${v}`, kind: c.spec.states.some((s) => s.name === v) ? 'state' : c.spec.params.some((p) => p.name === v) ? 'param' : 'input', length: c.num })])));
     const containers: ContainerPlan[] = this.containers.map((c, ci) => {
@@ -213,7 +364,8 @@ export class Network {
         if (s.block !== undefined) op.block = s.block;
         if (s.matrix) {
           op.matrix = add({ name: `${c.name}: matrix of ${s.label}`, kind: 'matrix', length: s.matrix.length });
-          this.matrices.set(op.matrix, s.matrix);
+          matrices.set(op.matrix, s.matrix);
+          ids.push(matrixId(s.matrix));
         }
         operators.push(op);
         return { kind: 'op', buffer: out, num: s.num };
@@ -228,93 +380,133 @@ export class Network {
     });
     const n0 = containers[0]?.num;
     const fusable = containers.every((c) => c.num === n0 && c.operators.length === 0 && Object.values(c.inputs).flat().every((t) => t.kind === 'const' || t.num === n0));
-    return { dtype, buffers, containers, fusable };
+    return { plan: { dtype, buffers, containers, fusable }, matrices, streams: streamOf, matrixIds: ids };
   }
 
   /**
    * Runs the network for `steps` steps of `dt` seconds, continuing from where
    * the last run stopped. Recordings are appended.
-   * @throws {@link InputDataError} for a bad dt or steps, or input data that is too short
+   *
+   * Everything the run needs (recordings grown to their final size, and the
+   * snapshots of checkFinite) is sized and allocated before the first step,
+   * so that a run refused for memory changes nothing. When a run stops early
+   * (checkFinite, abort, an input function that throws), state, `step` and
+   * recordings agree: they end at the same completed step.
+   * @param dt - the step in seconds; it must stay a normal, finite number in
+   *   the run's dtype once multiplied by each model's time scale
+   * @throws {@link InputDataError} for a bad dt, steps or option (e.g. run(dt, 3)), input data that is too short,
+   *   or recordings that do not fit in memory
    * @throws {@link NumericalError} with checkFinite, at the first NaN or infinity
    * @throws {@link RunAbortedError} when the signal aborts (recordings kept)
+   * @throws {@link BusyError} while another run, a compile or a reset is in progress
    */
-  async run(dt: number, options: RunOptions = {}): Promise<RunResult> {
+  async run(dt: number, options?: RunOptions): Promise<RunResult> {
+    this.guard('Network.run');
+    const o = checkOptions<RunOptions>('Network.run', options, RUN_RULES, {
+      usage: (x) => (typeof x === 'number' ? `Write run(dt, { steps: ${x} }).` : 'Pass { steps, verbose, checkFinite, signal, blockSteps }, or nothing.'),
+      elsewhere: ofCompile,
+    });
     if (typeof dt !== 'number' || !Number.isFinite(dt) || dt <= 0) {
-      throw new InputDataError('Network.run', `dt = ${String(dt)} is not a positive finite number of seconds.`, 'Pass the time step in seconds, e.g. run(1e-4).');
+      throw new InputDataError('Network.run', `dt = ${typeof dt === 'number' ? String(dt) : describeValue(dt)} is not a positive finite number of seconds.`, 'Pass the time step in seconds, e.g. run(1e-4).');
     }
-    const c = await this.prepare();
-    const { plan, program, buffers } = c;
+    return this.exclusive('run', () => this.runNow(dt, o));
+  }
+
+  private async runNow(dt: number, options: RunOptions): Promise<RunResult> {
+    if (!this.options || !this.backend) {
+      throw new NetworkWiringError('Network.run', 'the network is not compiled.', 'Call await network.compile() before run().');
+    }
+    const { plan, program, buffers, streams } = await this.prepare(this.options, this.backend);
+    checkDt(dt, plan);
     const steps = options.steps ?? this.defaultSteps();
-    checkCount('Network.run', 'steps', steps);
     for (const inp of this.inputs) {
       if (inp.steps < steps) {
         throw new InputDataError(`input '${inp.name}'`, `has ${inp.steps} steps of data but the run needs ${steps}.`, `Give at least ${steps} rows, or run({ steps: ${inp.steps} }).`);
       }
     }
     const bytes = elementBytes(plan.dtype);
-    const needed = plan.containers.reduce((s, cp) => s + cp.records.reduce((t, r) => t + (r.mode === 'sum' ? cp.num : Math.ceil(steps / r.rate) * cp.num) * (bytes + 8), 0), 0);
-    const free = freemem();
-    if (needed > 0.8 * free) {
-      throw new InputDataError('Network.run', `the recordings need ${needed.toLocaleString('en')} bytes and ${free.toLocaleString('en')} are free.`, "Record fewer variables, keep every k-th step with record(..., { rate: k }), count spikes with { mode: 'sum' }, or run in shorter pieces.");
-    }
     // Trace rows are the network steps that are multiples of rate, counted
     // from the first run, so that continued runs append evenly spaced rows.
     const s0 = this.step;
     const rowsBefore = (k: number, rate: number) => Math.ceil((s0 + k) / rate) - Math.ceil(s0 / rate);
-    const recs = plan.containers.flatMap((cp) => cp.records.map((r) => ({ r, cp, data: alignedArray(plan.dtype, r.mode === 'sum' ? cp.num : rowsBefore(steps, r.rate) * cp.num) })));
+    const recs = this.recordings(plan, steps, rowsBefore);
     const unitSteps = Math.max(1, plan.containers.reduce((s, cp) => s + cp.num, 0));
     const block = options.blockSteps ?? defaultBlock(program.backend, steps, unitSteps, plan.buffers.reduce((s, b) => s + (b.kind === 'stream' ? b.length : 0), 0) * bytes);
-    checkCount('Network.run', 'blockSteps', block);
+    // checkFinite: room to put back what a block (and a step) changes.
+    const watched = plan.buffers.flatMap((b, i) => (b.kind === 'state' || b.kind === 'input' || b.kind === 'op' ? [i] : []));
+    const copies = () => ({
+      buffers: watched.map((i) => allocate('Network.run', 'a checkFinite snapshot', plan.dtype, buffers[i].length, 'Run without checkFinite, or with fewer units.')),
+      sums: recs.map(({ r, data }) => (r.mode === 'sum' ? allocate('Network.run', 'a checkFinite snapshot', plan.dtype, data.length, 'Run without checkFinite.') : null)),
+    });
+    const snapshot = options.checkFinite ? copies() : null;
+    const before = options.checkFinite ? copies() : null;
+    const save = (to: ReturnType<typeof copies>) => {
+      watched.forEach((b, j) => to.buffers[j].set(buffers[b]));
+      recs.forEach(({ data }, i) => to.sums[i]?.set(data));
+    };
+    const restore = (from: ReturnType<typeof copies>) => {
+      watched.forEach((b, j) => buffers[b].set(from.buffers[j]));
+      recs.forEach(({ data }, i) => from.sums[i] && data.set(from.sums[i]!));
+    };
     const bar = options.verbose ? new SingleBar({ format: `{bar} {percentage}% | step {value}/{total} | {eta_formatted} left | ${program.backend}`, hideCursor: true, noTTYOutput: false }, Presets.shades_classic) : null;
     bar?.start(steps, 0);
     const t0 = performance.now();
     let done = 0;
+    /** Keeps the first k steps of this run: recordings and step (no allocation). */
     const keep = (k: number) => {
-      for (const { r, cp, data } of recs) {
-        const rows = r.mode === 'sum' ? 1 : rowsBefore(k, r.rate);
-        const rec = new Recording(r.variable, data.subarray(0, rows * cp.num), cp.num, r.mode === 'sum' ? k : r.rate, dt, r.mode);
-        const container = this.containers[plan.containers.indexOf(cp)];
-        container.recorder.put(append(container.recorder.names().includes(r.variable) ? container.recorder.get(r.variable) : null, rec));
+      for (const rec of recs) {
+        const { r, cp, data, result, prev, prevRows } = rec;
+        let recording: Recording;
+        if (r.mode === 'sum') {
+          for (let i = 0; i < cp.num; i++) result[i] = (prev ? prev.data[i] : 0) + data[i];
+          recording = new Recording(r.variable, result, cp.num, (prev ? prev.rate : 0) + k, dt, 'sum');
+        } else {
+          const rows = rowsBefore(k, r.rate);
+          if (result !== data) result.set(data.subarray(0, rows * cp.num), prevRows * cp.num);
+          recording = new Recording(r.variable, result.subarray(0, (prevRows + rows) * cp.num), cp.num, r.rate, dt);
+        }
+        rec.container.recorder.put(recording);
       }
       this.step += k;
     };
+    const traceView = (rec: (typeof recs)[number], k: number) => rec.data.subarray((rec.offset + rowsBefore(k, rec.r.rate)) * rec.cp.num);
     try {
       while (done < steps) {
         if (options.signal?.aborted) throw new RunAbortedError('Network.run', done);
         const n = Math.min(block, steps - done);
         const view = buffers.slice();
-        for (const [b, inp] of this.streamOf) view[b] = inp.block(done, n, plan.dtype);
-        for (const { r, cp, data } of recs) view[r.out] = r.mode === 'sum' ? data : data.subarray(rowsBefore(done, r.rate) * cp.num);
-        const snapshot = options.checkFinite ? { buffers: buffers.map((b) => b.slice()), sums: recs.map(({ r, data }) => (r.mode === 'sum' ? data.slice() : null)) } : null;
+        for (const [b, inp] of streams) view[b] = inp.block(done, n, plan.dtype);
+        for (const rec of recs) view[rec.r.out] = rec.r.mode === 'sum' ? rec.data : traceView(rec, done);
+        if (snapshot) save(snapshot);
         await program.run(view, { k0: s0 + done, steps: n, dt });
-        if (snapshot) {
+        if (snapshot && before) {
           await program.download?.(buffers);
           const bad = this.firstNonFinite(plan, buffers);
           if (bad) {
             // Replay the block one step at a time from the snapshot to find the exact step.
-            buffers.forEach((b, i) => b.set(snapshot.buffers[i]));
-            recs.forEach(({ data }, i) => snapshot.sums[i] && data.set(snapshot.sums[i]!));
+            restore(snapshot);
             await program.upload?.(buffers);
             let k = done;
             for (; k < done + n; k++) {
               const one = view.slice();
               plan.buffers.forEach((b, i) => { if (b.kind === 'stream') one[i] = view[i].subarray((k - done) * b.length, (k - done + 1) * b.length); });
-              for (const { r, cp, data } of recs) if (r.mode === 'trace') one[r.out] = data.subarray(rowsBefore(k, r.rate) * cp.num);
+              for (const rec of recs) if (rec.r.mode === 'trace') one[rec.r.out] = traceView(rec, k);
               // What the failing step would change, to put it back: the state
               // and recordings then agree (both end before that step).
-              const before = plan.buffers.map((b, i) => (b.kind === 'state' || b.kind === 'input' ? buffers[i].slice() : null));
-              const sums = recs.map(({ r, data }) => (r.mode === 'sum' ? data.slice() : null));
+              save(before);
               await program.run(one, { k0: s0 + k, steps: 1, dt });
               await program.download?.(buffers);
               const hit = this.firstNonFinite(plan, buffers);
               if (hit) {
-                before.forEach((b, i) => b && buffers[i].set(b));
-                recs.forEach(({ data }, i) => sums[i] && data.set(sums[i]!));
+                restore(before);
                 await program.upload?.(buffers);
                 keep(k);
                 bar?.stop();
                 const step = s0 + k;
-                throw new NumericalError(`${hit.container}#${hit.variable} unit ${hit.unit} step ${step}`, `became ${hit.value} (checkFinite).`, `Recordings up to step ${step - 1} are kept and the network is left as it was after that step. Reduce dt, check parameters and inputs near step ${step}, or add bounds to the state.`, { ...hit, step });
+                const kept = step === 0
+                  ? 'No step completed: nothing was recorded and the network is left as it was before the run.'
+                  : `Recordings up to step ${step - 1} are kept and the network is left as it was after that step.`;
+                throw new NumericalError(`${hit.container}#${hit.variable} unit ${hit.unit} step ${step}`, `became ${hit.value} (checkFinite).`, `${kept} Reduce dt, check parameters and inputs near step ${step}, or add bounds to the state.`, { ...hit, step });
               }
             }
           }
@@ -335,6 +527,49 @@ export class Network {
     bar?.stop();
     keep(steps);
     return { steps, backend: program.backend, seconds: (performance.now() - t0) / 1e3 };
+  }
+
+  /**
+   * The arrays of every recording of a run of `steps` steps, allocated at
+   * their final size: a continued recording gets one array holding the rows
+   * of earlier runs followed by room for this run's, so that keeping the
+   * results after the run needs no allocation.
+   * @throws {@link InputDataError} when they do not fit (nothing has changed yet)
+   */
+  private recordings(plan: NetworkPlan, steps: number, rowsBefore: (k: number, rate: number) => number) {
+    const where = 'Network.run';
+    const fix = "Record fewer variables, keep every k-th step with record(..., { rate: k }), count spikes with { mode: 'sum' }, or run in shorter pieces.";
+    const bytes = elementBytes(plan.dtype);
+    const wanted = plan.containers.flatMap((cp, ci) => cp.records.map((r) => {
+      const container = this.containers[ci];
+      const old = container.recorder.names().includes(r.variable) ? container.recorder.get(r.variable) : null;
+      // A recording continues when its mode (and, for a trace, its rate) is unchanged; else it starts anew.
+      const prev = old && old.mode === r.mode && (r.mode === 'sum' || old.rate === r.rate) ? old : null;
+      const prevRows = prev && r.mode === 'trace' ? prev.shape[0] : 0;
+      const rows = r.mode === 'sum' ? 1 : rowsBefore(steps, r.rate);
+      return { r, cp, container, prev, prevRows, rows };
+    }));
+    let needed = 0;
+    for (const { r, cp, prevRows, rows } of wanted) {
+      const result = (prevRows + rows) * cp.num * 8;
+      needed += plan.dtype === 'float64' && r.mode === 'trace' ? result : result + rows * cp.num * bytes;
+    }
+    checkBytes(where, 'the recordings', needed, fix);
+    for (const { r, cp, prevRows, rows } of wanted) checkElements(where, `the recording of ${cp.name}.${r.variable}`, (prevRows + rows) * cp.num, fix);
+    return wanted.map((w) => {
+      const { r, cp, prev, prevRows, rows } = w;
+      const label = `the recording of ${cp.name}.${r.variable}`;
+      if (r.mode === 'trace' && plan.dtype === 'float64') {
+        // The blocks write straight into the tail of the final array.
+        const data = allocate(where, label, 'float64', (prevRows + rows) * cp.num, fix) as Float64Array;
+        if (prev) data.set(prev.data);
+        return { ...w, data, result: data, offset: prevRows };
+      }
+      const data = allocate(where, label, plan.dtype, rows * cp.num, fix);
+      const result = allocate64(where, label, (prevRows + rows) * cp.num, fix);
+      if (prev && r.mode === 'trace') result.set(prev.data);
+      return { ...w, data, result, offset: 0 };
+    });
   }
 
   private firstNonFinite(plan: NetworkPlan, buffers: FloatArray[]) {
@@ -360,25 +595,51 @@ export class Network {
     return Float64Array.from(b ?? c.values.get(variable)!);
   }
 
-  private copyValue(c: Container, variable: string): void {
+  /**
+   * Stores a value given to `container.set`: a state of a container the
+   * network was compiled with gets its current value only; anything else its
+   * value (and, when compiled, the buffer as well).
+   */
+  private store(c: Container, variable: string, value: number | Float64Array): void {
     const ci = this.containers.indexOf(c);
-    const b = this.compiled && this.bufferOf(this.compiled, ci, variable);
+    const b = this.compiled ? this.bufferOf(this.compiled, ci, variable) : undefined;
+    if (b) checkRange(`${c.name}.${variable}`, typeof value === 'number' ? [value] : value, this.compiled!.plan.dtype);
+    const isState = c.spec.states.some((s) => s.name === variable);
+    if (!(b && isState)) {
+      const target = c.values.get(variable)!;
+      if (typeof value === 'number') target.fill(value);
+      else target.set(value);
+    }
     if (b) {
-      b.set(c.values.get(variable)!);
-      void this.compiled!.program.upload?.(this.compiled!.buffers);
+      if (typeof value === 'number') b.fill(value);
+      else b.set(value);
+      const { program, buffers } = this.compiled!;
+      if (program.upload) {
+        const p = this.pending.then(() => program.upload!(buffers));
+        p.catch(() => undefined);
+        this.pending = p;
+      }
     }
   }
 
-  /** Restores initial states, clears recordings and the step count. Parameters keep their values. */
+  /**
+   * Returns every state to its initial value (see {@link Container} for which
+   * value that is), clears the recordings and the step count. Parameters and
+   * inputs keep their values.
+   * @throws {@link BusyError} while a run, compile or another reset is in progress
+   */
   async reset(): Promise<void> {
-    this.step = 0;
-    for (const c of this.containers) c.recorder.clear();
-    if (!this.compiled) return;
-    const { plan, buffers, program } = this.compiled;
-    plan.containers.forEach((cp, ci) => {
-      for (const [name, b] of Object.entries(cp.buffers)) buffers[b].set(this.containers[ci].values.get(name)!);
+    await this.exclusive('reset', async () => {
+      if (this.compiled) {
+        const { plan, buffers, program } = this.compiled;
+        plan.containers.forEach((cp, ci) => {
+          for (const [name, b] of Object.entries(cp.buffers)) buffers[b].set(this.containers[ci].values.get(name)!);
+        });
+        await program.upload?.(buffers);
+      }
+      this.step = 0;
+      for (const c of this.containers) c.recorder.clear();
     });
-    await program.upload?.(buffers);
   }
 
   /** The network as a Graphviz DOT graph: inputs, containers and their wiring. */
@@ -402,12 +663,6 @@ export class Network {
   }
 }
 
-function checkCount(where: string, what: string, n: unknown): void {
-  if (typeof n !== 'number' || !Number.isInteger(n) || n < 1) {
-    throw new InputDataError(where, `${what} = ${String(n)} is not a positive integer.`, `Give ${what} as a whole number of at least 1.`);
-  }
-}
-
 const elementBytes = (d: Dtype) => (d === 'float64' ? 8 : 4);
 
 /**
@@ -424,16 +679,39 @@ export function defaultBlock(backend: BackendName, steps: number, unitSteps: num
   return Math.max(1, block);
 }
 
-function append(prev: Recording | null, next: Recording): Recording {
-  if (!prev || prev.mode !== next.mode || prev.rate !== next.rate && next.mode === 'trace') return next;
-  if (next.mode === 'sum') {
-    const data = new Float64Array(prev.data.length);
-    for (let i = 0; i < data.length; i++) data[i] = prev.data[i] + next.data[i];
-    return new Recording(next.variable, data, next.shape[1], prev.rate + next.rate, next.dt, 'sum');
+/**
+ * Refuses values that become infinite in the run's dtype (float32 holds up to
+ * about 3.4e38).
+ */
+function checkRange(where: string, values: ArrayLike<number>, dtype: Dtype): void {
+  if (dtype !== 'float32') return;
+  for (let i = 0; i < values.length; i++) {
+    if (!Number.isFinite(Math.fround(values[i]))) {
+      throw new InputDataError(values.length > 1 ? `${where}[${i}]` : where, `the value ${values[i]} is outside the range of float32.`, "Use smaller values, or compile with dtype 'float64'.");
+    }
   }
-  const data = new Float64Array(prev.data.length + next.data.length);
-  data.set(prev.data);
-  data.set(next.data, prev.data.length);
-  return new Recording(next.variable, data, next.shape[1], next.rate, next.dt);
 }
 
+/** The smallest normal number of each dtype. */
+const MIN_NORMAL: Record<Dtype, number> = { float64: 2 ** -1022, float32: 2 ** -126 };
+
+/**
+ * Refuses a dt that is 0, subnormal or infinite in the run's dtype, itself
+ * or multiplied by a model's time scale (what the back ends step with).
+ */
+function checkDt(dt: number, plan: NetworkPlan): void {
+  const dtype = plan.dtype;
+  const round = dtype === 'float32' ? Math.fround : (x: number) => x;
+  const bad = (x: number) => { const y = round(x); return y === 0 ? 'is 0' : !Number.isFinite(y) ? 'is infinite' : Math.abs(y) < MIN_NORMAL[dtype] ? 'is subnormal' : null; };
+  const other = dtype === 'float32' ? ", or compile with dtype 'float64'" : '';
+  const fix = `Use a dt whose product with each time scale lies between ${MIN_NORMAL[dtype]} and ${dtype === 'float32' ? 3.4e38 : Number.MAX_VALUE} (normal ${dtype} numbers)${other}.`;
+  const itself = bad(dt);
+  if (itself) throw new InputDataError('Network.run', `dt = ${dt} ${itself} in ${dtype}.`, fix);
+  for (const cp of plan.containers) {
+    const scale = cp.ir.timeScale;
+    const why = bad(dt * scale);
+    if (why) {
+      throw new InputDataError('Network.run', `dt = ${dt} s times the time scale ${scale} of '${cp.name}' gives ${dt * scale}, which ${why} in ${dtype}.`, fix);
+    }
+  }
+}

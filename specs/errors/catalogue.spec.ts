@@ -232,7 +232,7 @@ describe('errors/catalogue', () => {
       const { nn } = await compiled();
       expectWhereFix(await caught(InputDataError, () => nn.run(1e-4)), 'Network.run', 'Pass run(dt, { steps }).');
       expectWhereFix(await caught(InputDataError, () => nn.run(1e-4, { steps: 3, blockSteps: 0 })), 'Network.run', 'Give blockSteps as a whole number of at least 1.');
-      expectWhereFix(await caught(InputDataError, () => nn.compile({ dtype: 'float16' as never })), 'compile', "Use 'float64' or 'float32'.");
+      expectWhereFix(await caught(InputDataError, () => nn.compile({ dtype: 'float16' as never })), 'Network.compile', "Use 'float64' or 'float32'.");
       expectWhereFix(await caught(InputDataError, () => emit(models.IAF, 'fortran' as never)), "emit(IAF, 'fortran')", /^Use one of: js/);
     });
   });

@@ -186,7 +186,7 @@ describe('errors/run failures', () => {
 
   it('a run whose recordings do not fit in memory is refused before it starts, naming bytes, rate and sum', async () => {
     const num = 100_000;
-    const steps = Math.ceil((freemem() * 2) / (num * 16)) + 1;
+    const steps = Math.ceil((freemem() * 2) / (num * 8)) + 1;
     const nn = new Network();
     const iaf = nn.add(models.IAF, { name: 'I', num });
     await nn.compile({ backend: 'js' });
@@ -194,7 +194,8 @@ describe('errors/run failures', () => {
     const e = await nn.run(1e-4, { steps }).then(() => null, (err: unknown) => err as InputDataError);
     expect(e).to.be.instanceOf(InputDataError);
     expect(e!.where).to.equal('Network.run');
-    const needed = steps * num * 16;
+    // float64: one array of 8 bytes a value, which the blocks fill in place.
+    const needed = steps * num * 8;
     expect(e!.message).to.contain(`the recordings need ${needed.toLocaleString('en')} bytes and `);
     expect(e!.message).to.match(/bytes and [\d,]+ are free\./);
     expect(e!.fix).to.contain('record(..., { rate: k })').and.contain("{ mode: 'sum' }");

@@ -14,8 +14,9 @@ import * as models from '../../lib/models/index.js';
 import { seeded } from '../symbolic/support.js';
 import {
   AMPA, Alpha, ConnorStevens, Exponential, GABAB, HodgkinHuxley, IAF, Izhikevich,
-  LeakyIAF, MorrisLecar, NMDA, Rinzel, Wilson,
+  LeakyIAF, MorrisLecar, NMDA, Rinzel, WeightedExponential, Wilson,
 } from '../../lib/models/index.js';
+import { Network } from '../../lib/network/index.js';
 
 type Vars = Record<string, number>;
 type Bounds = [number, number];
@@ -271,6 +272,20 @@ const HAND: Record<string, HandModel> = {
     drive: { spikeProbability: 0.1 },
     dt: 1e-3,
   },
+  WeightedExponential: {
+    timeScale: 1,
+    states: { s: [0], g: [0] },
+    params: { a1: 11, b1: 9, gmax: 1 },
+    inputs: { stimulus: 0 },
+    deriv: (x) => ({ s: -x.b1 * x.s }),
+    post: (x) => {
+      const s = x.s + x.a1 * x.stimulus;
+      return { s, g: x.gmax * s };
+    },
+    sample: { s: [0, 50] },
+    drive: { stimulus: [0, 2] },
+    dt: 1e-3,
+  },
   Alpha: {
     timeScale: 1,
     states: { s: [0], u: [0], g: [0] },
@@ -286,7 +301,7 @@ const HAND: Record<string, HandModel> = {
 
 const CLASSES: Record<string, ModelClass> = {
   IAF, LeakyIAF, HodgkinHuxley, ConnorStevens, Wilson, Rinzel, MorrisLecar, Izhikevich,
-  AMPA, NMDA, GABAB, Exponential, Alpha,
+  AMPA, NMDA, GABAB, Exponential, WeightedExponential, Alpha,
 };
 const NEURONS = ['IAF', 'LeakyIAF', 'HodgkinHuxley', 'ConnorStevens', 'Wilson', 'Rinzel', 'MorrisLecar', 'Izhikevich'];
 
@@ -488,7 +503,7 @@ describe('models library', () => {
     });
 
     it('synapse jumps happen only on a presynaptic spike', () => {
-      for (const name of ['NMDA', 'GABAB', 'Exponential', 'Alpha', 'AMPA']) {
+      for (const name of ['NMDA', 'GABAB', 'Exponential', 'WeightedExponential', 'Alpha', 'AMPA']) {
         const spec = readModel(CLASSES[name]);
         const x: Vars = { ...defaults(spec), ...initials(spec), stimulus: 0 };
         const quiet = fromStrings(spec).post(x);
@@ -496,6 +511,48 @@ describe('models library', () => {
         for (const s of spec.states) if (s.derivative && s.post) expect(quiet[s.name], `${name}#${s.name}`).to.equal(x[s.name]);
         expect(Object.values(spiking).some((v, i) => v !== Object.values(quiet)[i]), name).to.equal(true);
       }
+    });
+  });
+
+  describe('Exponential and WeightedExponential: the jump and the input', () => {
+    /** s after one step with each of the given inputs (b1 = 0: no decay), on the js back end. */
+    async function jumps(model: typeof Exponential, stimuli: number[][]) {
+      const nn = new Network();
+      const syn = nn.add(model, { name: 'S', num: stimuli[0].length, params: { b1: 0 } });
+      const inputs = stimuli.map((row, k) => nn.input({ name: `in${k}`, num: row.length }).set([row]));
+      syn.connect({ stimulus: inputs });
+      await nn.compile({ backend: 'js' });
+      await nn.run(1e-3, { steps: 1 });
+      return Array.from(syn.get('s'));
+    }
+
+    it('Exponential jumps by a1 on any non-zero input, as Neural does: 1, 2 and 0.5 all give 11', async () => {
+      expect(await jumps(Exponential, [[1, 2, 0.5, 0]])).to.deep.equal([11, 11, 11, 0]);
+    });
+
+    it('Exponential: two coincident spikes summed into its input jump once (11)', async () => {
+      expect(await jumps(Exponential, [[1, 1, 0], [1, 0, 0]])).to.deep.equal([11, 11, 0]);
+    });
+
+    it('WeightedExponential jumps by a1·stimulus: 1, 2 and 0.5 give 11, 22 and 5.5', async () => {
+      expect(await jumps(WeightedExponential as typeof Exponential, [[1, 2, 0.5, 0]])).to.deep.equal([11, 22, 5.5, 0]);
+    });
+
+    it('WeightedExponential: two coincident spikes jump twice as far as one (22 and 11)', async () => {
+      expect(await jumps(WeightedExponential as typeof Exponential, [[1, 1, 0], [1, 0, 0]])).to.deep.equal([22, 11, 0]);
+    });
+
+    it('both agree on a 0/1 spike train, decay included', async () => {
+      const run = async (model: typeof Exponential) => {
+        const nn = new Network();
+        const syn = nn.add(model, { name: 'S', num: 1 });
+        syn.connect({ stimulus: nn.input({ name: 'in' }).set([[1], [0], [0], [1], [0]]) });
+        syn.record('s', 'g');
+        await nn.compile({ backend: 'js' });
+        await nn.run(1e-3);
+        return [...syn.recorder.get('s').data, ...syn.recorder.get('g').data];
+      };
+      expect(await run(WeightedExponential as typeof Exponential)).to.deep.equal(await run(Exponential));
     });
   });
 

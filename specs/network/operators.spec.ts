@@ -86,9 +86,9 @@ describe('network/operators', () => {
       expect(() => Repeat(c.ref('x'), 1.5)).to.throw(NetworkWiringError, /Repeat\(C\.x\): 1\.5 is not a positive integer/);
     });
     it('Dot with rows of the wrong length, a flat matrix of the wrong size, or NaN weights', () => {
-      expect(() => Dot([[1, 2]], c.ref('x'))).to.throw(NetworkWiringError, /Dot\(C\.x\): every matrix row must have 6 entries/);
-      expect(() => Dot(new Float64Array(7), c.ref('x'))).to.throw(NetworkWiringError, /a row-major matrix of 7 values is not \(rows × 6\)/);
-      expect(() => Dot([[1, 2, 3, 4, 5, Number.NaN]], c.ref('x'))).to.throw(NetworkWiringError, /the matrix holds NaN or infinity/);
+      expect(() => Dot([[1, 2]], c.ref('x'))).to.throw(NetworkWiringError, /^Dot\(C\.x\): given 1×2 \(2 values\), expected rows × 6\. Every row needs 6 entries, one column per value of C\.x\./);
+      expect(() => Dot(new Float64Array(7), c.ref('x'), 1)).to.throw(NetworkWiringError, /given 7 values for 1 rows, expected 1 × 6 = 6/);
+      expect(() => Dot([[1, 2, 3, 4, 5, Number.NaN]], c.ref('x'))).to.throw(NetworkWiringError, /^Dot\(C\.x\) row 0 column 5: the entry NaN is not a finite number\. Give finite weights\./);
     });
     it('a source that is not a variable, input or operator', () => {
       expect(() => Sum(5 as never)).to.throw(NetworkWiringError, /Sum: the source 5 is not a container variable/);

@@ -55,6 +55,7 @@ const EXPECTED: Record<string, Expected> = {
     s: { rule: 'exponential-euler', B: (x) => -x.k4, why: "s' = k3·r − k4·s" },
   },
   Exponential: { s: { rule: 'exponential-euler', B: (x) => -x.b1, why: "s' = −b1·s" } },
+  WeightedExponential: { s: { rule: 'exponential-euler', B: (x) => -x.b1, why: "s' = −b1·s" } },
   Alpha: {
     s: { rule: 'euler', B: () => 0, why: "s' = u has B ≡ 0" },
     u: { rule: 'exponential-euler', B: (x) => -(x.ar + x.ad), why: "u' = −(ar + ad)u − ar·ad·s" },
