@@ -34,7 +34,7 @@ import {
   type Stats,
 } from 'node:fs';
 import { homedir } from 'node:os';
-import { join, relative, resolve, sep } from 'node:path';
+import { basename, join, relative, resolve, sep } from 'node:path';
 
 import { BackendError } from '../../errors.js';
 
@@ -321,14 +321,16 @@ export function sha256Path(path: string): string {
 }
 
 /**
- * Records the sha256 of `data` as that of the artefact at `path` (in
- * `<path>.sha256`, written atomically). Write it before the artefact itself
- * is renamed into place.
+ * Records the sha256 of `data` as that of the artefact at `path`, in
+ * `<path>.sha256` (written atomically), in the format of `sha256sum`:
+ * `<hex>  <file name>`. The name binds the record to its cache entry, so a
+ * library and record copied over from another entry are not accepted. Write
+ * it before the artefact itself is renamed into place.
  *
  * @throws {@link BackendError} when it cannot be written
  */
 export function recordSha256(path: string, data: Uint8Array): void {
-  writeFileAtomic(sha256Path(path), `${sha256(data)}\n`);
+  writeFileAtomic(sha256Path(path), `${sha256(data)}  ${basename(path)}\n`);
 }
 
 /**
@@ -356,9 +358,10 @@ export function readVerified(path: string): CacheRead | undefined {
   const record = readCacheFile(sha256Path(path));
   if (record === undefined) return { problem: `${path} has no recorded sha256 (${sha256Path(path)} is missing)` };
   if (record.problem !== undefined) return { problem: `its sha256 record is unusable: ${record.problem}` };
-  const expected = record.data.toString('utf8').trim();
-  if (!/^[0-9a-f]{64}$/.test(expected)) return { problem: `the sha256 record ${sha256Path(path)} is malformed` };
-  if (sha256(file.data) !== expected) {
+  const match = /^([0-9a-f]{64}) {2}(\S+)\n?$/.exec(record.data.toString('utf8'));
+  if (match === null) return { problem: `the sha256 record ${sha256Path(path)} is malformed` };
+  if (match[2] !== basename(path)) return { problem: `the sha256 record ${sha256Path(path)} is that of ${match[2]} (copied from another entry)` };
+  if (sha256(file.data) !== match[1]) {
     return { problem: `${path} does not match the sha256 recorded when it was built (damaged or replaced)` };
   }
   return { data: file.data };
