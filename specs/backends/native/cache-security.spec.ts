@@ -294,6 +294,7 @@ describe('compile cache security', function () {
       };
       const reference = await simulate('HodgkinHuxley', 'js');
       await withEnv({ NEURAL_CACHE_DIR: dir }, async () => {
+        compiler.forgetLoadedLibraries(); // earlier specs may have loaded these networks from another folder
         await simulate('HodgkinHuxley', 'cpu');
         await simulate('IAF', 'cpu');
         const so = (prefix: string) => join(dir, readdirSync(dir).find((n) => n.startsWith(`${prefix}-`) && n.endsWith('.so')) as string);
