@@ -35,6 +35,20 @@ Napi::Value LoadLibrary(const Napi::CallbackInfo& info) {
   return Napi::Number::New(info.Env(), libraries.Add(handle));
 }
 
+// hasSymbol(handle: number, symbol: string): boolean
+// Whether a library opened by loadLibrary exports `symbol`, so that a library
+// without the expected entry point can be rebuilt instead of failing each run.
+Napi::Value HasSymbol(const Napi::CallbackInfo& info) {
+  RequireArgs(info, 2, "hasSymbol");
+  double handle = ArgNumber(info, 0, "hasSymbol");
+  std::string symbol = ArgString(info, 1, "hasSymbol");
+  void* library = libraries.Get(info.Env(), handle, "hasSymbol");
+  dlerror();
+  void* address = dlsym(library, symbol.c_str());
+  dlerror();
+  return Napi::Boolean::New(info.Env(), address != nullptr);
+}
+
 // alignmentOf(array: TypedArray): number
 // Where the array's first element lies within a 64-byte cache line (0: at its
 // start), so that JavaScript can place arrays for vector loads and stores.
@@ -118,6 +132,7 @@ Napi::Value RunC(const Napi::CallbackInfo& info) {
 
 static Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("loadLibrary", Napi::Function::New(env, neural::LoadLibrary, "loadLibrary"));
+  exports.Set("hasSymbol", Napi::Function::New(env, neural::HasSymbol, "hasSymbol"));
   exports.Set("runC", Napi::Function::New(env, neural::RunC, "runC"));
   exports.Set("alignmentOf", Napi::Function::New(env, neural::AlignmentOf, "alignmentOf"));
   neural::InitCuda(env, exports);

@@ -21,7 +21,7 @@ export const cpuBackend: Backend = {
   },
   async compile(plan: NetworkPlan): Promise<Program> {
     const source = renderC(plan);
-    const lib = await compileShared(source, { flags: plan.fastMath ? ['-ffast-math'] : [], tag: plan.containers.map((c) => c.ir.model).join('-') || 'network' });
+    const lib = await compileShared(source, { flags: plan.fastMath ? ['-ffast-math'] : [], tag: plan.containers.map((c) => c.ir.model).join('-') || 'network', symbols: ['neural_run'] });
     return {
       backend: 'cpu',
       source,

@@ -11,7 +11,7 @@
  */
 import { execFile, execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { accessSync, constants, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { accessSync, constants, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -19,7 +19,7 @@ import { promisify } from 'node:util';
 
 import { BackendError, InputDataError, NativeError } from '../../errors.js';
 import { addon, addonStatus, describe, isTypedArray, nativeCall, nativeCallAsync, type Dim3, type TypedArray } from '../native/binding.js';
-import { cachePath, cacheTag, writeFileAtomic } from '../native/cache.js';
+import { cachePath, cacheTag, readVerified, removeVerified, storeVerified, writeFileAtomic } from '../native/cache.js';
 
 const run = promisify(execFile);
 
@@ -208,7 +208,9 @@ function compilerId(s: CudaStatus): string {
  * (options `--gpu-architecture=compute_XY -default-device`, plus
  * `--use_fast_math` when `fastMath` is set), else from `nvcc -ptx`. PTX is
  * cached on disk under `cacheDir()` by the sha256 of source, options,
- * architecture and compiler, and modules are cached in memory.
+ * architecture and compiler, and modules are cached in memory. Cached PTX is
+ * loaded only when its sha256 matches the one recorded when it was written
+ * (see {@link cachedPtx}); otherwise it is compiled again.
  *
  * @param source - complete CUDA C translation unit; kernels `extern "C"`
  * @param options - `arch`, `flags`, `fastMath`, `tag`
@@ -248,33 +250,29 @@ export async function compileCuda(source: string, options: CompileCudaOptions = 
   }
   const tag = cacheTag(options.tag);
   const pending = (async () => {
-    const file = cachePath(tag, hash, 'ptx');
-    if (existsSync(file)) {
-      try {
-        return { module: loadModule(readFileSync(file, 'utf8')), cached: 'disk' as const };
-      } catch {
-        rmSync(file, { force: true }); // unreadable or stale PTX: compile again
-      }
-    }
-    let ptx: string;
-    if (useNvrtc) {
+    const compile = async (): Promise<string> => {
+      if (!useNvrtc) return compilePtxWithNvcc(source, arch, { flags, fastMath: options.fastMath });
       const native = addon();
       try {
-        ({ ptx } = await native.nvrtcCompile(source, `${tag}.cu`, compileOptions));
+        return (await native.nvrtcCompile(source, `${tag}.cu`, compileOptions)).ptx;
       } catch (error) {
-        writeFileAtomic(cachePath(tag, hash, 'cu'), source);
+        const kept = cachePath(tag, hash, 'cu');
+        let where = `The source is kept at ${kept}`;
+        try {
+          writeFileAtomic(kept, source);
+        } catch (failure) {
+          where = `The source could not be kept (${failure instanceof Error ? failure.message : String(failure)})`;
+        }
         throw new BackendError(
           `compileCuda(${tag})`,
           `${error instanceof Error ? error.message : String(error)}\n`,
-          `The source is kept at ${cachePath(tag, hash, 'cu')}; a failure here is a bug in the code generator or in the extra flags.`,
+          `${where}; a failure here is a bug in the code generator or in the extra flags.`,
           { cause: error },
         );
       }
-    } else {
-      ptx = await compilePtxWithNvcc(source, arch, { flags, fastMath: options.fastMath });
-    }
-    writeFileAtomic(file, ptx);
-    return { module: loadModule(ptx), cached: 'none' as const };
+    };
+    const { result: module, cached } = await cachedPtx(cachePath(tag, hash, 'ptx'), compile, loadModule);
+    return { module, cached };
   })();
   modules.set(hash, pending);
   try {
@@ -284,6 +282,45 @@ export async function compileCuda(source: string, options: CompileCudaOptions = 
     modules.delete(hash);
     throw error;
   }
+}
+
+/**
+ * The PTX cache of {@link compileCuda}, apart from CUDA so that it can be
+ * checked anywhere: PTX cached at `file` is used only when
+ * `readVerified` accepts it (a regular file of ours, writable by nobody
+ * else, whose sha256 matches the one recorded when it was written), and
+ * `load` receives exactly the text that was checked. Damaged, replaced or
+ * unrecorded PTX, or PTX that `load` rejects, is removed and compiled again;
+ * new PTX is stored with its sha256.
+ *
+ * @param file - the cache path of the PTX (`cachePath(tag, hash, 'ptx')`)
+ * @param compile - makes the PTX
+ * @param load - loads PTX (throws when it cannot)
+ * @returns what `load` returned, whether the PTX came from the disk, and why cached PTX was not used
+ * @throws {@link BackendError} when the PTX cannot be stored (cache folder not writable, disk full)
+ * @internal
+ */
+export async function cachedPtx<T>(
+  file: string,
+  compile: () => Promise<string>,
+  load: (ptx: string) => T,
+): Promise<{ result: T; cached: 'disk' | 'none'; rebuilt?: string }> {
+  let rebuilt: string | undefined;
+  const found = readVerified(file);
+  if (found?.data !== undefined) {
+    try {
+      return { result: load(found.data.toString('utf8')), cached: 'disk' };
+    } catch (error) {
+      rebuilt = `${file} does not load (${error instanceof Error ? error.message : String(error)})`;
+    }
+  } else if (found?.problem !== undefined) {
+    rebuilt = found.problem;
+  }
+  if (found !== undefined) removeVerified(file); // never loaded: compiled again below
+  const ptx = await compile();
+  storeVerified(file, ptx);
+  const result = load(ptx);
+  return rebuilt === undefined ? { result, cached: 'none' } : { result, cached: 'none', rebuilt };
 }
 
 function loadModule(ptx: string): number {

@@ -60,6 +60,8 @@ export interface CudaInfo {
 export interface NativeAddon {
   /** `dlopen` a shared object (RTLD_NOW | RTLD_LOCAL); returns a library handle. */
   loadLibrary(path: string): number;
+  /** Whether a library from `loadLibrary` exports `symbol`. */
+  hasSymbol(handle: number, symbol: string): boolean;
   /** Calls `int symbol(void **buffers, const double *scalars)` on a worker thread; resolves with its return value. */
   runC(handle: number, symbol: string, buffers: TypedArray[], scalars: Float64Array): Promise<number>;
   /** Where the array's first element lies within a 64-byte cache line (0: at its start). */
@@ -216,6 +218,26 @@ export function loadLibrary(path: string): number {
   }
   const native = addon();
   return nativeCall('loadLibrary', () => native.loadLibrary(path), 'Check that the file is a shared object built for this machine.');
+}
+
+/**
+ * Whether a library opened with {@link loadLibrary} exports `symbol`.
+ *
+ * @param handle - from {@link loadLibrary}
+ * @param symbol - a C identifier
+ * @returns true when `dlsym` finds it
+ * @throws {@link InputDataError} for a malformed handle or name
+ * @throws {@link NativeError} when the handle is unknown
+ */
+export function hasSymbol(handle: number, symbol: string): boolean {
+  if (!Number.isInteger(handle) || handle < 1) {
+    throw new InputDataError('hasSymbol', `handle must be a positive integer from loadLibrary, got ${describe(handle)}.`, 'Use the handle that loadLibrary or compileShared returned.');
+  }
+  if (typeof symbol !== 'string' || !/^[A-Za-z_][A-Za-z0-9_]*$/.test(symbol)) {
+    throw new InputDataError('hasSymbol', `symbol must be a C identifier, got ${describe(symbol)}.`, 'Pass the name of the exported C function.');
+  }
+  const native = addon();
+  return nativeCall('hasSymbol', () => native.hasSymbol(handle, symbol));
 }
 
 /**

@@ -6,18 +6,37 @@
  * under {@link cacheDir}, keyed by the sha256 of the source, the flags and
  * the compiler, so a model is compiled once per machine.
  *
+ * A cached shared object is loaded only after its bytes were checked against
+ * the sha256 recorded when it was built (see `cache.ts`); those very bytes
+ * are copied to a new private file (created `O_EXCL`, mode 0600, in the cache
+ * folder) which is opened with `dlopen` and then removed, so the file checked
+ * is the file loaded. A damaged, replaced or unrecorded library, or one
+ * without the functions the caller needs, is rebuilt.
+ *
  * @module
  */
 import { execFile, execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { accessSync, constants, existsSync, readFileSync, realpathSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { delimiter, join } from 'node:path';
+import { accessSync, chmodSync, constants, realpathSync, renameSync, rmSync, statSync } from 'node:fs';
+import { delimiter, dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { promisify } from 'node:util';
 
 import { BackendError } from '../../errors.js';
-import { cacheDir, cachePath, cacheTag, temporaryPath, writeFileAtomic } from './cache.js';
-import { addonStatus, loadLibrary } from './binding.js';
+import {
+  cacheDir,
+  cachePath,
+  cacheTag,
+  cacheWriteError,
+  readCacheFile,
+  readVerified,
+  recordSha256,
+  removeVerified,
+  temporaryPath,
+  writeFileAtomic,
+  writeFileExclusive,
+} from './cache.js';
+import { addon, addonStatus, loadLibrary } from './binding.js';
 
 const run = promisify(execFile);
 
@@ -38,6 +57,12 @@ export interface CompileSharedOptions {
   flags?: string[];
   /** Readable prefix of the cached file names, e.g. the model name. */
   tag?: string;
+  /**
+   * Functions the library must export, e.g. `['neural_run']`. A cached
+   * library without one of them is rebuilt; a new build without one is a
+   * {@link BackendError}.
+   */
+  symbols?: string[];
 }
 
 /** What {@link compileShared} returns. */
@@ -50,6 +75,8 @@ export interface SharedLibrary {
   cached: 'memory' | 'disk' | 'none';
   /** Milliseconds this call took. */
   ms: number;
+  /** Why a library found in the disk cache was not used and was built again (damaged, replaced, not ours …). */
+  rebuilt?: string;
 }
 
 /** Flags always passed, in order. Those in {@link OPTIONAL_FLAGS} are dropped when the compiler rejects them. */
@@ -133,10 +160,10 @@ function compilerVersion(path: string): string {
     const { size, mtimeMs } = statSync(real);
     stamp = `${real} ${size} ${mtimeMs}`;
     remembered = join(cacheDir(), `compiler-${createHash('sha256').update(path).digest('hex')}.json`);
-    const saved = JSON.parse(readFileSync(remembered, 'utf8')) as { stamp?: unknown; version?: unknown };
-    if (saved.stamp === stamp && typeof saved.version === 'string' && saved.version.length > 0) return saved.version;
+    const saved = readMemo(remembered) as { stamp?: unknown; version?: unknown } | undefined;
+    if (saved?.stamp === stamp && typeof saved.version === 'string' && saved.version.length > 0 && !saved.version.includes('\n')) return saved.version;
   } catch {
-    // Not remembered yet, or no cache folder: ask the compiler.
+    // No usable cache folder: ask the compiler.
   }
   const out = execFileSync(path, ['--version'], { encoding: 'utf8', timeout: 10_000, stdio: ['ignore', 'pipe', 'pipe'] });
   const version = out.split('\n')[0].trim();
@@ -151,6 +178,42 @@ function compilerVersion(path: string): string {
 }
 
 /**
+ * A small JSON file the compiler remembers in the cache folder, or undefined
+ * when it is missing, not a trusted file (see `readCacheFile`) or not JSON.
+ * Callers check its shape and rewrite it when it is wrong.
+ */
+function readMemo(path: string): unknown {
+  const file = readCacheFile(path);
+  if (file?.data === undefined) return undefined;
+  try {
+    return JSON.parse(file.data.toString('utf8')) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Whether `value` is a list of default flags the compiler may have kept: the
+ * required ones and some of the optional ones, in {@link DEFAULT_FLAGS}' order.
+ */
+function isKeptFlags(value: unknown): value is string[] {
+  if (!Array.isArray(value) || !value.every((flag) => typeof flag === 'string')) return false;
+  const expected = DEFAULT_FLAGS.filter((flag) => !OPTIONAL_FLAGS.has(flag) || value.includes(flag));
+  return value.length === expected.length && value.every((flag, i) => flag === expected[i]);
+}
+
+/**
+ * The libraries loaded in this process are forgotten (not unloaded), so
+ * that the next {@link compileShared} of the same source reads the disk
+ * cache again.
+ *
+ * @internal for specs of the disk cache
+ */
+export function forgetLoadedLibraries(): void {
+  loaded.clear();
+}
+
+/**
  * The default flags this compiler accepts, probed once by building a trivial
  * shared object; rejected optional flags are dropped and remembered, in this
  * process and in the cache folder (so a new process does not probe again).
@@ -159,12 +222,9 @@ async function defaultFlags(compiler: string): Promise<string[]> {
   acceptedFlags ??= (async () => {
     const key = createHash('sha256').update(JSON.stringify([compiler, compilerStatus().version, DEFAULT_FLAGS])).digest('hex');
     const remembered = join(cacheDir(), `flags-${key}.json`);
-    try {
-      const flags: unknown = JSON.parse(readFileSync(remembered, 'utf8'));
-      if (Array.isArray(flags) && flags.every((f) => typeof f === 'string' && DEFAULT_FLAGS.includes(f))) return flags as string[];
-    } catch {
-      // Not probed yet (or unreadable): probe below.
-    }
+    const saved = readMemo(remembered);
+    if (isKeptFlags(saved)) return saved;
+    // Not probed yet, or the file is damaged: probe, and write it again.
     const kept = await probeFlags(compiler);
     try {
       writeFileAtomic(remembered, JSON.stringify(kept));
@@ -173,34 +233,66 @@ async function defaultFlags(compiler: string): Promise<string[]> {
     }
     return kept;
   })();
-  return acceptedFlags;
+  try {
+    return await acceptedFlags;
+  } catch (error) {
+    acceptedFlags = undefined; // not remembered: a later call probes again (e.g. once the disk has room)
+    throw error;
+  }
 }
 
-/** Builds a trivial shared object to find which optional flags the compiler takes. */
+/**
+ * Builds a trivial shared object to find which optional flags the compiler
+ * takes. When not even the required flags build it, nothing is remembered
+ * and the compiler's messages are thrown.
+ */
 async function probeFlags(compiler: string): Promise<string[]> {
   const probe = join(cacheDir(), `probe-${process.pid}-${Math.random().toString(36).slice(2, 10)}`);
   const source = `${probe}.c`;
-  writeFileSync(source, 'int neural_probe(void **b, const double *s) { (void)b; (void)s; return 0; }\n');
-  const works = async (flags: string[]): Promise<boolean> => {
+  writeFileExclusive(source, 'int neural_probe(void **b, const double *s) { (void)b; (void)s; return 0; }\n');
+  const attempt = async (flags: string[]): Promise<string | undefined> => {
     try {
       await run(compiler, [...compileFlags(flags), '-o', `${probe}.so`, source, ...linkFlags(flags)], { timeout: 60_000 });
-      return true;
-    } catch {
-      return false;
+      return undefined;
+    } catch (error) {
+      return compilerMessages(error);
     }
   };
   try {
-    if (await works([...DEFAULT_FLAGS])) return [...DEFAULT_FLAGS];
+    if ((await attempt([...DEFAULT_FLAGS])) === undefined) return [...DEFAULT_FLAGS];
     const required = DEFAULT_FLAGS.filter((flag) => !OPTIONAL_FLAGS.has(flag));
+    const failure = await attempt(required);
+    if (failure !== undefined) {
+      throw compilerFailure('cpu compiler', `${compiler} cannot build a trivial shared object with ${required.join(' ')} in ${dirname(probe)}`, failure, `${probe}.so`, 'Check that the compiler works (e.g. its linker is installed), or set CC to another C compiler.');
+    }
     const kept: string[] = [];
     for (const flag of DEFAULT_FLAGS) {
-      if (!OPTIONAL_FLAGS.has(flag) || (await works([...required, flag]))) kept.push(flag);
+      if (!OPTIONAL_FLAGS.has(flag) || (await attempt([...required, flag])) === undefined) kept.push(flag);
     }
     return kept;
   } finally {
     rmSync(source, { force: true });
     rmSync(`${probe}.so`, { force: true });
   }
+}
+
+/** The compiler's messages from a failed `execFile`. */
+function compilerMessages(error: unknown): string {
+  const e = error as { stderr?: string; message?: string; killed?: boolean };
+  return `${((e.stderr ?? '').trim() || e.message) ?? String(error)}${e.killed ? ' (timed out)' : ''}`;
+}
+
+/**
+ * A {@link BackendError} for a compiler run that failed: a full disk or an
+ * unwritable cache folder is said as such (it is not a bug in the generated
+ * code, and it goes away once there is room); anything else with `fix`.
+ */
+function compilerFailure(where: string, what: string, messages: string, output: string, fix: string, cause?: unknown): BackendError {
+  if (/No space left on device|Disk quota exceeded/i.test(messages)) {
+    const code = /quota/i.test(messages) ? 'EDQUOT' : 'ENOSPC';
+    return cacheWriteError(output, Object.assign(new Error(messages), { code, cause }), messages);
+  }
+  return new BackendError(where, `${what}:\n${messages}\n`, fix, { cause });
 }
 
 /** Flags that go before the source file. */
@@ -238,6 +330,10 @@ export async function compileShared(source: string, options: CompileSharedOption
   if (!Array.isArray(extra) || extra.some((flag) => typeof flag !== 'string')) {
     throw new BackendError('compileShared', 'flags must be an array of strings.', "Pass e.g. { flags: ['-ffast-math'] }.");
   }
+  const symbols = options.symbols ?? [];
+  if (!Array.isArray(symbols) || symbols.some((symbol) => typeof symbol !== 'string' || !/^[A-Za-z_][A-Za-z0-9_]*$/.test(symbol))) {
+    throw new BackendError('compileShared', 'symbols must be an array of C identifiers.', "Pass e.g. { symbols: ['neural_run'] }.");
+  }
   const compiler = compilerStatus();
   if (!compiler.ok || !compiler.path) {
     throw new BackendError('cpu compiler', `${compiler.reason}.`, 'Install gcc or clang, or set CC to a C compiler.');
@@ -254,9 +350,13 @@ export async function compileShared(source: string, options: CompileSharedOption
   const known = loaded.get(hash);
   if (known) {
     const library = await known;
-    return { ...library, cached: 'memory', ms: performance.now() - started };
+    const missing = missingSymbols(library.handle, symbols);
+    if (missing.length > 0) {
+      throw new BackendError(`compileShared(${cacheTag(options.tag)})`, `the library built from this source does not export ${missing.join(', ')}.`, 'A failure here is a bug in the code generator.');
+    }
+    return { path: library.path, handle: library.handle, cached: 'memory', ms: performance.now() - started };
   }
-  const pending = build(source, flags, compiler.path, cacheTag(options.tag), hash);
+  const pending = build(source, flags, compiler.path, cacheTag(options.tag), hash, symbols);
   loaded.set(hash, pending);
   try {
     const library = await pending;
@@ -273,16 +373,26 @@ async function build(
   compiler: string,
   tag: string,
   hash: string,
+  symbols: readonly string[],
 ): Promise<Omit<SharedLibrary, 'ms'>> {
   const object = cachePath(tag, hash, 'so');
-  if (existsSync(object)) {
+  let rebuilt: string | undefined;
+  const cached = readVerified(object);
+  if (cached?.data !== undefined) {
     try {
-      return { path: object, handle: loadLibrary(object), cached: 'disk' };
-    } catch {
-      // A truncated or foreign file: build it again below.
-      rmSync(object, { force: true });
+      const handle = loadBytes(object, cached.data);
+      const missing = missingSymbols(handle, symbols);
+      if (missing.length === 0) return { path: object, handle, cached: 'disk' };
+      rebuilt = `${object} does not export ${missing.join(', ')}`;
+    } catch (error) {
+      if (error instanceof BackendError) throw error; // the cache folder itself failed (full, not writable)
+      rebuilt = `${object} does not load (${error instanceof Error ? error.message : String(error)})`;
     }
+  } else if (cached?.problem !== undefined) {
+    rebuilt = cached.problem;
   }
+  if (cached !== undefined) removeVerified(object); // damaged, replaced or unusable: never loaded, built again below
+
   const file = cachePath(tag, hash, 'c');
   writeFileAtomic(file, source);
   const temporary = temporaryPath(object);
@@ -293,15 +403,63 @@ async function build(
     });
   } catch (error) {
     rmSync(temporary, { force: true });
-    const e = error as { stderr?: string; message?: string; killed?: boolean };
-    const messages = (e.stderr ?? '').trim() || e.message || String(error);
-    throw new BackendError(
+    throw compilerFailure(
       `compileShared(${tag})`,
-      `${compiler} could not compile ${file}${e.killed ? ' (timed out)' : ''}:\n${messages}\n`,
+      `${compiler} could not compile ${file}`,
+      compilerMessages(error),
+      temporary,
       'The generated source is kept at that path; a failure here is a bug in the code generator or in the extra flags.',
-      { cause: error },
+      error,
     );
   }
-  renameSync(temporary, object);
-  return { path: object, handle: loadLibrary(object), cached: 'none' };
+  let bytes: Buffer;
+  try {
+    chmodSync(temporary, 0o600); // the linker made it with the umask's mode
+    const built = readCacheFile(temporary);
+    if (built?.data === undefined) {
+      throw new BackendError(`compileShared(${tag})`, `the library just built cannot be read back: ${built?.problem ?? `${temporary} is missing`}.`, 'Check the cache folder, or set NEURAL_CACHE_DIR to a private folder elsewhere.');
+    }
+    bytes = built.data;
+    recordSha256(object, bytes);
+    renameSync(temporary, object);
+  } catch (error) {
+    rmSync(temporary, { force: true });
+    throw cacheWriteError(object, error);
+  }
+  const handle = loadBytes(object, bytes);
+  const missing = missingSymbols(handle, symbols);
+  if (missing.length > 0) {
+    throw new BackendError(
+      `compileShared(${tag})`,
+      `the library built from ${file} does not export ${missing.join(', ')}.`,
+      'The generated source is kept at that path; a failure here is a bug in the code generator.',
+    );
+  }
+  return rebuilt === undefined ? { path: object, handle, cached: 'none' } : { path: object, handle, cached: 'none', rebuilt };
+}
+
+/**
+ * Loads the shared object whose verified bytes are `bytes`: they are written
+ * to a new file beside `object` (created exclusively, mode 0600, in the
+ * private cache folder), which is opened with dlopen and then removed. So the
+ * code that runs is exactly the code that was checked, even if the cached
+ * file changes meanwhile.
+ *
+ * @throws {@link BackendError} when the copy cannot be written; {@link NativeError} when dlopen fails
+ */
+function loadBytes(object: string, bytes: Uint8Array): number {
+  const copy = temporaryPath(object);
+  writeFileExclusive(copy, bytes);
+  try {
+    return loadLibrary(copy);
+  } finally {
+    rmSync(copy, { force: true });
+  }
+}
+
+/** Those of `symbols` that the loaded library does not export (none are checked with an addon too old to tell). */
+function missingSymbols(handle: number, symbols: readonly string[]): string[] {
+  const native = addon();
+  if (symbols.length === 0 || typeof native.hasSymbol !== 'function') return [];
+  return symbols.filter((symbol) => !native.hasSymbol(handle, symbol));
 }
