@@ -419,6 +419,7 @@ export class Network {
     const { plan, program, buffers, streams } = await this.prepare(this.options, this.backend);
     checkDt(dt, plan);
     const steps = options.steps ?? this.defaultSteps();
+    if (!Number.isSafeInteger(this.step + steps)) throw new InputDataError('Network.run', `step ${this.step} + ${steps} steps passes 2^53, where step numbers stop being exact.`, 'Run fewer steps, or reset() first.');
     for (const inp of this.inputs) {
       if (inp.steps < steps) {
         throw new InputDataError(`input '${inp.name}'`, `has ${inp.steps} steps of data but the run needs ${steps}.`, `Give at least ${steps} rows, or run({ steps: ${inp.steps} }).`);
