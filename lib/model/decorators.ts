@@ -87,7 +87,7 @@ function record(kind: FieldKind, value: number | string, options?: StateOptionsA
 function standard(kind: FieldKind, target: unknown, context: DecoratorContext, entry: (property: string) => FieldRecord): void {
   const name = typeof context.name === 'symbol' ? context.name.toString() : String(context.name);
   if (context.kind !== 'field') {
-    throw new ModelDefinitionError(`#${name}`, `@${kind} is on a ${context.kind}; model decorators go on fields.`, `Declare it as a field, e.g. '@${kind}(…) ${name}!: number;'.`);
+    throw new ModelDefinitionError(`#${name}`, `@${kind} is on ${/^[aeiou]/.test(context.kind) ? 'an' : 'a'} ${context.kind}; model decorators go on fields.`, `Declare it as a field, e.g. '@${kind}(…) ${name}!: number;'.`);
   }
   const field = context as ClassFieldDecoratorContext;
   if (field.static) throw new ModelDefinitionError(`#${name}`, `@${kind} is on a static field.`, 'Model fields are instance fields: remove static.');

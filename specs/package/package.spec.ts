@@ -63,7 +63,6 @@ describe('package', function () {
   });
 
   it('ships the compiled library, the native sources and the notices, built by prepack (not the sources, specs or benchmarks)', () => {
-    expect(pkg.scripts.prepack).to.match(/build:lib/);
     expect(existsSync(join(root, 'dist', 'lib', 'index.js')), 'dist/lib is built (npm test builds it)').to.equal(true);
     // --ignore-scripts: list what would be packed from the current dist/lib without rebuilding it.
     const listing = JSON.parse(execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: root, encoding: 'utf8' })) as { files: { path: string }[] }[];
@@ -72,6 +71,7 @@ describe('package', function () {
       expect(paths, needed).to.include(needed);
     }
     expect(paths.filter((p) => /^(lib|specs|bench|examples|scripts|build|\.ci)\//.test(p) || /^dist\/(?!lib\/)/.test(p) || p.endsWith('.map'))).to.deep.equal([]);
+    expect(pkg.scripts.prepack).to.match(/build:lib/);
   });
 
   it('builds the native addon at install with regular dependencies, where binding.ts looks for it', () => {
@@ -85,14 +85,14 @@ describe('package', function () {
   });
 
   it('can be imported and required by its name (require of an ES module: Node.js ^20.19 or >= 22.12)', async () => {
+    // Self-reference: resolved through package.json "exports", as an installed package is.
+    const required = createRequire(join(root, 'package.json'))(pkg.name) as typeof library;
+    expect(required.Network).to.equal(library.Network);
     expect(pkg.type).to.equal('module');
     expect(pkg.engines.node).to.equal('^20.19.0 || >=22.12.0');
     const entry = pkg.exports['.'] as Record<string, string>;
     expect(entry.types).to.equal('./dist/lib/index.d.ts');
     expect(entry.default).to.equal('./dist/lib/index.js');
-    // Self-reference: resolved through package.json "exports", as an installed package is.
-    const required = createRequire(join(root, 'package.json'))(pkg.name) as typeof library;
-    expect(required.Network).to.equal(library.Network);
     const imported = (await import(pkg.name)) as typeof library;
     expect(imported.Model).to.equal(library.Model);
   });
