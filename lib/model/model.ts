@@ -62,19 +62,23 @@ export class Model {
 /**
  * The values of an instance (parameters, inputs, initial states): those it
  * was given or the defaults, or what was assigned to its fields since.
+ * @throws {@link InputDataError} when a field was set to something that is not a finite number
  */
 export function valuesOf(instance: Model): ModelValues {
   const spec = readModel(instance.constructor as ModelClass);
   const self = instance as unknown as Record<string, unknown>;
   const given = instance[VALUES] ?? {};
-  const out: ModelValues = {};
-  const read = (name: string, fallback: number): number => {
+  const out: Record<string, unknown> = {};
+  // A field left undefined by a class-field definition falls back to the
+  // value given at construction; anything else the field holds is checked.
+  const read = (name: string, fallback: number): unknown => {
     const field = self[name];
-    return typeof field === 'number' ? field : given[name] ?? fallback;
+    return field === undefined ? given[name] ?? fallback : field;
   };
   for (const x of [...spec.params, ...spec.inputs]) out[x.name] = read(x.name, x.value);
   for (const s of spec.states) out[s.name] = read(s.name, s.initial);
-  return out;
+  checkValues(spec, out, spec.name);
+  return out as ModelValues;
 }
 
 /**
