@@ -60,12 +60,14 @@ export interface RunResult {
   seconds: number;
 }
 
+/** What {@link Network.compile} accepts (checked by `checkOptions`). */
 export const COMPILE_RULES: OptionRules = {
   backend: { type: 'string' },
   dtype: { type: 'enum', values: ['float64', 'float32'] },
   solver: { type: 'enum', values: SOLVERS },
   fastMath: { type: 'boolean' },
 };
+/** What {@link Network.run} accepts (checked by `checkOptions`). */
 export const RUN_RULES: OptionRules = {
   steps: { type: 'count' },
   verbose: { type: 'boolean' },
@@ -73,7 +75,9 @@ export const RUN_RULES: OptionRules = {
   signal: { type: 'signal' },
   blockSteps: { type: 'count' },
 };
+/** Each run option → 'Network.run', for the hint when one is passed elsewhere. */
 export const ofRun = Object.fromEntries(Object.keys(RUN_RULES).map((k) => [k, 'Network.run']));
+/** Each compile option → 'Network.compile', for the hint when one is passed elsewhere. */
 export const ofCompile = Object.fromEntries(Object.keys(COMPILE_RULES).map((k) => [k, 'Network.compile']));
 
 type Settings = Required<CompileOptions>;
@@ -186,7 +190,7 @@ export class Runner {
     const key = `${backend.name} ${JSON.stringify(plan)} ${matrixIds.join(',')}`;
     if (this.compiled?.key === key) return this.compiled;
     const why = unsupported(backend, plan);
-    if (why) throw new BackendError(`backend '${backend.name}'`, `cannot run this network: ${why}.`, 'Compile for a back end whose capabilities cover it (backends.status() lists them), or with another dtype.');
+    if (why) throw new BackendError(`backend '${backend.name}'`, `cannot run this network: ${why}.`, 'Compile for a back end whose capabilities list it (backends.pick(name).capabilities), or with another dtype.');
     const where = 'Network.compile';
     const fix = 'Use fewer or smaller containers and matrices.';
     checkPlanArrays(plan, where, fix);
