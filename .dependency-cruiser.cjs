@@ -84,7 +84,7 @@ module.exports = {
     {
       name: 'examples-use-the-public-api',
       severity: 'error',
-      comment: "Examples import the package ('neural', i.e. lib/index.ts) and each other, nothing inside lib/.",
+      comment: "Examples import the package ('neural-ts', i.e. lib/index.ts) and each other, nothing inside lib/.",
       from: { path: '^examples/' },
       to: { path: '^lib/', pathNot: '^lib/index\\.ts$' },
     },

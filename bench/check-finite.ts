@@ -3,7 +3,7 @@
  * population, N = 10,000, 2,000 steps, each back end with and without it,
  * alternating, best of three. Usage: node dist/bench/check-finite.js
  */
-import { Network, models, backends } from 'neural';
+import { Network, models, backends } from 'neural-ts';
 
 async function seconds(backend: 'js' | 'cpu', checkFinite: boolean): Promise<number> {
   const nn = new Network();

@@ -9,7 +9,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Network, models, backends } from 'neural';
+import { Network, models, backends } from 'neural-ts';
 
 async function once(): Promise<[number, number]> {
   const t0 = performance.now();

@@ -17,7 +17,7 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { Network, models, backends } from 'neural';
+import { Network, models, backends } from 'neural-ts';
 import { compileShared } from '../lib/backends/native/compiler.js';
 import { runC } from '../lib/backends/native/binding.js';
 import { hhDrive, hhReference } from './reference.js';

@@ -6,7 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { Network, models, backends } from 'neural';
+import { Network, models, backends } from 'neural-ts';
 import { compileCuda, DeviceBuffer, getFunction, launch } from '../lib/backends/cuda/driver.js';
 import { hhDrive, hhReference } from './reference.js';
 

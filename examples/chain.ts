@@ -6,7 +6,7 @@
  *
  * Run: npm run build && node dist/examples/chain.js
  */
-import { Network, models, utils } from 'neural';
+import { Network, models, utils } from 'neural-ts';
 
 /** Runs the example; returns [IAF spikes, HH spikes]. */
 export async function main(backend: 'auto' | 'js' | 'cpu' | 'cuda' = 'auto'): Promise<[number, number]> {

@@ -6,7 +6,7 @@
  *
  * Run: npm run demo
  */
-import { backends } from 'neural';
+import { backends } from 'neural-ts';
 import { main as iaf } from './iaf.js';
 import { main as hhRamp } from './hh-ramp.js';
 import { main as chain } from './chain.js';

@@ -5,7 +5,7 @@
  *
  * Run: npm run build && node dist/examples/hh-ramp.js
  */
-import { Network, models, utils } from 'neural';
+import { Network, models, utils } from 'neural-ts';
 
 /** Runs the example; returns the total number of spikes. */
 export async function main(backend: 'auto' | 'js' | 'cpu' | 'cuda' = 'auto'): Promise<number> {

@@ -6,7 +6,7 @@
  *
  * Run: npm run build && node dist/examples/iaf.js
  */
-import { Network, models, utils } from 'neural';
+import { Network, models, utils } from 'neural-ts';
 
 /** Runs the example; returns the spike counts. */
 export async function main(backend: 'auto' | 'js' | 'cpu' | 'cuda' = 'auto'): Promise<number[]> {

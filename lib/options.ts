@@ -14,7 +14,7 @@ import { InputDataError } from './errors.js';
 export type OptionRule =
   /** `true` or `false`. */
   | { type: 'boolean' }
-  /** A whole number of at least 1; `fix` replaces the default advice. */
+  /** A whole number of at least 1 (at most 2^53 − 1); `fix` replaces the default advice. */
   | { type: 'count'; fix?: string }
   /** A finite number. */
   | { type: 'number' }
@@ -96,7 +96,10 @@ function checkRule(where: string, key: string, value: unknown, rule: OptionRule)
       if (typeof value !== 'boolean') throw new InputDataError(where, `${key} = ${describeValue(value)} is not a boolean.`, `Write ${key}: true or ${key}: false.`);
       return;
     case 'count':
-      if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) {
+      if (typeof value === 'number' && Number.isInteger(value) && value > Number.MAX_SAFE_INTEGER) {
+        throw new InputDataError(where, `${key} = ${value} is larger than 2^53 − 1, where whole numbers stop being exact.`, rule.fix ?? `Give ${key} as a smaller whole number.`);
+      }
+      if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 1) {
         throw new InputDataError(where, `${key} = ${typeof value === 'number' ? String(value) : describeValue(value)} is not a positive integer.`, rule.fix ?? `Give ${key} as a whole number of at least 1.`);
       }
       return;

@@ -1,8 +1,29 @@
 /**
  * Field decorators. Each one only records `{ kind, property, options }` on the
  * class it decorates; {@link readModel} reads and checks the records.
+ *
+ * The same decorators work in both forms TypeScript compiles:
+ * - legacy decorators (`experimentalDecorators: true`), called as
+ *   `(prototype, propertyKey)`: the records go on the prototype (reflect-metadata);
+ * - standard decorators (TypeScript 5 without `experimentalDecorators`), called
+ *   as `(undefined, context)` with `context.kind === 'field'`: the records go on
+ *   `context.metadata`, the class's own `Symbol.metadata` object.
+ *
+ * {@link ownRecords} reads both, so a class compiled one way may extend a class
+ * compiled the other way. Plain JavaScript can call a decorator by hand,
+ * `state(0)(MyModel.prototype, 'v')`, or use {@link defineModel}.
  */
 import 'reflect-metadata';
+import { ModelDefinitionError } from '../errors.js';
+
+/**
+ * Standard decorators read `Symbol.metadata` when a class is defined; Node.js
+ * 20 and 22 do not have it yet. It is set here, when the library is imported,
+ * which is before any model class that imports the decorators is defined.
+ */
+const symbols = Symbol as unknown as { metadata?: symbol };
+symbols.metadata ??= Symbol.for('Symbol.metadata');
+const METADATA: symbol = symbols.metadata;
 
 /** What a decorator was used for. */
 export type FieldKind = 'state' | 'param' | 'input' | 'derivative' | 'intermediate' | 'post';
@@ -23,18 +44,88 @@ export interface StateOptionsArgs {
   bounds?: [number, number];
 }
 
-const RECORDS = Symbol.for('neural:fields');
-
-function record(kind: FieldKind, value: number | string, options?: StateOptionsArgs): PropertyDecorator {
-  return (target, property) => {
-    const own: FieldRecord[] = Reflect.getOwnMetadata(RECORDS, target) ?? [];
-    Reflect.defineMetadata(RECORDS, [...own, { kind, property: String(property), value, options }], target);
-  };
+/**
+ * A model field decorator. It type-checks, and works, both as a legacy
+ * decorator (`experimentalDecorators: true`) and as a standard TypeScript 5
+ * field decorator.
+ */
+export interface FieldDecorator {
+  /** Legacy form (`experimentalDecorators`), or by hand: `state(0)(MyModel.prototype, 'v')`. */
+  (prototype: object, propertyKey: string | symbol): void;
+  /** Standard (TC39) field decorator form. */
+  <This, Value>(value: undefined, context: ClassFieldDecoratorContext<This, Value>): void;
 }
 
-/** The records a class declared itself (not its parents), in declaration order. */
+const RECORDS = Symbol.for('neural:fields');
+
+type Bag = Record<PropertyKey, unknown>;
+
+function record(kind: FieldKind, value: number | string, options?: StateOptionsArgs): FieldDecorator {
+  const decorate = (target: unknown, context: unknown): void => {
+    const entry = (property: string): FieldRecord => ({ kind, property, value, options });
+    if (typeof context === 'object' && context !== null && 'kind' in context) {
+      standard(kind, target, context as DecoratorContext, entry);
+      return;
+    }
+    if (typeof context !== 'string' && typeof context !== 'symbol') {
+      throw new ModelDefinitionError(`@${kind}`, `was called with (${describe(target)}, ${describe(context)}), which is neither a legacy (prototype, name) nor a standard (undefined, context) field decorator call.`, `Write it on a field, e.g. '@${kind}(…) x!: number;', or call it as ${kind}(…)(MyModel.prototype, 'x').`);
+    }
+    const name = String(context);
+    if (typeof target === 'function') {
+      throw new ModelDefinitionError(`${target.name || 'Model'}#${name}`, `@${kind} is on a static field.`, 'Model fields are instance fields: remove static.');
+    }
+    if (typeof target !== 'object' || target === null) {
+      throw new ModelDefinitionError(`@${kind}`, `was called with ${describe(target)} where a class prototype was expected.`, `Call it as ${kind}(…)(MyModel.prototype, '${name}').`);
+    }
+    const own: FieldRecord[] = Reflect.getOwnMetadata(RECORDS, target) ?? [];
+    Reflect.defineMetadata(RECORDS, [...own, entry(name)], target);
+  };
+  return decorate as FieldDecorator;
+}
+
+/** Records a standard decorator application on the class's metadata object. */
+function standard(kind: FieldKind, target: unknown, context: DecoratorContext, entry: (property: string) => FieldRecord): void {
+  const name = typeof context.name === 'symbol' ? context.name.toString() : String(context.name);
+  if (context.kind !== 'field') {
+    throw new ModelDefinitionError(`#${name}`, `@${kind} is on ${/^[aeiou]/.test(context.kind) ? 'an' : 'a'} ${context.kind}; model decorators go on fields.`, `Declare it as a field, e.g. '@${kind}(…) ${name}!: number;'.`);
+  }
+  const field = context as ClassFieldDecoratorContext;
+  if (field.static) throw new ModelDefinitionError(`#${name}`, `@${kind} is on a static field.`, 'Model fields are instance fields: remove static.');
+  if (field.private) throw new ModelDefinitionError(`#${name}`, `@${kind} is on a private field.`, `Use a public field name, e.g. '${name.replace(/^#/, '')}'.`);
+  if (target !== undefined) {
+    throw new ModelDefinitionError(`#${name}`, `@${kind} was given ${describe(target)} as the field's value.`, 'Apply it as a decorator, not by hand, or call it as a legacy decorator with (prototype, name).');
+  }
+  const metadata = field.metadata as Bag | undefined;
+  if (typeof metadata !== 'object' || metadata === null) {
+    throw new ModelDefinitionError(
+      `#${name}`,
+      `@${kind} was applied as a standard decorator but the class has no decorator metadata (Symbol.metadata was not defined when the class was).`,
+      "Import the library (e.g. import { Model } from 'neural-ts') before the class is defined, or compile with experimentalDecorators: true.",
+    );
+  }
+  const own = Object.hasOwn(metadata, RECORDS) ? (metadata[RECORDS] as FieldRecord[]) : [];
+  metadata[RECORDS] = [...own, entry(name)];
+}
+
+function describe(x: unknown): string {
+  if (typeof x === 'function') return `function ${x.name || '(anonymous)'}`;
+  if (typeof x === 'string') return JSON.stringify(x.length > 40 ? `${x.slice(0, 40)}…` : x);
+  if (typeof x === 'object' && x !== null) return Array.isArray(x) ? 'an array' : 'an object';
+  return String(x);
+}
+
+/**
+ * The records a class declared itself (not its parents), in the order they
+ * were made: those of standard decorators (on the class's own
+ * `Symbol.metadata` object, made when the class was defined), then those on
+ * the prototype (legacy decorators, or {@link defineModel} afterwards).
+ */
 export function ownRecords(prototype: object): readonly FieldRecord[] {
-  return Reflect.getOwnMetadata(RECORDS, prototype) ?? [];
+  const legacy: readonly FieldRecord[] = Reflect.getOwnMetadata(RECORDS, prototype) ?? [];
+  const ctor = Object.getOwnPropertyDescriptor(prototype, 'constructor')?.value as unknown;
+  const metadata = typeof ctor === 'function' ? (Object.getOwnPropertyDescriptor(ctor, METADATA)?.value as unknown) : undefined;
+  const standardOnes = typeof metadata === 'object' && metadata !== null && Object.hasOwn(metadata, RECORDS) ? ((metadata as Bag)[RECORDS] as readonly FieldRecord[]) : [];
+  return legacy.length === 0 ? standardOnes : standardOnes.length === 0 ? legacy : [...standardOnes, ...legacy];
 }
 
 /**
@@ -43,20 +134,58 @@ export function ownRecords(prototype: object): readonly FieldRecord[] {
  * @param options - `bounds: [lower, upper]` clips the state after each step
  * @example `@state(-60, { bounds: [-80, 30] }) v!: number;`
  */
-export const state = (initial: number, options?: StateOptionsArgs) => record('state', initial, options);
+export const state = (initial: number, options?: StateOptionsArgs): FieldDecorator => record('state', initial, options);
 /** Declares a parameter with its default value. @example `@param(120) gNa!: number;` */
-export const param = (defaultValue: number) => record('param', defaultValue);
+export const param = (defaultValue: number): FieldDecorator => record('param', defaultValue);
 /** Declares an input (driven by a network connection) with its default value. */
-export const input = (defaultValue = 0) => record('input', defaultValue);
+export const input = (defaultValue = 0): FieldDecorator => record('input', defaultValue);
 /**
  * Gives the time derivative of a state as a mathjs expression.
  * @example `@derivative('(stimulus + bias) / c')`
  */
-export const derivative = (expression: string) => record('derivative', expression);
+export const derivative = (expression: string): FieldDecorator => record('derivative', expression);
 /** Names a sub-expression that derivatives and posts may use by name. */
-export const intermediate = (expression: string) => record('intermediate', expression);
+export const intermediate = (expression: string): FieldDecorator => record('intermediate', expression);
 /**
  * Gives the value a state takes after every solver step. All posts of a model
  * are evaluated from the values before any of them is applied.
  */
-export const post = (expression: string) => record('post', expression);
+export const post = (expression: string): FieldDecorator => record('post', expression);
+
+/** The fields of {@link defineModel}: one decorator or several per field name. */
+export type FieldDecorators = Record<string, FieldDecorator | readonly FieldDecorator[]>;
+
+/**
+ * Declares the fields of a model class without decorator syntax (plain
+ * JavaScript, or TypeScript without decorators). Each entry is what would be
+ * written above the field, in the same order:
+ * ```js
+ * const Leak = defineModel(class Leak extends Model {}, {
+ *   tau: param(0.02),
+ *   v: [state(0), derivative('-v / tau')],
+ * });
+ * ```
+ * @param ctor - the class (extends Model); its parent's fields are inherited
+ * @param fields - decorators by field name
+ * @returns the same class
+ */
+export function defineModel<C extends abstract new (...args: never[]) => object>(ctor: C, fields: FieldDecorators): C {
+  if (typeof ctor !== 'function') {
+    throw new ModelDefinitionError('defineModel', `${describe(ctor)} is not a class.`, 'Pass a class that extends Model, e.g. defineModel(class Leak extends Model {}, { … }).');
+  }
+  if (typeof fields !== 'object' || fields === null) {
+    throw new ModelDefinitionError(`defineModel(${ctor.name || 'Model'})`, `the fields are ${describe(fields)}.`, "Pass an object of decorators by field name, e.g. { v: [state(0), derivative('-v')] }.");
+  }
+  for (const name of Object.keys(fields)) {
+    const list = fields[name];
+    const decorators = Array.isArray(list) ? list : [list];
+    // Decorators written above a field apply from the bottom up; the list reads top-down.
+    for (const d of [...decorators].reverse()) {
+      if (typeof d !== 'function') {
+        throw new ModelDefinitionError(`${ctor.name || 'Model'}#${name}`, `${describe(d)} is not a decorator.`, "Use state(…), param(…), input(…), derivative('…'), intermediate('…') or post('…').");
+      }
+      (d as FieldDecorator)(ctor.prototype as object, name);
+    }
+  }
+  return ctor;
+}

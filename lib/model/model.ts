@@ -8,16 +8,24 @@ import type { ModelSpec } from './spec.js';
 export type ModelValues = Record<string, number>;
 
 const OVERRIDES = Symbol('neural:overrides');
+const VALUES = Symbol('neural:values');
 
 /**
  * Base class of every model. Declare fields with the decorators; construct an
  * instance to override parameters or initial states:
  * `new HodgkinHuxley({ gNa: 100 })` has `gNa === 100` and the other defaults.
+ *
+ * This holds whether the subclass's fields are compiled as assignments
+ * (`useDefineForClassFields: false`) or as class fields
+ * (`useDefineForClassFields: true`, TypeScript's default for ES2022 and later):
+ * a declared field such as `b!: number` is then defined as `undefined` after
+ * this constructor ran, and the instance restores the value it was given.
  */
 export class Model {
   /** Model time units per second; 1e3 means equations are written per ms. */
   static timeScale = 1;
   declare [OVERRIDES]: ModelValues;
+  declare [VALUES]: ModelValues;
 
   /**
    * @param overrides - parameter, input or initial state values by name
@@ -31,21 +39,46 @@ export class Model {
       throw new InputDataError(spec.name, `takes an object of values by name, not ${describeValue(overrides)}.`, `Write e.g. new ${spec.name}({ ${spec.params[0]?.name ?? spec.states[0]?.name ?? 'x'}: 1 }).`);
     }
     checkValues(spec, overrides, spec.name);
-    const self = this as unknown as Record<string, number>;
-    for (const list of [spec.params, spec.inputs]) for (const p of list) self[p.name] = overrides[p.name] ?? p.value;
-    for (const s of spec.states) self[s.name] = overrides[s.name] ?? s.initial;
+    const values: ModelValues = Object.create(null);
+    for (const list of [spec.params, spec.inputs]) for (const p of list) values[p.name] = overrides[p.name] ?? p.value;
+    for (const s of spec.states) values[s.name] = overrides[s.name] ?? s.initial;
+    Object.assign(this, values);
     Object.defineProperty(this, OVERRIDES, { value: { ...overrides }, enumerable: false });
+    Object.defineProperty(this, VALUES, { value: Object.freeze({ ...values }), enumerable: false });
+    // A subclass's class fields are defined on what this constructor returns,
+    // after it returns: a declared field without an initialiser arrives as
+    // `undefined` and gets the value given above instead.
+    return new Proxy(this, {
+      defineProperty(target, key, descriptor) {
+        if (typeof key === 'string' && Object.hasOwn(values, key) && 'value' in descriptor && descriptor.value === undefined) {
+          return Reflect.defineProperty(target, key, { ...descriptor, value: values[key] });
+        }
+        return Reflect.defineProperty(target, key, descriptor);
+      },
+    });
   }
 }
 
-/** The values an instance was given (parameters, inputs, initial states). */
+/**
+ * The values of an instance (parameters, inputs, initial states): those it
+ * was given or the defaults, or what was assigned to its fields since.
+ * @throws {@link InputDataError} when a field was set to something that is not a finite number
+ */
 export function valuesOf(instance: Model): ModelValues {
   const spec = readModel(instance.constructor as ModelClass);
-  const self = instance as unknown as Record<string, number>;
-  const out: ModelValues = {};
-  for (const x of [...spec.params, ...spec.inputs]) out[x.name] = self[x.name];
-  for (const s of spec.states) out[s.name] = self[s.name];
-  return out;
+  const self = instance as unknown as Record<string, unknown>;
+  const given = instance[VALUES] ?? {};
+  const out: Record<string, unknown> = {};
+  // A field left undefined by a class-field definition falls back to the
+  // value given at construction; anything else the field holds is checked.
+  const read = (name: string, fallback: number): unknown => {
+    const field = self[name];
+    return field === undefined ? given[name] ?? fallback : field;
+  };
+  for (const x of [...spec.params, ...spec.inputs]) out[x.name] = read(x.name, x.value);
+  for (const s of spec.states) out[s.name] = read(s.name, s.initial);
+  checkValues(spec, out, spec.name);
+  return out as ModelValues;
 }
 
 /**

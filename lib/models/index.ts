@@ -3,7 +3,7 @@
  * as `models`:
  *
  * ```ts
- * import { models, Network } from 'neural';
+ * import { models, Network } from 'neural-ts';
  * const nn = new Network();
  * const hh = nn.add(models.HodgkinHuxley, { name: 'HH', num: 10, params: { gNa: 100 } });
  * ```

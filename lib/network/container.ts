@@ -1,6 +1,6 @@
 /** A container: `num` units of one model, with their values, wiring and recordings. */
 import { InputDataError, NetworkWiringError } from '../errors.js';
-import { checkValues, Model, valuesOf } from '../model/model.js';
+import { Model, valuesOf } from '../model/model.js';
 import { readModel, type ModelClass } from '../model/read.js';
 import type { ModelSpec } from '../model/spec.js';
 import { checkOptions, describeValue, didYouMean, isPlainObject } from '../options.js';
@@ -72,9 +72,8 @@ export class Container {
     this.spec = readModel(model);
     this.recorder = new Recorder(name);
     this.solver = options.solver;
+    // valuesOf checks the fields again: they may have been reassigned after construction.
     const base = instance ? valuesOf(instance) : {};
-    // Fields of an instance may have been reassigned after construction.
-    if (instance) checkValues(this.spec, base, this.spec.name);
     const fix = 'Use fewer units, or split the population into several containers.';
     for (const p of [...this.spec.params, ...this.spec.inputs]) this.values.set(p.name, allocate64(`container '${name}'`, `${p.name}`, num, fix).fill(base[p.name] ?? p.value));
     for (const s of this.spec.states) this.values.set(s.name, allocate64(`container '${name}'`, `${s.name}`, num, fix).fill(base[s.name] ?? s.initial));

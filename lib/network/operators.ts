@@ -40,7 +40,7 @@ export class Operator {
 }
 
 function positiveInt(name: string, x: unknown): number {
-  if (typeof x !== 'number' || !Number.isInteger(x) || x < 1) {
+  if (typeof x !== 'number' || !Number.isSafeInteger(x) || x < 1) {
     throw new NetworkWiringError(name, `${String(x)} is not a positive integer.`, 'Give a whole number of at least 1.');
   }
   return x;

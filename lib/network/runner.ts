@@ -267,6 +267,7 @@ export class Runner {
     const { plan, program, buffers, streams } = await this.prepare(this.options, backend);
     checkDt(dt, plan);
     const steps = options.steps ?? this.defaultSteps();
+    if (!Number.isSafeInteger(this.host.step + steps)) throw new InputDataError('Network.run', `step ${this.host.step} + ${steps} steps passes 2^53, where step numbers stop being exact.`, 'Run fewer steps, or reset() first.');
     for (const inp of this.host.inputs) {
       if (inp.steps < steps) {
         throw new InputDataError(`input '${inp.name}'`, `has ${inp.steps} steps of data but the run needs ${steps}.`, `Give at least ${steps} rows, or run({ steps: ${inp.steps} }).`);

@@ -182,12 +182,23 @@ describe('network/integrity', () => {
       expect(nn.containers).to.have.length(0);
     });
 
-    it('a container or input wider than any typed array (2^53 units) is refused', async () => {
+    it('a container or input wider than any typed array (2^52 units) is refused', async () => {
       const nn = new Network();
-      expect(await thrown(() => nn.add(models.IAF, { name: 'huge', num: 2 ** 53 }))).to.be.instanceOf(InputDataError);
-      const e = await thrown(() => nn.input({ name: 'wide', num: 2 ** 53 }));
+      expect(await thrown(() => nn.add(models.IAF, { name: 'huge', num: 2 ** 52 }))).to.be.instanceOf(InputDataError);
+      const e = await thrown(() => nn.input({ name: 'wide', num: 2 ** 52 }));
       expect(e, String(e)).to.be.instanceOf(InputDataError);
-      expect((e as Error).message).to.match(/^input 'wide': one row would hold 9,007,199,254,740,992 values; one typed array holds at most [\d,]+\./);
+      expect((e as Error).message).to.match(/^input 'wide': one row would hold 4,503,599,627,370,496 values; one typed array holds at most [\d,]+\./);
+    });
+
+    it('counts past 2^53 − 1 and runs whose step would pass it are refused', async () => {
+      const nn = new Network();
+      const e = await thrown(() => nn.input({ name: 'inexact', num: 2 ** 53 }));
+      expect((e as Error).message).to.match(/num = 9007199254740992 is larger than 2\^53 − 1/);
+      nn.add(models.IAF, { name: 'one' });
+      await nn.compile({ backend: 'js' });
+      const r = await thrown(() => nn.run(1e-4, { steps: 2 ** 53 + 10 }));
+      expect(r, String(r)).to.be.instanceOf(InputDataError);
+      expect(nn.step).to.equal(0);
     });
 
     it('Repeat to more values than an array holds is refused when built', () => {

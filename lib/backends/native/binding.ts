@@ -101,7 +101,7 @@ const candidates = ['../../../../build/Release/neural.node', '../../../build/Rel
 );
 
 const BUILD_FIX =
-  'Build it with `npm rebuild neural` (or `npx node-gyp rebuild` in the package folder); that needs python3, make and a C++ compiler.';
+  'Build it with `npm rebuild neural-ts` (or `npx node-gyp rebuild` in the package folder); that needs python3, make and a C++ compiler.';
 
 let loaded: NativeAddon | undefined;
 let loadReason: string | undefined;

@@ -340,7 +340,7 @@ export async function compileShared(source: string, options: CompileSharedOption
   }
   const addon = addonStatus();
   if (!addon.ok) {
-    throw new BackendError('native addon', `${addon.reason}.`, 'Build it with `npm rebuild neural` (or `npx node-gyp rebuild`); that needs python3, make and a C++ compiler.');
+    throw new BackendError('native addon', `${addon.reason}.`, 'Build it with `npm rebuild neural-ts` (or `npx node-gyp rebuild`); that needs python3, make and a C++ compiler.');
   }
   const flags = [...(await defaultFlags(compiler.path)), ...extra];
   const hash = createHash('sha256')
