@@ -1,11 +1,16 @@
-/** `emit`: the generated source of one model, for reading. */
-import { InputDataError } from './errors.js';
+/**
+ * `emit`: the generated source of one model, for reading. It plans a network
+ * of one container (lib/plan/build.ts) and renders it; no `Network` is built
+ * and nothing is compiled.
+ */
+import { InputDataError, NetworkWiringError } from './errors.js';
 import { renderJS } from './backends/js/render.js';
 import { renderC, renderCuda } from './backends/cfamily.js';
+import { Model } from './model/model.js';
 import type { ModelClass } from './model/read.js';
-import type { Dtype } from './network/plan.js';
-import { Network } from './network/network.js';
-import { checkOptions } from './options.js';
+import { describeValue, checkOptions } from './options.js';
+import { planNetwork } from './plan/build.js';
+import type { Dtype, NetworkPlan } from './plan/types.js';
 import { SOLVERS, type SolverOption } from './solvers/index.js';
 
 /** Targets {@link emit} can render. */
@@ -19,7 +24,7 @@ export interface EmitOptions {
   solver?: SolverOption;
 }
 
-type Renderer = (plan: ReturnType<Network['plan']>) => string;
+type Renderer = (plan: NetworkPlan) => string;
 const renderers = new Map<EmitTarget, Renderer>([['js', renderJS], ['c', renderC], ['cuda', renderCuda]]);
 
 /**
@@ -28,6 +33,8 @@ const renderers = new Map<EmitTarget, Renderer>([['js', renderJS], ['c', renderC
  * @param options - dtype and solver, as for `Network.compile`
  * @example emit(models.HodgkinHuxley, 'cuda', { dtype: 'float32' })
  * @throws {@link InputDataError} for an unknown target, option, dtype or solver
+ * @throws {@link NetworkWiringError} when `model` is not a model class
+ * @throws {@link ModelDefinitionError} or {@link ExpressionError} for a model that does not read, inspect or lower
  */
 export function emit(model: ModelClass, target: EmitTarget, options?: EmitOptions): string {
   const name = typeof model === 'function' ? model.name : String(model);
@@ -41,7 +48,10 @@ export function emit(model: ModelClass, target: EmitTarget, options?: EmitOption
     usage: (x) => (typeof x === 'string' ? `Write emit(${name}, '${String(target)}', { dtype: '${x}' }).` : 'Pass { dtype, solver }, or nothing.'),
     elsewhere: { backend: `Network.compile (emit's target is its second argument)`, fastMath: 'Network.compile' },
   });
-  const nn = new Network();
-  nn.add(model);
-  return r(nn.plan(o.dtype ?? 'float64', o.solver ?? 'auto'));
+  const ctor = (model instanceof Model ? model.constructor : model) as ModelClass;
+  if (typeof ctor !== 'function' || !(ctor.prototype instanceof Model)) {
+    throw new NetworkWiringError(where, `${describeValue(model)} is not a model class.`, 'Pass a class that extends Model, e.g. emit(models.IAF, \'js\').');
+  }
+  const { plan } = planNetwork({ inputs: [], containers: [{ name: 'container0', model: ctor, num: 1, connections: [], records: [] }] }, { dtype: o.dtype, solver: o.solver });
+  return r(plan);
 }

@@ -9,7 +9,7 @@
  *
  * Both read scalars `S = [k0, steps, num_0, dt_0, …]` and buffers `B`.
  */
-import type { ContainerPlan, NetworkPlan, TermPlan } from '../network/plan.js';
+import type { ContainerPlan, NetworkPlan, TermPlan } from '../plan/types.js';
 import { bufferLabels, checkPlan, conditionLets, containerLabel, finiteOrSpecial, local, renderCondition, renderExpr, solverLabel, type Dialect } from './dialect.js';
 import { renderOperator, type LoopStyle } from './operators.js';
 import type { OpName } from '../ir/types.js';

@@ -4,7 +4,7 @@
  */
 import { BackendError } from '../errors.js';
 import type { ExprIR, OpName, StmtIR } from '../ir/types.js';
-import type { ContainerPlan, NetworkPlan } from '../network/plan.js';
+import type { ContainerPlan, NetworkPlan } from '../plan/types.js';
 
 /** What differs between JavaScript, C and CUDA C. */
 export interface Dialect {
@@ -160,9 +160,9 @@ const SOLVER_NAMES = ['euler', 'exponential-euler', 'midpoint', 'heun', 'rk4'];
 export function bufferLabels(plan: NetworkPlan): string[] {
   const out = plan.buffers.map((b, i) => `buffer ${i}`);
   let stream = 0;
-  plan.buffers.forEach((b, i) => { if (b.kind === 'stream') out[i] = `input ${stream++}`; });
+  plan.buffers.forEach((b, i) => { if (b.role === 'stream') out[i] = `input ${stream++}`; });
   plan.containers.forEach((c, ci) => {
-    for (const [n, b] of Object.entries(c.buffers)) out[b] = `c${ci}.${identifier(n)} (${BUFFER_KINDS.has(plan.buffers[b].kind) ? plan.buffers[b].kind : 'variable'})`;
+    for (const [n, b] of Object.entries(c.buffers)) out[b] = `c${ci}.${identifier(n)} (${BUFFER_KINDS.has(plan.buffers[b].role) ? plan.buffers[b].role : 'variable'})`;
     c.operators.forEach((o, oi) => {
       out[o.out] = `c${ci} operator ${oi}`;
       if (o.matrix !== undefined) out[o.matrix] = `c${ci} matrix of operator ${oi}`;
@@ -177,7 +177,8 @@ const BUFFER_KINDS = new Set(['state', 'param', 'input']);
 /**
  * Checks everything of a plan that a renderer pastes into source: every name
  * is a plain identifier, every size, index and rate a non-negative integer,
- * every constant a number, the dtype one of the two. Plans built by `Network`
+ * every constant a number, the dtype one of the two, every buffer of the
+ * float element type. Plans built by `planNetwork`
  * always pass; this keeps a hand-made or damaged plan from becoming code.
  * @throws {@link BackendError} naming the first value that fails
  */
@@ -187,7 +188,10 @@ export function checkPlan(plan: NetworkPlan): void {
     integer(b);
     if (b >= plan.buffers.length) throw new BackendError('code generation', `buffer ${b} does not exist.`, 'This is a bug in the network plan.');
   };
-  plan.buffers.forEach((b) => integer(b.length));
+  plan.buffers.forEach((b, i) => {
+    integer(b.length);
+    if (b.type !== 'float') throw new BackendError('code generation', `buffer ${i} has the element type ${JSON.stringify(String(b.type).slice(0, 80))}; generated code holds every buffer in the run's float type.`, "Run the plan on a back end whose capabilities list this element type.");
+  });
   plan.containers.forEach((c) => {
     integer(c.num);
     for (const [n, b] of Object.entries(c.buffers)) { identifier(n); buffer(b); }

@@ -54,4 +54,5 @@ function safeStatus(b: Backend): BackendStatus {
   }
 }
 
-export type { Backend, BackendName, BackendStatus, Program, FloatArray } from './types.js';
+export { unsupported } from './types.js';
+export type { Backend, BackendCapabilities, BackendName, BackendStatus, Program, FloatArray, BufferArray } from './types.js';

@@ -3,7 +3,7 @@
  * shared by the JavaScript, C and CUDA renderers: only how the loop over
  * output values is written and the names of the types differ.
  */
-import type { OperatorPlan } from '../network/plan.js';
+import type { OperatorPlan } from '../plan/types.js';
 
 /** How a target writes the operator loops. */
 export interface LoopStyle {

@@ -1,8 +1,13 @@
-/** What every back end provides to the network. */
-import type { BlockArgs, NetworkPlan } from '../network/plan.js';
+/**
+ * What every back end provides to the network: its name, whether it works
+ * here, what it can do ({@link BackendCapabilities}), and a compiler from a
+ * plan (lib/plan/types.ts) to a {@link Program}.
+ *
+ * @module
+ */
+import type { BlockArgs, BufferArray, Dtype, ElementType, NetworkPlan } from '../plan/types.js';
 
-/** A typed array of the run's dtype. */
-export type FloatArray = Float64Array | Float32Array;
+export type { FloatArray, BufferArray } from '../plan/types.js';
 
 /** The names of the back ends. */
 export type BackendName = 'interpreter' | 'js' | 'cpu' | 'cuda';
@@ -23,20 +28,66 @@ export interface Program {
    * Advances the network by `args.steps` steps. `buffers` are the plan's
    * buffers, with streams and trace records as views starting at the block.
    */
-  run(buffers: FloatArray[], args: BlockArgs): Promise<void>;
+  run(buffers: BufferArray[], args: BlockArgs): Promise<void>;
   /** Copies state from host buffers to the device (device back ends only). */
-  upload?(buffers: FloatArray[]): Promise<void>;
+  upload?(buffers: BufferArray[]): Promise<void>;
   /** Copies state back to host buffers (device back ends only). */
-  download?(buffers: FloatArray[]): Promise<void>;
+  download?(buffers: BufferArray[]): Promise<void>;
   /** Frees what the program holds (device memory). */
   dispose?(): void;
+}
+
+/**
+ * What a back end can do, declared by the back end and read by the network
+ * (block sizes, what to refuse before compiling), so that the network never
+ * tells back ends apart by name.
+ */
+export interface BackendCapabilities {
+  /**
+   * Whether it advances every unit through a whole block on its own (state
+   * in registers) when the plan is `fusable`.
+   */
+  readonly fusion: boolean;
+  /**
+   * Unit-steps (units × steps) in about a fifth of a second of its work: the
+   * default block holds that many, so that progress, abort and checkFinite
+   * stay responsive while per-block costs stay small.
+   */
+  readonly unitStepsPerBlock: number;
+  /** The most steps of one default block (Infinity: no limit). */
+  readonly maxBlockSteps: number;
+  /** The most bytes of input data one default block may hold (Infinity: no limit). */
+  readonly streamBytesPerBlock: number;
+  /** The dtypes it runs. */
+  readonly dtypes: readonly Dtype[];
+  /** The buffer element types it runs (`'float'`: the dtype). */
+  readonly elements: readonly ElementType[];
+  /**
+   * Whether it holds state in memory of its own (a GPU): its programs then
+   * have `upload` and `download`, which the network calls around any change
+   * or read of the host arrays.
+   */
+  readonly device: boolean;
 }
 
 /** A back end: compiles a plan into a program. */
 export interface Backend {
   readonly name: BackendName;
+  /** What it can do; see {@link BackendCapabilities}. */
+  readonly capabilities: BackendCapabilities;
   status(): BackendStatus;
   compile(plan: NetworkPlan): Promise<Program>;
+}
+
+/**
+ * Why a back end cannot run a plan (a dtype or buffer element type it does
+ * not declare), or null when it can.
+ */
+export function unsupported(backend: Backend, plan: NetworkPlan): string | null {
+  const caps = backend.capabilities;
+  if (!caps.dtypes.includes(plan.dtype)) return `it does not run dtype '${plan.dtype}' (it runs ${caps.dtypes.join(', ')})`;
+  const b = plan.buffers.find((x) => !caps.elements.includes(x.type));
+  return b ? `it does not run ${b.type} buffers (buffer '${b.name}', ${b.role}; it runs ${caps.elements.join(', ')})` : null;
 }
 
 /** Scalars for a block: `[k0, steps, num_0, dt_0, num_1, dt_1, …]`, dt in model time units. */

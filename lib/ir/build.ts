@@ -4,7 +4,7 @@
  */
 import type { MathNode } from 'mathjs';
 import { ExpressionError } from '../errors.js';
-import { CONSTANTS, isConstant } from '../symbolic/parse.js';
+import { CONSTANTS, isConstant } from '../expr/parse.js';
 import type { ExprIR, OpName, StmtIR } from './types.js';
 
 const OPERATORS: Record<string, OpName> = {

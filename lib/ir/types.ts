@@ -2,7 +2,7 @@
  * The intermediate representation: plain JSON-serialisable data, no mathjs.
  * Every back end executes or renders exactly this.
  */
-import type { SolverName, AutoSolver } from '../symbolic/inspect.js';
+import type { SolverName, AutoSolver } from '../expr/rules.js';
 
 /** Arithmetic, comparison, logic, selection and math functions. */
 export type OpName =

@@ -5,7 +5,7 @@
  */
 import type { MathNode } from 'mathjs';
 import { ExpressionError, ModelDefinitionError } from '../errors.js';
-import { isConstant, parseExpression, symbolsOf } from '../symbolic/parse.js';
+import { isConstant, parseExpression, symbolsOf } from '../expr/parse.js';
 import { ownRecords, type FieldRecord } from './decorators.js';
 import type { IntermediateSpec, ModelSpec, StateSpec, ValueSpec } from './spec.js';
 

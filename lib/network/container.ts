@@ -6,7 +6,7 @@ import type { ModelSpec } from '../model/spec.js';
 import { checkOptions, describeValue, didYouMean, isPlainObject } from '../options.js';
 import type { SolverOption } from '../solvers/index.js';
 import { Input } from './input.js';
-import { allocate64 } from './memory.js';
+import { allocate64 } from '../plan/arrays.js';
 import { Operator, VarRef } from './operators.js';
 import { Recorder } from './recorder.js';
 

@@ -4,4 +4,4 @@ export { Input, type InputData } from './input.js';
 export { Recorder, Recording } from './recorder.js';
 export { Sum, Mean, BlockSum, BlockMean, Repeat, Dot, Operator, VarRef, type OperandSource } from './operators.js';
 export { solve, type SolveOptions } from './solve.js';
-export type * from './plan.js';
+export type * from '../plan/types.js';

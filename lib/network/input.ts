@@ -1,9 +1,9 @@
 /** Input streams: data fed to containers, one row of `num` values per step. */
 import { InputDataError } from '../errors.js';
-import type { FloatArray } from '../backends/types.js';
+import type { FloatArray } from '../plan/types.js';
 import { describeValue } from '../options.js';
-import { allocate, allocationError, checkElements } from './memory.js';
-import type { Dtype } from './plan.js';
+import { allocate, allocationError, checkElements } from '../plan/arrays.js';
+import type { Dtype } from '../plan/types.js';
 
 /** What an input can be fed with. */
 export type InputData =

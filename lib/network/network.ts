@@ -1,52 +1,26 @@
 /**
- * `Network`: containers of models, input streams, wiring, recordings, and the
- * run loop. It owns every array and hands them to the chosen back end.
+ * `Network`: the graph API. Containers of models, input streams, their
+ * wiring and names, `toDot`, and the plan of the whole (lib/plan/build.ts).
+ * Compiling, running and resetting are delegated to the run loop
+ * (./runner.ts), which owns every array and hands them to the chosen back
+ * end.
  */
-import { SingleBar, Presets } from 'cli-progress';
-import { backends } from '../backends/index.js';
-import type { Backend, BackendName, FloatArray, Program } from '../backends/types.js';
-import { BusyError, InputDataError, NetworkWiringError, NumericalError, RunAbortedError } from '../errors.js';
+import type { BackendName } from '../backends/types.js';
+import { NetworkWiringError } from '../errors.js';
 import { Model } from '../model/model.js';
 import { readModel, type ModelClass } from '../model/read.js';
 import { checkOptions, describeValue, type OptionRules } from '../options.js';
-import { lowerModel, SOLVERS, type SolverOption } from '../solvers/index.js';
-import { inspect } from '../symbolic/inspect.js';
+import { checkBytes, checkElements } from '../plan/arrays.js';
+import { planNetwork } from '../plan/build.js';
+import type { Dtype, NetworkPlan } from '../plan/types.js';
+import { SOLVERS, type SolverOption } from '../solvers/index.js';
 import { Container, type AddOptions } from './container.js';
+import { graphOf } from './graph.js';
 import { Input } from './input.js';
-import { allocate, allocate64, checkBytes, checkElements } from './memory.js';
 import { Operator, VarRef } from './operators.js';
-import type { BufferPlan, ContainerPlan, Dtype, NetworkPlan, OperatorPlan, TermPlan } from './plan.js';
-import { Recording } from './recorder.js';
+import { COMPILE_RULES, ofCompile, ofRun, Runner, type CompileOptions, type RunOptions, type RunResult } from './runner.js';
 
-/** Options of {@link Network.compile}. Unknown keys and values of the wrong type are refused. */
-export interface CompileOptions {
-  /** 'auto' takes cuda where it works, else cpu, else js. */
-  backend?: BackendName | 'auto';
-  /** Element type of every array of a run (default 'float64'). */
-  dtype?: Dtype;
-  /** 'auto' (per state, as inspect shows) or one rule for every state. */
-  solver?: SolverOption;
-  /**
-   * cpu and cuda: compile with -ffast-math / --use_fast_math. Faster, but NaN
-   * and infinity are no longer handled exactly and results differ in the last
-   * bits from the other back ends. Default false.
-   */
-  fastMath?: boolean;
-}
-
-/** Options of {@link Network.run}. Unknown keys and values of the wrong type are refused. */
-export interface RunOptions {
-  /** Steps to run; default: the length of the input data. */
-  steps?: number;
-  /** Show a progress bar (on a terminal). */
-  verbose?: boolean;
-  /** Stop at the first NaN or infinity in a state, naming container, variable, unit and step. */
-  checkFinite?: boolean;
-  /** Stops the run between blocks; recordings up to the last completed step are kept. */
-  signal?: AbortSignal;
-  /** Steps per block handed to the back end at once (default: chosen from the network size). */
-  blockSteps?: number;
-}
+export type { CompileOptions, RunOptions, RunResult } from './runner.js';
 
 /** Options of {@link Network.input}. Unknown keys and values of the wrong type are refused. */
 export interface InputOptions {
@@ -56,29 +30,6 @@ export interface InputOptions {
   num?: number;
 }
 
-/** What a run did. */
-export interface RunResult {
-  /** Steps run. */
-  steps: number;
-  /** The back end that ran them. */
-  backend: BackendName;
-  /** Wall-clock seconds. */
-  seconds: number;
-}
-
-const COMPILE_RULES: OptionRules = {
-  backend: { type: 'string' },
-  dtype: { type: 'enum', values: ['float64', 'float32'] },
-  solver: { type: 'enum', values: SOLVERS },
-  fastMath: { type: 'boolean' },
-};
-const RUN_RULES: OptionRules = {
-  steps: { type: 'count' },
-  verbose: { type: 'boolean' },
-  checkFinite: { type: 'boolean' },
-  signal: { type: 'signal' },
-  blockSteps: { type: 'count' },
-};
 const ADD_RULES: OptionRules = {
   name: { type: 'string' },
   num: { type: 'count' },
@@ -87,17 +38,6 @@ const ADD_RULES: OptionRules = {
   solver: { type: 'enum', values: SOLVERS },
 };
 const INPUT_RULES: OptionRules = { name: { type: 'string' }, num: { type: 'count' } };
-const ofRun = Object.fromEntries(Object.keys(RUN_RULES).map((k) => [k, 'Network.run']));
-const ofCompile = Object.fromEntries(Object.keys(COMPILE_RULES).map((k) => [k, 'Network.compile']));
-
-type Settings = Required<CompileOptions>;
-type Compiled = { plan: NetworkPlan; program: Program; buffers: FloatArray[]; key: string; streams: Map<number, Input> };
-type Built = { plan: NetworkPlan; matrices: Map<number, Float64Array>; streams: Map<number, Input>; matrixIds: number[] };
-
-/** Identities of Dot matrices, so that a new matrix of the same shape is not mistaken for the compiled one. */
-const matrixIds = new WeakMap<Float64Array, number>();
-let nextMatrixId = 1;
-const matrixId = (m: Float64Array) => matrixIds.get(m) ?? (matrixIds.set(m, nextMatrixId), nextMatrixId++);
 
 /**
  * A network of containers and inputs.
@@ -116,49 +56,12 @@ export class Network {
   readonly containers: Container[] = [];
   /** The input streams. */
   readonly inputs: Input[] = [];
-  private options: Settings | null = null;
-  private backend: Backend | null = null;
-  private compiled: Compiled | null = null;
-  /** What is in progress, if anything. */
-  private busy: 'run' | 'compile' | 'reset' | null = null;
-  /** Uploads of values set after compile (device back ends), awaited before the next run. */
-  private pending: Promise<void> = Promise.resolve();
   /** Steps run since the last reset. */
   step = 0;
   /** The back end compile chose, and why when 'auto' chose. */
   chosen: { backend: BackendName; reason: string } | null = null;
-
-  /** Refuses a change while a run, compile or reset is in progress. */
-  private guard(call: string): void {
-    if (this.busy) {
-      throw new BusyError(call, `a ${this.busy} of the network is in progress.`, `Await it (await network.${this.busy}(…)) before calling ${call}().`);
-    }
-  }
-
-  /** Runs `f` as the only thing the network does until it settles. */
-  private async exclusive<T>(what: 'run' | 'compile' | 'reset', f: () => Promise<T>): Promise<T> {
-    this.guard(`Network.${what}`);
-    this.busy = what;
-    try {
-      const pending = this.pending;
-      this.pending = Promise.resolve();
-      try {
-        await pending;
-      } catch (error) {
-        // The device may not hold the values set since: upload them again before the next call.
-        const c = this.compiled;
-        if (c?.program.upload) {
-          const retry = Promise.resolve().then(() => c.program.upload!(c.buffers));
-          retry.catch(() => undefined);
-          this.pending = retry;
-        }
-        throw error;
-      }
-      return await f();
-    } finally {
-      this.busy = null;
-    }
-  }
+  /** Compiled state, run loop and the rule of one call at a time. */
+  private readonly runner: Runner = new Runner(this);
 
   /**
    * Adds `num` input streams.
@@ -167,7 +70,7 @@ export class Network {
    * @throws {@link BusyError} while a run, compile or reset is in progress
    */
   input(options?: InputOptions): Input {
-    this.guard('Network.input');
+    this.runner.guard('Network.input');
     const named = (options as InputOptions | undefined)?.name;
     const o = checkOptions<InputOptions>(typeof named === 'string' ? `input '${named}'` : 'Network.input', options, INPUT_RULES, {
       usage: (x) => (typeof x === 'string' ? `Write input({ name: '${x}' }).` : typeof x === 'number' ? `Write input({ num: ${x} }).` : 'Pass { name, num }, or nothing.'),
@@ -177,7 +80,7 @@ export class Network {
     checkElements(`input '${n}'`, 'one row', num, 'Use fewer streams.');
     this.checkName(n);
     const inp = new Input(n, num);
-    inp.guard = (call) => this.guard(call);
+    inp.guard = (call) => this.runner.guard(call);
     this.inputs.push(inp);
     return inp;
   }
@@ -191,7 +94,7 @@ export class Network {
    * @throws {@link BusyError} while a run, compile or reset is in progress
    */
   add(model: ModelClass | Model, options?: AddOptions): Container {
-    this.guard('Network.add');
+    this.runner.guard('Network.add');
     const instance = model instanceof Model ? model : undefined;
     const ctor = (instance ? instance.constructor : model) as ModelClass;
     if (typeof ctor !== 'function' || !(ctor.prototype instanceof Model)) {
@@ -213,9 +116,9 @@ export class Network {
     checkElements(`container '${name}'`, 'each variable', num, fix);
     checkBytes(`container '${name}'`, `the values of ${num.toLocaleString('en')} units × ${variables} variables`, num * variables * 8, fix);
     const c = new Container(ctor, name, num, o, instance);
-    c.guard = (call) => this.guard(call);
-    c.current = (v) => this.current(c, v);
-    c.store = (v, value) => this.store(c, v, value);
+    c.guard = (call) => this.runner.guard(call);
+    c.current = (v) => this.runner.current(c, v);
+    c.store = (v, value) => this.runner.store(c, v, value);
     this.containers.push(c);
     return c;
   }
@@ -238,86 +141,13 @@ export class Network {
    * @throws {@link BusyError} while a run, compile or reset is in progress
    */
   async compile(options?: CompileOptions): Promise<this> {
-    this.guard('Network.compile');
-    const o = checkOptions<CompileOptions>('Network.compile', options, COMPILE_RULES, {
-      usage: (x) => (typeof x === 'string' ? `Write compile({ backend: '${x}' }).` : 'Pass { backend, dtype, solver, fastMath }, or nothing.'),
-      elsewhere: ofRun,
-    });
-    const backend = backends.pick(o.backend ?? 'auto');
-    const settings: Settings = { backend: o.backend ?? 'auto', dtype: o.dtype ?? 'float64', solver: o.solver ?? 'auto', fastMath: o.fastMath === true };
-    const chosen = { backend: backend.name, reason: o.backend && o.backend !== 'auto' ? 'asked for' : this.autoReason(backend.name) };
-    await this.exclusive('compile', async () => {
-      await this.prepare(settings, backend);
-      this.options = settings;
-      this.backend = backend;
-      this.chosen = chosen;
-    });
+    await this.runner.compile(options);
     return this;
-  }
-
-  private autoReason(name: BackendName): string {
-    const st = backends.status();
-    const skipped = backends.order.slice(0, backends.order.indexOf(name)).map((n) => `${n}: ${st[n].reason}`);
-    return skipped.length ? `auto chose ${name} (${skipped.join('; ')})` : `auto chose ${name}`;
   }
 
   /** The generated source of the compiled network (empty for the interpreter). */
   get source(): string {
-    return this.compiled?.program.source ?? '';
-  }
-
-  /**
-   * Builds the plan (records included) and compiles it if it changed. Nothing
-   * of the network changes unless it succeeds.
-   */
-  private async prepare(settings: Settings, backend: Backend): Promise<Compiled> {
-    const built = this.build(settings.dtype, settings.solver);
-    const plan: NetworkPlan = { ...built.plan, ...(settings.fastMath ? { fastMath: true } : {}) };
-    const key = `${backend.name} ${JSON.stringify(plan)} ${built.matrixIds.join(',')}`;
-    if (this.compiled?.key === key) return this.compiled;
-    const where = 'Network.compile';
-    const fix = 'Use fewer or smaller containers and matrices.';
-    let elements = 0;
-    for (const b of plan.buffers) {
-      if (b.kind === 'stream' || b.kind === 'record') continue;
-      checkElements(where, `buffer '${b.name}'`, b.length, fix);
-      elements += b.length;
-    }
-    checkBytes(where, "the network's arrays", elements * elementBytes(plan.dtype), fix);
-    const old = this.compiled;
-    const program = await backend.compile(plan);
-    let buffers: FloatArray[];
-    try {
-      // Carry the current state over to the new program (e.g. another back end).
-      await old?.program.download?.(old.buffers);
-      buffers = plan.buffers.map((b) => (b.kind === 'stream' || b.kind === 'record' ? allocate(where, b.name, plan.dtype, 0, fix) : allocate(where, `buffer '${b.name}'`, plan.dtype, b.length, fix)));
-      // Container values: from the previous compile when there was one, else the initial values.
-      plan.containers.forEach((cp, ci) => {
-        for (const [name, b] of Object.entries(cp.buffers)) {
-          const prev = old && this.bufferOf(old, ci, name);
-          const values = prev ?? this.containers[ci].values.get(name)!;
-          checkRange(`${cp.name}.${name}`, values, plan.dtype);
-          buffers[b].set(values);
-        }
-      });
-      for (const [b, m] of built.matrices) {
-        checkRange(plan.buffers[b].name, m, plan.dtype);
-        buffers[b].set(m);
-      }
-      await program.upload?.(buffers);
-    } catch (error) {
-      program.dispose?.();
-      throw error;
-    }
-    old?.program.dispose?.();
-    this.compiled = { plan, program, buffers, key, streams: built.streams };
-    return this.compiled;
-  }
-
-  private bufferOf(c: Compiled, ci: number, name: string): FloatArray | undefined {
-    const cp = c.plan.containers[ci];
-    const b = cp && cp.name === this.containers[ci]?.name ? cp.buffers[name] : undefined;
-    return b === undefined ? undefined : c.buffers[b];
+    return this.runner.source;
   }
 
   /**
@@ -328,59 +158,7 @@ export class Network {
    */
   plan(dtype: Dtype = 'float64', solver: SolverOption = 'auto'): NetworkPlan {
     checkOptions('Network.plan', { dtype, solver }, { dtype: COMPILE_RULES.dtype, solver: COMPILE_RULES.solver });
-    return this.build(dtype, solver).plan;
-  }
-
-  private build(dtype: Dtype, solver: SolverOption): Built {
-    const buffers: BufferPlan[] = [];
-    const add = (b: BufferPlan) => buffers.push(b) - 1;
-    const matrices = new Map<number, Float64Array>();
-    const ids: number[] = [];
-    const streams = new Map<Input, number>();
-    const streamOf = new Map<number, Input>();
-    for (const inp of this.inputs) {
-      const b = add({ name: `input ${inp.name}`, kind: 'stream', length: inp.num });
-      streams.set(inp, b);
-      streamOf.set(b, inp);
-    }
-    const containerBuffers = this.containers.map((c) => Object.fromEntries(c.variables.map((v) => [v, add({ name: `${c.name}.${v}`, kind: c.spec.states.some((s) => s.name === v) ? 'state' : c.spec.params.some((p) => p.name === v) ? 'param' : 'input', length: c.num })])));
-    const containers: ContainerPlan[] = this.containers.map((c, ci) => {
-      const operators: OperatorPlan[] = [];
-      const term = (s: Input | VarRef | Operator | number): TermPlan => {
-        if (typeof s === 'number') return { kind: 'const', value: s };
-        if (s instanceof Input) {
-          const b = streams.get(s);
-          if (b === undefined) throw new NetworkWiringError(`${c.name}.connect`, `input '${s.name}' belongs to another network.`, 'Create the input with this network: nn.input(...).');
-          return { kind: 'stream', buffer: b, num: s.num };
-        }
-        if (s instanceof VarRef) {
-          const k = this.containers.indexOf(s.container);
-          if (k < 0) throw new NetworkWiringError(`${c.name}.connect`, `${s.label} belongs to another network.`, 'Connect containers of the same network.');
-          return { kind: 'var', buffer: containerBuffers[k][s.variable], num: s.num };
-        }
-        const source = term(s.source) as OperatorPlan['source'];
-        const out = add({ name: `${c.name}: ${s.label}`, kind: 'op', length: s.num });
-        const op: OperatorPlan = { kind: s.kind, source, out, size: s.num };
-        if (s.block !== undefined) op.block = s.block;
-        if (s.matrix) {
-          op.matrix = add({ name: `${c.name}: matrix of ${s.label}`, kind: 'matrix', length: s.matrix.length });
-          matrices.set(op.matrix, s.matrix);
-          ids.push(matrixId(s.matrix));
-        }
-        operators.push(op);
-        return { kind: 'op', buffer: out, num: s.num };
-      };
-      const inputs = Object.fromEntries([...c.connections].map(([k, sources]) => [k, sources.map(term)]));
-      const records = [...c.records].map(([variable, o]) => ({
-        variable, source: containerBuffers[ci][variable], rate: o.rate, mode: o.mode,
-        out: add({ name: `record ${c.name}.${variable}`, kind: 'record', length: c.num }),
-      }));
-      const ir = lowerModel(inspect(c.model), c.solver ?? solver);
-      return { name: c.name, num: c.num, ir, buffers: containerBuffers[ci], inputs, operators, records };
-    });
-    const n0 = containers[0]?.num;
-    const fusable = containers.every((c) => c.num === n0 && c.operators.length === 0 && Object.values(c.inputs).flat().every((t) => t.kind === 'const' || t.num === n0));
-    return { plan: { dtype, buffers, containers, fusable }, matrices, streams: streamOf, matrixIds: ids };
+    return planNetwork(graphOf(this.containers, this.inputs).graph, { dtype, solver }).plan;
   }
 
   /**
@@ -400,227 +178,8 @@ export class Network {
    * @throws {@link RunAbortedError} when the signal aborts (recordings kept)
    * @throws {@link BusyError} while another run, a compile or a reset is in progress
    */
-  async run(dt: number, options?: RunOptions): Promise<RunResult> {
-    this.guard('Network.run');
-    const o = checkOptions<RunOptions>('Network.run', options, RUN_RULES, {
-      usage: (x) => (typeof x === 'number' ? `Write run(dt, { steps: ${x} }).` : 'Pass { steps, verbose, checkFinite, signal, blockSteps }, or nothing.'),
-      elsewhere: ofCompile,
-    });
-    if (typeof dt !== 'number' || !Number.isFinite(dt) || dt <= 0) {
-      throw new InputDataError('Network.run', `dt = ${typeof dt === 'number' ? String(dt) : describeValue(dt)} is not a positive finite number of seconds.`, 'Pass the time step in seconds, e.g. run(1e-4).');
-    }
-    return this.exclusive('run', () => this.runNow(dt, o));
-  }
-
-  private async runNow(dt: number, options: RunOptions): Promise<RunResult> {
-    if (!this.options || !this.backend) {
-      throw new NetworkWiringError('Network.run', 'the network is not compiled.', 'Call await network.compile() before run().');
-    }
-    const { plan, program, buffers, streams } = await this.prepare(this.options, this.backend);
-    checkDt(dt, plan);
-    const steps = options.steps ?? this.defaultSteps();
-    if (!Number.isSafeInteger(this.step + steps)) throw new InputDataError('Network.run', `step ${this.step} + ${steps} steps passes 2^53, where step numbers stop being exact.`, 'Run fewer steps, or reset() first.');
-    for (const inp of this.inputs) {
-      if (inp.steps < steps) {
-        throw new InputDataError(`input '${inp.name}'`, `has ${inp.steps} steps of data but the run needs ${steps}.`, `Give at least ${steps} rows, or run({ steps: ${inp.steps} }).`);
-      }
-    }
-    const bytes = elementBytes(plan.dtype);
-    // Trace rows are the network steps that are multiples of rate, counted
-    // from the first run, so that continued runs append evenly spaced rows.
-    const s0 = this.step;
-    const rowsBefore = (k: number, rate: number) => Math.ceil((s0 + k) / rate) - Math.ceil(s0 / rate);
-    const recs = this.recordings(plan, steps, rowsBefore);
-    const unitSteps = Math.max(1, plan.containers.reduce((s, cp) => s + cp.num, 0));
-    const block = options.blockSteps ?? defaultBlock(program.backend, steps, unitSteps, plan.buffers.reduce((s, b) => s + (b.kind === 'stream' ? b.length : 0), 0) * bytes);
-    // checkFinite: room to put back what a block (and a step) changes.
-    const watched = plan.buffers.flatMap((b, i) => (b.kind === 'state' || b.kind === 'input' || b.kind === 'op' ? [i] : []));
-    const copies = () => ({
-      buffers: watched.map((i) => allocate('Network.run', 'a checkFinite snapshot', plan.dtype, buffers[i].length, 'Run without checkFinite, or with fewer units.')),
-      sums: recs.map(({ r, data }) => (r.mode === 'sum' ? allocate('Network.run', 'a checkFinite snapshot', plan.dtype, data.length, 'Run without checkFinite.') : null)),
-    });
-    const snapshot = options.checkFinite ? copies() : null;
-    const before = options.checkFinite ? copies() : null;
-    const save = (to: ReturnType<typeof copies>) => {
-      watched.forEach((b, j) => to.buffers[j].set(buffers[b]));
-      recs.forEach(({ data }, i) => to.sums[i]?.set(data));
-    };
-    const restore = (from: ReturnType<typeof copies>) => {
-      watched.forEach((b, j) => buffers[b].set(from.buffers[j]));
-      recs.forEach(({ data }, i) => from.sums[i] && data.set(from.sums[i]!));
-    };
-    const bar = options.verbose ? new SingleBar({ format: `{bar} {percentage}% | step {value}/{total} | {eta_formatted} left | ${program.backend}`, hideCursor: true, noTTYOutput: false }, Presets.shades_classic) : null;
-    bar?.start(steps, 0);
-    const t0 = performance.now();
-    let done = 0;
-    /** Keeps the first k steps of this run: recordings and step (no allocation). */
-    const keep = (k: number) => {
-      for (const rec of recs) {
-        const { r, cp, data, result, prev, prevRows } = rec;
-        let recording: Recording;
-        if (r.mode === 'sum') {
-          for (let i = 0; i < cp.num; i++) result[i] = (prev ? prev.data[i] : 0) + data[i];
-          recording = new Recording(r.variable, result, cp.num, (prev ? prev.rate : 0) + k, dt, 'sum');
-        } else {
-          const rows = rowsBefore(k, r.rate);
-          if (result !== data) result.set(data.subarray(0, rows * cp.num), prevRows * cp.num);
-          recording = new Recording(r.variable, result.subarray(0, (prevRows + rows) * cp.num), cp.num, r.rate, dt);
-        }
-        rec.container.recorder.put(recording);
-      }
-      this.step += k;
-    };
-    const traceView = (rec: (typeof recs)[number], k: number) => rec.data.subarray((rec.offset + rowsBefore(k, rec.r.rate)) * rec.cp.num);
-    try {
-      while (done < steps) {
-        if (options.signal?.aborted) throw new RunAbortedError('Network.run', done);
-        const n = Math.min(block, steps - done);
-        const view = buffers.slice();
-        for (const [b, inp] of streams) view[b] = inp.block(done, n, plan.dtype);
-        for (const rec of recs) view[rec.r.out] = rec.r.mode === 'sum' ? rec.data : traceView(rec, done);
-        if (snapshot) save(snapshot);
-        await program.run(view, { k0: s0 + done, steps: n, dt });
-        if (snapshot && before) {
-          await program.download?.(buffers);
-          const bad = this.firstNonFinite(plan, buffers);
-          if (bad) {
-            // Replay the block one step at a time from the snapshot to find the exact step.
-            restore(snapshot);
-            await program.upload?.(buffers);
-            let k = done;
-            for (; k < done + n; k++) {
-              const one = view.slice();
-              plan.buffers.forEach((b, i) => { if (b.kind === 'stream') one[i] = view[i].subarray((k - done) * b.length, (k - done + 1) * b.length); });
-              for (const rec of recs) if (rec.r.mode === 'trace') one[rec.r.out] = traceView(rec, k);
-              // What the failing step would change, to put it back: the state
-              // and recordings then agree (both end before that step).
-              save(before);
-              await program.run(one, { k0: s0 + k, steps: 1, dt });
-              await program.download?.(buffers);
-              const hit = this.firstNonFinite(plan, buffers);
-              if (hit) {
-                restore(before);
-                await program.upload?.(buffers);
-                keep(k);
-                bar?.stop();
-                const step = s0 + k;
-                const kept = step === 0
-                  ? 'No step completed: nothing was recorded and the network is left as it was before the run.'
-                  : `Recordings up to step ${step - 1} are kept and the network is left as it was after that step.`;
-                throw new NumericalError(`${hit.container}#${hit.variable} unit ${hit.unit} step ${step}`, `became ${hit.value} (checkFinite).`, `${kept} Reduce dt, check parameters and inputs near step ${step}, or add bounds to the state.`, { ...hit, step });
-              }
-            }
-          }
-        }
-        done += n;
-        bar?.update(done);
-        if (options.signal) await new Promise((r) => setImmediate(r));
-      }
-      await program.download?.(buffers);
-    } catch (error) {
-      bar?.stop();
-      if (error instanceof NumericalError) throw error;
-      await program.download?.(buffers).catch(() => undefined);
-      keep(done);
-      if (error instanceof RunAbortedError) throw new RunAbortedError('Network.run', done);
-      throw error;
-    }
-    bar?.stop();
-    keep(steps);
-    return { steps, backend: program.backend, seconds: (performance.now() - t0) / 1e3 };
-  }
-
-  /**
-   * The arrays of every recording of a run of `steps` steps, allocated at
-   * their final size: a continued recording gets one array holding the rows
-   * of earlier runs followed by room for this run's, so that keeping the
-   * results after the run needs no allocation.
-   * @throws {@link InputDataError} when they do not fit (nothing has changed yet)
-   */
-  private recordings(plan: NetworkPlan, steps: number, rowsBefore: (k: number, rate: number) => number) {
-    const where = 'Network.run';
-    const fix = "Record fewer variables, keep every k-th step with record(..., { rate: k }), count spikes with { mode: 'sum' }, or run in shorter pieces.";
-    const bytes = elementBytes(plan.dtype);
-    const wanted = plan.containers.flatMap((cp, ci) => cp.records.map((r) => {
-      const container = this.containers[ci];
-      const old = container.recorder.names().includes(r.variable) ? container.recorder.get(r.variable) : null;
-      // A recording continues when its mode (and, for a trace, its rate) is unchanged; else it starts anew.
-      const prev = old && old.mode === r.mode && (r.mode === 'sum' || old.rate === r.rate) ? old : null;
-      const prevRows = prev && r.mode === 'trace' ? prev.shape[0] : 0;
-      const rows = r.mode === 'sum' ? 1 : rowsBefore(steps, r.rate);
-      return { r, cp, container, prev, prevRows, rows };
-    }));
-    let needed = 0;
-    for (const { r, cp, prevRows, rows } of wanted) {
-      const result = (prevRows + rows) * cp.num * 8;
-      needed += plan.dtype === 'float64' && r.mode === 'trace' ? result : result + rows * cp.num * bytes;
-    }
-    checkBytes(where, 'the recordings', needed, fix);
-    for (const { r, cp, prevRows, rows } of wanted) checkElements(where, `the recording of ${cp.name}.${r.variable}`, (prevRows + rows) * cp.num, fix);
-    return wanted.map((w) => {
-      const { r, cp, prev, prevRows, rows } = w;
-      const label = `the recording of ${cp.name}.${r.variable}`;
-      if (r.mode === 'trace' && plan.dtype === 'float64') {
-        // The blocks write straight into the tail of the final array.
-        const data = allocate(where, label, 'float64', (prevRows + rows) * cp.num, fix) as Float64Array;
-        if (prev) data.set(prev.data);
-        return { ...w, data, result: data, offset: prevRows };
-      }
-      const data = allocate(where, label, plan.dtype, rows * cp.num, fix);
-      const result = allocate64(where, label, (prevRows + rows) * cp.num, fix);
-      if (prev && r.mode === 'trace') result.set(prev.data);
-      return { ...w, data, result, offset: 0 };
-    });
-  }
-
-  private firstNonFinite(plan: NetworkPlan, buffers: FloatArray[]) {
-    for (const cp of plan.containers) {
-      for (const s of cp.ir.states) {
-        const a = buffers[cp.buffers[s.name]];
-        for (let i = 0; i < a.length; i++) if (!Number.isFinite(a[i])) return { container: cp.name, variable: s.name, unit: i, value: a[i] };
-      }
-    }
-    return null;
-  }
-
-  private defaultSteps(): number {
-    const finite = this.inputs.map((i) => i.steps).filter(Number.isFinite);
-    if (!finite.length) throw new InputDataError('Network.run', 'the number of steps is not known: no input holds data of a fixed length.', 'Pass run(dt, { steps }).');
-    return Math.min(...finite);
-  }
-
-  /** The current values of a container's variable (float64 copy). */
-  private current(c: Container, variable: string): Float64Array {
-    const ci = this.containers.indexOf(c);
-    const b = this.compiled && this.bufferOf(this.compiled, ci, variable);
-    return Float64Array.from(b ?? c.values.get(variable)!);
-  }
-
-  /**
-   * Stores a value given to `container.set`: a state of a container the
-   * network was compiled with gets its current value only; anything else its
-   * value (and, when compiled, the buffer as well).
-   */
-  private store(c: Container, variable: string, value: number | Float64Array): void {
-    const ci = this.containers.indexOf(c);
-    const b = this.compiled ? this.bufferOf(this.compiled, ci, variable) : undefined;
-    if (b) checkRange(`${c.name}.${variable}`, typeof value === 'number' ? [value] : value, this.compiled!.plan.dtype);
-    const isState = c.spec.states.some((s) => s.name === variable);
-    if (!(b && isState)) {
-      const target = c.values.get(variable)!;
-      if (typeof value === 'number') target.fill(value);
-      else target.set(value);
-    }
-    if (b) {
-      if (typeof value === 'number') b.fill(value);
-      else b.set(value);
-      const { program, buffers } = this.compiled!;
-      if (program.upload) {
-        const p = this.pending.then(() => program.upload!(buffers));
-        p.catch(() => undefined);
-        this.pending = p;
-      }
-    }
+  run(dt: number, options?: RunOptions): Promise<RunResult> {
+    return this.runner.run(dt, options);
   }
 
   /**
@@ -629,18 +188,8 @@ export class Network {
    * inputs keep their values.
    * @throws {@link BusyError} while a run, compile or another reset is in progress
    */
-  async reset(): Promise<void> {
-    await this.exclusive('reset', async () => {
-      if (this.compiled) {
-        const { plan, buffers, program } = this.compiled;
-        plan.containers.forEach((cp, ci) => {
-          for (const [name, b] of Object.entries(cp.buffers)) buffers[b].set(this.containers[ci].values.get(name)!);
-        });
-        await program.upload?.(buffers);
-      }
-      this.step = 0;
-      for (const c of this.containers) c.recorder.clear();
-    });
+  reset(): Promise<void> {
+    return this.runner.reset();
   }
 
   /** The network as a Graphviz DOT graph: inputs, containers and their wiring. */
@@ -661,58 +210,5 @@ export class Network {
     }
     lines.push('}');
     return lines.join('\n');
-  }
-}
-
-const elementBytes = (d: Dtype) => (d === 'float64' ? 8 : 4);
-
-/**
- * Steps per block when the caller does not say: about a fifth of a second of
- * work on the compiled back ends (unit-steps per block: js and interpreter
- * 2e6, cpu 2e7, cuda 2e9 and at most 10,000 steps), so that progress, abort
- * and checkFinite stay responsive while per-block costs stay small; on the
- * host, no more than 64 MB of input data per block.
- */
-export function defaultBlock(backend: BackendName, steps: number, unitSteps: number, streamBytesPerStep: number): number {
-  const work = backend === 'cuda' ? 2e9 : backend === 'cpu' ? 2e7 : 2e6;
-  let block = Math.min(steps, Math.ceil(work / unitSteps), backend === 'cuda' ? 10000 : steps);
-  if (backend !== 'cuda' && streamBytesPerStep > 0) block = Math.min(block, Math.floor(64e6 / streamBytesPerStep));
-  return Math.max(1, block);
-}
-
-/**
- * Refuses values that become infinite in the run's dtype (float32 holds up to
- * about 3.4e38).
- */
-function checkRange(where: string, values: ArrayLike<number>, dtype: Dtype): void {
-  if (dtype !== 'float32') return;
-  for (let i = 0; i < values.length; i++) {
-    if (!Number.isFinite(Math.fround(values[i]))) {
-      throw new InputDataError(values.length > 1 ? `${where}[${i}]` : where, `the value ${values[i]} is outside the range of float32.`, "Use smaller values, or compile with dtype 'float64'.");
-    }
-  }
-}
-
-/** The smallest normal number of each dtype. */
-const MIN_NORMAL: Record<Dtype, number> = { float64: 2 ** -1022, float32: 2 ** -126 };
-
-/**
- * Refuses a dt that is 0, subnormal or infinite in the run's dtype, itself
- * or multiplied by a model's time scale (what the back ends step with).
- */
-function checkDt(dt: number, plan: NetworkPlan): void {
-  const dtype = plan.dtype;
-  const round = dtype === 'float32' ? Math.fround : (x: number) => x;
-  const bad = (x: number) => { const y = round(x); return y === 0 ? 'is 0' : !Number.isFinite(y) ? 'is infinite' : Math.abs(y) < MIN_NORMAL[dtype] ? 'is subnormal' : null; };
-  const other = dtype === 'float32' ? ", or compile with dtype 'float64'" : '';
-  const fix = `Use a dt whose product with each time scale lies between ${MIN_NORMAL[dtype]} and ${dtype === 'float32' ? 3.4e38 : Number.MAX_VALUE} (normal ${dtype} numbers)${other}.`;
-  const itself = bad(dt);
-  if (itself) throw new InputDataError('Network.run', `dt = ${dt} ${itself} in ${dtype}.`, fix);
-  for (const cp of plan.containers) {
-    const scale = cp.ir.timeScale;
-    const why = bad(dt * scale);
-    if (why) {
-      throw new InputDataError('Network.run', `dt = ${dt} s times the time scale ${scale} of '${cp.name}' gives ${dt * scale}, which ${why} in ${dtype}.`, fix);
-    }
   }
 }

@@ -5,8 +5,8 @@
 import { NetworkWiringError } from '../errors.js';
 import { describeValue } from '../options.js';
 import type { Container } from './container.js';
-import type { Input } from './input.js';
-import { allocate64, MAX_ELEMENTS } from './memory.js';
+import { Input } from './input.js';
+import { allocate64, MAX_ELEMENTS } from '../plan/arrays.js';
 
 /** A variable of a container, read unit for unit. */
 export class VarRef {
@@ -47,7 +47,7 @@ function positiveInt(name: string, x: unknown): number {
 }
 
 function checkSource(name: string, source: unknown): OperandSource {
-  const ok = source instanceof VarRef || source instanceof Operator || (typeof source === 'object' && source !== null && (source as { constructor?: { name?: string } }).constructor?.name === 'Input');
+  const ok = source instanceof VarRef || source instanceof Operator || source instanceof Input;
   if (!ok) throw new NetworkWiringError(name, `the source ${String(source)} is not a container variable (container.ref('x')), an input or an operator.`, "Pass e.g. syn.ref('I').");
   return source as OperandSource;
 }

@@ -1,6 +1,6 @@
 /** Recorded variables: row-major (rows × units) arrays with helpers. */
 import { InputDataError } from '../errors.js';
-import type { FloatArray } from '../backends/types.js';
+import type { FloatArray } from '../plan/types.js';
 
 /** One recorded variable of one container. */
 export class Recording {

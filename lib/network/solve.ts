@@ -6,7 +6,7 @@ import { SOLVERS, type SolverOption } from '../solvers/index.js';
 import type { Recording } from './recorder.js';
 import type { InputData } from './input.js';
 import { Network } from './network.js';
-import type { Dtype } from './plan.js';
+import type { Dtype } from '../plan/types.js';
 
 /** Options of {@link solve}. Unknown keys and values of the wrong type are refused. */
 export interface SolveOptions {

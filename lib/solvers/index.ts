@@ -6,7 +6,8 @@
 import { ExpressionError } from '../errors.js';
 import { cse, fold, num, op, ref, refsOf, toIR } from '../ir/build.js';
 import { DT, type ExprIR, type ModelIR, type StmtIR } from '../ir/types.js';
-import type { SolverName, SymbolicModel } from '../symbolic/inspect.js';
+import type { SolverName } from '../expr/rules.js';
+import type { SymbolicModel } from '../symbolic/inspect.js';
 
 /** How to choose the update rule: per state automatically, or one for all. */
 export type SolverOption = 'auto' | SolverName;

@@ -10,7 +10,7 @@ import {
   derivative as mathDerivative, simplify as mathSimplify, simplifyConstant, simplifyCore,
   type MathNode,
 } from 'mathjs';
-import { symbolsOf } from './parse.js';
+import { symbolsOf } from '../expr/parse.js';
 
 type AnyNode = MathNode & {
   args?: MathNode[]; fn?: unknown; op?: string; name?: string; content?: MathNode;

@@ -1,3 +1,3 @@
 export * from './inspect.js';
-export { parseExpression, symbolsOf, FUNCTIONS, CONSTANTS } from './parse.js';
+export { parseExpression, symbolsOf, FUNCTIONS, CONSTANTS } from '../expr/parse.js';
 export { simplify, differentiate, substitute, liftConditionals, tidy } from './calculus.js';

@@ -8,12 +8,11 @@ import { ExpressionError } from '../errors.js';
 import { readModel, type ModelClass } from '../model/read.js';
 import type { ModelSpec } from '../model/spec.js';
 import { differentiate, isZero, occursInStep, simplify, substitute, tidy, unparen } from './calculus.js';
-import { parseExpression, symbolsOf } from './parse.js';
+import { parseExpression, symbolsOf } from '../expr/parse.js';
+import type { AutoSolver } from '../expr/rules.js';
 
-/** The update rules an ODE state can be advanced with. */
-export type SolverName = 'euler' | 'exponential-euler' | 'midpoint' | 'heun' | 'rk4';
-/** What the automatic choice can be: `'none'` for a state without a derivative. */
-export type AutoSolver = 'euler' | 'exponential-euler' | 'none';
+export type { SolverName, AutoSolver } from '../expr/rules.js';
+
 
 /** `x' = A + B·x` with neither A nor B depending on x. */
 export interface LinearForm {

@@ -9,7 +9,7 @@ import {
   BackendError, ExpressionError, InputDataError, Model, ModelDefinitionError, NativeError, Network, NetworkWiringError,
   NeuralError, NumericalError, RunAbortedError, backends, derivative, emit, inspect, models, readModel, state,
 } from '../../lib/index.js';
-import { parseExpression } from '../../lib/symbolic/parse.js';
+import { parseExpression } from '../../lib/expr/parse.js';
 
 type ErrorClass<E extends NeuralError> = abstract new (...args: never[]) => E;
 

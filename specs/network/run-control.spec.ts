@@ -1,6 +1,10 @@
 /** checkFinite, AbortSignal and memory refusal: errors say where, and recordings survive. */
 import { expect } from 'chai';
-import { defaultBlock } from '../../lib/network/network.js';
+import { defaultBlock } from '../../lib/network/runner.js';
+import { cpuBackend } from '../../lib/backends/cpu/index.js';
+import { cudaBackend } from '../../lib/backends/cuda/index.js';
+import { interpreterBackend } from '../../lib/backends/interpreter/index.js';
+import { jsBackend } from '../../lib/backends/js/index.js';
 import { Network, Model, state, param, input, derivative, models, NumericalError, RunAbortedError, InputDataError, NetworkWiringError, BackendError } from '../../lib/index.js';
 
 /** x grows like e^{r·t}: overflows to infinity after a known number of steps. */
@@ -73,16 +77,16 @@ describe('run control', () => {
     expect(Array.from(hh.recorder.get('v').data)).to.deep.equal(Array.from(a.rec.data));
   });
 
-  it('blocks hold about the same work on each back end, at most the run, and at most 64 MB of host input data', () => {
-    expect(defaultBlock('js', 100_000, 10_000, 0)).to.equal(200);
-    expect(defaultBlock('interpreter', 100_000, 10_000, 0)).to.equal(200);
-    expect(defaultBlock('cpu', 100_000, 10_000, 0)).to.equal(2000);
-    expect(defaultBlock('cuda', 100_000, 10_000, 0)).to.equal(10_000);
-    expect(defaultBlock('cpu', 500, 10_000, 0)).to.equal(500);
-    expect(defaultBlock('cpu', 100_000, 1e9, 0)).to.equal(1);
-    expect(defaultBlock('cpu', 100_000, 10_000, 10_000 * 8)).to.equal(800); // 64e6 / 80,000 bytes a step
-    expect(defaultBlock('js', 100_000, 10, 64e6)).to.equal(1);
-    expect(defaultBlock('cuda', 100_000, 10_000, 10_000 * 8)).to.equal(10_000); // device memory is checked at allocation
+  it('blocks hold about the same work on each back end (from its declared capabilities), at most the run, and at most 64 MB of host input data', () => {
+    expect(defaultBlock(jsBackend.capabilities, 100_000, 10_000, 0)).to.equal(200);
+    expect(defaultBlock(interpreterBackend.capabilities, 100_000, 10_000, 0)).to.equal(200);
+    expect(defaultBlock(cpuBackend.capabilities, 100_000, 10_000, 0)).to.equal(2000);
+    expect(defaultBlock(cudaBackend.capabilities, 100_000, 10_000, 0)).to.equal(10_000);
+    expect(defaultBlock(cpuBackend.capabilities, 500, 10_000, 0)).to.equal(500);
+    expect(defaultBlock(cpuBackend.capabilities, 100_000, 1e9, 0)).to.equal(1);
+    expect(defaultBlock(cpuBackend.capabilities, 100_000, 10_000, 10_000 * 8)).to.equal(800); // 64e6 / 80,000 bytes a step
+    expect(defaultBlock(jsBackend.capabilities, 100_000, 10, 64e6)).to.equal(1);
+    expect(defaultBlock(cudaBackend.capabilities, 100_000, 10_000, 10_000 * 8)).to.equal(10_000); // device memory is checked at allocation
   });
 
   it('refuses a run whose recordings do not fit in memory, with the bytes and the options', async () => {

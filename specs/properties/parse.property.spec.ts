@@ -8,7 +8,7 @@ import { expect } from 'chai';
 import fc from 'fast-check';
 import { ExpressionError } from '../../lib/index.js';
 import { toIR } from '../../lib/ir/build.js';
-import { parseExpression, symbolsOf } from '../../lib/symbolic/parse.js';
+import { parseExpression, symbolsOf } from '../../lib/expr/parse.js';
 
 const SYNTAX = [...'xyzab0123456789.+-*/^%!()[]{}?:<>=&|~,;\'"_ eE\n\t', 'and ', 'or ', 'not ', 'exp(', 'min(', 'pow(', 'sin', ' to ', ' in ', 'i', 'pi'];
 

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { backends, emit, Model, ModelDefinitionError, Network, NeuralError, derivative, param, state, type EmitTarget } from '../../lib/index.js';
 import { renderJS } from '../../lib/backends/js/render.js';
 import { renderC } from '../../lib/backends/cfamily.js';
-import type { NetworkPlan } from '../../lib/network/plan.js';
+import type { NetworkPlan } from '../../lib/plan/types.js';
 
 const cpu = backends.status().cpu.ok;
 const TARGETS: EmitTarget[] = ['js', 'c', 'cuda'];
@@ -124,7 +124,7 @@ describe('security/names never become code', () => {
     const plan: NetworkPlan = {
       dtype: 'float64',
       fusable: true,
-      buffers: [{ name: 'x', kind: 'state', length: 1 }],
+      buffers: [{ name: 'x', role: 'state', type: 'float', length: 1 }],
       containers: [{
         name: 'c', num: 1, buffers: { 'x; globalThis.__neuralPwned = 1': 0 }, inputs: {}, operators: [], records: [],
         ir: { model: 'M', timeScale: 1, states: [{ name: 'x; globalThis.__neuralPwned = 1', initial: 0 }], params: [], inputs: [], solvers: {}, update: [], post: [] },

@@ -6,7 +6,7 @@
  */
 import { expect } from 'chai';
 import { ExpressionError, inspect, lowerModel, models } from '../../lib/index.js';
-import { symbolsOf } from '../../lib/symbolic/parse.js';
+import { symbolsOf } from '../../lib/expr/parse.js';
 import { close, randomScope, seeded, value, withIntermediates, type Scope } from './support.js';
 
 type Expected = Record<string, { rule: 'euler' | 'exponential-euler'; B?: (x: Scope) => number; why: string }>;

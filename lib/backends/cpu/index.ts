@@ -3,7 +3,7 @@
  * system C compiler (-O3, vectorised math through libmvec, OpenMP over all
  * cores), loaded through the native addon and run off the main thread.
  */
-import type { NetworkPlan } from '../../network/plan.js';
+import type { NetworkPlan } from '../../plan/types.js';
 import { renderC } from '../cfamily.js';
 import { addonStatus, runC } from '../native/binding.js';
 import { compilerStatus, compileShared } from '../native/compiler.js';
@@ -12,6 +12,7 @@ import { blockScalars, type Backend, type BackendStatus, type Program } from '..
 /** Native code for the CPU. */
 export const cpuBackend: Backend = {
   name: 'cpu',
+  capabilities: { fusion: true, unitStepsPerBlock: 2e7, maxBlockSteps: Infinity, streamBytesPerBlock: 64e6, dtypes: ['float64', 'float32'], elements: ['float'], device: false },
   status(): BackendStatus {
     const a = addonStatus();
     if (!a.ok) return { ok: false, reason: `the native addon is not loaded (${a.reason}). Rebuild it with \`npx node-gyp rebuild\` (needs python3, make and a C++ compiler).` };

@@ -7,9 +7,9 @@
  * written to device buffers and copied back once per block.
  */
 import { BackendError } from '../../errors.js';
-import type { NetworkPlan } from '../../network/plan.js';
+import type { NetworkPlan } from '../../plan/types.js';
 import { renderCuda, renderCudaSteps } from '../cfamily.js';
-import { blockScalars, type Backend, type BackendStatus, type FloatArray, type Program } from '../types.js';
+import { blockScalars, type Backend, type BackendStatus, type BufferArray, type Program } from '../types.js';
 import { compileCuda, cudaStatus, DeviceBuffer, getFunction, launch, memInfo } from './driver.js';
 
 const THREADS = 128;
@@ -17,6 +17,9 @@ const THREADS = 128;
 /** CUDA on an NVIDIA GPU. */
 export const cudaBackend: Backend = {
   name: 'cuda',
+  // One launch per block: at most 10,000 steps. Input data per block is
+  // limited by device memory, checked when its buffer is allocated.
+  capabilities: { fusion: true, unitStepsPerBlock: 2e9, maxBlockSteps: 10000, streamBytesPerBlock: Infinity, dtypes: ['float64', 'float32'], elements: ['float'], device: true },
   status(): BackendStatus {
     const s = cudaStatus();
     return s.ok ? { ok: true, device: s.device } : { ok: false, reason: s.reason };
@@ -32,7 +35,7 @@ export const cudaBackend: Backend = {
     const bytes = plan.dtype === 'float64' ? 8 : 4;
     // Buffers that live on the device across blocks (state, params, operators);
     // streams and recordings are sized for each block.
-    const persistent = plan.buffers.map((b, i) => ({ b, i })).filter(({ b }) => b.kind !== 'stream' && b.kind !== 'record');
+    const persistent = plan.buffers.map((b, i) => ({ b, i })).filter(({ b }) => b.role !== 'stream' && b.role !== 'record');
     const recordOf = new Map(plan.containers.flatMap((c) => c.records.map((r) => [r.out, r] as const)));
     const rowsIn = (rate: number, args: { k0: number; steps: number }) => Math.ceil((args.k0 + args.steps) / rate) - Math.ceil(args.k0 / rate);
     const sized = new Map<number, DeviceBuffer>();
@@ -53,22 +56,22 @@ export const cudaBackend: Backend = {
     const program: Program = {
       backend: 'cuda',
       source,
-      async upload(buffers: FloatArray[]) {
+      async upload(buffers: BufferArray[]) {
         for (const { i } of persistent) if (buffers[i].length) ensure(i, buffers[i].length).upload(buffers[i]);
         uploaded = true;
       },
-      async download(buffers: FloatArray[]) {
+      async download(buffers: BufferArray[]) {
         for (const { i } of persistent) if (buffers[i].length) sized.get(i)!.download(buffers[i]);
       },
       async run(buffers, args) {
         if (!uploaded) await program.upload!(buffers);
         const ptrs: DeviceBuffer[] = [];
         plan.buffers.forEach((b, i) => {
-          if (b.kind === 'stream') {
+          if (b.role === 'stream') {
             const buf = ensure(i, buffers[i].length);
             buf.upload(buffers[i]);
             ptrs.push(buf);
-          } else if (b.kind === 'record') {
+          } else if (b.role === 'record') {
             const rec = recordOf.get(i)!;
             const n = rec.mode === 'sum' ? buffers[i].length : Math.min(buffers[i].length, rowsIn(rec.rate, args) * b.length);
             const buf = ensure(i, n);

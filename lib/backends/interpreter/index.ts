@@ -4,8 +4,8 @@
  * back end is checked against.
  */
 import type { ExprIR, OpName, StmtIR } from '../../ir/types.js';
-import type { NetworkPlan, OperatorPlan, TermPlan } from '../../network/plan.js';
-import type { Backend, FloatArray, Program } from '../types.js';
+import type { NetworkPlan, OperatorPlan, TermPlan } from '../../plan/types.js';
+import type { Backend, BufferArray, Program } from '../types.js';
 
 const FN: Partial<Record<OpName, (...a: number[]) => number>> = {
   add: (a, b) => a + b, sub: (a, b) => a - b, mul: (a, b) => a * b, div: (a, b) => a / b, pow: Math.pow, neg: (a) => -a,
@@ -40,13 +40,13 @@ export function execute(stmts: StmtIR[], env: Map<string, number>, round: (x: nu
   for (const [n, v] of sets) env.set(n, round(v));
 }
 
-function termValue(t: TermPlan, B: FloatArray[], i: number, kk: number): number {
+function termValue(t: TermPlan, B: BufferArray[], i: number, kk: number): number {
   if (t.kind === 'const') return t.value;
   const at = t.num === 1 ? 0 : i;
   return t.kind === 'stream' ? B[t.buffer][kk * t.num + at] : B[t.buffer][at];
 }
 
-function applyOperator(o: OperatorPlan, B: FloatArray[], kk: number): void {
+function applyOperator(o: OperatorPlan, B: BufferArray[], kk: number): void {
   const n = o.source.num;
   const src = (j: number) => termValue(o.source, B, j, kk);
   const out = B[o.out];
@@ -63,6 +63,7 @@ function applyOperator(o: OperatorPlan, B: FloatArray[], kk: number): void {
 /** Interprets the plan directly (step by step, unit by unit). */
 export const interpreterBackend: Backend = {
   name: 'interpreter',
+  capabilities: { fusion: false, unitStepsPerBlock: 2e6, maxBlockSteps: Infinity, streamBytesPerBlock: 64e6, dtypes: ['float64', 'float32'], elements: ['float'], device: false },
   status: () => ({ ok: true }),
   async compile(plan: NetworkPlan): Promise<Program> {
     const round = plan.dtype === 'float32' ? Math.fround : (x: number) => x;

@@ -1,5 +1,5 @@
 /** The js back end: the plan rendered to a JavaScript function, compiled by V8. */
-import type { NetworkPlan } from '../../network/plan.js';
+import type { NetworkPlan } from '../../plan/types.js';
 import { blockScalars, type Backend, type Program } from '../types.js';
 import { renderJS } from './render.js';
 
@@ -9,6 +9,7 @@ const cache = new Map<string, Compiled>();
 /** Generated JavaScript, one function per network structure (cached by source). */
 export const jsBackend: Backend = {
   name: 'js',
+  capabilities: { fusion: true, unitStepsPerBlock: 2e6, maxBlockSteps: Infinity, streamBytesPerBlock: 64e6, dtypes: ['float64', 'float32'], elements: ['float'], device: false },
   status: () => ({ ok: true }),
   async compile(plan: NetworkPlan): Promise<Program> {
     const source = renderJS(plan);

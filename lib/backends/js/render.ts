@@ -4,7 +4,7 @@
  * and S the scalars `[k0, steps, num_0, dt_0, num_1, dt_1, …]`. Nothing is
  * allocated inside the step loop.
  */
-import type { ContainerPlan, NetworkPlan, TermPlan } from '../../network/plan.js';
+import type { ContainerPlan, NetworkPlan, TermPlan } from '../../plan/types.js';
 import { JS, bufferLabels, checkPlan, conditionLets, containerLabel, local as localOf, renderCondition, renderExpr, solverLabel } from '../dialect.js';
 import { renderOperator, type LoopStyle } from '../operators.js';
 

@@ -15,6 +15,7 @@ import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 
 import { BackendError, InputDataError, NativeError } from '../../errors.js';
+import { setAlignmentProbe } from '../../plan/arrays.js';
 
 /** Any typed array whose memory the addon can read or write. */
 export type TypedArray =
@@ -147,25 +148,15 @@ export function addon(): NativeAddon {
   return loaded;
 }
 
-/** The bytes {@link alignedArray} aligns to: one cache line, one AVX-512 vector. */
-export const ALIGNMENT = 64;
-
-/**
- * A zeroed array of `length` elements whose first element starts a 64-byte
- * cache line, so that compiled loops load and store whole lines (unaligned
- * AVX-512 loads that cross lines cost up to a tenth of hh-pop's time). It is
- * a view into a slightly larger ArrayBuffer, whose memory never moves. Without
- * the addon it is an ordinary array: only the compiled back ends care.
- */
-export function alignedArray(dtype: 'float64' | 'float32', length: number): Float64Array | Float32Array {
-  const Type = dtype === 'float64' ? Float64Array : Float32Array;
+// Aligned allocation lives in the plan layer (lib/plan/arrays.ts), below the
+// back ends and the network; it learns addresses from the addon through this
+// probe. The addon is still loaded lazily: on the first aligned allocation.
+setAlignmentProbe(() => {
   load();
-  if (!loaded || typeof loaded.alignmentOf !== 'function' || length === 0) return new Type(length);
-  const bytes = new ArrayBuffer(length * Type.BYTES_PER_ELEMENT + ALIGNMENT);
-  const offset = (ALIGNMENT - loaded.alignmentOf(new Uint8Array(bytes, 0, 1))) % ALIGNMENT;
-  // The offset is a multiple of the element size: ArrayBuffer memory is at least 8-byte aligned.
-  return offset % Type.BYTES_PER_ELEMENT === 0 ? new Type(bytes, offset, length) : new Type(length);
-}
+  return loaded && typeof loaded.alignmentOf === 'function' ? (bytes) => loaded!.alignmentOf(bytes) : null;
+});
+
+export { ALIGNMENT, alignedArray } from '../../plan/arrays.js';
 
 /** True for typed arrays (not DataView). */
 export function isTypedArray(value: unknown): value is TypedArray {

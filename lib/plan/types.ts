@@ -1,17 +1,51 @@
 /**
  * The network plan: everything a back end needs to run a network, as plain
- * data. Built by `Network.compile`, consumed by every back end.
+ * data. Built by `planNetwork` (lib/plan/build.ts), consumed by every
+ * back end; nothing here imports a back end or the network API.
  *
  * Update order (the same on every back end): containers update in the order
  * they were added. Within one step a container reads what a source holds
  * after the source's update in that step if the source was added earlier,
  * else the source's value from the previous step. Input streams give row k
  * at step k.
+ *
+ * @module
  */
 import type { ModelIR } from '../ir/types.js';
 
-/** Element type of every array of a run. */
+/** Element type of every float array of a run. */
 export type Dtype = 'float64' | 'float32';
+
+/** A typed array of the run's dtype. */
+export type FloatArray = Float64Array | Float32Array;
+
+/**
+ * Element type of a buffer: `'float'` is the run's {@link Dtype}; the integer
+ * types hold indices, spike flags and the like.
+ */
+export type ElementType = 'float' | 'int32' | 'uint8';
+
+/** The concrete element type of an array: a dtype or an integer type. */
+export type ArrayType = Dtype | Exclude<ElementType, 'float'>;
+
+/** A typed array of any {@link ElementType}: what a buffer of a run is. */
+export type BufferArray = Float64Array | Float32Array | Int32Array | Uint8Array;
+
+/**
+ * What a buffer holds:
+ * - `state`, `param`, `input`: one value per unit of a container's variable;
+ * - `stream`: one row per step of an input (sized for each block);
+ * - `op`: an operator's output, computed every step;
+ * - `matrix`: the weights of a `Dot`;
+ * - `record`: what a recording writes during a block (sized for each block).
+ *
+ * Roles for integer and event data (`index`, `spikes`, `ring`) are reserved
+ * for connectivity, spike flags and delay lines.
+ */
+export type BufferRole = 'state' | 'param' | 'input' | 'stream' | 'op' | 'matrix' | 'record' | 'index' | 'spikes' | 'ring';
+
+/** Roles whose buffers are sized for each block (and allocated empty at compile). */
+export const BLOCK_ROLES: ReadonlySet<BufferRole> = new Set<BufferRole>(['stream', 'record']);
 
 /** Where one term of a container's input comes from. */
 export type TermPlan =
@@ -64,9 +98,13 @@ export interface ContainerPlan {
 
 /** A buffer: one typed array shared between the network and a back end. */
 export interface BufferPlan {
+  /** For messages only (it may hold any text a user chose); never pasted into source. */
   name: string;
-  kind: 'state' | 'param' | 'input' | 'stream' | 'op' | 'matrix' | 'record';
-  /** Elements per step for streams, rows are added per block; total elements otherwise. */
+  /** What it holds. */
+  role: BufferRole;
+  /** Its element type; `'float'` is the run's dtype. */
+  type: ElementType;
+  /** Elements per step for streams and records (rows are added per block); total elements otherwise. */
   length: number;
 }
 
@@ -87,6 +125,16 @@ export interface NetworkPlan {
    * may change. Off by default.
    */
   fastMath?: boolean;
+}
+
+/** The concrete array type of a buffer in a run of `dtype`. */
+export function arrayTypeOf(type: ElementType, dtype: Dtype): ArrayType {
+  return type === 'float' ? dtype : type;
+}
+
+/** Bytes per element of an array type. */
+export function bytesOf(type: ArrayType): number {
+  return type === 'float64' ? 8 : type === 'float32' || type === 'int32' ? 4 : 1;
 }
 
 /** Scalars passed to a compiled program for each block of steps. */

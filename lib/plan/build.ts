@@ -1,0 +1,150 @@
+/**
+ * `planNetwork`: the passes chained in one place. From a description of a
+ * network as plain data (a {@link NetworkGraph}: containers of model classes,
+ * input streams, wiring, recordings) it reads every model (`readModel`),
+ * inspects it (`inspect`), lowers it with its update rule (`lowerModel`) and
+ * lays out the buffers: the {@link NetworkPlan} every back end consumes.
+ *
+ * It is a pure function of the graph and the options: nothing is allocated,
+ * compiled or changed (the passes' own caches aside). `Network` builds the
+ * graph from its containers and inputs; `emit` builds a one-container graph.
+ *
+ * @module
+ */
+import { NetworkWiringError } from '../errors.js';
+import { readModel, type ModelClass } from '../model/read.js';
+import { lowerModel, type SolverOption } from '../solvers/index.js';
+import { inspect } from '../symbolic/inspect.js';
+import type { BufferPlan, ContainerPlan, Dtype, NetworkPlan, OperatorPlan, TermPlan } from './types.js';
+
+/** One source of a connection, as data. */
+export type SourceGraph =
+  | { kind: 'const'; value: number }
+  /** Stream `input` of the graph (its index in `inputs`); -1 for an input of another network. */
+  | { kind: 'input'; input: number; name: string }
+  /** A variable of container `container` (its index); -1 for a container of another network. */
+  | { kind: 'var'; container: number; variable: string; label: string }
+  /** An operator over a source, giving `num` values. */
+  | {
+    kind: 'op';
+    op: OperatorPlan['kind'];
+    source: SourceGraph;
+    num: number;
+    /** Block length (blocksum, blockmean) or repeat count (repeat). */
+    block?: number;
+    /** Row-major (num × source values) weights of a dot. */
+    matrix?: Float64Array;
+    /** How it is named in buffer names, e.g. `sum(syn.I)`. */
+    label: string;
+  };
+
+/** One container of a graph. */
+export interface ContainerGraph {
+  /** Its name, unique in the graph (for buffer names and messages). */
+  name: string;
+  model: ModelClass;
+  num: number;
+  /** Its own update rule, else the graph's. */
+  solver?: SolverOption;
+  /** Connected inputs of the model, each to the sources summed, in the order they were connected. */
+  connections: [input: string, sources: SourceGraph[]][];
+  /** Recorded variables, in the order they were first recorded. */
+  records: { variable: string; rate: number; mode: 'trace' | 'sum' }[];
+}
+
+/** A network as plain data: what {@link planNetwork} plans. */
+export interface NetworkGraph {
+  /** Input streams: `num` values per step each. */
+  inputs: { name: string; num: number }[];
+  /** Containers, in update order. */
+  containers: ContainerGraph[];
+}
+
+/** Options of {@link planNetwork}. */
+export interface PlanOptions {
+  /** Element type of the float buffers (default 'float64'). */
+  dtype?: Dtype;
+  /** Update rule of every container that has none of its own (default 'auto'). */
+  solver?: SolverOption;
+  /** Marks the plan for `-ffast-math` / `--use_fast_math` (see {@link NetworkPlan.fastMath}). */
+  fastMath?: boolean;
+}
+
+/** A plan and what fills it beyond the containers' values. */
+export interface PlannedNetwork {
+  plan: NetworkPlan;
+  /** The stream buffer of each input of the graph, by index. */
+  streams: number[];
+  /** The values of every matrix buffer. */
+  matrices: { buffer: number; values: Float64Array }[];
+}
+
+/**
+ * Plans a network: reads, inspects and lowers every model and lays out one
+ * buffer per container variable, input stream, operator output, matrix and
+ * recording.
+ *
+ * Buffers are numbered in a fixed order: the streams, then every container's
+ * variables (params, inputs, states, as the model declares them), then, per
+ * container, the operators of its connections (a source before the operator
+ * that reads it, the matrix after the output) and its recordings.
+ * @throws {@link NetworkWiringError} when a source belongs to another network
+ * @throws {@link ModelDefinitionError} or {@link ExpressionError} as `readModel`, `inspect` and `lowerModel` do
+ */
+export function planNetwork(graph: NetworkGraph, options: PlanOptions = {}): PlannedNetwork {
+  const dtype = options.dtype ?? 'float64';
+  const solver = options.solver ?? 'auto';
+  const buffers: BufferPlan[] = [];
+  const add = (b: Omit<BufferPlan, 'type'>) => buffers.push({ ...b, type: 'float' }) - 1;
+  const matrices: PlannedNetwork['matrices'] = [];
+  const streams = graph.inputs.map((inp) => add({ name: `input ${inp.name}`, role: 'stream', length: inp.num }));
+  const specs = graph.containers.map((c) => readModel(c.model));
+  const containerBuffers = graph.containers.map((c, ci) => {
+    const spec = specs[ci];
+    const role = (v: string) => (spec.states.some((s) => s.name === v) ? 'state' : spec.params.some((p) => p.name === v) ? 'param' : 'input');
+    const variables = [...spec.params, ...spec.inputs, ...spec.states].map((x) => x.name);
+    return Object.fromEntries(variables.map((v) => [v, add({ name: `${c.name}.${v}`, role: role(v), length: c.num })]));
+  });
+  const containers: ContainerPlan[] = graph.containers.map((c, ci) => {
+    const operators: OperatorPlan[] = [];
+    const term = (s: SourceGraph): TermPlan => {
+      switch (s.kind) {
+        case 'const':
+          return { kind: 'const', value: s.value };
+        case 'input': {
+          const inp = graph.inputs[s.input];
+          if (!inp) throw new NetworkWiringError(`${c.name}.connect`, `input '${s.name}' belongs to another network.`, 'Create the input with this network: nn.input(...).');
+          return { kind: 'stream', buffer: streams[s.input], num: inp.num };
+        }
+        case 'var': {
+          const other = graph.containers[s.container];
+          if (!other) throw new NetworkWiringError(`${c.name}.connect`, `${s.label} belongs to another network.`, 'Connect containers of the same network.');
+          return { kind: 'var', buffer: containerBuffers[s.container][s.variable], num: other.num };
+        }
+        case 'op': {
+          const source = term(s.source) as OperatorPlan['source'];
+          const out = add({ name: `${c.name}: ${s.label}`, role: 'op', length: s.num });
+          const op: OperatorPlan = { kind: s.op, source, out, size: s.num };
+          if (s.block !== undefined) op.block = s.block;
+          if (s.matrix) {
+            op.matrix = add({ name: `${c.name}: matrix of ${s.label}`, role: 'matrix', length: s.matrix.length });
+            matrices.push({ buffer: op.matrix, values: s.matrix });
+          }
+          operators.push(op);
+          return { kind: 'op', buffer: out, num: s.num };
+        }
+      }
+    };
+    const inputs = Object.fromEntries(c.connections.map(([k, sources]) => [k, sources.map(term)]));
+    const records = c.records.map(({ variable, rate, mode }) => ({
+      variable, source: containerBuffers[ci][variable], rate, mode,
+      out: add({ name: `record ${c.name}.${variable}`, role: 'record', length: c.num }),
+    }));
+    const ir = lowerModel(inspect(c.model), c.solver ?? solver);
+    return { name: c.name, num: c.num, ir, buffers: containerBuffers[ci], inputs, operators, records };
+  });
+  const n0 = containers[0]?.num;
+  const fusable = containers.every((c) => c.num === n0 && c.operators.length === 0 && Object.values(c.inputs).flat().every((t) => t.kind === 'const' || t.num === n0));
+  const plan: NetworkPlan = { dtype, buffers, containers, fusable, ...(options.fastMath ? { fastMath: true } : {}) };
+  return { plan, streams, matrices };
+}
