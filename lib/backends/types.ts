@@ -1,4 +1,5 @@
 /** What every back end provides to the network. */
+import type { BackendError, BackendErrorCode } from '../errors.js';
 import type { BlockArgs, NetworkPlan } from '../network/plan.js';
 
 /** A typed array of the run's dtype. */
@@ -9,8 +10,13 @@ export type BackendName = 'interpreter' | 'js' | 'cpu' | 'cuda';
 
 /** Whether a back end can be used here, and if not, why and what to do. */
 export interface BackendStatus {
+  /** It works here. */
   ok: boolean;
+  /** Why not, and what to do, in words (when `ok` is false). */
   reason?: string;
+  /** Why not, as a code (when `ok` is false): the code of the {@link BackendError} that asking for it throws. */
+  code?: BackendErrorCode;
+  /** The device it runs on (cuda). */
   device?: string;
 }
 
@@ -34,8 +40,11 @@ export interface Program {
 
 /** A back end: compiles a plan into a program. */
 export interface Backend {
+  /** Its name, as `compile({ backend })` takes it. */
   readonly name: BackendName;
+  /** Whether it works here, and why not. */
   status(): BackendStatus;
+  /** Compiles a network's plan into a program. */
   compile(plan: NetworkPlan): Promise<Program>;
 }
 

@@ -40,7 +40,7 @@ describe('errors/catalogue', () => {
   describe('NeuralError', () => {
     it('keeps where, fix and cause; name is the subclass name', () => {
       const cause = new Error('inner');
-      const e = new BackendError('here', 'went wrong.', 'Do this.', { cause });
+      const e = new BackendError('here', 'went wrong.', 'Do this.', { code: 'cache', cause });
       expect(e.name).to.equal('BackendError');
       expect(e.message).to.equal('here: went wrong. Do this.');
       expect(e.cause).to.equal(cause);
