@@ -20,7 +20,7 @@ import { Recording } from './recorder.js';
 
 /** Options of {@link Network.compile}. Unknown keys and values of the wrong type are refused. */
 export interface CompileOptions {
-  /** 'auto' takes cuda where it works, else cpu, else js. */
+  /** Default 'auto': the first of `backends.order` that works here (cuda, else cpu, else js). */
   backend?: BackendName | 'auto';
   /** Element type of every array of a run (default 'float64'). */
   dtype?: Dtype;
