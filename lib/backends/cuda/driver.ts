@@ -20,7 +20,7 @@ import { promisify } from 'node:util';
 import { BackendError, InputDataError, NativeError, describeValue, type BackendErrorCode } from '../../errors.js';
 import { addon, addonStatus, isTypedArray, nativeCall, nativeCallAsync, type Dim3, type TypedArray } from '../native/binding.js';
 import { ArtefactCache, cachePath, cacheTag, loadOrBuild, storeVerified, writeFileAtomic, type ArtefactSteps } from '../native/cache.js';
-import { toolMessages, which } from '../native/tools.js';
+import { checkCompileInput, toolMessages, which } from '../native/tools.js';
 
 const run = promisify(execFile);
 
@@ -230,13 +230,7 @@ function compilerId(s: CudaStatus): string {
  */
 export async function compileCuda(source: string, options: CompileCudaOptions = {}): Promise<CudaModule> {
   const started = performance.now();
-  if (typeof source !== 'string' || source.length === 0) {
-    throw new InputDataError('compileCuda', 'the CUDA source is empty.', 'Pass the generated CUDA C source as a string.');
-  }
-  const flags = options.flags ?? [];
-  if (!Array.isArray(flags) || flags.some((flag) => typeof flag !== 'string')) {
-    throw new InputDataError('compileCuda', 'flags must be an array of strings.', "Pass e.g. { flags: ['-lineinfo'] }.");
-  }
+  const flags = checkCompileInput('compileCuda', 'CUDA C', source, options.flags, '-lineinfo');
   const s = requireCuda('compileCuda');
   const [major, minor] = s.computeCapability ?? [5, 2];
   const arch = virtualArch(options.arch ?? `${major}${minor}`);

@@ -36,7 +36,7 @@ import {
   writeFileExclusive,
 } from './cache.js';
 import { addon, addonStatus, loadLibrary } from './binding.js';
-import { toolMessages, which } from './tools.js';
+import { checkCompileInput, toolMessages, which } from './tools.js';
 
 const run = promisify(execFile);
 
@@ -298,13 +298,7 @@ function linkFlags(flags: readonly string[]): string[] {
  */
 export async function compileShared(source: string, options: CompileSharedOptions = {}): Promise<SharedLibrary> {
   const started = performance.now();
-  if (typeof source !== 'string' || source.length === 0) {
-    throw new InputDataError('compileShared', 'the C source is empty.', 'Pass the generated C source as a string.');
-  }
-  const extra = options.flags ?? [];
-  if (!Array.isArray(extra) || extra.some((flag) => typeof flag !== 'string')) {
-    throw new InputDataError('compileShared', 'flags must be an array of strings.', "Pass e.g. { flags: ['-ffast-math'] }.");
-  }
+  const extra = checkCompileInput('compileShared', 'C', source, options.flags, '-ffast-math');
   const symbols = options.symbols ?? [];
   if (!Array.isArray(symbols) || symbols.some((symbol) => typeof symbol !== 'string' || !/^[A-Za-z_][A-Za-z0-9_]*$/.test(symbol))) {
     throw new InputDataError('compileShared', 'symbols must be an array of C identifiers.', "Pass e.g. { symbols: ['neural_run'] }.");

@@ -1,11 +1,14 @@
 /**
  * The external programs the native back ends run (the C compiler, `nvcc`):
- * finding them on the PATH and reading what they said when they failed.
+ * checking what is handed to them, finding them on the PATH and reading what
+ * they said when they failed.
  *
  * @module
  */
 import { accessSync, constants } from 'node:fs';
 import { delimiter, join } from 'node:path';
+
+import { InputDataError } from '../../errors.js';
 
 /**
  * The executable `name` resolves to: `name` itself when it holds a `/`, else
@@ -51,4 +54,27 @@ function isExecutable(path: string): boolean {
 export function toolMessages(error: unknown): string {
   const e = error as { stderr?: string; message?: string; killed?: boolean };
   return `${((e.stderr ?? '').trim() || e.message) ?? String(error)}${e.killed ? ' (timed out)' : ''}`;
+}
+
+/**
+ * Checks what every compile call takes, before anything is looked for or
+ * run: a non-empty string of source, and extra flags as an array of strings.
+ *
+ * @param where - the call, e.g. `compileShared`
+ * @param language - the language of the source, e.g. `C`, `CUDA C`
+ * @param source - what was passed as the source
+ * @param flags - what was passed as the extra flags (undefined: none)
+ * @param example - a flag to show in the fix, e.g. `-ffast-math`
+ * @returns the flags
+ * @throws {@link InputDataError} for an empty source, or flags that are not an array of strings
+ */
+export function checkCompileInput(where: string, language: string, source: unknown, flags: unknown, example: string): string[] {
+  if (typeof source !== 'string' || source.length === 0) {
+    throw new InputDataError(where, `the ${language} source is empty.`, `Pass the generated ${language} source as a string.`);
+  }
+  const list = flags ?? [];
+  if (!Array.isArray(list) || list.some((flag) => typeof flag !== 'string')) {
+    throw new InputDataError(where, 'flags must be an array of strings.', `Pass e.g. { flags: ['${example}'] }.`);
+  }
+  return list as string[];
 }

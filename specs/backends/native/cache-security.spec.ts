@@ -31,7 +31,7 @@ import * as cache from '../../../lib/backends/native/cache.js';
 import * as compiler from '../../../lib/backends/native/compiler.js';
 import * as driver from '../../../lib/backends/cuda/driver.js';
 import { needsBackend, needsNvcc, rejects, skipBecause, throws } from '../../support.js';
-import { EXPECTED, NO_ENTRY, OTHER, PLANTED, SOURCE, STRANGER, child, tamper, type Helpers, type Tamper } from './cache-support.js';
+import { EXPECTED, NO_ENTRY, OTHER, PLANTED, SOURCE, STRANGER, child, tamper, type Helpers, type Outcome, type Tamper } from './cache-support.js';
 
 const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
 const mode = (path: string) => statSync(path).mode & 0o7777;
@@ -41,15 +41,6 @@ const unique = (source: string) => `/* ${process.pid} ${Date.now()} ${Math.rando
 /** Files the cache writes on their way into place, or probes: none may be left behind. */
 const leftovers = (names: string[]) => names.filter((name) => /\.[0-9]+\.[0-9a-z]+\.[a-z0-9]+$|^probe-/.test(name));
 
-interface Outcome {
-  path?: string;
-  cached?: string;
-  rebuilt?: string;
-  status?: number;
-  values?: number[];
-  error?: { name: string; message: string; where?: string; fix?: string };
-  files?: string[];
-}
 
 /** Runs `body` with NEURAL_CACHE_DIR (and TMPDIR, so that no fallback escapes into the real one) set. */
 async function withEnv<T>(env: Record<string, string | undefined>, body: () => T | Promise<T>): Promise<T> {
