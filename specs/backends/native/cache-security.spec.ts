@@ -21,7 +21,6 @@ import {
   symlinkSync,
   writeFileSync,
 } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 
 import { BackendError } from '../../../lib/errors.js';
@@ -30,7 +29,7 @@ import * as binding from '../../../lib/backends/native/binding.js';
 import * as cache from '../../../lib/backends/native/cache.js';
 import * as compiler from '../../../lib/backends/native/compiler.js';
 import * as driver from '../../../lib/backends/cuda/driver.js';
-import { needsBackend, needsNvcc, rejects, skipBecause, throws } from '../../support.js';
+import { needsBackend, needsNvcc, rejects, skipBecause, temporaryFolder, throws } from '../../support.js';
 import { EXPECTED, NO_ENTRY, OTHER, PLANTED, SOURCE, STRANGER, child, tamper, type Helpers, type Outcome, type Tamper } from './cache-support.js';
 
 const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
@@ -61,12 +60,13 @@ async function withEnv<T>(env: Record<string, string | undefined>, body: () => T
 
 describe('compile cache security', function () {
   this.timeout(180_000);
+  const rootFolder = temporaryFolder('neural-cache-security-');
   let root: string;
   let helpers: Helpers;
 
   before(function () {
     needsBackend(this, 'cpu'); // the addon and a C compiler
-    root = mkdtempSync(join(tmpdir(), 'neural-cache-security-'));
+    root = rootFolder();
     chmodSync(root, 0o755); // children that run as another user reach their folders through it
     const build = (name: string, source: string) => {
       const c = join(root, `${name}.c`);
@@ -75,10 +75,6 @@ describe('compile cache security', function () {
       return join(root, `${name}.so`);
     };
     helpers = { other: build('other', OTHER), noEntry: build('no-entry', NO_ENTRY), planted: build('planted', PLANTED) };
-  });
-
-  after(function () {
-    if (root) rmSync(root, { recursive: true, force: true });
   });
 
   /** A new folder under the spec's root. */
