@@ -10,8 +10,9 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   BackendError, BusyError, ExpressionError, InputDataError, Model, ModelDefinitionError, NativeError, Network, NetworkWiringError,
-  NeuralError, NumericalError, RunAbortedError, backends, derivative, emit, inspect, models, readModel, state, type BackendErrorCode,
+  NeuralError, NumericalError, RunAbortedError, backends, derivative, emit, inspect, models, readModel, state, utils, type BackendErrorCode,
 } from '../../lib/index.js';
+import { describeValue } from '../../lib/errors.js';
 import { parseExpression } from '../../lib/symbolic/parse.js';
 import { evaluate, interpreterBackend } from '../../lib/backends/interpreter/index.js';
 import { loadLibrary } from '../../lib/backends/native/binding.js';
@@ -46,6 +47,29 @@ describe('errors/catalogue', () => {
       expect(new BackendError('w', 'x.', 'y.', { code: 'no-addon' }).code).to.equal('no-addon');
       expect(new NumericalError('w', 'x.', 'y.', { container: 'c', variable: 'v', unit: 1, step: 2, value: Number.NaN }).detail.step).to.equal(2);
       expect(new RunAbortedError('w', 5).completedSteps).to.equal(5);
+    });
+  });
+
+  describe('values in messages', () => {
+    it('are shown one way everywhere (describeValue)', () => {
+      const cases: [unknown, string][] = [
+        [Number.NaN, 'NaN'], [-Infinity, '-Infinity'], [1.5, '1.5'], ['abc', "'abc' (a string)"], [`${'x'.repeat(45)}`, `'${'x'.repeat(40)}…' (a string)`],
+        [5n, '5n (a bigint)'], [true, 'true (a boolean)'], [null, 'null'], [undefined, 'undefined'], [Symbol('s'), 'a symbol'], [() => 1, 'a function'],
+        [[1, Number.NaN], '[1,NaN]'], [[], '[]'], [['a'], 'an array of length 1'], [new Array(9).fill(0), 'an array of length 9'],
+        [new Float32Array(8), 'a Float32Array of length 8'], [new Int8Array(2), 'an Int8Array of length 2'], [new Map(), 'a Map'], [{}, 'an object'],
+        [Object.create(null), 'an object'],
+      ];
+      for (const [value, shown] of cases) expect(describeValue(value), shown).to.equal(shown);
+    });
+
+    it('the utilities, the addon bindings, the options and readModel use it', async () => {
+      throws(() => utils.step({ dt: 'x' as never, duration: 1, amplitude: 1 }), InputDataError, { message: "dt is 'x' (a string), not" });
+      throws(() => loadLibrary([1, 2] as never), InputDataError, { message: 'got [1,2].' });
+      await rejects(() => new Network().compile({ fastMath: 1n as never }), InputDataError, { message: 'fastMath = 1n (a bigint) is not a boolean.' });
+      class Bad extends Model {
+        @state(0, { bounds: [1, Number.NaN] }) @derivative('1') v!: number;
+      }
+      throws(() => readModel(Bad), ModelDefinitionError, { message: 'bounds [1,NaN] are not [lower, upper]' });
     });
   });
 
