@@ -1,18 +1,76 @@
 /**
  * Neural: declare neuron and synapse models as decorated classes, inspect their
  * equations symbolically, and simulate networks of them.
+ *
+ * Every public name is listed here (specs/api/exports.spec.ts pins the list);
+ * everything else is internal and may change.
  * @packageDocumentation
  */
 import 'reflect-metadata';
-export * from './errors.js';
-export * from './model/index.js';
+import * as models from './models/index.js';
+import * as utils from './utils/index.js';
+
+// Errors.
+export {
+  NeuralError,
+  ModelDefinitionError,
+  ExpressionError,
+  NetworkWiringError,
+  InputDataError,
+  BackendError,
+  NativeError,
+  NumericalError,
+  RunAbortedError,
+  BusyError,
+  type BackendErrorCode,
+} from './errors.js';
+
+// Declaring models.
+export { state, param, input, derivative, intermediate, post, defineModel, type StateOptionsArgs, type FieldDecorator, type FieldDecorators } from './model/decorators.js';
+export { Model, type ModelValues } from './model/model.js';
+export { readModel, type ModelClass } from './model/read.js';
+export type { ModelSpec, StateSpec, ValueSpec, IntermediateSpec } from './model/spec.js';
+
+// Looking at models: equations, update rules, IR and generated code.
 export { inspect, SymbolicModel, type SolverName, type AutoSolver, type LinearForm } from './symbolic/index.js';
 export { lowerModel, type SolverOption } from './solvers/index.js';
 export type { ModelIR, StmtIR, ExprIR, OpName } from './ir/types.js';
 export { printBlock } from './ir/build.js';
-export * from './network/index.js';
-export { backends } from './backends/index.js';
-export type { Backend, BackendName, BackendStatus, FloatArray, Program } from './backends/types.js';
 export { emit, type EmitTarget, type EmitOptions } from './emit.js';
-export * as models from './models/index.js';
-export * as utils from './utils/index.js';
+
+// Networks.
+export {
+  Network,
+  Container,
+  Input,
+  Recorder,
+  Recording,
+  Sum,
+  Mean,
+  BlockSum,
+  BlockMean,
+  Repeat,
+  Dot,
+  Operator,
+  VarRef,
+  solve,
+  type CompileOptions,
+  type RunOptions,
+  type RunResult,
+  type InputOptions,
+  type AddOptions,
+  type RecordOptions,
+  type Source,
+  type InputData,
+  type OperandSource,
+  type SolveOptions,
+  type Dtype,
+  type NetworkPlan,
+} from './network/index.js';
+
+// Back ends.
+export { backends } from './backends/index.js';
+export type { Backend, BackendCapabilities, BackendName, BackendStatus, FloatArray, Program } from './backends/types.js';
+
+// The model library and the utilities, as namespaces.
+export { models, utils };

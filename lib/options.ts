@@ -8,7 +8,10 @@
  *
  * @module
  */
-import { InputDataError } from './errors.js';
+import { InputDataError, describeValue } from './errors.js';
+
+/** How messages show a value; defined with the error catalogue, re-exported for the option checks' callers. */
+export { describeValue };
 
 /** What one option may hold. `undefined` always means "not given". */
 export type OptionRule =
@@ -150,28 +153,6 @@ export function isPlainObject(value: unknown): value is Record<string, unknown> 
   if (typeof value !== 'object' || value === null) return false;
   const proto = Object.getPrototypeOf(value);
   return proto === Object.prototype || proto === null;
-}
-
-/**
- * A short description of a value for messages: `'abc' (a string)`, `5n (a
- * bigint)`, `null`, `an array`, `a Map`, `3`.
- */
-export function describeValue(value: unknown): string {
-  if (value === null) return 'null';
-  if (value === undefined) return 'undefined';
-  switch (typeof value) {
-    case 'number': return String(value);
-    case 'string': return `'${value.length > 40 ? `${value.slice(0, 40)}…` : value}' (a string)`;
-    case 'bigint': return `${value}n (a bigint)`;
-    case 'boolean': return `${value} (a boolean)`;
-    case 'symbol': return 'a symbol';
-    case 'function': return 'a function';
-    default: {
-      if (Array.isArray(value)) return 'an array';
-      const name = (Object.getPrototypeOf(value) as { constructor?: { name?: string } } | null)?.constructor?.name;
-      return name && name !== 'Object' ? `${/^[AEIOU]/.test(name) ? 'an' : 'a'} ${name}` : 'an object';
-    }
-  }
 }
 
 /**

@@ -54,7 +54,7 @@ const NONE: ReadonlySet<string> = new Set();
 
 /** A literal must be a number (NaN and infinity are rendered by the dialect); anything else is refused, never pasted. */
 export function finiteOrSpecial(v: unknown): number {
-  if (typeof v !== 'number') throw new BackendError('code generation', `the literal ${JSON.stringify(String(v).slice(0, 80))} is not a number.`, 'This is a bug in the IR.');
+  if (typeof v !== 'number') throw new BackendError('code generation', `the literal ${JSON.stringify(String(v).slice(0, 80))} is not a number.`, 'This is a bug in the IR.', { code: 'invalid-plan' });
   return v;
 }
 
@@ -122,7 +122,7 @@ const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
  */
 export function identifier(name: string): string {
   if (typeof name !== 'string' || name.length > 200 || !IDENTIFIER.test(name)) {
-    throw new BackendError('code generation', `the name ${JSON.stringify(String(name).slice(0, 80))} is not a plain identifier and cannot enter generated source.`, 'Declare fields through the model decorators, whose names readModel checks.');
+    throw new BackendError('code generation', `the name ${JSON.stringify(String(name).slice(0, 80))} is not a plain identifier and cannot enter generated source.`, 'Declare fields through the model decorators, whose names readModel checks.', { code: 'invalid-plan' });
   }
   return name;
 }
@@ -135,7 +135,7 @@ export function local(ci: number, name: string): string {
 /** A non-negative safe integer as source text (sizes, indices, rates). */
 export function integer(n: number): string {
   if (typeof n !== 'number' || !Number.isSafeInteger(n) || n < 0) {
-    throw new BackendError('code generation', `${String(n)} is not a non-negative integer.`, 'This is a bug in the network plan.');
+    throw new BackendError('code generation', `${String(n)} is not a non-negative integer.`, 'This is a bug in the network plan.', { code: 'invalid-plan' });
   }
   return String(n);
 }
@@ -183,14 +183,14 @@ const BUFFER_KINDS = new Set(['state', 'param', 'input']);
  * @throws {@link BackendError} naming the first value that fails
  */
 export function checkPlan(plan: NetworkPlan): void {
-  if (plan.dtype !== 'float64' && plan.dtype !== 'float32') throw new BackendError('code generation', `dtype ${JSON.stringify(String(plan.dtype))} is unknown.`, "Use 'float64' or 'float32'.");
+  if (plan.dtype !== 'float64' && plan.dtype !== 'float32') throw new BackendError('code generation', `dtype ${JSON.stringify(String(plan.dtype))} is unknown.`, "Use 'float64' or 'float32'.", { code: 'invalid-plan' });
   const buffer = (b: number) => {
     integer(b);
-    if (b >= plan.buffers.length) throw new BackendError('code generation', `buffer ${b} does not exist.`, 'This is a bug in the network plan.');
+    if (b >= plan.buffers.length) throw new BackendError('code generation', `buffer ${b} does not exist.`, 'This is a bug in the network plan.', { code: 'invalid-plan' });
   };
   plan.buffers.forEach((b, i) => {
     integer(b.length);
-    if (b.type !== 'float') throw new BackendError('code generation', `buffer ${i} has the element type ${JSON.stringify(String(b.type).slice(0, 80))}; generated code holds every buffer in the run's float type.`, "Run the plan on a back end whose capabilities list this element type.");
+    if (b.type !== 'float') throw new BackendError('code generation', `buffer ${i} has the element type ${JSON.stringify(String(b.type).slice(0, 80))}; generated code holds every buffer in the run's float type.`, "Run the plan on a back end whose capabilities list this element type.", { code: 'unsupported' });
   });
   plan.containers.forEach((c) => {
     integer(c.num);

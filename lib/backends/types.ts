@@ -5,6 +5,7 @@
  *
  * @module
  */
+import type { BackendError, BackendErrorCode } from '../errors.js';
 import type { BlockArgs, BufferArray, Dtype, ElementType, NetworkPlan } from '../plan/types.js';
 
 export type { FloatArray, BufferArray } from '../plan/types.js';
@@ -14,8 +15,13 @@ export type BackendName = 'interpreter' | 'js' | 'cpu' | 'cuda';
 
 /** Whether a back end can be used here, and if not, why and what to do. */
 export interface BackendStatus {
+  /** It works here. */
   ok: boolean;
+  /** Why not, and what to do, in words (when `ok` is false). */
   reason?: string;
+  /** Why not, as a code (when `ok` is false): the code of the {@link BackendError} that asking for it throws. */
+  code?: BackendErrorCode;
+  /** The device it runs on (cuda). */
   device?: string;
 }
 
@@ -72,10 +78,13 @@ export interface BackendCapabilities {
 
 /** A back end: compiles a plan into a program. */
 export interface Backend {
+  /** Its name, as `compile({ backend })` takes it. */
   readonly name: BackendName;
   /** What it can do; see {@link BackendCapabilities}. */
   readonly capabilities: BackendCapabilities;
+  /** Whether it works here, and why not. */
   status(): BackendStatus;
+  /** Compiles a network's plan into a program. */
   compile(plan: NetworkPlan): Promise<Program>;
 }
 

@@ -4,7 +4,7 @@
  * equations. Every problem is collected and reported in one error.
  */
 import type { MathNode } from 'mathjs';
-import { ExpressionError, ModelDefinitionError } from '../errors.js';
+import { ExpressionError, ModelDefinitionError, describeValue } from '../errors.js';
 import { isConstant, parseExpression, symbolsOf } from '../expr/parse.js';
 import { ownRecords, type FieldRecord } from './decorators.js';
 import type { IntermediateSpec, ModelSpec, StateSpec, ValueSpec } from './spec.js';
@@ -110,7 +110,7 @@ function build(ctor: ModelClass): ModelSpec {
       if (bad) problems.push(problem(where, `'${text}' holds '${bad.text}', which is ${bad.value} for every input.`, 'Write an expression whose constant parts are finite numbers.'));
       return syms;
     } catch (error) {
-      if (error instanceof ExpressionError) problems.push(problem(error.where, error.message.slice(error.where.length + 2, error.fix ? -error.fix.length - 1 : undefined), error.fix));
+      if (error instanceof ExpressionError) problems.push(problem(error.where, error.what, error.fix));
       else throw error;
       return [];
     }
@@ -129,7 +129,7 @@ function build(ctor: ModelClass): ModelSpec {
 function apply(f: Field, r: FieldRecord, cls: string, seenHere: Map<string, Role>, problems: Problem[]): void {
   const where = `${cls}#${r.property}`;
   if (r.kind === 'derivative' || r.kind === 'post') {
-    if (typeof r.value !== 'string') problems.push(problem(where, `@${r.kind} needs an equation string, got ${show(r.value)}.`, `Write it as text, e.g. '-v / tau'.`));
+    if (typeof r.value !== 'string') problems.push(problem(where, `@${r.kind} needs an equation string, got ${describeValue(r.value)}.`, `Write it as text, e.g. '-v / tau'.`));
     else f[r.kind] = r.value;
     return;
   }
@@ -141,20 +141,20 @@ function apply(f: Field, r: FieldRecord, cls: string, seenHere: Map<string, Role
   seenHere.set(r.property, r.kind);
   f.role = r.kind;
   if (r.kind === 'intermediate') {
-    if (typeof r.value !== 'string') problems.push(problem(where, `@intermediate needs an equation string, got ${show(r.value)}.`, ''));
+    if (typeof r.value !== 'string') problems.push(problem(where, `@intermediate needs an equation string, got ${describeValue(r.value)}.`, ''));
     else f.expression = r.value;
     delete f.value;
     return;
   }
   if (typeof r.value !== 'number' || !Number.isFinite(r.value)) {
-    problems.push(problem(where, `@${r.kind}(${show(r.value)}) needs a finite number.`, `Give the ${r.kind === 'state' ? 'initial value' : 'default'} as a number.`));
+    problems.push(problem(where, `@${r.kind}(${describeValue(r.value)}) needs a finite number.`, `Give the ${r.kind === 'state' ? 'initial value' : 'default'} as a number.`));
   } else f.value = r.value;
   delete f.expression;
   if (r.kind === 'state') {
     const b = r.options?.bounds;
     if (b !== undefined) {
       if (!Array.isArray(b) || b.length !== 2 || !b.every((x) => typeof x === 'number' && !Number.isNaN(x)) || !(b[0] < b[1])) {
-        problems.push(problem(where, `bounds ${show(b)} are not [lower, upper] with lower < upper.`, `Write e.g. { bounds: [-80, 30] }.`));
+        problems.push(problem(where, `bounds ${describeValue(b)} are not [lower, upper] with lower < upper.`, `Write e.g. { bounds: [-80, 30] }.`));
       } else f.bounds = [b[0], b[1]];
     } else delete f.bounds;
   }
@@ -267,9 +267,3 @@ interface Problem {
   fix: string;
 }
 const problem = (where: string, what: string, fix: string): Problem => ({ where, what, fix });
-
-/** A value as the user wrote it (NaN and Infinity stay visible, unlike JSON). */
-function show(x: unknown): string {
-  if (Array.isArray(x)) return `[${x.map(show).join(',')}]`;
-  return typeof x === 'string' ? JSON.stringify(x) : String(x);
-}

@@ -22,7 +22,7 @@ import { Recording } from './recorder.js';
 
 /** Options of {@link Network.compile}. Unknown keys and values of the wrong type are refused. */
 export interface CompileOptions {
-  /** 'auto' takes cuda where it works, else cpu, else js. */
+  /** Default 'auto': the first of `backends.order` that works here (cuda, else cpu, else js). */
   backend?: BackendName | 'auto';
   /** Element type of every array of a run (default 'float64'). */
   dtype?: Dtype;
@@ -190,7 +190,7 @@ export class Runner {
     const key = `${backend.name} ${JSON.stringify(plan)} ${matrixIds.join(',')}`;
     if (this.compiled?.key === key) return this.compiled;
     const why = unsupported(backend, plan);
-    if (why) throw new BackendError(`backend '${backend.name}'`, `cannot run this network: ${why}.`, 'Compile for a back end whose capabilities list it (backends.pick(name).capabilities), or with another dtype.');
+    if (why) throw new BackendError(`backend '${backend.name}'`, `cannot run this network: ${why}.`, 'Compile for a back end whose capabilities list it (backends.pick(name).capabilities), or with another dtype.', { code: 'unsupported' });
     const where = 'Network.compile';
     const fix = 'Use fewer or smaller containers and matrices.';
     checkPlanArrays(plan, where, fix);

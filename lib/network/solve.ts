@@ -24,7 +24,10 @@ export interface SolveOptions {
   states?: Record<string, number | ArrayLike<number>>;
   /** Variables to record (default: every state). */
   record?: string[];
-  /** Back end (default 'js'). */
+  /**
+   * Back end, chosen as `Network.compile` chooses it: a name is used as given;
+   * `'auto'`, the default, takes the first of `backends.order` that works here.
+   */
   backend?: BackendName | 'auto';
   /** Element type (default 'float64'). */
   dtype?: Dtype;
@@ -63,7 +66,8 @@ export async function solve(model: ModelClass, options: SolveOptions): Promise<R
     c.connect({ [name]: nn.input({ name, num }).set(data) });
   }
   c.record(...(o.record ?? c.spec.states.map((s) => s.name)));
-  await nn.compile({ backend: o.backend ?? 'js', dtype: o.dtype, solver: o.solver });
+  // No default of its own: compile chooses the back end (and dtype and solver) as it always does.
+  await nn.compile({ backend: o.backend, dtype: o.dtype, solver: o.solver });
   await nn.run(o.dt, { steps: o.steps });
   return Object.fromEntries(c.recorder.names().map((n) => [n, c.recorder.get(n)]));
 }

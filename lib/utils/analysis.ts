@@ -7,8 +7,8 @@
  * and recordings: anything with `data` (row-major) and `shape: [steps, num]`,
  * such as a network recorder's output (see {@link TraceLike}).
  */
-import { InputDataError } from '../errors.js';
-import { count, finite, nonNegative, positive, samples, show } from './check.js';
+import { InputDataError, describeValue } from '../errors.js';
+import { count, finite, nonNegative, positive, samples } from './check.js';
 import { dft } from './fourier.js';
 
 /** A one-dimensional signal: Float64Array, Float32Array or number[]. */
@@ -70,10 +70,15 @@ export interface IntervalOptions {
   dt?: number;
 }
 
-interface Matrix {
+/** A checked recording as a row-major matrix (see {@link recordingMatrix}). */
+export interface Matrix {
+  /** The values, row-major. */
   data: ArrayLike<number>;
+  /** Rows (steps). */
   rows: number;
+  /** Columns (units). */
   cols: number;
+  /** Time between rows, from {@link sampleInterval}. */
   interval: number;
 }
 
@@ -115,15 +120,17 @@ export function sampleInterval(trace: TraceLike, dt?: number): number {
 }
 
 /**
- * Checks a recording and returns its matrix view.
+ * Checks a recording and returns its matrix view: the one check of a
+ * recording for the analysis functions and the plots.
  * @param where - the caller
  * @param trace - the recording
  * @param dt - an explicit interval
  * @returns data, rows, cols and the interval between rows
+ * @throws {@link InputDataError} when it is not a recording, its shape is not two counts, or its data does not fill the shape
  */
-function matrix(where: string, trace: TraceLike, dt?: number): Matrix {
+export function recordingMatrix(where: string, trace: TraceLike, dt?: number): Matrix {
   if (!isTraceLike(trace)) {
-    throw new InputDataError(where, `the recording is ${show(trace)}.`, 'Pass a recorder output or { data, shape: [steps, num] }.');
+    throw new InputDataError(where, `the recording is ${describeValue(trace)}.`, 'Pass a recorder output or { data, shape: [steps, num] }.');
   }
   const [rows, cols] = trace.shape;
   count(where, 'shape[0]', rows);
@@ -143,9 +150,9 @@ function matrix(where: string, trace: TraceLike, dt?: number): Matrix {
  * @throws {@link InputDataError} on a malformed recording or a unit out of range
  */
 export function column(trace: TraceLike, unit: number): Float64Array {
-  const m = matrix('column', trace);
+  const m = recordingMatrix('column', trace);
   if (!Number.isInteger(unit) || unit < 0 || unit >= m.cols) {
-    throw new InputDataError('column', `unit ${show(unit)} is out of range.`, `Pass a unit between 0 and ${m.cols - 1}.`);
+    throw new InputDataError('column', `unit ${describeValue(unit)} is out of range.`, `Pass a unit between 0 and ${m.cols - 1}.`);
   }
   const out = new Float64Array(m.rows);
   for (let t = 0; t < m.rows; t++) out[t] = m.data[t * m.cols + unit];
@@ -212,14 +219,14 @@ export function detectSpikes(v: Samples, options?: DetectOptions): Float64Array 
  */
 export function detectSpikeEvents(trace: TraceLike, options?: DetectOptions): SpikeEvents {
   const where = 'detectSpikeEvents';
-  const m = matrix(where, trace, options?.dt);
+  const m = recordingMatrix(where, trace, options?.dt);
   const { threshold, refractory } = detectOptions(where, options);
   const last = new Float64Array(m.cols).fill(-Infinity);
   const times: number[] = [];
   const units: number[] = [];
   for (let j = 0; j < m.data.length; j++) {
     if (!Number.isFinite(m.data[j])) {
-      throw new InputDataError(where, `the value at step ${Math.floor(j / m.cols)}, unit ${j % m.cols} is ${show(m.data[j])}.`, 'Check the simulation for numerical problems (checkFinite) before detecting spikes.');
+      throw new InputDataError(where, `the value at step ${Math.floor(j / m.cols)}, unit ${j % m.cols} is ${describeValue(m.data[j])}.`, 'Check the simulation for numerical problems (checkFinite) before detecting spikes.');
     }
   }
   for (let t = 1; t < m.rows; t++) {
@@ -273,7 +280,7 @@ export function spikeEvents(spikes: TraceLike | Samples, options?: IntervalOptio
 }
 
 function asMatrix(where: string, x: TraceLike | Samples, dt?: number): Matrix {
-  if (isTraceLike(x)) return matrix(where, x, dt);
+  if (isTraceLike(x)) return recordingMatrix(where, x, dt);
   const data = samples(where, 'spikes', x, false);
   return { data, rows: data.length, cols: 1, interval: dt === undefined ? 1 : positive(where, 'dt', dt, 'seconds') };
 }
@@ -295,7 +302,7 @@ export interface EventsFromTimesOptions {
 export function eventsFromTimes(trains: readonly Samples[], options?: EventsFromTimesOptions): SpikeEvents {
   const where = 'eventsFromTimes';
   if (!Array.isArray(trains)) {
-    throw new InputDataError(where, `trains is ${show(trains)}.`, 'Pass an array with one array of spike times per unit.');
+    throw new InputDataError(where, `trains is ${describeValue(trains)}.`, 'Pass an array with one array of spike times per unit.');
   }
   const pairs: [number, number][] = [];
   trains.forEach((train, i) => {

@@ -2,20 +2,7 @@
  * Argument checks shared by the utilities. Each throws an
  * {@link InputDataError} whose message names the caller and the option.
  */
-import { InputDataError } from '../errors.js';
-
-/**
- * Formats a value for an error message.
- * @param x - anything
- * @returns a short printable form
- */
-export function show(x: unknown): string {
-  if (typeof x === 'number') return Number.isNaN(x) ? 'NaN' : String(x);
-  if (typeof x === 'string') return `'${x}'`;
-  if (x === undefined || x === null) return String(x);
-  if (Array.isArray(x) || ArrayBuffer.isView(x)) return `an array of length ${(x as ArrayLike<unknown>).length}`;
-  return typeof x;
-}
+import { InputDataError, describeValue } from '../errors.js';
 
 /**
  * Requires a finite number.
@@ -27,7 +14,7 @@ export function show(x: unknown): string {
  */
 export function finite(where: string, name: string, x: unknown): number {
   if (typeof x !== 'number' || !Number.isFinite(x)) {
-    throw new InputDataError(where, `${name} is ${show(x)}, not a finite number.`, `Pass a finite number for ${name}.`);
+    throw new InputDataError(where, `${name} is ${describeValue(x)}, not a finite number.`, `Pass a finite number for ${name}.`);
   }
   return x;
 }
@@ -43,7 +30,7 @@ export function finite(where: string, name: string, x: unknown): number {
  */
 export function positive(where: string, name: string, x: unknown, unit = ''): number {
   if (typeof x !== 'number' || !Number.isFinite(x) || x <= 0) {
-    throw new InputDataError(where, `${name} is ${show(x)}, not a positive finite number.`, `Pass ${name} > 0${unit ? ` in ${unit}` : ''}.`);
+    throw new InputDataError(where, `${name} is ${describeValue(x)}, not a positive finite number.`, `Pass ${name} > 0${unit ? ` in ${unit}` : ''}.`);
   }
   return x;
 }
@@ -59,7 +46,7 @@ export function positive(where: string, name: string, x: unknown, unit = ''): nu
  */
 export function nonNegative(where: string, name: string, x: unknown, unit = ''): number {
   if (typeof x !== 'number' || !Number.isFinite(x) || x < 0) {
-    throw new InputDataError(where, `${name} is ${show(x)}, not a finite number ≥ 0.`, `Pass ${name} ≥ 0${unit ? ` in ${unit}` : ''}.`);
+    throw new InputDataError(where, `${name} is ${describeValue(x)}, not a finite number ≥ 0.`, `Pass ${name} ≥ 0${unit ? ` in ${unit}` : ''}.`);
   }
   return x;
 }
@@ -74,7 +61,7 @@ export function nonNegative(where: string, name: string, x: unknown, unit = ''):
  */
 export function count(where: string, name: string, x: unknown): number {
   if (typeof x !== 'number' || !Number.isSafeInteger(x) || x < 0) {
-    throw new InputDataError(where, `${name} is ${show(x)}, not an integer ≥ 0.`, `Pass a whole number for ${name}.`);
+    throw new InputDataError(where, `${name} is ${describeValue(x)}, not an integer ≥ 0.`, `Pass a whole number for ${name}.`);
   }
   return x;
 }
@@ -92,14 +79,14 @@ export function count(where: string, name: string, x: unknown): number {
 export function samples(where: string, name: string, x: unknown, finiteEntries = true): ArrayLike<number> {
   const ok = ArrayBuffer.isView(x) ? !(x instanceof DataView) : Array.isArray(x);
   if (!ok) {
-    throw new InputDataError(where, `${name} is ${show(x)}, not an array of numbers.`, `Pass a Float64Array, Float32Array or number[] for ${name}.`);
+    throw new InputDataError(where, `${name} is ${describeValue(x)}, not an array of numbers.`, `Pass a Float64Array, Float32Array or number[] for ${name}.`);
   }
   const a = x as ArrayLike<number>;
   if (finiteEntries) {
     for (let i = 0; i < a.length; i++) {
       const v = a[i];
       if (typeof v !== 'number' || !Number.isFinite(v)) {
-        throw new InputDataError(where, `${name}[${i}] is ${show(v)}.`, `Replace it with a finite number.`);
+        throw new InputDataError(where, `${name}[${i}] is ${describeValue(v)}.`, `Replace it with a finite number.`);
       }
     }
   }

@@ -13,19 +13,19 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, extname, resolve } from 'node:path';
 import type { Loader, LoggerInterface } from 'vega';
 import type { TopLevelSpec } from 'vega-lite';
-import { InputDataError } from '../errors.js';
+import { InputDataError, describeValue } from '../errors.js';
 import {
   isSpikeEvents,
   isTraceLike,
   psth as computePsth,
-  sampleInterval,
+  recordingMatrix,
   spikeEvents,
   type Psth,
   type Samples,
   type SpikeEventsLike,
   type TraceLike,
 } from './analysis.js';
-import { count, positive, samples, show } from './check.js';
+import { count, positive, samples } from './check.js';
 
 /** Options every plot takes. */
 export interface PlotOptions {
@@ -79,7 +79,7 @@ interface Common {
 
 function common(where: string, path: string, o: PlotOptions | undefined): Common {
   if (typeof path !== 'string' || path.length === 0) {
-    throw new InputDataError(where, `path is ${show(path)}.`, "Pass a file path ending in '.svg' or '.png'.");
+    throw new InputDataError(where, `path is ${describeValue(path)}.`, "Pass a file path ending in '.svg' or '.png'.");
   }
   const ext = extname(path).toLowerCase();
   if (ext !== '.svg' && ext !== '.png') {
@@ -215,7 +215,7 @@ async function render(where: string, path: string, spec: TopLevelSpec, c: Common
 export function downsampleMinMax(v: Samples, max: number): Int32Array {
   samples('downsampleMinMax', 'v', v, false);
   if (!Number.isInteger(max) || max < 2) {
-    throw new InputDataError('downsampleMinMax', `max is ${show(max)}.`, 'Pass a whole number of points ≥ 2.');
+    throw new InputDataError('downsampleMinMax', `max is ${describeValue(max)}.`, 'Pass a whole number of points ≥ 2.');
   }
   const n = v.length;
   if (n <= max) return Int32Array.from({ length: n }, (_, i) => i);
@@ -277,22 +277,17 @@ export async function plotTraces(
   const series: { label: string; values: Samples }[] = [];
   let dt = options?.dt === undefined ? undefined : positive(where, 'dt', options.dt, 'seconds');
   if (isTraceLike(traces)) {
-    const [rows, cols] = traces.shape;
-    count(where, 'shape[0]', rows);
-    count(where, 'shape[1]', cols);
-    if (traces.data.length !== rows * cols) {
-      throw new InputDataError(where, `data has ${traces.data.length} values but shape [${rows}, ${cols}] needs ${rows * cols}.`, 'Make data.length = steps × num (row-major).');
-    }
+    const { data, rows, cols, interval } = recordingMatrix(where, traces);
     const units = options?.units ?? Array.from({ length: Math.min(cols, 10) }, (_, i) => i);
     for (const u of units) {
       if (!Number.isInteger(u) || u < 0 || u >= cols) {
-        throw new InputDataError(where, `unit ${show(u)} is out of range.`, `Pass units between 0 and ${cols - 1}.`);
+        throw new InputDataError(where, `unit ${describeValue(u)} is out of range.`, `Pass units between 0 and ${cols - 1}.`);
       }
       const col = new Float64Array(rows);
-      for (let t = 0; t < rows; t++) col[t] = traces.data[t * cols + u];
+      for (let t = 0; t < rows; t++) col[t] = data[t * cols + u];
       series.push({ label: `unit ${u}`, values: col });
     }
-    if (dt === undefined && traces.dt !== undefined) dt = sampleInterval(traces);
+    if (dt === undefined && traces.dt !== undefined) dt = interval;
   } else if (Array.isArray(traces) && traces.length > 0 && typeof traces[0] !== 'number') {
     (traces as readonly Samples[]).forEach((t, i) => series.push({ label: `trace ${i}`, values: samples(where, `traces[${i}]`, t, false) }));
   } else if (Array.isArray(traces) || ArrayBuffer.isView(traces)) {
@@ -300,7 +295,7 @@ export async function plotTraces(
   } else if (traces !== null && typeof traces === 'object') {
     for (const [k, t] of Object.entries(traces as Record<string, Samples>)) series.push({ label: k, values: samples(where, `traces.${k}`, t, false) });
   } else {
-    throw new InputDataError(where, `traces is ${show(traces)}.`, 'Pass a recording, an array of numbers, a list of arrays or a record of named arrays.');
+    throw new InputDataError(where, `traces is ${describeValue(traces)}.`, 'Pass a recording, an array of numbers, a list of arrays or a record of named arrays.');
   }
   if (options?.labels) {
     if (options.labels.length !== series.length) {
@@ -404,7 +399,7 @@ export async function plotRaster(
     num ??= spikes.length;
     timed = true;
   } else {
-    throw new InputDataError(where, `spikes is ${show(spikes)}.`, 'Pass spike events, a 0/1 recording or a list of spike-time arrays.');
+    throw new InputDataError(where, `spikes is ${describeValue(spikes)}.`, 'Pass spike events, a 0/1 recording or a list of spike-time arrays.');
   }
   if (times.length > maxEvents) {
     throw new InputDataError(where, `${times.length} spikes exceed maxEvents = ${maxEvents}.`, 'Plot fewer units or a shorter window, or raise maxEvents.');
@@ -514,20 +509,11 @@ export interface HeatmapOptions extends PlotOptions {
 export async function plotHeatmap(path: string, matrix: TraceLike, options?: HeatmapOptions): Promise<PlotResult> {
   const where = 'plotHeatmap';
   const c = common(where, path, options);
-  if (!isTraceLike(matrix)) {
-    throw new InputDataError(where, `matrix is ${show(matrix)}.`, 'Pass a recording or { data, shape: [steps, num] }.');
-  }
-  const [rows, cols] = matrix.shape;
-  count(where, 'shape[0]', rows);
-  count(where, 'shape[1]', cols);
-  const data = samples(where, 'matrix.data', matrix.data, false);
-  if (data.length !== rows * cols) {
-    throw new InputDataError(where, `data has ${data.length} values but shape [${rows}, ${cols}] needs ${rows * cols}.`, 'Make data.length = steps × num (row-major).');
-  }
+  const { data, rows, cols, interval } = recordingMatrix(where, matrix, options?.dt);
   const maxT = options?.maxTimeBins === undefined ? 300 : count(where, 'maxTimeBins', options.maxTimeBins);
   const maxU = options?.maxUnitBins === undefined ? 100 : count(where, 'maxUnitBins', options.maxUnitBins);
   if (maxT < 1 || maxU < 1) throw new InputDataError(where, 'maxTimeBins and maxUnitBins must be ≥ 1.', 'Pass positive bin limits.');
-  const dt = options?.dt !== undefined || matrix.dt !== undefined ? sampleInterval(matrix, options?.dt) : undefined;
+  const dt = options?.dt !== undefined || matrix.dt !== undefined ? interval : undefined;
   const step = dt ?? 1;
   const tb = Math.min(rows, maxT);
   const ub = Math.min(cols, maxU);
@@ -589,7 +575,7 @@ export async function plotSpec(path: string, spec: TopLevelSpec, options?: PlotO
   const where = 'plotSpec';
   const c = common(where, path, options);
   if (spec === null || typeof spec !== 'object') {
-    throw new InputDataError(where, `spec is ${show(spec)}.`, 'Pass a Vega-Lite specification object.');
+    throw new InputDataError(where, `spec is ${describeValue(spec)}.`, 'Pass a Vega-Lite specification object.');
   }
   return render(where, path, spec, c, options);
 }

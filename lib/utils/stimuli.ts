@@ -7,8 +7,8 @@
  * (seconds, steps = round(duration / dt)). Random stimuli take a `seed` (or a
  * generator from `rng(seed)`) and repeat exactly.
  */
-import { InputDataError } from '../errors.js';
-import { count, finite, nonNegative, positive, samples, show } from './check.js';
+import { InputDataError, describeValue } from '../errors.js';
+import { count, finite, nonNegative, positive, samples } from './check.js';
 import { dft } from './fourier.js';
 import { toRng, type Rng } from './random.js';
 
@@ -41,7 +41,7 @@ const EPS = 1e-9;
 /** {@link gridSteps}, naming the caller in errors. */
 function resolveSteps(where: string, grid: GridOptions): number {
   if (grid === null || typeof grid !== 'object') {
-    throw new InputDataError(where, `options are ${show(grid)}.`, 'Pass an object such as { dt: 1e-4, duration: 1 }.');
+    throw new InputDataError(where, `options are ${describeValue(grid)}.`, 'Pass an object such as { dt: 1e-4, duration: 1 }.');
   }
   const dt = positive(where, 'dt', grid.dt, 'seconds');
   const { duration, steps } = grid;
@@ -321,7 +321,7 @@ export function poissonSpikeTimes(options: PoissonOptions): Float64Array {
 
 function poissonSetup(where: string, options: PoissonOptions): { n: number; rate: number | ArrayLike<number>; peak: number } {
   if (options === null || typeof options !== 'object') {
-    throw new InputDataError(where, `options are ${show(options)}.`, 'Pass an object such as { dt: 1e-4, duration: 1, rate: 20, seed: 1 }.');
+    throw new InputDataError(where, `options are ${describeValue(options)}.`, 'Pass an object such as { dt: 1e-4, duration: 1, rate: 20, seed: 1 }.');
   }
   const rate = options.rate;
   if (typeof rate === 'number') {
@@ -538,7 +538,7 @@ export function population(
     steps = count(where, 'steps', a);
     num = count(where, 'num', b);
     if (typeof c !== 'function') {
-      throw new InputDataError(where, `column is ${show(c)}, not a function.`, 'Pass (i) => the stimulus of unit i.');
+      throw new InputDataError(where, `column is ${describeValue(c)}, not a function.`, 'Pass (i) => the stimulus of unit i.');
     }
     column = c;
   }

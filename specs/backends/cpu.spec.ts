@@ -1,21 +1,16 @@
 /** The cpu back end agrees with js and with the hand-written reference. */
 import { expect } from 'chai';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Network, models, backends, emit, Sum, Dot } from '../../lib/index.js';
+import { Network, models, emit, Sum, Dot } from '../../lib/index.js';
 import { hhDrive, hhReference } from '../../bench/reference.js';
-import { nvccAvailable } from '../../lib/backends/cuda/driver.js';
 import { renderCudaSteps } from '../../lib/backends/cfamily.js';
+import { needsBackend, needsNvcc, temporaryFolder } from '../support.js';
 
 describe('cpu back end', function () {
   before(function () {
-    const s = backends.status().cpu;
-    if (!s.ok) {
-      console.log(`      (skipped: ${s.reason})`);
-      this.skip();
-    }
+    needsBackend(this, 'cpu');
   });
 
   it('hh-pop N = 2,000, 3,000 steps float64: spike counts identical to the hand-written loop', async () => {
@@ -72,34 +67,29 @@ describe('cpu back end', function () {
 });
 
 describe('generated CUDA compiles with nvcc -ptx', function () {
-  const nvcc = nvccAvailable();
+  let nvcc: string;
   before(function () {
-    if (!nvcc) {
-      console.log('      (skipped: nvcc not found)');
-      this.skip();
-    }
+    nvcc = needsNvcc(this);
   });
+  const dir = temporaryFolder('neural-ptx-');
+  /** Writes `source` as `<name>.cu` and compiles it to PTX for compute_90 (throws with nvcc's messages). */
+  const ptx = (name: string, source: string) => {
+    const file = join(dir(), `${name}.cu`);
+    writeFileSync(file, source);
+    execFileSync(nvcc, ['-ptx', '-arch=compute_90', '-o', join(dir(), `${name}.ptx`), file], { stdio: 'pipe' });
+  };
+
   it('a network with operators (one kernel per step and phase), float64 and float32', function () {
-    const dir = mkdtempSync(join(tmpdir(), 'neural-ptx-'));
     const nn = new Network();
     const syn = nn.add(models.Alpha, { name: 'Alpha', num: 4 });
     const hh = nn.add(models.HodgkinHuxley, { name: 'HH', num: 2 });
     hh.connect({ stimulus: [Dot([[1, 2, 0, 1], [0, 1, 3, 1]], syn.ref('g')), Sum(syn.ref('g'))] });
     hh.record('v', { rate: 2 });
-    for (const dtype of ['float64', 'float32'] as const) {
-      const file = join(dir, `ops-${dtype}.cu`);
-      writeFileSync(file, renderCudaSteps(nn.plan(dtype)).source);
-      execFileSync(nvcc!, ['-ptx', '-arch=compute_90', '-o', join(dir, `ops-${dtype}.ptx`), file], { stdio: 'pipe' });
-    }
+    for (const dtype of ['float64', 'float32'] as const) ptx(`ops-${dtype}`, renderCudaSteps(nn.plan(dtype)).source);
   });
   for (const [name, model] of Object.entries(models)) {
     it(`${name}`, function () {
-      const dir = mkdtempSync(join(tmpdir(), 'neural-ptx-'));
-      for (const dtype of ['float64', 'float32'] as const) {
-        const file = join(dir, `${name}-${dtype}.cu`);
-        writeFileSync(file, emit(model, 'cuda', { dtype }));
-        execFileSync(nvcc!, ['-ptx', '-arch=compute_90', '-o', join(dir, `${name}-${dtype}.ptx`), file], { stdio: 'pipe' });
-      }
+      for (const dtype of ['float64', 'float32'] as const) ptx(`${name}-${dtype}`, emit(model, 'cuda', { dtype }));
     });
   }
 });

@@ -13,6 +13,7 @@ import { freemem } from 'node:os';
 import {
   InputDataError, Model, Network, NumericalError, RunAbortedError, backends, derivative, models, param, post, state, type BackendName,
 } from '../../lib/index.js';
+import { rejects } from '../support.js';
 
 /** x counts steps (x' = 1, dt = 1); a unit becomes NaN on the step where x reaches lim. */
 class Poisoned extends Model {
@@ -35,14 +36,7 @@ describe('errors/run failures', () => {
       for (const blockSteps of [undefined, 4, 1]) {
         it(`${backend}, blockSteps ${blockSteps ?? 'default'}: stops at unit 1, step 5 (x reaches 6), rows 0–4 kept`, async () => {
           const { nn, c } = await poisoned(backend);
-          let error: unknown;
-          try {
-            await nn.run(1, { steps: 20, checkFinite: true, blockSteps });
-          } catch (e) {
-            error = e;
-          }
-          expect(error).to.be.instanceOf(NumericalError);
-          const e = error as NumericalError;
+          const e = await rejects(() => nn.run(1, { steps: 20, checkFinite: true, blockSteps }), NumericalError);
           expect(e.detail).to.deep.include({ container: 'P', variable: 'x', unit: 1, step: 5 });
           expect(Number.isNaN(e.detail.value)).to.equal(true);
           expect(e.where).to.equal('P#x unit 1 step 5');
@@ -66,8 +60,7 @@ describe('errors/run failures', () => {
         const c = nn.add(Poisoned, { name: 'P', num: 3, params: { lim: [9, 6, 12] } });
         await nn.compile({ backend });
         c.record('x', { rate: 2 });
-        const e = await nn.run(1, { steps: 20, checkFinite: true, blockSteps: 3 }).then(() => null, (err: unknown) => err);
-        expect(e).to.be.instanceOf(NumericalError);
+        const e = await rejects(() => nn.run(1, { steps: 20, checkFinite: true, blockSteps: 3 }), NumericalError);
         expect(c.recorder.get('x').shape).to.deep.equal([3, 3]);
         expect(Array.from(c.recorder.get('x').trace(2))).to.deep.equal([1, 3, 5]);
       }
@@ -89,22 +82,20 @@ describe('errors/run failures', () => {
         const c = nn.add(Poisoned, { name: 'P', num: 3, params: { lim: [9, 6, 12] } });
         c.record('x', { mode: 'sum' });
         await nn.compile({ backend });
-        const e = await nn.run(1, { steps: 20, checkFinite: true, blockSteps: 8 }).then(() => null, (err: unknown) => err as NumericalError);
-        expect(e, backend).to.be.instanceOf(NumericalError);
-        expect(e!.detail.step, backend).to.equal(5);
+        const e = await rejects(() => nn.run(1, { steps: 20, checkFinite: true, blockSteps: 8 }), NumericalError, {}, backend);
+        expect(e.detail.step, backend).to.equal(5);
         expect(Array.from(c.get('x')), backend).to.deep.equal([5, 5, 5]);
         expect(Array.from(c.recorder.get('x').data), backend).to.deep.equal([15, 15, 15]); // 1 + 2 + 3 + 4 + 5
-        const again = await nn.run(1, { steps: 3, checkFinite: true }).then(() => null, (err: unknown) => err as NumericalError);
-        expect(again!.detail, backend).to.deep.include({ unit: 1, step: 5 });
+        const again = await rejects(() => nn.run(1, { steps: 3, checkFinite: true }), NumericalError);
+        expect(again.detail, backend).to.deep.include({ unit: 1, step: 5 });
       }
     });
 
     it('in a continued run, the rows of the earlier run and of this one up to the NaN stay recorded', async () => {
       const { nn, c } = await poisoned('js');
       await nn.run(1, { steps: 3, checkFinite: true });
-      const e = await nn.run(1, { steps: 10, checkFinite: true }).then(() => null, (err: unknown) => err as NumericalError);
-      expect(e).to.be.instanceOf(NumericalError);
-      expect(e!.detail.unit).to.equal(1);
+      const e = await rejects(() => nn.run(1, { steps: 10, checkFinite: true }), NumericalError);
+      expect(e.detail.unit).to.equal(1);
       expect(c.recorder.get('x').shape).to.deep.equal([5, 3]);
       expect(Array.from(c.recorder.get('x').trace(0))).to.deep.equal([1, 2, 3, 4, 5]);
       expect(nn.step).to.equal(5);
@@ -113,9 +104,9 @@ describe('errors/run failures', () => {
     it('in a continued run, the error names the network step (5), as the recordings count it', async () => {
       const { nn } = await poisoned('js');
       await nn.run(1, { steps: 3, checkFinite: true });
-      const e = await nn.run(1, { steps: 10, checkFinite: true }).then(() => null, (err: unknown) => err as NumericalError);
-      expect(e!.detail.step).to.equal(5);
-      expect(e!.message).to.match(/^P#x unit 1 step 5: became NaN \(checkFinite\)\. Recordings up to step 4 are kept and the network is left as it was after that step\./);
+      const e = await rejects(() => nn.run(1, { steps: 10, checkFinite: true }), NumericalError);
+      expect(e.detail.step).to.equal(5);
+      expect(e.message).to.match(/^P#x unit 1 step 5: became NaN \(checkFinite\)\. Recordings up to step 4 are kept and the network is left as it was after that step\./);
     });
   });
 
@@ -137,11 +128,10 @@ describe('errors/run failures', () => {
           return { nn, iaf, signal: ctl.signal };
         };
         const a = await make(50);
-        const e = await a.nn.run(1e-3, { steps: 1000, signal: a.signal, blockSteps: 10 }).then(() => null, (err: unknown) => err);
-        expect(e).to.be.instanceOf(RunAbortedError);
-        expect((e as RunAbortedError).completedSteps).to.equal(60);
-        expect((e as RunAbortedError).where).to.equal('Network.run');
-        expect((e as RunAbortedError).fix).to.equal('Recordings up to that step are readable.');
+        const e = await rejects(() => a.nn.run(1e-3, { steps: 1000, signal: a.signal, blockSteps: 10 }), RunAbortedError);
+        expect(e.completedSteps).to.equal(60);
+        expect(e.where).to.equal('Network.run');
+        expect(e.fix).to.equal('Recordings up to that step are readable.');
         expect(a.nn.step).to.equal(60);
         expect(a.iaf.recorder.get('v').shape).to.deep.equal([60, 2]);
         const b = await make();
@@ -162,9 +152,8 @@ describe('errors/run failures', () => {
       iaf.record('v');
       const ctl = new AbortController();
       ctl.abort();
-      const e = await nn.run(1e-3, { steps: 100, signal: ctl.signal }).then(() => null, (err: unknown) => err);
-      expect(e).to.be.instanceOf(RunAbortedError);
-      expect((e as RunAbortedError).completedSteps).to.equal(0);
+      const e = await rejects(() => nn.run(1e-3, { steps: 100, signal: ctl.signal }), RunAbortedError);
+      expect(e.completedSteps).to.equal(0);
       expect(iaf.recorder.get('v').shape).to.deep.equal([0, 2]);
       expect(Array.from(iaf.get('v'))).to.deep.equal([0, 0]);
     });
@@ -177,9 +166,8 @@ describe('errors/run failures', () => {
     iaf.connect({ stimulus: inp });
     await nn.compile({ backend: 'js' });
     iaf.record('v');
-    const e = await nn.run(1e-3, { steps: 300, blockSteps: 100 }).then(() => null, (err: unknown) => err);
-    expect(e).to.be.instanceOf(InputDataError);
-    expect((e as InputDataError).where).to.equal("input 'f' step 150 unit 0");
+    const e = await rejects(() => nn.run(1e-3, { steps: 300, blockSteps: 100 }), InputDataError);
+    expect(e.where).to.equal("input 'f' step 150 unit 0");
     expect(iaf.recorder.get('v').shape).to.deep.equal([100, 2]);
     expect(nn.step).to.equal(100);
   });
@@ -191,14 +179,13 @@ describe('errors/run failures', () => {
     const iaf = nn.add(models.IAF, { name: 'I', num });
     await nn.compile({ backend: 'js' });
     iaf.record('v');
-    const e = await nn.run(1e-4, { steps }).then(() => null, (err: unknown) => err as InputDataError);
-    expect(e).to.be.instanceOf(InputDataError);
-    expect(e!.where).to.equal('Network.run');
+    const e = await rejects(() => nn.run(1e-4, { steps }), InputDataError);
+    expect(e.where).to.equal('Network.run');
     // float64: one array of 8 bytes a value, which the blocks fill in place.
     const needed = steps * num * 8;
-    expect(e!.message).to.contain(`the recordings need ${needed.toLocaleString('en')} bytes and `);
-    expect(e!.message).to.match(/bytes and [\d,]+ are free\./);
-    expect(e!.fix).to.contain('record(..., { rate: k })').and.contain("{ mode: 'sum' }");
+    expect(e.message).to.contain(`the recordings need ${needed.toLocaleString('en')} bytes and `);
+    expect(e.message).to.match(/bytes and [\d,]+ are free\./);
+    expect(e.fix).to.contain('record(..., { rate: k })').and.contain("{ mode: 'sum' }");
     expect(nn.step).to.equal(0);
   });
 });

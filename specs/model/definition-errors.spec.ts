@@ -9,18 +9,14 @@ import {
   ExpressionError, Model, ModelDefinitionError, NeuralError, derivative, inspect, intermediate, param, post, readModel, state,
 } from '../../lib/index.js';
 import type { ModelClass } from '../../lib/index.js';
+import { throws } from '../support.js';
 
 /** The error readModel throws for a class (fails the test when there is none). */
 function definitionError(ctor: ModelClass): ModelDefinitionError {
-  try {
-    readModel(ctor);
-  } catch (error) {
-    expect(error).to.be.instanceOf(ModelDefinitionError);
-    expect(error).to.be.instanceOf(NeuralError);
-    expect((error as Error).name).to.equal('ModelDefinitionError');
-    return error as ModelDefinitionError;
-  }
-  return expect.fail(`readModel(${ctor.name}) did not throw`);
+  const error = throws(() => readModel(ctor), ModelDefinitionError, {}, `readModel(${ctor.name})`);
+  expect(error).to.be.instanceOf(NeuralError);
+  expect(error.name).to.equal('ModelDefinitionError');
+  return error;
 }
 
 describe('model/definition errors', () => {

@@ -5,9 +5,11 @@
  */
 import { expect } from 'chai';
 import {
-  InputDataError, Model, Network, derivative, input, intermediate, models, param, post, readModel, state, valuesOf,
+  InputDataError, Model, Network, derivative, input, intermediate, models, param, post, readModel, state,
 } from '../../lib/index.js';
 import { ownRecords } from '../../lib/model/decorators.js';
+import { valuesOf } from '../../lib/model/model.js';
+import { throws } from '../support.js';
 
 class Small extends Model {
   static timeScale = 1e3;
@@ -170,14 +172,7 @@ describe('model/readModel', () => {
     });
 
     it('refuses a non-finite value, naming Class#field', () => {
-      try {
-        new models.IAF({ c: Number.NaN });
-        expect.fail('no error');
-      } catch (error) {
-        expect(error).to.be.instanceOf(InputDataError);
-        expect((error as InputDataError).where).to.equal('IAF#c');
-        expect((error as InputDataError).fix).to.match(/finite/);
-      }
+      throws(() => new models.IAF({ c: Number.NaN }), InputDataError, { where: 'IAF#c', fix: /finite/ });
     });
 
     it('an instance added to a network gives its values as the container defaults', () => {

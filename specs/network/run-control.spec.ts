@@ -5,7 +5,8 @@ import { cpuBackend } from '../../lib/backends/cpu/index.js';
 import { cudaBackend } from '../../lib/backends/cuda/index.js';
 import { interpreterBackend } from '../../lib/backends/interpreter/index.js';
 import { jsBackend } from '../../lib/backends/js/index.js';
-import { Network, Model, state, param, input, derivative, models, NumericalError, RunAbortedError, InputDataError, NetworkWiringError, BackendError } from '../../lib/index.js';
+import { Network, Model, state, param, input, derivative, models, NumericalError, RunAbortedError, InputDataError, NetworkWiringError, BackendError, backends } from '../../lib/index.js';
+import { needsNoBackend, rejects } from '../support.js';
 
 /** x grows like e^{r·t}: overflows to infinity after a known number of steps. */
 class Blowup extends Model {
@@ -27,16 +28,8 @@ describe('run control', () => {
       x = x + 0.1 * 50 * x * x;
       if (!Number.isFinite(x)) { firstBad = k; break; }
     }
-    let error: unknown;
-    try {
-      await nn.run(0.1, { steps: 20, checkFinite: true, blockSteps: 7 });
-    } catch (e) {
-      error = e;
-    }
-    expect(error).to.be.instanceOf(NumericalError);
-    const detail = (error as NumericalError).detail;
-    expect(detail).to.include({ container: 'B', variable: 'x', unit: 2, step: firstBad });
-    expect((error as Error).message).to.match(/^B#x unit 2 step \d+: became Infinity/).and.match(/Reduce dt/);
+    const error = await rejects(() => nn.run(0.1, { steps: 20, checkFinite: true, blockSteps: 7 }), NumericalError, { message: /^B#x unit 2 step \d+: became Infinity/, fix: /Reduce dt/ });
+    expect(error.detail).to.include({ container: 'B', variable: 'x', unit: 2, step: firstBad });
     const rec = c.recorder.get('x');
     expect(rec.shape).to.deep.equal([firstBad, 3]);
     expect(rec.at(0, 2)).to.equal(6);
@@ -94,14 +87,8 @@ describe('run control', () => {
     const hh = nn.add(models.HodgkinHuxley, { num: 1_000_000 });
     hh.record('v', 'n', 'm', 'h');
     await nn.compile({ backend: 'js' });
-    let error: unknown;
-    try {
-      await nn.run(1e-5, { steps: 1_000_000 });
-    } catch (e) {
-      error = e;
-    }
-    expect(error).to.be.instanceOf(InputDataError);
-    expect((error as Error).message).to.match(/Network\.run: the recordings need [\d,]+ bytes/).and.match(/rate/).and.match(/'sum'/);
+    const error = await rejects(() => nn.run(1e-5, { steps: 1_000_000 }), InputDataError, { message: /Network\.run: the recordings need [\d,]+ bytes/ });
+    expect(error.message).to.match(/rate/).and.match(/'sum'/);
     expect(nn.step).to.equal(0);
   });
 
@@ -114,28 +101,25 @@ describe('run control', () => {
     expect(() => iaf.record('w')).to.throw(InputDataError, /'w' is not a variable of IAF\. Record one of/);
     expect(() => iaf.set('c', [1, 2])).to.throw(InputDataError, /I\.c: 2 per-unit values given for 4 units/);
     expect(() => nn.add(models.IAF, { num: 0 })).to.throw(InputDataError, /num = 0 is not a positive integer/);
-    await nn.run(1e-4, { steps: 1 }).then(() => expect.fail('ran before compile'), (e) => expect(String(e)).to.match(/not compiled\. Call await network\.compile\(\)/));
+    await rejects(() => nn.run(1e-4, { steps: 1 }), NetworkWiringError, { message: /not compiled\. Call await network\.compile\(\)/ }, 'ran before compile');
     await nn.compile({ backend: 'js' });
     for (const dt of [0, -1, NaN, Infinity]) {
-      await nn.run(dt, { steps: 1 }).then(() => expect.fail(`dt ${dt} accepted`), (e) => expect(e).to.be.instanceOf(InputDataError).and.have.property('message').match(/dt = .* is not a positive finite number of seconds/));
+      await rejects(() => nn.run(dt, { steps: 1 }), InputDataError, { message: /dt = .* is not a positive finite number of seconds/ }, `dt ${dt}`);
     }
     for (const steps of [0, 1.5, -2]) {
-      await nn.run(1e-4, { steps }).then(() => expect.fail(`steps ${steps} accepted`), (e) => expect(String(e)).to.match(/steps = .* is not a positive integer/));
+      await rejects(() => nn.run(1e-4, { steps }), InputDataError, { message: /steps = .* is not a positive integer/ }, `steps ${steps}`);
     }
     const inp4 = nn.input({ name: 'in4', num: 4 }).set([[1, 2, 3, 4], [1, 2, 3, 4]]);
     iaf.connect({ stimulus: inp4 });
-    await nn.run(1e-4, { steps: 5 }).then(() => expect.fail('short data accepted'), (e) => expect(String(e)).to.match(/input 'in4': has 2 steps of data but the run needs 5/));
+    await rejects(() => nn.run(1e-4, { steps: 5 }), InputDataError, { message: /input 'in4': has 2 steps of data but the run needs 5/ }, 'short data');
     expect(() => inp4.set(new Float64Array(7))).to.throw(InputDataError, /7 values do not make rows of 4/);
   });
 
   it('an unavailable back end says why', async function () {
     const nn = new Network();
     nn.add(models.IAF);
-    const status = (await import('../../lib/index.js')).backends.status();
-    if (status.cuda.ok) this.skip();
-    await nn.compile({ backend: 'cuda' }).then(() => expect.fail('compiled'), (e) => {
-      expect(e).to.be.instanceOf(BackendError);
-      expect(e.message).to.include(status.cuda.reason).and.match(/Use backend: 'auto'/);
-    });
+    needsNoBackend(this, 'cuda');
+    const status = backends.status();
+    await rejects(() => nn.compile({ backend: 'cuda' }), BackendError, { message: status.cuda.reason, fix: /^Use backend: 'auto'/ });
   });
 });

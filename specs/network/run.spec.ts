@@ -272,7 +272,7 @@ describe('network/run', () => {
 
   describe('solve()', () => {
     it('simulates one model without building a network: every state recorded, values as the hand loop', async () => {
-      const rec = await solve(models.IAF, { dt: DT, steps: 200, inputs: { stimulus: 2 } });
+      const rec = await solve(models.IAF, { dt: DT, steps: 200, inputs: { stimulus: 2 }, backend: 'js' });
       expect(Object.keys(rec).sort()).to.deep.equal(['spike', 'v']);
       expect(rec.v.shape).to.deep.equal([200, 1]);
       const hand = handIAF(() => 2, 200);

@@ -15,9 +15,10 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import ts from 'typescript';
 import {
-  Model, ModelDefinitionError, Network, defineModel, derivative, input, intermediate, models, param, post, readModel, state, valuesOf,
+  Model, ModelDefinitionError, Network, defineModel, derivative, input, intermediate, models, param, post, readModel, state,
   type ModelValues,
 } from '../../lib/index.js';
+import { valuesOf } from '../../lib/model/model.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 /** The compiled library this spec runs against (dist/lib/index.js). */

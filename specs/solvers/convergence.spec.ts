@@ -60,7 +60,7 @@ const PROBLEMS: Record<string, Problem> = {
 async function errorAt(p: Problem, solver: SolverOption, dt: number): Promise<number> {
   const steps = Math.round(p.T / dt);
   const exact = p.exact(p.T);
-  const rec = await solve(p.model, { dt, steps, solver, record: Object.keys(exact) });
+  const rec = await solve(p.model, { dt, steps, solver, record: Object.keys(exact), backend: 'js' });
   let sum = 0;
   for (const [x, want] of Object.entries(exact)) {
     const got = rec[x].at(steps - 1, 0);

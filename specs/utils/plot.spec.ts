@@ -6,6 +6,7 @@ import { inflateSync } from 'node:zlib';
 import { InputDataError } from '../../lib/errors.js';
 import { psth, spikeEvents } from '../../lib/utils/analysis.js';
 import { downsampleMinMax, plotHeatmap, plotPSTH, plotRaster, plotSpec, plotTraces } from '../../lib/utils/plot.js';
+import { rejects } from '../support.js';
 import { ornsteinUhlenbeck, poissonSpikeTrain, population, sinusoid } from '../../lib/utils/stimuli.js';
 
 const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
@@ -125,10 +126,7 @@ describe('utils/plot', function () {
       expect(rec.marks).to.equal(2);
       expect(await readFile(rec.path, 'utf8')).to.contain('dendrite');
       expect((await plotTraces(join(dir, 'units.svg'), voltages, { units: [2] })).marks).to.equal(1);
-      await plotTraces(join(dir, 'bad.svg'), voltages, { units: [3] }).then(
-        () => expect.fail('should reject'),
-        (e: unknown) => expect(e).to.be.instanceOf(InputDataError).with.property('message').match(/^plotTraces: unit 3 is out of range/),
-      );
+      await rejects(() => plotTraces(join(dir, 'bad.svg'), voltages, { units: [3] }), InputDataError, { message: /^plotTraces: unit 3 is out of range/ });
     });
 
     it('downsamples a 1,000,000-point trace to at most 5,000 points, keeping the extremes', async () => {
@@ -165,14 +163,7 @@ describe('utils/plot', function () {
     });
 
     it('refuses more spikes than maxEvents', async () => {
-      await plotRaster(join(dir, 'too-many.svg'), spikes, { maxEvents: 10 }).then(
-        () => expect.fail('should reject'),
-        (e: unknown) => {
-          expect(e).to.be.instanceOf(InputDataError);
-          expect((e as InputDataError).where).to.equal('plotRaster');
-          expect((e as InputDataError).fix).to.match(/raise maxEvents/);
-        },
-      );
+      await rejects(() => plotRaster(join(dir, 'too-many.svg'), spikes, { maxEvents: 10 }), InputDataError, { where: 'plotRaster', fix: /raise maxEvents/ });
     });
   });
 
@@ -183,10 +174,7 @@ describe('utils/plot', function () {
       expect(markElements(await readFile(res.path, 'utf8'), 'rect', 'path')).to.equal(20);
       const h = psth(spikes, { bin: 0.25 });
       expect((await plotPSTH(join(dir, 'psth2.svg'), h)).marks).to.equal(8);
-      await plotPSTH(join(dir, 'nobin.svg'), spikes).then(
-        () => expect.fail('should reject'),
-        (e: unknown) => expect(e).to.be.instanceOf(InputDataError).with.property('message').match(/^plotPSTH: bin is not given/),
-      );
+      await rejects(() => plotPSTH(join(dir, 'nobin.svg'), spikes), InputDataError, { message: /^plotPSTH: bin is not given/ });
     });
   });
 
@@ -215,26 +203,16 @@ describe('utils/plot', function () {
 
     it('never loads data: a URL or a file is refused', async () => {
       for (const url of ['https://example.com/data.csv', 'file:///etc/hostname', 'data.json']) {
-        await plotSpec(join(dir, 'url.svg'), {
-          data: { url },
-          mark: 'point',
-          encoding: { x: { field: 'x', type: 'quantitative' } },
-        }).then(
-          () => expect.fail('should reject'),
-          (e: unknown) => {
-            expect(e).to.be.instanceOf(InputDataError);
-            expect((e as InputDataError).message).to.match(/^plotSpec: the chart could not be drawn: Loading failed/);
-            expect((e as InputDataError).fix).to.match(/^Embed the data as values \(plots never load files or URLs\)/);
-          },
-        );
+        const spec = { data: { url }, mark: 'point', encoding: { x: { field: 'x', type: 'quantitative' } } } as const;
+        await rejects(() => plotSpec(join(dir, 'url.svg'), spec), InputDataError, {
+          message: /^plotSpec: the chart could not be drawn: Loading failed/,
+          fix: /^Embed the data as values \(plots never load files or URLs\)/,
+        }, url);
       }
     });
 
     it('reports specifications Vega-Lite rejects', async () => {
-      await plotSpec(join(dir, 'bad.svg'), { data: { values: [] }, mark: 'nonsense' } as never).then(
-        () => expect.fail('should reject'),
-        (e: unknown) => expect(e).to.be.instanceOf(InputDataError).with.property('message').match(/^plotSpec: Vega-Lite rejected the chart/),
-      );
+      await rejects(() => plotSpec(join(dir, 'bad.svg'), { data: { values: [] }, mark: 'nonsense' } as never), InputDataError, { message: /^plotSpec: Vega-Lite rejected the chart/ });
     });
   });
 
@@ -261,13 +239,7 @@ describe('utils/plot', function () {
     it('creates missing folders and refuses other extensions', async () => {
       const res = await plotTraces(join(dir, 'a', 'b', 'c.png'), [1, 2, 3]);
       expect((await readFile(res.path)).subarray(0, 8)).to.deep.equal(Buffer.from(PNG_SIGNATURE));
-      await plotTraces(join(dir, 'x.jpg'), [1, 2, 3]).then(
-        () => expect.fail('should reject'),
-        (e: unknown) => {
-          expect(e).to.be.instanceOf(InputDataError);
-          expect((e as InputDataError).message).to.match(/^plotTraces: '.*x\.jpg' ends in '\.jpg', an unsupported format\. End the path in '\.svg' or '\.png'\.$/);
-        },
-      );
+      await rejects(() => plotTraces(join(dir, 'x.jpg'), [1, 2, 3]), InputDataError, { message: /^plotTraces: '.*x\.jpg' ends in '\.jpg', an unsupported format\. End the path in '\.svg' or '\.png'\.$/ });
     });
   });
 });

@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import fc from 'fast-check';
 import { InputDataError } from '../../lib/errors.js';
 import { rng, rngFromState, toRng } from '../../lib/utils/random.js';
+import { throws } from '../support.js';
 
 describe('utils/random', () => {
   it('matches the xoshiro128** reference outputs from state [1, 2, 3, 4]', () => {
@@ -94,12 +95,7 @@ describe('utils/random', () => {
     expect(() => rngFromState([1, 2, 3])).to.throw(InputDataError, /^rngFromState:/);
     expect(() => rng(1).integer(0)).to.throw(InputDataError, /^rng\.integer:/);
     expect(() => toRng(0.5, 'ornsteinUhlenbeck')).to.throw(InputDataError, /^ornsteinUhlenbeck: seed 0\.5/);
-    try {
-      rng(NaN);
-    } catch (e) {
-      expect((e as InputDataError).where).to.equal('rng');
-      expect((e as InputDataError).fix).to.match(/integer seed/);
-    }
+    throws(() => rng(NaN), InputDataError, { where: 'rng', fix: /integer seed/ });
   });
 
   it('passes a generator through toRng so streams continue', () => {

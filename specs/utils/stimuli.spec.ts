@@ -17,6 +17,7 @@ import {
   step,
   timeAxis,
 } from '../../lib/utils/stimuli.js';
+import { throws } from '../support.js';
 
 /** Power of x at frequency f (Hz) by the Goertzel recurrence: |Σ x_n e^{−2πifn dt}|². */
 function goertzel(x: ArrayLike<number>, f: number, dt: number): number {
@@ -70,12 +71,7 @@ describe('utils/stimuli', () => {
         [() => gaussianNoise({ dt: 1e-3, steps: 5, sd: 1, seed: NaN }), /^gaussianNoise: seed NaN/],
       ];
       for (const [f, re] of cases) expect(f).to.throw(InputDataError, re);
-      try {
-        step({ dt: 0, duration: 1, amplitude: 1 });
-      } catch (e) {
-        expect((e as InputDataError).where).to.equal('step');
-        expect((e as InputDataError).fix).to.equal('Pass dt > 0 in seconds.');
-      }
+      throws(() => step({ dt: 0, duration: 1, amplitude: 1 }), InputDataError, { where: 'step', fix: 'Pass dt > 0 in seconds.' });
     });
 
     it('returns empty arrays for an empty grid', () => {

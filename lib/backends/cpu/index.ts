@@ -15,9 +15,9 @@ export const cpuBackend: Backend = {
   capabilities: { fusion: true, unitStepsPerBlock: 2e7, maxBlockSteps: Infinity, streamBytesPerBlock: 64e6, dtypes: ['float64', 'float32'], elements: ['float'], device: false },
   status(): BackendStatus {
     const a = addonStatus();
-    if (!a.ok) return { ok: false, reason: `the native addon is not loaded (${a.reason}). Rebuild it with \`npx node-gyp rebuild\` (needs python3, make and a C++ compiler).` };
+    if (!a.ok) return { ok: false, code: 'no-addon', reason: `the native addon is not loaded (${a.reason}). Rebuild it with \`npx node-gyp rebuild\` (needs python3, make and a C++ compiler).` };
     const c = compilerStatus();
-    if (!c.ok) return { ok: false, reason: `no C compiler: ${c.reason} Install gcc or clang, or set CC.` };
+    if (!c.ok) return { ok: false, code: 'no-compiler', reason: `no C compiler: ${c.reason} Install gcc or clang, or set CC.` };
     return { ok: true };
   },
   async compile(plan: NetworkPlan): Promise<Program> {

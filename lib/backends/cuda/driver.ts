@@ -11,15 +11,16 @@
  */
 import { execFile, execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { accessSync, constants, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { delimiter, join } from 'node:path';
+import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { promisify } from 'node:util';
 
-import { BackendError, InputDataError, NativeError } from '../../errors.js';
-import { addon, addonStatus, describe, isTypedArray, nativeCall, nativeCallAsync, type Dim3, type TypedArray } from '../native/binding.js';
-import { cachePath, cacheTag, readVerified, removeVerified, storeVerified, writeFileAtomic } from '../native/cache.js';
+import { BackendError, InputDataError, NativeError, describeValue, type BackendErrorCode } from '../../errors.js';
+import { addon, addonStatus, isTypedArray, nativeCall, nativeCallAsync, type Dim3, type TypedArray } from '../native/binding.js';
+import { ArtefactCache, cachePath, cacheTag, loadOrBuild, storeVerified, writeFileAtomic, type ArtefactSteps } from '../native/cache.js';
+import { checkCompileInput, toolMessages, which } from '../native/tools.js';
 
 const run = promisify(execFile);
 
@@ -29,6 +30,8 @@ export interface CudaStatus {
   ok: boolean;
   /** Why not, when `ok` is false. */
   reason?: string;
+  /** Why not, as a code, when `ok` is false: `no-addon`, `no-driver`, `no-device` or `no-nvrtc`. */
+  code?: BackendErrorCode;
   /** Name of device 0. */
   device?: string;
   /** Compute capability of device 0, e.g. `[9, 0]`. */
@@ -62,7 +65,8 @@ export interface CudaModule {
 let status: CudaStatus | undefined;
 let nvccPath: string | null | undefined;
 let nvccVersion: string | undefined;
-const modules = new Map<string, Promise<{ module: number; cached: 'disk' | 'none' }>>();
+/** Modules of this process by the sha256 of source, options, architecture and compiler. */
+const modules = new ArtefactCache<number>();
 
 /**
  * Whether the CUDA back end works here, checked once per process. It needs
@@ -79,12 +83,12 @@ export function cudaStatus(): CudaStatus {
   if (status) return status;
   const loaded = addonStatus();
   if (!loaded.ok) {
-    status = { ok: false, reason: loaded.reason };
+    status = { ok: false, reason: loaded.reason, code: 'no-addon' };
     return status;
   }
   const info = addon().cudaInfo();
   if (!info.ok) {
-    status = { ok: false, reason: info.reason };
+    status = { ok: false, reason: info.reason, code: driverReasonCode(info.reason ?? '') };
     return status;
   }
   const compiler = info.nvrtc ?? (nvccAvailable() ? 'nvcc' : undefined);
@@ -95,15 +99,31 @@ export function cudaStatus(): CudaStatus {
         device: info.device,
         computeCapability: info.computeCapability,
         reason: `${info.nvrtcReason ?? 'no NVRTC'}, and no nvcc on the PATH or in /usr/local/cuda/bin`,
+        code: 'no-nvrtc',
       };
   return status;
+}
+
+/**
+ * The code of a reason the addon gives for CUDA being unusable: `no-driver`
+ * when the NVIDIA driver is missing, too old or does not start (`no
+ * libcuda.so.1 …`, `libcuda.so.1 has no …`, `cuInit failed: …`), else
+ * `no-device` (no device, or device 0 cannot be used).
+ *
+ * @param reason - `cudaInfo().reason`
+ * @returns `no-driver` or `no-device`
+ * @internal
+ */
+export function driverReasonCode(reason: string): 'no-driver' | 'no-device' {
+  if (/CUDA_ERROR_NO_DEVICE/.test(reason)) return 'no-device';
+  return /^(?:no libcuda|libcuda\.so\.1 has no|cuInit failed)/.test(reason) ? 'no-driver' : 'no-device';
 }
 
 /** Throws unless {@link cudaStatus} is ok. */
 function requireCuda(where: string): CudaStatus {
   const s = cudaStatus();
   if (!s.ok) {
-    throw new BackendError(where, `CUDA is unavailable: ${s.reason}.`, "Install the NVIDIA driver and the CUDA toolkit (NVRTC), or use the 'cpu' or 'js' back end.");
+    throw new BackendError(where, `CUDA is unavailable: ${s.reason}.`, "Install the NVIDIA driver and the CUDA toolkit (NVRTC), or use the 'cpu' or 'js' back end.", { code: s.code ?? 'status-failed' });
   }
   return s;
 }
@@ -115,21 +135,7 @@ function requireCuda(where: string): CudaStatus {
  * @returns its path, or null when there is none
  */
 export function nvccAvailable(): string | null {
-  if (nvccPath !== undefined) return nvccPath;
-  const dirs = (process.env.PATH ?? '').split(delimiter).filter(Boolean);
-  if (process.env.CUDA_HOME) dirs.push(join(process.env.CUDA_HOME, 'bin'));
-  dirs.push('/usr/local/cuda/bin');
-  nvccPath = null;
-  for (const dir of dirs) {
-    const candidate = join(dir, 'nvcc');
-    try {
-      accessSync(candidate, constants.X_OK);
-      nvccPath = candidate;
-      break;
-    } catch {
-      // not here
-    }
-  }
+  if (nvccPath === undefined) nvccPath = which('nvcc', [...(process.env.CUDA_HOME ? [join(process.env.CUDA_HOME, 'bin')] : []), '/usr/local/cuda/bin']) ?? null;
   return nvccPath;
 }
 
@@ -137,7 +143,7 @@ export function nvccAvailable(): string | null {
 function virtualArch(arch: string): string {
   const match = /^(?:compute_|sm_)?([0-9]{2,3}[a-z]?)$/.exec(arch);
   if (!match) {
-    throw new InputDataError('compileCuda', `arch ${describe(arch)} is not an architecture.`, "Use e.g. 'compute_90' or 'sm_90'.");
+    throw new InputDataError('compileCuda', `arch ${describeValue(arch)} is not an architecture.`, "Use e.g. 'compute_90' or 'sm_90'.");
   }
   return `compute_${match[1]}`;
 }
@@ -165,7 +171,7 @@ export async function compilePtxWithNvcc(
 ): Promise<string> {
   const nvcc = nvccAvailable();
   if (!nvcc) {
-    throw new BackendError('nvcc', 'nvcc was not found on the PATH or in /usr/local/cuda/bin.', 'Install the CUDA toolkit or add its bin folder to PATH.');
+    throw new BackendError('nvcc', 'nvcc was not found on the PATH or in /usr/local/cuda/bin.', 'Install the CUDA toolkit or add its bin folder to PATH.', { code: 'no-compiler' });
   }
   const dir = mkdtempSync(join(tmpdir(), 'neural-nvcc-'));
   const input = join(dir, 'kernel.cu');
@@ -176,12 +182,11 @@ export async function compilePtxWithNvcc(
     try {
       await run(nvcc, args, { timeout: 5 * 60 * 1000, maxBuffer: 64 * 1024 * 1024 });
     } catch (error) {
-      const e = error as { stderr?: string; message?: string };
       throw new BackendError(
         'nvcc',
-        `nvcc could not compile the CUDA source:\n${((e.stderr ?? '').trim() || e.message) ?? String(error)}\n`,
+        `nvcc could not compile the CUDA source:\n${toolMessages(error)}\n`,
         'A failure here is a bug in the code generator or in the extra flags.',
-        { cause: error },
+        { code: 'compile-failed', cause: error },
       );
     }
     return readFileSync(output, 'utf8');
@@ -225,13 +230,7 @@ function compilerId(s: CudaStatus): string {
  */
 export async function compileCuda(source: string, options: CompileCudaOptions = {}): Promise<CudaModule> {
   const started = performance.now();
-  if (typeof source !== 'string' || source.length === 0) {
-    throw new InputDataError('compileCuda', 'the CUDA source is empty.', 'Pass the generated CUDA C source as a string.');
-  }
-  const flags = options.flags ?? [];
-  if (!Array.isArray(flags) || flags.some((flag) => typeof flag !== 'string')) {
-    throw new InputDataError('compileCuda', 'flags must be an array of strings.', "Pass e.g. { flags: ['-lineinfo'] }.");
-  }
+  const flags = checkCompileInput('compileCuda', 'CUDA C', source, options.flags, '-lineinfo');
   const s = requireCuda('compileCuda');
   const [major, minor] = s.computeCapability ?? [5, 2];
   const arch = virtualArch(options.arch ?? `${major}${minor}`);
@@ -243,52 +242,46 @@ export async function compileCuda(source: string, options: CompileCudaOptions = 
     .update(JSON.stringify([source, compileOptions, arch, compilerId(s)]))
     .digest('hex');
 
-  const known = modules.get(hash);
-  if (known) {
-    const { module } = await known;
-    return { module, cached: 'memory', ms: performance.now() - started };
-  }
   const tag = cacheTag(options.tag);
-  const pending = (async () => {
-    const compile = async (): Promise<string> => {
-      if (!useNvrtc) return compilePtxWithNvcc(source, arch, { flags, fastMath: options.fastMath });
-      const native = addon();
+  const compile = async (): Promise<string> => {
+    if (!useNvrtc) return compilePtxWithNvcc(source, arch, { flags, fastMath: options.fastMath });
+    const native = addon();
+    try {
+      return (await native.nvrtcCompile(source, `${tag}.cu`, compileOptions)).ptx;
+    } catch (error) {
+      const kept = cachePath(tag, hash, 'cu');
+      let where = `The source is kept at ${kept}`;
       try {
-        return (await native.nvrtcCompile(source, `${tag}.cu`, compileOptions)).ptx;
-      } catch (error) {
-        const kept = cachePath(tag, hash, 'cu');
-        let where = `The source is kept at ${kept}`;
-        try {
-          writeFileAtomic(kept, source);
-        } catch (failure) {
-          where = `The source could not be kept (${failure instanceof Error ? failure.message : String(failure)})`;
-        }
-        throw new BackendError(
-          `compileCuda(${tag})`,
-          `${error instanceof Error ? error.message : String(error)}\n`,
-          `${where}; a failure here is a bug in the code generator or in the extra flags.`,
-          { cause: error },
-        );
+        writeFileAtomic(kept, source);
+      } catch (failure) {
+        where = `The source could not be kept (${failure instanceof Error ? failure.message : String(failure)})`;
       }
-    };
-    const { result: module, cached } = await cachedPtx(cachePath(tag, hash, 'ptx'), compile, loadModule);
-    return { module, cached };
-  })();
-  modules.set(hash, pending);
-  try {
-    const result = await pending;
-    return { ...result, ms: performance.now() - started };
-  } catch (error) {
-    modules.delete(hash);
-    throw error;
-  }
+      throw new BackendError(
+        `compileCuda(${tag})`,
+        `${error instanceof Error ? error.message : String(error)}\n`,
+        `${where}; a failure here is a bug in the code generator or in the extra flags.`,
+        { code: 'compile-failed', cause: error },
+      );
+    }
+  };
+  const { value: module, cached } = await modules.get(hash, () => cachePath(tag, hash, 'ptx'), ptxSteps(compile, loadModule));
+  return { module, cached, ms: performance.now() - started };
+}
+
+/** The steps of the compile cache for PTX: compiled by `compile`, stored as text with its sha256, loaded by `load`. */
+function ptxSteps<T>(compile: () => Promise<string>, load: (ptx: string) => T): ArtefactSteps<T> {
+  return {
+    build: async (file) => storeVerified(file, await compile()),
+    load: (bytes) => load(bytes.toString('utf8')),
+  };
 }
 
 /**
- * The PTX cache of {@link compileCuda}, apart from CUDA so that it can be
- * checked anywhere: PTX cached at `file` is used only when
- * `readVerified` accepts it (a regular file of ours, writable by nobody
- * else, whose sha256 matches the one recorded when it was written), and
+ * The PTX cache of {@link compileCuda} (its disk layer), apart from CUDA so
+ * that it can be checked anywhere: the cache of compiled code shared with the
+ * cpu back end (`loadOrBuild` in `native/cache.ts`), for PTX. PTX cached at
+ * `file` is used only when its file is a regular file of ours, writable by
+ * nobody else, whose sha256 matches the one recorded when it was written, and
  * `load` receives exactly the text that was checked. Damaged, replaced or
  * unrecorded PTX, or PTX that `load` rejects, is removed and compiled again;
  * new PTX is stored with its sha256.
@@ -305,22 +298,8 @@ export async function cachedPtx<T>(
   compile: () => Promise<string>,
   load: (ptx: string) => T,
 ): Promise<{ result: T; cached: 'disk' | 'none'; rebuilt?: string }> {
-  let rebuilt: string | undefined;
-  const found = readVerified(file);
-  if (found?.data !== undefined) {
-    try {
-      return { result: load(found.data.toString('utf8')), cached: 'disk' };
-    } catch (error) {
-      rebuilt = `${file} does not load (${error instanceof Error ? error.message : String(error)})`;
-    }
-  } else if (found?.problem !== undefined) {
-    rebuilt = found.problem;
-  }
-  if (found !== undefined) removeVerified(file); // never loaded: compiled again below
-  const ptx = await compile();
-  storeVerified(file, ptx);
-  const result = load(ptx);
-  return rebuilt === undefined ? { result, cached: 'none' } : { result, cached: 'none', rebuilt };
+  const { value, cached, rebuilt } = await loadOrBuild(file, ptxSteps(compile, load));
+  return rebuilt === undefined ? { result: value, cached } : { result: value, cached, rebuilt };
 }
 
 function loadModule(ptx: string): number {
@@ -338,10 +317,10 @@ function loadModule(ptx: string): number {
  */
 export function getFunction(module: number, name: string): number {
   if (!Number.isInteger(module) || module < 1) {
-    throw new InputDataError('getFunction', `module must be a handle from compileCuda, got ${describe(module)}.`, 'Pass compileCuda(...).module.');
+    throw new InputDataError('getFunction', `module must be a handle from compileCuda, got ${describeValue(module)}.`, 'Pass compileCuda(...).module.');
   }
   if (typeof name !== 'string' || !/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) {
-    throw new InputDataError('getFunction', `kernel name must be a C identifier, got ${describe(name)}.`, 'Pass the name of an extern "C" __global__ function.');
+    throw new InputDataError('getFunction', `kernel name must be a C identifier, got ${describeValue(name)}.`, 'Pass the name of an extern "C" __global__ function.');
   }
   const native = addon();
   return nativeCall(`getFunction(${name})`, () => native.cudaGetFunction(module, name), 'Declare the kernel extern "C" so its name is not mangled.');
@@ -384,7 +363,7 @@ export class DeviceBuffer {
    */
   static alloc(byteLength: number): DeviceBuffer {
     if (!Number.isSafeInteger(byteLength) || byteLength < 0) {
-      throw new InputDataError('DeviceBuffer.alloc', `byteLength must be a non-negative integer, got ${describe(byteLength)}.`, 'Pass a size in bytes.');
+      throw new InputDataError('DeviceBuffer.alloc', `byteLength must be a non-negative integer, got ${describeValue(byteLength)}.`, 'Pass a size in bytes.');
     }
     requireCuda('DeviceBuffer.alloc');
     if (byteLength === 0) return new DeviceBuffer(0n, 0); // cuMemAlloc rejects 0 bytes
@@ -470,7 +449,7 @@ export class DeviceBuffer {
     if (!Number.isSafeInteger(byteOffset) || byteOffset < 0 || byteOffset + bytes > this.byteLength) {
       throw new InputDataError(
         where,
-        `${bytes} bytes at offset ${describe(byteOffset)} do not fit in a buffer of ${this.byteLength} bytes.`,
+        `${bytes} bytes at offset ${describeValue(byteOffset)} do not fit in a buffer of ${this.byteLength} bytes.`,
         'Use a smaller array or offset, or a larger buffer.',
       );
     }
@@ -479,7 +458,7 @@ export class DeviceBuffer {
 
 function checkArray(where: string, value: unknown): void {
   if (!isTypedArray(value)) {
-    throw new InputDataError(where, `expected a typed array, got ${describe(value)}.`, 'Pass a Float64Array, Float32Array, Int32Array ….');
+    throw new InputDataError(where, `expected a typed array, got ${describeValue(value)}.`, 'Pass a Float64Array, Float32Array, Int32Array ….');
   }
 }
 
@@ -489,7 +468,7 @@ export type Dims = number | readonly number[];
 function dims(where: string, what: string, value: Dims): Dim3 {
   const list = typeof value === 'number' ? [value] : Array.isArray(value) ? [...value] : [];
   if (list.length < 1 || list.length > 3 || list.some((d) => !Number.isInteger(d) || d < 1 || d > 0xffffffff)) {
-    throw new InputDataError(where, `${what} must be one to three positive integers, got ${describe(value)}.`, 'Pass e.g. [blocks, 1, 1].');
+    throw new InputDataError(where, `${what} must be one to three positive integers, got ${describeValue(value)}.`, 'Pass e.g. [blocks, 1, 1].');
   }
   while (list.length < 3) list.push(1);
   return list as Dim3;
@@ -518,7 +497,7 @@ export type KernelArg = DeviceBuffer | bigint | number;
 export async function launch(fn: number, grid: Dims, block: Dims, types: string, args: readonly KernelArg[], sharedBytes = 0): Promise<void> {
   const where = 'launch';
   if (!Number.isInteger(fn) || fn < 1) {
-    throw new InputDataError(where, `fn must be a handle from getFunction, got ${describe(fn)}.`, 'Pass getFunction(module, name).');
+    throw new InputDataError(where, `fn must be a handle from getFunction, got ${describeValue(fn)}.`, 'Pass getFunction(module, name).');
   }
   const g = dims(where, 'grid', grid);
   const b = dims(where, 'block', block);
@@ -526,13 +505,13 @@ export async function launch(fn: number, grid: Dims, block: Dims, types: string,
     throw new InputDataError(where, `a block of ${b.join('×')} threads exceeds 1024.`, 'Use fewer threads per block and more blocks.');
   }
   if (!Number.isInteger(sharedBytes) || sharedBytes < 0) {
-    throw new InputDataError(where, `sharedBytes must be a non-negative integer, got ${describe(sharedBytes)}.`, 'Pass a byte count.');
+    throw new InputDataError(where, `sharedBytes must be a non-negative integer, got ${describeValue(sharedBytes)}.`, 'Pass a byte count.');
   }
   if (typeof types !== 'string' || !/^[pdfil]*$/.test(types)) {
-    throw new InputDataError(where, `types must be letters p, d, f, i, l, got ${describe(types)}.`, "Pass e.g. 'pdi' for (double *x, double a, int n).");
+    throw new InputDataError(where, `types must be letters p, d, f, i, l, got ${describeValue(types)}.`, "Pass e.g. 'pdi' for (double *x, double a, int n).");
   }
   if (!Array.isArray(args) || args.length !== types.length) {
-    throw new InputDataError(where, `${types.length} types but ${Array.isArray(args) ? args.length : describe(args)} arguments.`, 'Give one type letter per argument.');
+    throw new InputDataError(where, `${types.length} types but ${Array.isArray(args) ? args.length : describeValue(args)} arguments.`, 'Give one type letter per argument.');
   }
   const values = args.map((arg, i): bigint | number => {
     const type = types[i];
@@ -546,7 +525,7 @@ export async function launch(fn: number, grid: Dims, block: Dims, types: string,
     } else if (typeof arg === 'number') {
       return arg;
     }
-    throw new InputDataError(where, `args[${i}] ${describe(arg)} does not match type '${type}'.`, "'p' takes a DeviceBuffer or bigint, 'i' an int32, 'l' an integer, 'd' and 'f' numbers.");
+    throw new InputDataError(where, `args[${i}] ${describeValue(arg)} does not match type '${type}'.`, "'p' takes a DeviceBuffer or bigint, 'i' an int32, 'l' an integer, 'd' and 'f' numbers.");
   });
   requireCuda(where);
   const native = addon();

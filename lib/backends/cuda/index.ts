@@ -22,7 +22,7 @@ export const cudaBackend: Backend = {
   capabilities: { fusion: true, unitStepsPerBlock: 2e9, maxBlockSteps: 10000, streamBytesPerBlock: Infinity, dtypes: ['float64', 'float32'], elements: ['float'], device: true },
   status(): BackendStatus {
     const s = cudaStatus();
-    return s.ok ? { ok: true, device: s.device } : { ok: false, reason: s.reason };
+    return s.ok ? { ok: true, device: s.device } : { ok: false, reason: s.reason, code: s.code };
   },
   async compile(plan: NetworkPlan): Promise<Program> {
     // Fusable wiring: one kernel advances every unit through the whole block.
@@ -46,7 +46,7 @@ export const cudaBackend: Backend = {
         buf?.free();
         const free = memInfo().free;
         if (length * bytes > free) {
-          throw new BackendError('cuda', `a buffer of ${(length * bytes).toLocaleString('en')} bytes does not fit in the ${free.toLocaleString('en')} bytes free on the device.`, 'Run fewer steps per block (run(dt, { blockSteps })), record fewer variables or with a larger rate.');
+          throw new BackendError('cuda', `a buffer of ${(length * bytes).toLocaleString('en')} bytes does not fit in the ${free.toLocaleString('en')} bytes free on the device.`, 'Run fewer steps per block (run(dt, { blockSteps })), record fewer variables or with a larger rate.', { code: 'device-memory' });
         }
         buf = DeviceBuffer.alloc(Math.max(bytes, length * bytes));
         sized.set(i, buf);

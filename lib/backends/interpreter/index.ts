@@ -3,6 +3,7 @@
  * generation. Slow, but it works everywhere and is the reference every other
  * back end is checked against.
  */
+import { BackendError } from '../../errors.js';
 import type { ExprIR, OpName, StmtIR } from '../../ir/types.js';
 import type { NetworkPlan, OperatorPlan, TermPlan } from '../../plan/types.js';
 import type { Backend, BufferArray, Program } from '../types.js';
@@ -17,12 +18,15 @@ const FN: Partial<Record<OpName, (...a: number[]) => number>> = {
   floor: Math.floor, ceil: Math.ceil, sign: (a) => +(a > 0) - +(a < 0),
 };
 
-/** Evaluates one expression in an environment of named values. */
+/**
+ * Evaluates one expression in an environment of named values.
+ * @throws {@link BackendError} (code `invalid-plan`) when it reads a name the environment does not hold
+ */
 export function evaluate(e: ExprIR, env: Map<string, number>): number {
   if (e.k === 'num') return e.v;
   if (e.k === 'ref') {
     const v = env.get(e.name);
-    if (v === undefined) throw new Error(`interpreter: '${e.name}' is not defined`);
+    if (v === undefined) throw new BackendError('interpreter', `'${e.name}' is read but not defined.`, 'This is a bug in the IR or the network plan.', { code: 'invalid-plan' });
     return v;
   }
   if (e.op === 'select') return evaluate(e.args[0], env) !== 0 ? evaluate(e.args[1], env) : evaluate(e.args[2], env);

@@ -14,7 +14,7 @@ import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 
-import { BackendError, InputDataError, NativeError } from '../../errors.js';
+import { BackendError, InputDataError, NativeError, describeValue } from '../../errors.js';
 import { setAlignmentProbe } from '../../plan/arrays.js';
 
 /** Any typed array whose memory the addon can read or write. */
@@ -144,7 +144,7 @@ export function addonStatus(): { ok: boolean; reason?: string } {
  */
 export function addon(): NativeAddon {
   load();
-  if (!loaded) throw new BackendError('native addon', `${loadReason}.`, BUILD_FIX);
+  if (!loaded) throw new BackendError('native addon', `${loadReason}.`, BUILD_FIX, { code: 'no-addon' });
   return loaded;
 }
 
@@ -205,7 +205,7 @@ function toNativeError(where: string, error: unknown, fix: string): Error {
  */
 export function loadLibrary(path: string): number {
   if (typeof path !== 'string' || path.length === 0) {
-    throw new InputDataError('loadLibrary', `path must be a non-empty string, got ${describe(path)}.`, 'Pass the path of a compiled shared object.');
+    throw new InputDataError('loadLibrary', `path must be a non-empty string, got ${describeValue(path)}.`, 'Pass the path of a compiled shared object.');
   }
   const native = addon();
   return nativeCall('loadLibrary', () => native.loadLibrary(path), 'Check that the file is a shared object built for this machine.');
@@ -222,10 +222,10 @@ export function loadLibrary(path: string): number {
  */
 export function hasSymbol(handle: number, symbol: string): boolean {
   if (!Number.isInteger(handle) || handle < 1) {
-    throw new InputDataError('hasSymbol', `handle must be a positive integer from loadLibrary, got ${describe(handle)}.`, 'Use the handle that loadLibrary or compileShared returned.');
+    throw new InputDataError('hasSymbol', `handle must be a positive integer from loadLibrary, got ${describeValue(handle)}.`, 'Use the handle that loadLibrary or compileShared returned.');
   }
   if (typeof symbol !== 'string' || !/^[A-Za-z_][A-Za-z0-9_]*$/.test(symbol)) {
-    throw new InputDataError('hasSymbol', `symbol must be a C identifier, got ${describe(symbol)}.`, 'Pass the name of the exported C function.');
+    throw new InputDataError('hasSymbol', `symbol must be a C identifier, got ${describeValue(symbol)}.`, 'Pass the name of the exported C function.');
   }
   const native = addon();
   return nativeCall('hasSymbol', () => native.hasSymbol(handle, symbol));
@@ -256,31 +256,20 @@ export async function runC(
   scalars: Float64Array | readonly number[] = [],
 ): Promise<number> {
   if (!Number.isInteger(handle) || handle < 1) {
-    throw new InputDataError('runC', `handle must be a positive integer from loadLibrary, got ${describe(handle)}.`, 'Use the handle that loadLibrary or compileShared returned.');
+    throw new InputDataError('runC', `handle must be a positive integer from loadLibrary, got ${describeValue(handle)}.`, 'Use the handle that loadLibrary or compileShared returned.');
   }
   if (typeof symbol !== 'string' || !/^[A-Za-z_][A-Za-z0-9_]*$/.test(symbol)) {
-    throw new InputDataError('runC', `symbol must be a C identifier, got ${describe(symbol)}.`, 'Pass the name of the exported C function.');
+    throw new InputDataError('runC', `symbol must be a C identifier, got ${describeValue(symbol)}.`, 'Pass the name of the exported C function.');
   }
   if (!Array.isArray(buffers)) {
-    throw new InputDataError('runC', `buffers must be an array of typed arrays, got ${describe(buffers)}.`, 'Wrap the arrays in [ ].');
+    throw new InputDataError('runC', `buffers must be an array of typed arrays, got ${describeValue(buffers)}.`, 'Wrap the arrays in [ ].');
   }
   buffers.forEach((buffer, i) => {
     if (!isTypedArray(buffer)) {
-      throw new InputDataError('runC', `buffers[${i}] must be a typed array, got ${describe(buffer)}.`, 'Pass Float64Array, Float32Array, Int32Array … only.');
+      throw new InputDataError('runC', `buffers[${i}] must be a typed array, got ${describeValue(buffer)}.`, 'Pass Float64Array, Float32Array, Int32Array … only.');
     }
   });
   const values = scalars instanceof Float64Array ? scalars : Float64Array.from(scalars as readonly number[]);
   const native = addon();
   return nativeCallAsync(`runC(${symbol})`, () => native.runC(handle, symbol, [...buffers], values));
-}
-
-/** A short description of a value for error messages. */
-export function describe(value: unknown): string {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return `an array of length ${value.length}`;
-  if (ArrayBuffer.isView(value)) return `a ${value.constructor.name}`;
-  if (typeof value === 'string') return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);
-  if (typeof value === 'bigint') return `${value}n`;
-  if (typeof value === 'object') return `a ${value.constructor?.name ?? 'object'}`;
-  return String(value);
 }

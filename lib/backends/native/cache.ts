@@ -108,7 +108,7 @@ export function cacheDir(): string {
       WHERE,
       `the cache folder ${preferred} cannot be created (${ioText(error)}), and compiled code is never put in a shared place instead.`,
       fromEnv ? `Set NEURAL_CACHE_DIR to a folder that exists or can be created (it is created with mode 700).` : `Make ${join(homedir(), '.cache')} writable, or ${elsewhere}`,
-      { cause: error },
+      { code: 'cache', cause: error },
     );
   }
   let real: string;
@@ -117,10 +117,10 @@ export function cacheDir(): string {
     real = realpathSync(preferred);
     stats = statSync(real);
   } catch (error) {
-    throw new BackendError(WHERE, `the cache folder ${preferred} cannot be examined (${ioText(error)}).`, `Check it, or ${elsewhere}`, { cause: error });
+    throw new BackendError(WHERE, `the cache folder ${preferred} cannot be examined (${ioText(error)}).`, `Check it, or ${elsewhere}`, { code: 'cache', cause: error });
   }
   if (!stats.isDirectory()) {
-    throw new BackendError(WHERE, `the cache folder ${real} is not a folder.`, `Remove it, or ${elsewhere}`);
+    throw new BackendError(WHERE, `the cache folder ${real} is not a folder.`, `Remove it, or ${elsewhere}`, { code: 'cache' });
   }
   const uid = currentUid();
   if (uid !== undefined && stats.uid !== uid) {
@@ -128,6 +128,7 @@ export function cacheDir(): string {
       WHERE,
       `the cache folder ${real} belongs to uid ${stats.uid} (mode ${octal(stats.mode)}), not to you (uid ${uid}); code in it could have been put there by someone else, so it is not used.`,
       fromEnv ? 'Set NEURAL_CACHE_DIR to a folder of your own (it is created with mode 700).' : `Remove ${real} (it is created again, yours, with mode 700), or set NEURAL_CACHE_DIR to a folder of your own.`,
+      { code: 'cache' },
     );
   }
   if ((stats.mode & 0o022) !== 0) {
@@ -136,6 +137,7 @@ export function cacheDir(): string {
       WHERE,
       `the cache folder ${real} is writable by ${who} (mode ${octal(stats.mode)}), so someone else could replace the compiled code in it; it is not used.`,
       `Run \`chmod 700 ${real}\` (files in it that are not yours are then rebuilt), or ${elsewhere}`,
+      { code: 'cache' },
     );
   }
   if ((stats.mode & 0o077) !== 0) {
@@ -143,7 +145,7 @@ export function cacheDir(): string {
     try {
       chmodSync(real, stats.mode & 0o700);
     } catch (error) {
-      throw new BackendError(WHERE, `the cache folder ${real} (mode ${octal(stats.mode)}) cannot be made private (${ioText(error)}).`, `Run \`chmod 700 ${real}\`, or ${elsewhere}`, { cause: error });
+      throw new BackendError(WHERE, `the cache folder ${real} (mode ${octal(stats.mode)}) cannot be made private (${ioText(error)}).`, `Run \`chmod 700 ${real}\`, or ${elsewhere}`, { code: 'cache', cause: error });
     }
   }
   return real;
@@ -216,7 +218,7 @@ export function cacheWriteError(path: string, error: unknown, detail?: string): 
       WHERE,
       `the cache folder ${dir} is not writable (${code}): could not write ${path}.${more}`,
       `Make it writable (\`chmod 700 ${dir}\`), ${elsewhere}.`,
-      { cause: error },
+      { code: 'cache', cause: error },
     );
   }
   if (code === 'ENOSPC' || code === 'EDQUOT') {
@@ -224,10 +226,10 @@ export function cacheWriteError(path: string, error: unknown, detail?: string): 
       WHERE,
       `the disk holding the cache folder ${dir} is full (${code}): could not write ${path}.${more}`,
       `Free some space (clearCache() removes old compiled code), ${elsewhere}.`,
-      { cause: error },
+      { code: 'cache', cause: error },
     );
   }
-  return new BackendError(WHERE, `could not write ${path} (${ioText(error)}).${more}`, `Check the cache folder ${dir}, ${elsewhere}.`, { cause: error });
+  return new BackendError(WHERE, `could not write ${path} (${ioText(error)}).${more}`, `Check the cache folder ${dir}, ${elsewhere}.`, { code: 'cache', cause: error });
 }
 
 /**
@@ -334,14 +336,42 @@ export function recordSha256(path: string, data: Uint8Array): void {
 }
 
 /**
- * Writes a compiled artefact and the record of its sha256, both atomically.
+ * Writes a compiled artefact and the record of its sha256, both atomically
+ * (the record first).
  *
+ * @returns the bytes written
  * @throws {@link BackendError} when either cannot be written
  */
-export function storeVerified(path: string, data: string | Uint8Array): void {
+export function storeVerified(path: string, data: string | Uint8Array): Uint8Array {
   const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
   recordSha256(path, bytes);
   writeFileAtomic(path, bytes);
+  return bytes;
+}
+
+/**
+ * Moves an artefact a tool just wrote at `temporary` (beside `path`, in the
+ * cache folder) into place as `path`: made private (mode 0600), read back
+ * through {@link readCacheFile}'s checks, its sha256 recorded, then renamed.
+ * On failure the temporary file is removed.
+ *
+ * @returns the bytes recorded, which are those now at `path`
+ * @throws {@link BackendError} (code `cache`) when it cannot be read back, recorded or moved
+ */
+export function adoptVerified(temporary: string, path: string): Buffer {
+  try {
+    chmodSync(temporary, 0o600); // the tool made it with the umask's mode
+    const made = readCacheFile(temporary);
+    if (made?.data === undefined) {
+      throw new BackendError(WHERE, `the file just built cannot be read back: ${made?.problem ?? `${temporary} is missing`}.`, 'Check the cache folder, or set NEURAL_CACHE_DIR to a private folder elsewhere.', { code: 'cache' });
+    }
+    recordSha256(path, made.data);
+    renameSync(temporary, path);
+    return made.data;
+  } catch (error) {
+    rmSync(temporary, { force: true });
+    throw cacheWriteError(path, error);
+  }
 }
 
 /**
@@ -375,5 +405,110 @@ export function removeVerified(path: string): void {
     } catch {
       // A later rename over it replaces it anyway.
     }
+  }
+}
+
+/** An artefact from {@link ArtefactCache} or {@link loadOrBuild}: what was loaded, and where it came from. */
+export interface Artefact<T> {
+  /** What `load` made of the artefact's bytes (a library handle, a module handle). */
+  value: T;
+  /** `'memory'`: built or read earlier in this process; `'disk'`: a verified cached file; `'none'`: built now. */
+  cached: 'memory' | 'disk' | 'none';
+  /** Why a cached file was not used and was built again (damaged, replaced, not ours, unusable …). */
+  rebuilt?: string;
+}
+
+/** How to build, load and check one kind of artefact (a shared object, PTX). */
+export interface ArtefactSteps<T> {
+  /**
+   * Builds the artefact and stores it at `file` with its sha256 record
+   * ({@link storeVerified} or {@link adoptVerified}).
+   * @returns exactly the bytes stored
+   */
+  build(file: string): Promise<Uint8Array>;
+  /**
+   * Loads bytes that were verified (or just stored). Throws when they cannot
+   * be loaded: a cached file is then built again, except that a
+   * {@link BackendError} (the cache folder failed) is passed on.
+   */
+  load(bytes: Buffer, file: string): T;
+  /**
+   * Why a loaded cached artefact cannot be used (e.g. a function is
+   * missing), or undefined when it can; it is then built again. A new
+   * artefact is returned as built: its caller checks it.
+   */
+  unusable?(value: T, file: string): string | undefined;
+}
+
+/**
+ * The disk layer of the compile cache: the artefact at `file` is loaded only
+ * when {@link readVerified} accepts it (a regular file of ours that nobody
+ * else can write, whose sha256 matches the record written when it was built),
+ * and `load` receives exactly the bytes that were checked. A damaged,
+ * replaced, unrecorded or unusable artefact is removed, never loaded, and
+ * built again; a new one is stored with its sha256 before it is loaded.
+ *
+ * @param file - the cache path (from {@link cachePath})
+ * @param steps - how to build, load and check it
+ * @returns the loaded value, whether it came from the disk, and why a cached file was not used
+ * @throws {@link BackendError} when the cache folder fails; whatever `build` or `load` throws for a new artefact
+ */
+export async function loadOrBuild<T>(file: string, steps: ArtefactSteps<T>): Promise<Artefact<T> & { cached: 'disk' | 'none' }> {
+  let rebuilt: string | undefined;
+  const found = readVerified(file);
+  if (found?.data !== undefined) {
+    try {
+      const value = steps.load(found.data, file);
+      const why = steps.unusable?.(value, file);
+      if (why === undefined) return { value, cached: 'disk' };
+      rebuilt = `${file} ${why}`;
+    } catch (error) {
+      if (error instanceof BackendError) throw error; // the cache folder itself failed (full, not writable)
+      rebuilt = `${file} does not load (${error instanceof Error ? error.message : String(error)})`;
+    }
+  } else if (found?.problem !== undefined) {
+    rebuilt = found.problem;
+  }
+  if (found !== undefined) removeVerified(file); // damaged, replaced or unusable: never loaded, built again below
+  const bytes = await steps.build(file);
+  const value = steps.load(Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), file);
+  return rebuilt === undefined ? { value, cached: 'none' } : { value, cached: 'none', rebuilt };
+}
+
+/**
+ * The compile cache of one kind of artefact: in this process, each key (the
+ * sha256 of everything that determines the artefact) is loaded or built once
+ * and concurrent callers share that work; behind it, {@link loadOrBuild}'s
+ * verified disk cache. A failed build is forgotten, so that a later call
+ * tries again (e.g. once the cache folder is fixed).
+ */
+export class ArtefactCache<T> {
+  readonly #builds = new Map<string, Promise<Artefact<T>>>();
+
+  /**
+   * The artefact for `key`: from this process (`'memory'`), else from the
+   * disk or built now (see {@link loadOrBuild}).
+   *
+   * @param key - sha256 hex of everything that determines the artefact
+   * @param file - its cache path, asked for only when this process has not got it
+   * @param steps - how to build, load and check it
+   * @throws as {@link loadOrBuild}
+   */
+  async get(key: string, file: () => string, steps: ArtefactSteps<T>): Promise<Artefact<T>> {
+    const known = this.#builds.get(key);
+    if (known) return { value: (await known).value, cached: 'memory' };
+    const pending = (async () => loadOrBuild(file(), steps))();
+    this.#builds.set(key, pending);
+    try {
+      return await pending;
+    } catch (error) {
+      this.#builds.delete(key); // a later call may succeed (e.g. after the cache folder is fixed)
+      throw error;
+    }
+  }
+
+  /** Forgets what this process loaded (nothing is unloaded): the next {@link ArtefactCache.get} of a key reads the disk again. */
+  clear(): void {
+    this.#builds.clear();
   }
 }

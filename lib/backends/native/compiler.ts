@@ -17,26 +17,26 @@
  */
 import { execFile, execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { accessSync, chmodSync, constants, realpathSync, renameSync, rmSync, statSync } from 'node:fs';
-import { delimiter, dirname, join } from 'node:path';
+import { realpathSync, rmSync, statSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { promisify } from 'node:util';
 
-import { BackendError } from '../../errors.js';
+import { BackendError, InputDataError } from '../../errors.js';
 import {
+  ArtefactCache,
+  adoptVerified,
   cacheDir,
   cachePath,
   cacheTag,
   cacheWriteError,
   readCacheFile,
-  readVerified,
-  recordSha256,
-  removeVerified,
   temporaryPath,
   writeFileAtomic,
   writeFileExclusive,
 } from './cache.js';
 import { addon, addonStatus, loadLibrary } from './binding.js';
+import { checkCompileInput, toolMessages, which } from './tools.js';
 
 const run = promisify(execFile);
 
@@ -90,27 +90,8 @@ const COMPILE_TIMEOUT_MS = 5 * 60 * 1000;
 
 let status: CompilerStatus | undefined;
 let acceptedFlags: Promise<string[]> | undefined;
-const loaded = new Map<string, Promise<Omit<SharedLibrary, 'ms'>>>();
-
-/** The executable `name` resolves to on the PATH, or undefined. */
-export function which(name: string): string | undefined {
-  if (name.includes('/')) return isExecutable(name) ? name : undefined;
-  for (const dir of (process.env.PATH ?? '').split(delimiter)) {
-    if (!dir) continue;
-    const candidate = join(dir, name);
-    if (isExecutable(candidate)) return candidate;
-  }
-  return undefined;
-}
-
-function isExecutable(path: string): boolean {
-  try {
-    accessSync(path, constants.X_OK);
-    return true;
-  } catch {
-    return false;
-  }
-}
+/** Shared objects of this process (path and handle) by the sha256 of source, flags and compiler. */
+const libraries = new ArtefactCache<{ path: string; handle: number }>();
 
 /**
  * Finds the C compiler and checks that it runs (once per process).
@@ -210,7 +191,7 @@ function isKeptFlags(value: unknown): value is string[] {
  * @internal for specs of the disk cache
  */
 export function forgetLoadedLibraries(): void {
-  loaded.clear();
+  libraries.clear();
 }
 
 /**
@@ -255,7 +236,7 @@ async function probeFlags(compiler: string): Promise<string[]> {
       await run(compiler, [...compileFlags(flags), '-o', `${probe}.so`, source, ...linkFlags(flags)], { timeout: 60_000 });
       return undefined;
     } catch (error) {
-      return compilerMessages(error);
+      return toolMessages(error);
     }
   };
   try {
@@ -276,12 +257,6 @@ async function probeFlags(compiler: string): Promise<string[]> {
   }
 }
 
-/** The compiler's messages from a failed `execFile`. */
-function compilerMessages(error: unknown): string {
-  const e = error as { stderr?: string; message?: string; killed?: boolean };
-  return `${((e.stderr ?? '').trim() || e.message) ?? String(error)}${e.killed ? ' (timed out)' : ''}`;
-}
-
 /**
  * A {@link BackendError} for a compiler run that failed: a full disk or an
  * unwritable cache folder is said as such (it is not a bug in the generated
@@ -292,7 +267,7 @@ function compilerFailure(where: string, what: string, messages: string, output: 
     const code = /quota/i.test(messages) ? 'EDQUOT' : 'ENOSPC';
     return cacheWriteError(output, Object.assign(new Error(messages), { code, cause }), messages);
   }
-  return new BackendError(where, `${what}:\n${messages}\n`, fix, { cause });
+  return new BackendError(where, `${what}:\n${messages}\n`, fix, { code: 'compile-failed', cause });
 }
 
 /** Flags that go before the source file. */
@@ -323,76 +298,59 @@ function linkFlags(flags: readonly string[]): string[] {
  */
 export async function compileShared(source: string, options: CompileSharedOptions = {}): Promise<SharedLibrary> {
   const started = performance.now();
-  if (typeof source !== 'string' || source.length === 0) {
-    throw new BackendError('compileShared', 'the C source is empty.', 'Pass the generated C source as a string.');
-  }
-  const extra = options.flags ?? [];
-  if (!Array.isArray(extra) || extra.some((flag) => typeof flag !== 'string')) {
-    throw new BackendError('compileShared', 'flags must be an array of strings.', "Pass e.g. { flags: ['-ffast-math'] }.");
-  }
+  const extra = checkCompileInput('compileShared', 'C', source, options.flags, '-ffast-math');
   const symbols = options.symbols ?? [];
   if (!Array.isArray(symbols) || symbols.some((symbol) => typeof symbol !== 'string' || !/^[A-Za-z_][A-Za-z0-9_]*$/.test(symbol))) {
-    throw new BackendError('compileShared', 'symbols must be an array of C identifiers.', "Pass e.g. { symbols: ['neural_run'] }.");
+    throw new InputDataError('compileShared', 'symbols must be an array of C identifiers.', "Pass e.g. { symbols: ['neural_run'] }.");
   }
   const compiler = compilerStatus();
   if (!compiler.ok || !compiler.path) {
-    throw new BackendError('cpu compiler', `${compiler.reason}.`, 'Install gcc or clang, or set CC to a C compiler.');
+    throw new BackendError('cpu compiler', `${compiler.reason}.`, 'Install gcc or clang, or set CC to a C compiler.', { code: 'no-compiler' });
   }
   const addon = addonStatus();
   if (!addon.ok) {
-    throw new BackendError('native addon', `${addon.reason}.`, 'Build it with `npm rebuild neural-ts` (or `npx node-gyp rebuild`); that needs python3, make and a C++ compiler.');
+    throw new BackendError('native addon', `${addon.reason}.`, 'Build it with `npm rebuild neural-ts` (or `npx node-gyp rebuild`); that needs python3, make and a C++ compiler.', { code: 'no-addon' });
   }
   const flags = [...(await defaultFlags(compiler.path)), ...extra];
   const hash = createHash('sha256')
     .update(JSON.stringify([source, flags, compiler.path, compiler.version]))
     .digest('hex');
-
-  const known = loaded.get(hash);
-  if (known) {
-    const library = await known;
-    const missing = missingSymbols(library.handle, symbols);
-    if (missing.length > 0) {
-      throw new BackendError(`compileShared(${cacheTag(options.tag)})`, `the library built from this source does not export ${missing.join(', ')}.`, 'A failure here is a bug in the code generator.');
+  const tag = cacheTag(options.tag);
+  const library = await libraries.get(hash, () => cachePath(tag, hash, 'so'), {
+    build: (object) => build(source, flags, compiler.path as string, tag, hash, object),
+    load: (bytes, object) => ({ path: object, handle: loadBytes(object, bytes) }),
+    unusable: ({ handle }) => {
+      const missing = missingSymbols(handle, symbols);
+      return missing.length > 0 ? `does not export ${missing.join(', ')}` : undefined;
+    },
+  });
+  const { path, handle } = library.value;
+  const missing = missingSymbols(handle, symbols);
+  if (missing.length > 0) {
+    if (library.cached === 'memory') {
+      // Loaded earlier in this process, when other functions were asked for.
+      throw new BackendError(`compileShared(${tag})`, `the library built from this source does not export ${missing.join(', ')}.`, 'A failure here is a bug in the code generator.', { code: 'compile-failed' });
     }
-    return { path: library.path, handle: library.handle, cached: 'memory', ms: performance.now() - started };
+    throw new BackendError(
+      `compileShared(${tag})`,
+      `the library built from ${path.replace(/\.so$/, '.c')} does not export ${missing.join(', ')}.`,
+      'The generated source is kept at that path; a failure here is a bug in the code generator.',
+      { code: 'compile-failed' },
+    );
   }
-  const pending = build(source, flags, compiler.path, cacheTag(options.tag), hash, symbols);
-  loaded.set(hash, pending);
-  try {
-    const library = await pending;
-    return { ...library, ms: performance.now() - started };
-  } catch (error) {
-    loaded.delete(hash); // a later call may succeed (e.g. after the cache folder is fixed)
-    throw error;
-  }
+  const ms = performance.now() - started;
+  return library.rebuilt === undefined ? { path, handle, cached: library.cached, ms } : { path, handle, cached: library.cached, ms, rebuilt: library.rebuilt };
 }
 
-async function build(
-  source: string,
-  flags: string[],
-  compiler: string,
-  tag: string,
-  hash: string,
-  symbols: readonly string[],
-): Promise<Omit<SharedLibrary, 'ms'>> {
-  const object = cachePath(tag, hash, 'so');
-  let rebuilt: string | undefined;
-  const cached = readVerified(object);
-  if (cached?.data !== undefined) {
-    try {
-      const handle = loadBytes(object, cached.data);
-      const missing = missingSymbols(handle, symbols);
-      if (missing.length === 0) return { path: object, handle, cached: 'disk' };
-      rebuilt = `${object} does not export ${missing.join(', ')}`;
-    } catch (error) {
-      if (error instanceof BackendError) throw error; // the cache folder itself failed (full, not writable)
-      rebuilt = `${object} does not load (${error instanceof Error ? error.message : String(error)})`;
-    }
-  } else if (cached?.problem !== undefined) {
-    rebuilt = cached.problem;
-  }
-  if (cached !== undefined) removeVerified(object); // damaged, replaced or unusable: never loaded, built again below
-
+/**
+ * Compiles `source` with the compiler into `object` in the cache folder: the
+ * source is kept beside it (`.c`), the compiler writes a temporary file, which
+ * is then recorded and moved into place (see `adoptVerified`).
+ *
+ * @returns the bytes of the shared object stored
+ * @throws {@link BackendError} with the compiler's messages when it fails (code `compile-failed`; `cache` for a full disk)
+ */
+async function build(source: string, flags: string[], compiler: string, tag: string, hash: string, object: string): Promise<Buffer> {
   const file = cachePath(tag, hash, 'c');
   writeFileAtomic(file, source);
   const temporary = temporaryPath(object);
@@ -406,36 +364,13 @@ async function build(
     throw compilerFailure(
       `compileShared(${tag})`,
       `${compiler} could not compile ${file}`,
-      compilerMessages(error),
+      toolMessages(error),
       temporary,
       'The generated source is kept at that path; a failure here is a bug in the code generator or in the extra flags.',
       error,
     );
   }
-  let bytes: Buffer;
-  try {
-    chmodSync(temporary, 0o600); // the linker made it with the umask's mode
-    const built = readCacheFile(temporary);
-    if (built?.data === undefined) {
-      throw new BackendError(`compileShared(${tag})`, `the library just built cannot be read back: ${built?.problem ?? `${temporary} is missing`}.`, 'Check the cache folder, or set NEURAL_CACHE_DIR to a private folder elsewhere.');
-    }
-    bytes = built.data;
-    recordSha256(object, bytes);
-    renameSync(temporary, object);
-  } catch (error) {
-    rmSync(temporary, { force: true });
-    throw cacheWriteError(object, error);
-  }
-  const handle = loadBytes(object, bytes);
-  const missing = missingSymbols(handle, symbols);
-  if (missing.length > 0) {
-    throw new BackendError(
-      `compileShared(${tag})`,
-      `the library built from ${file} does not export ${missing.join(', ')}.`,
-      'The generated source is kept at that path; a failure here is a bug in the code generator.',
-    );
-  }
-  return rebuilt === undefined ? { path: object, handle, cached: 'none' } : { path: object, handle, cached: 'none', rebuilt };
+  return adoptVerified(temporary, object);
 }
 
 /**

@@ -1,7 +1,4 @@
 import { expect } from 'chai';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 
 import { BackendError, InputDataError, NativeError } from '../../../lib/errors.js';
 import { addon } from '../../../lib/backends/native/binding.js';
@@ -13,8 +10,8 @@ import {
   getFunction,
   launch,
   memInfo,
-  nvccAvailable,
 } from '../../../lib/backends/cuda/driver.js';
+import { needsBackend, needsNoBackend, needsNvcc, rejects, skipBecause, temporaryCacheDir } from '../../support.js';
 
 const KERNELS = `
 extern "C" __global__ void add_one(double *x, int n) {
@@ -28,32 +25,9 @@ extern "C" __global__ void axpb(float *y, const float *x, float a, double b, lon
 }
 `;
 
-/** Runs `body`, expecting it to throw or reject; returns the error. */
-async function failure(body: () => unknown): Promise<Error> {
-  try {
-    await body();
-  } catch (error) {
-    return error as Error;
-  }
-  return expect.fail('expected an error') as never;
-}
-
 describe('cuda driver', function () {
   this.timeout(120_000);
-  let previous: string | undefined;
-  let dir: string;
-
-  before(function () {
-    previous = process.env.NEURAL_CACHE_DIR;
-    dir = mkdtempSync(join(tmpdir(), 'neural-cuda-spec-'));
-    process.env.NEURAL_CACHE_DIR = dir;
-  });
-
-  after(function () {
-    if (previous === undefined) delete process.env.NEURAL_CACHE_DIR;
-    else process.env.NEURAL_CACHE_DIR = previous;
-    rmSync(dir, { recursive: true, force: true });
-  });
+  temporaryCacheDir('neural-cuda-spec-');
 
   it('cudaStatus says whether CUDA works, and why not', function () {
     const status = cudaStatus();
@@ -69,20 +43,17 @@ describe('cuda driver', function () {
   });
 
   it('without CUDA, device calls throw BackendError with the reason instead of crashing', async function () {
+    needsNoBackend(this, 'cuda');
     const status = cudaStatus();
-    if (status.ok) this.skip();
     expect(() => DeviceBuffer.alloc(16)).to.throw(BackendError, status.reason as string);
-    const error = await failure(() => compileCuda(KERNELS));
-    expect(error).to.be.instanceOf(BackendError);
+    const error = await rejects(() => compileCuda(KERNELS), BackendError);
     expect(error.message).to.include('CUDA is unavailable');
+    expect(error.code).to.equal(status.code);
   });
 
   describe('nvcc', function () {
     before(function () {
-      if (!nvccAvailable()) {
-        console.log('      (skipped: nvcc is not on the PATH or in /usr/local/cuda/bin)');
-        this.skip();
-      }
+      needsNvcc(this);
     });
 
     it('compiles a kernel to PTX without a GPU', async function () {
@@ -95,13 +66,12 @@ describe('cuda driver', function () {
 
     it('accepts sm_XY and bare numbers as the architecture', async function () {
       expect(await compilePtxWithNvcc(KERNELS, 'sm_80')).to.include('.target sm_80');
-      const error = await failure(() => compilePtxWithNvcc(KERNELS, 'hopper'));
-      expect(error).to.be.instanceOf(InputDataError);
+      await rejects(() => compilePtxWithNvcc(KERNELS, 'hopper'), InputDataError);
     });
 
     it('reports a compile error with nvcc messages', async function () {
-      const error = await failure(() => compilePtxWithNvcc('extern "C" __global__ void k(double *x) { x[0] = missing_name; }'));
-      expect(error).to.be.instanceOf(BackendError);
+      const error = await rejects(() => compilePtxWithNvcc('extern "C" __global__ void k(double *x) { x[0] = missing_name; }'), BackendError);
+      expect(error.code).to.equal('compile-failed');
       expect(error.message).to.match(/^nvcc: /);
       expect(error.message).to.include('missing_name');
     });
@@ -109,11 +79,7 @@ describe('cuda driver', function () {
 
   describe('on a GPU', function () {
     before(function () {
-      const status = cudaStatus();
-      if (!status.ok) {
-        console.log(`      (skipped: ${status.reason})`);
-        this.skip();
-      }
+      needsBackend(this, 'cuda');
     });
 
     it('uploads, launches a kernel adding 1.0 to each element, and downloads', async function () {
@@ -167,18 +133,13 @@ describe('cuda driver', function () {
     });
 
     it('reports an NVRTC compile error with its log', async function () {
-      if (cudaStatus().nvrtc === 'nvcc') {
-        console.log('      (skipped: PTX comes from nvcc here, not NVRTC)');
-        this.skip();
-      }
-      const error = await failure(() =>
-        compileCuda('extern "C" __global__ void k(double *x) { x[0] = not_declared_anywhere; }', { tag: 'spec-broken' }),
-      );
-      expect(error).to.be.instanceOf(BackendError);
+      if (cudaStatus().nvrtc === 'nvcc') skipBecause(this, 'PTX comes from nvcc here, not NVRTC');
+      const error = await rejects(() => compileCuda('extern "C" __global__ void k(double *x) { x[0] = not_declared_anywhere; }', { tag: 'spec-broken' }), BackendError);
+      expect(error.code).to.equal('compile-failed');
       expect(error.message).to.include('NVRTC_ERROR_COMPILATION');
       expect(error.message).to.include('not_declared_anywhere');
       // The raw addon call rejects with the same information.
-      const raw = await failure(() => addon().nvrtcCompile('__global__ void k() { oops; }', 'raw.cu', []));
+      const raw = await rejects(() => addon().nvrtcCompile('__global__ void k() { oops; }', 'raw.cu', []), Error);
       expect(raw.message).to.match(/^nvrtcCompileProgram: NVRTC_ERROR_COMPILATION\n/);
       expect(raw.message).to.include('oops');
     });
@@ -196,8 +157,7 @@ describe('cuda driver', function () {
       const x = DeviceBuffer.alloc(8);
       try {
         // 64 KiB + 1 of dynamic shared memory exceeds what a launch may ask for without opting in.
-        const error = await failure(() => launch(addOne, 1, 1, 'pi', [x, 1], 64 * 1024 + 1));
-        expect(error).to.be.instanceOf(NativeError);
+        const error = await rejects(() => launch(addOne, 1, 1, 'pi', [x, 1], 64 * 1024 + 1), NativeError);
         expect(error.message).to.match(/cuLaunchKernel: CUDA_ERROR_[A-Z_]+/);
         // The context survives: a correct launch still works.
         x.zero();
@@ -223,8 +183,7 @@ describe('cuda driver', function () {
         [[1], [1], 'pi', [1, 1]],
         [[1], [1], 'pi', [1n]],
       ] as const) {
-        const error = await failure(() => launch(addOne, grid, block, types, args as never));
-        expect(error, JSON.stringify([grid, block, types])).to.be.instanceOf(InputDataError);
+        await rejects(() => launch(addOne, grid, block, types, args as never), InputDataError, {}, JSON.stringify([grid, block, types]));
       }
     });
   });

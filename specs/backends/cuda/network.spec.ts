@@ -1,7 +1,8 @@
 /** The cuda back end agrees with js on whole networks (needs a GPU; skipped otherwise). */
 import { expect } from 'chai';
-import { Network, models, backends, Dot, Sum, Repeat, BlockMean } from '../../../lib/index.js';
+import { Network, models, Dot, Sum, Repeat, BlockMean } from '../../../lib/index.js';
 import { hhDrive } from '../../../bench/reference.js';
+import { needsBackend } from '../../support.js';
 
 async function hhSpikes(backend: 'js' | 'cuda', N: number, steps: number, dtype: 'float64' | 'float32' = 'float64') {
   const nn = new Network();
@@ -16,11 +17,7 @@ async function hhSpikes(backend: 'js' | 'cuda', N: number, steps: number, dtype:
 
 describe('cuda back end on networks', function () {
   before(function () {
-    const s = backends.status().cuda;
-    if (!s.ok) {
-      console.log(`      (skipped: ${s.reason})`);
-      this.skip();
-    }
+    needsBackend(this, 'cuda');
   });
 
   it('hh-pop N = 10,000 float64: spike counts identical to js, traces within 1e-9 relative', async () => {

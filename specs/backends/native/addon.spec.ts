@@ -8,6 +8,7 @@ import { BackendError, InputDataError, NativeError } from '../../../lib/errors.j
 import { addon, addonStatus, alignedArray, loadLibrary, runC, type NativeAddon } from '../../../lib/backends/native/binding.js';
 import { cacheDir, clearCache } from '../../../lib/backends/native/cache.js';
 import { compileShared, compilerStatus } from '../../../lib/backends/native/compiler.js';
+import { rejects, temporaryCacheDir } from '../../support.js';
 
 /** A fresh comment makes each source unique, so no earlier run's disk cache answers. */
 const unique = () => `/* ${process.pid} ${Date.now()} ${Math.random()} */\n`;
@@ -28,20 +29,7 @@ int neural_sum(void **buffers, const double *scalars) {
 
 describe('native addon', function () {
   this.timeout(120_000);
-  let previous: string | undefined;
-  let dir: string;
-
-  before(function () {
-    previous = process.env.NEURAL_CACHE_DIR;
-    dir = mkdtempSync(join(tmpdir(), 'neural-cache-spec-'));
-    process.env.NEURAL_CACHE_DIR = dir;
-  });
-
-  after(function () {
-    if (previous === undefined) delete process.env.NEURAL_CACHE_DIR;
-    else process.env.NEURAL_CACHE_DIR = previous;
-    rmSync(dir, { recursive: true, force: true });
-  });
+  const dir = temporaryCacheDir('neural-cache-spec-');
 
   it('loads', function () {
     const status = addonStatus();
@@ -79,7 +67,7 @@ describe('native addon', function () {
     const lib = await compileShared(unique() + DOUBLE, { tag: 'spec-double' });
     expect(lib.cached).to.equal('none');
     expect(existsSync(lib.path)).to.equal(true);
-    expect(lib.path.startsWith(dir)).to.equal(true);
+    expect(lib.path.startsWith(dir())).to.equal(true);
 
     const x = new Float64Array([1, -2.5, 3, 1e300, 0]);
     expect(await runC(lib.handle, 'neural_double', [x], [x.length])).to.equal(0);
@@ -143,22 +131,10 @@ describe('native addon', function () {
 
   it('reports a compile error as a BackendError with the compiler message', async function () {
     const bad = `${unique()}int broken(void **b, const double *s) { return undeclared_thing + ; }\n`;
-    try {
-      await compileShared(bad, { tag: 'spec-broken' });
-      expect.fail('compileShared should have rejected');
-    } catch (error) {
-      expect(error).to.be.instanceOf(BackendError);
-      const message = (error as Error).message;
-      expect(message).to.match(/^compileShared\(spec-broken\): /);
-      expect(message).to.include('undeclared_thing');
-      expect(message).to.match(/error/i);
-    }
+    const error = await rejects(() => compileShared(bad, { tag: 'spec-broken' }), BackendError, { where: 'compileShared(spec-broken)', message: 'undeclared_thing' });
+    expect(error.message).to.match(/error/i);
     // A failed build is not remembered: the same source fails again, and does not hang.
-    const again = await compileShared(bad, { tag: 'spec-broken' }).then(
-      () => null,
-      (error: unknown) => error,
-    );
-    expect(again).to.be.instanceOf(BackendError);
+    await rejects(() => compileShared(bad, { tag: 'spec-broken' }), BackendError);
   });
 
   it('clearCache removes cached files and leaves others alone', async function () {
@@ -254,13 +230,7 @@ describe('native addon', function () {
         [1, 'f', 'x'],
         [1, 'f', [[1]]],
       ]) {
-        try {
-          await untyped(...args);
-          expect.fail(`runC(${JSON.stringify(args)}) should have rejected`);
-        } catch (error) {
-          expect(error, JSON.stringify(args)).to.be.instanceOf(InputDataError);
-          expect((error as InputDataError).where).to.equal('runC');
-        }
+        await rejects(() => untyped(...args), InputDataError, { where: 'runC' }, `runC(${JSON.stringify(args)})`);
       }
     });
 

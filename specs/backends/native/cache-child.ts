@@ -10,19 +10,8 @@ import { join } from 'node:path';
 
 import * as compiler from '../../../lib/backends/native/compiler.js';
 import { runC } from '../../../lib/backends/native/binding.js';
-import { tamper, type Helpers, type Tamper } from './cache-support.js';
+import { tamper, type Helpers, type Outcome, type Tamper } from './cache-support.js';
 
-/** A compile and a run of `source`, or the error it gave. */
-interface Outcome {
-  path?: string;
-  cached?: string;
-  rebuilt?: string;
-  status?: number;
-  values?: number[];
-  error?: { name: string; message: string; where?: string; fix?: string };
-  /** Files left in the cache folder afterwards. */
-  files?: string[];
-}
 
 type Task =
   | { action: 'run'; source: string; tag: string; then?: { tamper: Tamper; helpers: Helpers } }

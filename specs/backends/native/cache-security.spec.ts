@@ -21,7 +21,6 @@ import {
   symlinkSync,
   writeFileSync,
 } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 
 import { BackendError } from '../../../lib/errors.js';
@@ -30,7 +29,8 @@ import * as binding from '../../../lib/backends/native/binding.js';
 import * as cache from '../../../lib/backends/native/cache.js';
 import * as compiler from '../../../lib/backends/native/compiler.js';
 import * as driver from '../../../lib/backends/cuda/driver.js';
-import { EXPECTED, NO_ENTRY, OTHER, PLANTED, SOURCE, STRANGER, child, tamper, type Helpers, type Tamper } from './cache-support.js';
+import { needsBackend, needsNvcc, rejects, skipBecause, temporaryFolder, throws } from '../../support.js';
+import { EXPECTED, NO_ENTRY, OTHER, PLANTED, SOURCE, STRANGER, child, tamper, type Helpers, type Outcome, type Tamper } from './cache-support.js';
 
 const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
 const mode = (path: string) => statSync(path).mode & 0o7777;
@@ -40,15 +40,6 @@ const unique = (source: string) => `/* ${process.pid} ${Date.now()} ${Math.rando
 /** Files the cache writes on their way into place, or probes: none may be left behind. */
 const leftovers = (names: string[]) => names.filter((name) => /\.[0-9]+\.[0-9a-z]+\.[a-z0-9]+$|^probe-/.test(name));
 
-interface Outcome {
-  path?: string;
-  cached?: string;
-  rebuilt?: string;
-  status?: number;
-  values?: number[];
-  error?: { name: string; message: string; where?: string; fix?: string };
-  files?: string[];
-}
 
 /** Runs `body` with NEURAL_CACHE_DIR (and TMPDIR, so that no fallback escapes into the real one) set. */
 async function withEnv<T>(env: Record<string, string | undefined>, body: () => T | Promise<T>): Promise<T> {
@@ -67,26 +58,15 @@ async function withEnv<T>(env: Record<string, string | undefined>, body: () => T
   }
 }
 
-function thrown(body: () => unknown): unknown {
-  try {
-    body();
-  } catch (error) {
-    return error;
-  }
-  return undefined;
-}
-
 describe('compile cache security', function () {
   this.timeout(180_000);
+  const rootFolder = temporaryFolder('neural-cache-security-');
   let root: string;
   let helpers: Helpers;
 
   before(function () {
-    if (!binding.addonStatus().ok || !compiler.compilerStatus().ok) {
-      console.log('      (skipped: the addon or a C compiler is missing)');
-      this.skip();
-    }
-    root = mkdtempSync(join(tmpdir(), 'neural-cache-security-'));
+    needsBackend(this, 'cpu'); // the addon and a C compiler
+    root = rootFolder();
     chmodSync(root, 0o755); // children that run as another user reach their folders through it
     const build = (name: string, source: string) => {
       const c = join(root, `${name}.c`);
@@ -95,10 +75,6 @@ describe('compile cache security', function () {
       return join(root, `${name}.so`);
     };
     helpers = { other: build('other', OTHER), noEntry: build('no-entry', NO_ENTRY), planted: build('planted', PLANTED) };
-  });
-
-  after(function () {
-    if (root) rmSync(root, { recursive: true, force: true });
   });
 
   /** A new folder under the spec's root. */
@@ -123,15 +99,13 @@ describe('compile cache security', function () {
       const file = join(base, 'a-file');
       writeFileSync(file, 'not a folder');
       const dir = join(file, 'cache');
-      const error = await withEnv({ NEURAL_CACHE_DIR: dir, TMPDIR: base }, () => thrown(() => cache.cacheDir()));
-      expect(error).to.be.instanceOf(BackendError);
-      expect((error as Error).message).to.include(dir).and.to.include('ENOTDIR').and.to.include('NEURAL_CACHE_DIR');
-      expect((error as Error).message).to.match(/^compile cache: .*\. .+/s);
+      const error = await withEnv({ NEURAL_CACHE_DIR: dir, TMPDIR: base }, () => throws(() => cache.cacheDir(), BackendError));
+      expect(error.message).to.include(dir).and.to.include('ENOTDIR').and.to.include('NEURAL_CACHE_DIR');
+      expect(error.message).to.match(/^compile cache: .*\. .+/s);
       expect(existsSync(join(base, 'neural-cache')), 'no fallback folder').to.equal(false);
       // The default folder too: a home where ~/.cache cannot be made.
-      const home = await withEnv({ NEURAL_CACHE_DIR: undefined, HOME: file, TMPDIR: base }, () => thrown(() => cache.cacheDir()));
-      expect(home).to.be.instanceOf(BackendError);
-      expect((home as Error).message).to.include(join(file, '.cache', 'neural')).and.to.include('NEURAL_CACHE_DIR');
+      const home = await withEnv({ NEURAL_CACHE_DIR: undefined, HOME: file, TMPDIR: base }, () => throws(() => cache.cacheDir(), BackendError));
+      expect(home.message).to.include(join(file, '.cache', 'neural')).and.to.include('NEURAL_CACHE_DIR');
       expect(existsSync(join(base, 'neural-cache')), 'no fallback folder').to.equal(false);
     });
 
@@ -139,13 +113,12 @@ describe('compile cache security', function () {
       it(`a folder of mode ${bits.toString(8)} (writable by others) is refused, saying how to fix it`, async function () {
         const dir = folder('shared');
         chmodSync(dir, bits);
-        const error = await withEnv({ NEURAL_CACHE_DIR: dir, TMPDIR: root }, () => thrown(() => cache.cacheDir()));
-        expect(error).to.be.instanceOf(BackendError);
-        const message = (error as Error).message;
+        const error = await withEnv({ NEURAL_CACHE_DIR: dir, TMPDIR: root }, () => throws(() => cache.cacheDir(), BackendError));
+        const message = error.message;
         expect(message).to.include(dir).and.to.include(`mode 0${bits.toString(8)}`).and.to.include(`chmod 700 ${dir}`).and.to.include('NEURAL_CACHE_DIR');
         expect(mode(dir), 'left as it was').to.equal(bits);
-        const compiled = await withEnv({ NEURAL_CACHE_DIR: dir }, () => compiler.compileShared(unique(SOURCE), { tag: 'spec-shared' }).then(() => null, (e: unknown) => e));
-        expect(compiled).to.be.instanceOf(BackendError);
+        const compiled = await withEnv({ NEURAL_CACHE_DIR: dir }, () => rejects(() => compiler.compileShared(unique(SOURCE), { tag: 'spec-shared' }), BackendError));
+        expect(compiled.code).to.equal('cache');
         expect(readdirSync(dir)).to.deep.equal([]);
       });
     }
@@ -157,9 +130,8 @@ describe('compile cache security', function () {
         dir = folder('foreign');
         chownSync(dir, STRANGER, STRANGER);
       }
-      const error = await withEnv({ NEURAL_CACHE_DIR: dir, TMPDIR: root }, () => thrown(() => cache.cacheDir()));
-      expect(error).to.be.instanceOf(BackendError);
-      expect((error as Error).message).to.include(dir).and.to.match(/belongs to uid \d+/).and.to.include('NEURAL_CACHE_DIR');
+      const error = await withEnv({ NEURAL_CACHE_DIR: dir, TMPDIR: root }, () => throws(() => cache.cacheDir(), BackendError));
+      expect(error.message).to.include(dir).and.to.match(/belongs to uid \d+/).and.to.include('NEURAL_CACHE_DIR');
     });
 
     it('a folder of ours that others may only read is made private and used', async function () {
@@ -176,9 +148,8 @@ describe('compile cache security', function () {
       try {
         await withEnv({ NEURAL_CACHE_DIR: link }, () => expect(cache.cacheDir()).to.equal(target));
         chmodSync(target, 0o777);
-        const error = await withEnv({ NEURAL_CACHE_DIR: link, TMPDIR: root }, () => thrown(() => cache.cacheDir()));
-        expect(error).to.be.instanceOf(BackendError);
-        expect((error as Error).message).to.include(target);
+        const error = await withEnv({ NEURAL_CACHE_DIR: link, TMPDIR: root }, () => throws(() => cache.cacheDir(), BackendError));
+        expect(error.message).to.include(target);
       } finally {
         rmSync(link);
       }
@@ -239,10 +210,7 @@ describe('compile cache security', function () {
     ];
     for (const [kind, why, needsRoot] of cases) {
       it(`${kind}: a new process and the same process rebuild it and compute the right numbers`, function () {
-        if (needsRoot && !isRoot) {
-          console.log('      (skipped: giving a file to another user needs root)');
-          this.skip();
-        }
+        if (needsRoot && !isRoot) skipBecause(this, 'giving a file to another user needs root');
         const dir = folder(kind);
         cpSync(built, dir, { recursive: true });
         const path = join(dir, name);
@@ -400,10 +368,7 @@ describe('compile cache security', function () {
     let otherPtx: string;
 
     before(async function () {
-      if (!driver.nvccAvailable()) {
-        console.log('      (skipped: nvcc not found)');
-        this.skip();
-      }
+      needsNvcc(this);
       ptx = await driver.compilePtxWithNvcc(KERNEL);
       otherPtx = await driver.compilePtxWithNvcc(OTHER_KERNEL);
     });
@@ -469,8 +434,7 @@ describe('compile cache security', function () {
     it('PTX is not cached in a shared folder', async function () {
       const dir = folder('ptx');
       chmodSync(dir, 0o777);
-      const error = await withEnv({ NEURAL_CACHE_DIR: dir, TMPDIR: root }, () => thrown(() => cache.cachePath('spec-kernel', 'd'.repeat(64), 'ptx')));
-      expect(error).to.be.instanceOf(BackendError);
+      const error = await withEnv({ NEURAL_CACHE_DIR: dir, TMPDIR: root }, () => throws(() => cache.cachePath('spec-kernel', 'd'.repeat(64), 'ptx'), BackendError));
     });
   });
 
@@ -483,9 +447,8 @@ describe('compile cache security', function () {
         expect(binding.hasSymbol(lib.handle, 'no_such_function')).to.equal(false);
         expect(() => binding.hasSymbol(lib.handle, 'not a name')).to.throw(/hasSymbol/);
         expect(() => binding.hasSymbol(1e9, 'neural_run')).to.throw(/hasSymbol/);
-        const missing = await compiler.compileShared(unique(SOURCE), { tag: 'spec-symbols', symbols: ['neural_run', 'neural_other'] }).then(() => null, (e: unknown) => e);
-        expect(missing).to.be.instanceOf(BackendError);
-        expect((missing as Error).message).to.include('does not export neural_other');
+        const missing = await rejects(() => compiler.compileShared(unique(SOURCE), { tag: 'spec-symbols', symbols: ['neural_run', 'neural_other'] }), BackendError, { message: 'does not export neural_other' });
+        expect(missing.code).to.equal('compile-failed');
       });
     });
   });

@@ -63,6 +63,18 @@ int neural_run(void **buffers, const double *scalars) {
 }
 `;
 
+/** What a child process saw: a compile and a run of a source, or the error it gave. */
+export interface Outcome {
+  path?: string;
+  cached?: string;
+  rebuilt?: string;
+  status?: number;
+  values?: number[];
+  error?: { name: string; message: string; where?: string; fix?: string };
+  /** Files left in the cache folder afterwards. */
+  files?: string[];
+}
+
 /** Paths of the helper libraries, built with the plain compiler (not through the cache). */
 export interface Helpers {
   other: string;

@@ -1,0 +1,93 @@
+/**
+ * The public API is exactly these names: a name added to, or dropped from,
+ * the package's entry point (values and types alike), the `utils` or `models`
+ * namespaces, or the `backends` object fails here, so that nothing internal
+ * leaks by accident. Changing the API means changing these lists.
+ */
+import { expect } from 'chai';
+import { readFileSync } from 'node:fs';
+import ts from 'typescript';
+import * as api from '../../lib/index.js';
+
+/** Classes, functions and objects the package exports. */
+const VALUES = [
+  // errors
+  'NeuralError', 'ModelDefinitionError', 'ExpressionError', 'NetworkWiringError', 'InputDataError', 'BackendError', 'NativeError',
+  'NumericalError', 'RunAbortedError', 'BusyError',
+  // declaring and looking at models
+  'state', 'param', 'input', 'derivative', 'intermediate', 'post', 'defineModel', 'Model', 'readModel',
+  'inspect', 'SymbolicModel', 'lowerModel', 'printBlock', 'emit',
+  // networks
+  'Network', 'Container', 'Input', 'Recorder', 'Recording', 'Sum', 'Mean', 'BlockSum', 'BlockMean', 'Repeat', 'Dot', 'Operator', 'VarRef',
+  'solve',
+  // back ends, the model library, the utilities
+  'backends', 'models', 'utils',
+];
+
+/** Types the package exports (nothing at run time). */
+const TYPES = [
+  'BackendErrorCode',
+  'StateOptionsArgs', 'FieldDecorator', 'FieldDecorators', 'ModelValues', 'ModelClass', 'ModelSpec', 'StateSpec', 'ValueSpec', 'IntermediateSpec',
+  'SolverName', 'AutoSolver', 'LinearForm', 'SolverOption', 'ModelIR', 'StmtIR', 'ExprIR', 'OpName', 'EmitTarget', 'EmitOptions',
+  'CompileOptions', 'RunOptions', 'RunResult', 'InputOptions', 'AddOptions', 'RecordOptions', 'Source', 'InputData', 'OperandSource',
+  'SolveOptions', 'Dtype', 'NetworkPlan',
+  'Backend', 'BackendCapabilities', 'BackendName', 'BackendStatus', 'FloatArray', 'Program',
+];
+
+const UTILS = [
+  'bandLimitedNoise', 'coefficientOfVariation', 'column', 'detectSpikeEvents', 'detectSpikes', 'downsampleMinMax', 'eventsFromTimes',
+  'firingRates', 'gaussianNoise', 'gridSteps', 'interSpikeIntervals', 'isSpikeEvents', 'isTraceLike', 'ornsteinUhlenbeck', 'parabola',
+  'plotHeatmap', 'plotPSTH', 'plotRaster', 'plotSpec', 'plotTraces', 'poissonSpikeTimes', 'poissonSpikeTrain', 'population',
+  'powerSpectrum', 'psth', 'ramp', 'rng', 'rngFromState', 'sampleInterval', 'sinusoid', 'snr', 'spikeCounts', 'spikeEvents',
+  'spikeTrain', 'step', 'timeAxis', 'toRng',
+];
+
+const MODELS = [
+  'AMPA', 'Alpha', 'ConnorStevens', 'Exponential', 'GABAB', 'HodgkinHuxley', 'IAF', 'Izhikevich', 'LeakyIAF', 'MorrisLecar', 'NMDA',
+  'Rinzel', 'WeightedExponential', 'Wilson',
+];
+
+const sorted = (names: readonly string[]) => [...names].sort();
+
+/**
+ * Every name the compiled entry point's declarations export, values and
+ * types, read from `dist/lib/index.d.ts`; a star export fails.
+ */
+function declaredExports(): string[] {
+  const path = new URL('../../lib/index.d.ts', import.meta.url);
+  const file = ts.createSourceFile('index.d.ts', readFileSync(path, 'utf8'), ts.ScriptTarget.ES2022);
+  const names: string[] = [];
+  for (const s of file.statements) {
+    if (ts.isExportDeclaration(s)) {
+      expect(s.exportClause && ts.isNamedExports(s.exportClause), `a star export: ${s.getText(file)}`).to.equal(true);
+      for (const e of (s.exportClause as ts.NamedExports).elements) names.push(e.name.text);
+    } else if (ts.canHaveModifiers(s) && ts.getModifiers(s)?.some((m) => m.kind === ts.SyntaxKind.ExportKeyword)) {
+      expect.fail(`the entry point declares its own export: ${s.getText(file).slice(0, 80)}`);
+    } else if (ts.isExportAssignment(s)) {
+      expect.fail('the entry point has a default export');
+    }
+  }
+  return names;
+}
+
+describe('api/exports', () => {
+  it('the entry point exports exactly the public values', () => {
+    expect(sorted(Object.keys(api))).to.deep.equal(sorted(VALUES));
+  });
+
+  it('its declarations export exactly the public values and types, each named (no star export)', () => {
+    expect(sorted(declaredExports())).to.deep.equal(sorted([...VALUES, ...TYPES]));
+  });
+
+  it('the utils and models namespaces hold exactly their public names', () => {
+    expect(sorted(Object.keys(api.utils))).to.deep.equal(sorted(UTILS));
+    expect(sorted(Object.keys(api.models))).to.deep.equal(sorted(MODELS));
+  });
+
+  it('backends has status, pick and a read-only order', () => {
+    expect(sorted(Object.keys(api.backends))).to.deep.equal(['order', 'pick', 'status']);
+    expect(Object.isFrozen(api.backends.order)).to.equal(true);
+    expect(api.backends.order).to.deep.equal(['cuda', 'cpu', 'js']);
+    expect(() => (api.backends.order as unknown as string[]).push('interpreter')).to.throw(TypeError);
+  });
+});
