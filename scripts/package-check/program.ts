@@ -6,7 +6,7 @@
  * native addon works), runs it and checks the numbers against the exact
  * solution. Any mismatch exits with status 1.
  */
-import { Model, Network, backends, defineModel, derivative, input, param, readModel, state, valuesOf, type BackendName } from 'neural-ts';
+import { Model, Network, backends, defineModel, derivative, input, param, readModel, state, type BackendName } from 'neural-ts';
 
 /** A leaky integrator, per millisecond: v' = (rest - v) / tau + drive. */
 class Leak extends Model {
@@ -38,7 +38,7 @@ async function main(): Promise<void> {
   const slow = new Leak({ rest: -70 });
   check('new Leak({ rest: -70 }).rest', slow.rest, -70);
   check('new Leak({ rest: -70 }).tau', slow.tau, 20);
-  check('valuesOf(new Leak({ rest: -70 })).rest', valuesOf(slow).rest, -70);
+  check('new Network().add(new Leak({ rest: -70 })).get(\'rest\')', new Network().add(slow).get('rest')[0], -70);
   check('FastLeak default tau', readModel(FastLeak).params.find((p) => p.name === 'tau')?.value, 5);
   check('new FastLeak().tau', new FastLeak().tau, 5);
 
