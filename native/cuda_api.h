@@ -45,6 +45,7 @@ typedef CUresult (*PFN_cuMemsetD8)(CUdeviceptr destination, unsigned char value,
 typedef CUresult (*PFN_cuMemGetInfo)(size_t* free, size_t* total);
 typedef CUresult (*PFN_cuModuleLoadDataEx)(CUmodule* module, const void* image, unsigned int count,
                                           CUjit_option* options, void** values);
+typedef CUresult (*PFN_cuModuleUnload)(CUmodule module);
 typedef CUresult (*PFN_cuModuleGetFunction)(CUfunction* function, CUmodule module, const char* name);
 typedef CUresult (*PFN_cuLaunchKernel)(CUfunction function, unsigned int gridX, unsigned int gridY,
                                       unsigned int gridZ, unsigned int blockX, unsigned int blockY,
