@@ -88,16 +88,16 @@ describe('cuda driver', function () {
       expect(cached).to.equal('none');
       const addOne = getFunction(module, 'add_one');
       const host = Float64Array.from({ length: n }, (_, i) => i * 0.5);
-      const x = DeviceBuffer.from(host);
+      const x = await DeviceBuffer.from(host);
       try {
         await launch(addOne, [Math.ceil(n / 128), 1, 1], [128, 1, 1], 'pi', [x, n]);
-        const back = x.download(new Float64Array(n));
+        const back = await x.download(new Float64Array(n));
         back.forEach((value, i) => expect(value).to.equal(i * 0.5 + 1));
         // Partial copies at a byte offset.
-        x.upload(new Float64Array([-1, -2]), 8 * 10);
-        expect(Array.from(x.download(new Float64Array(3), 8 * 9))).to.deep.equal([9 * 0.5 + 1, -1, -2]);
-        x.zero();
-        expect(x.download(new Float64Array(n)).every((v) => v === 0)).to.equal(true);
+        await x.upload(new Float64Array([-1, -2]), 8 * 10);
+        expect(Array.from(await x.download(new Float64Array(3), 8 * 9))).to.deep.equal([9 * 0.5 + 1, -1, -2]);
+        await x.zero();
+        expect((await x.download(new Float64Array(n))).every((v) => v === 0)).to.equal(true);
       } finally {
         x.free();
       }
@@ -110,14 +110,14 @@ describe('cuda driver', function () {
       const n = 300;
       const { module } = await compileCuda(KERNELS, { tag: 'spec-kernels' });
       const axpb = getFunction(module, 'axpb');
-      const x = DeviceBuffer.from(Float32Array.from({ length: n }, (_, i) => i));
+      const x = await DeviceBuffer.from(Float32Array.from({ length: n }, (_, i) => i));
       const y = DeviceBuffer.alloc(4 * n);
       try {
         await launch(axpb, [3], [128], 'ppfdl', [y, x, 2, 0.5, BigInt(n)]);
-        const out = y.download(new Float32Array(n));
+        const out = await y.download(new Float32Array(n));
         out.forEach((value, i) => expect(value).to.equal(2 * i + 0.5));
         await launch(axpb, 3, 128, 'ppfdl', [y.ptr, x.ptr, -1, 0, n]);
-        y.download(out).forEach((value, i) => expect(value).to.equal(-i));
+        (await y.download(out)).forEach((value, i) => expect(value).to.equal(-i));
       } finally {
         x.free();
         y.free();
@@ -160,9 +160,9 @@ describe('cuda driver', function () {
         const error = await rejects(() => launch(addOne, 1, 1, 'pi', [x, 1], 64 * 1024 + 1), NativeError);
         expect(error.message).to.match(/cuLaunchKernel: CUDA_ERROR_[A-Z_]+/);
         // The context survives: a correct launch still works.
-        x.zero();
+        await x.zero();
         await launch(addOne, 1, 1, 'pi', [x, 1]);
-        expect(x.download(new Float64Array(1))[0]).to.equal(1);
+        expect((await x.download(new Float64Array(1)))[0]).to.equal(1);
       } finally {
         x.free();
       }
