@@ -125,8 +125,8 @@ Napi::Value RunC(const Napi::CallbackInfo& info) {
   void* address = dlsym(library, symbol.c_str());
   if (address == nullptr) {
     const char* why = dlerror();
-    throw Napi::Error::New(env, "runC: symbol '" + symbol + "' not found" +
-                                    (why ? std::string(": ") + why : std::string(".")));
+    throw Napi::Error::New(
+        env, "runC: symbol '" + symbol + "' not found" + (why ? std::string(": ") + why : std::string(".")));
   }
 
   auto* worker = new RunCWorker(env, reinterpret_cast<CFunction>(address), handle);

@@ -15,18 +15,16 @@
 namespace neural {
 
 // Throws a JS TypeError naming the function and the argument.
-[[noreturn]] inline void ThrowType(const Napi::Env& env, const char* fn, size_t index,
-                                   const char* expected) {
-  throw Napi::TypeError::New(env, std::string(fn) + ": argument " + std::to_string(index + 1) +
-                                      " must be " + expected + ".");
+[[noreturn]] inline void ThrowType(const Napi::Env& env, const char* fn, size_t index, const char* expected) {
+  throw Napi::TypeError::New(
+      env, std::string(fn) + ": argument " + std::to_string(index + 1) + " must be " + expected + ".");
 }
 
 // Throws unless the call has at least `count` arguments.
 inline void RequireArgs(const Napi::CallbackInfo& info, size_t count, const char* fn) {
   if (info.Length() < count) {
     throw Napi::TypeError::New(info.Env(), std::string(fn) + ": expected " + std::to_string(count) +
-                                               " arguments, got " + std::to_string(info.Length()) +
-                                               ".");
+                                               " arguments, got " + std::to_string(info.Length()) + ".");
   }
 }
 
@@ -74,8 +72,7 @@ class HandleTable {
 
   // `kind` names the handles in errors ("library"); `freed` says what
   // freeing did ("unloaded").
-  HandleTable(const char* kind, const char* freed, Closer close)
-      : kind_(kind), freed_(freed), close_(close) {}
+  HandleTable(const char* kind, const char* freed, Closer close) : kind_(kind), freed_(freed), close_(close) {}
 
   double Add(T item) {
     entries_.push_back(Entry{item, true, false, 0});
@@ -83,9 +80,7 @@ class HandleTable {
   }
 
   // The item of a live handle; throws for a malformed, unknown or freed one.
-  T Get(const Napi::Env& env, double handle, const char* fn) {
-    return At(env, handle, fn).item;
-  }
+  T Get(const Napi::Env& env, double handle, const char* fn) { return At(env, handle, fn).item; }
 
   // Whether `handle` names an item that was not freed.
   bool IsLive(double handle) const {
@@ -128,8 +123,7 @@ class HandleTable {
 
   // The vector index of a well-formed handle, or SIZE_MAX.
   static size_t Index(double handle) {
-    if (!(handle >= 1 && handle <= 9007199254740992.0) ||
-        handle != static_cast<double>(static_cast<size_t>(handle))) {
+    if (!(handle >= 1 && handle <= 9007199254740992.0) || handle != static_cast<double>(static_cast<size_t>(handle))) {
       return SIZE_MAX;
     }
     return static_cast<size_t>(handle) - 1;
@@ -143,8 +137,7 @@ class HandleTable {
       throw Napi::Error::New(env, std::string(fn) + ": " + text + " is not a " + kind_ + " handle.");
     }
     if (!entries_[index].live) {
-      throw Napi::Error::New(
-          env, std::string(fn) + ": " + kind_ + " handle " + text + " was " + freed_ + ".");
+      throw Napi::Error::New(env, std::string(fn) + ": " + kind_ + " handle " + text + " was " + freed_ + ".");
     }
     return entries_[index];
   }
@@ -167,15 +160,11 @@ class HandleTable {
 template <typename T>
 class Lease {
  public:
-  Lease(HandleTable<T>* table, double handle) : table_(table), handle_(handle) {
-    table_->Acquire(handle_);
-  }
+  Lease(HandleTable<T>* table, double handle) : table_(table), handle_(handle) { table_->Acquire(handle_); }
   ~Lease() {
     if (table_ != nullptr) table_->Release(handle_);
   }
-  Lease(Lease&& other) noexcept : table_(other.table_), handle_(other.handle_) {
-    other.table_ = nullptr;
-  }
+  Lease(Lease&& other) noexcept : table_(other.table_), handle_(other.handle_) { other.table_ = nullptr; }
   Lease(const Lease&) = delete;
   Lease& operator=(const Lease&) = delete;
   Lease& operator=(Lease&&) = delete;

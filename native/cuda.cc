@@ -73,16 +73,13 @@ Driver driver;  // written once under driverMutex, read-only afterwards
 
 std::string ErrorName(CUresult result) {
   const char* name = nullptr;
-  if (driver.cuGetErrorName != nullptr && driver.cuGetErrorName(result, &name) == CUDA_SUCCESS &&
-      name != nullptr) {
+  if (driver.cuGetErrorName != nullptr && driver.cuGetErrorName(result, &name) == CUDA_SUCCESS && name != nullptr) {
     return name;
   }
   return "CUDA error " + std::to_string(result);
 }
 
-std::string CallError(const char* call, CUresult result) {
-  return std::string(call) + ": " + ErrorName(result);
-}
+std::string CallError(const char* call, CUresult result) { return std::string(call) + ": " + ErrorName(result); }
 
 // Fills `d` or sets d.reason. Runs once, under driverMutex.
 void OpenDriverLocked(Driver& d) {
@@ -145,10 +142,8 @@ void OpenDriverLocked(Driver& d) {
   }
   char name[256] = {0};
   if (d.cuDeviceGetName(name, sizeof name - 1, d.device) == CUDA_SUCCESS) d.deviceName = name;
-  if ((r = d.cuDeviceGetAttribute(&d.major, CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MAJOR,
-                                  d.device)) != CUDA_SUCCESS ||
-      (r = d.cuDeviceGetAttribute(&d.minor, CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MINOR,
-                                  d.device)) != CUDA_SUCCESS) {
+  if ((r = d.cuDeviceGetAttribute(&d.major, CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MAJOR, d.device)) != CUDA_SUCCESS ||
+      (r = d.cuDeviceGetAttribute(&d.minor, CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MINOR, d.device)) != CUDA_SUCCESS) {
     d.reason = "cuDeviceGetAttribute failed: " + ErrorName(r);
     return;
   }
@@ -281,11 +276,11 @@ bool TryNvrtc(const std::string& candidate, Nvrtc& n, std::string* why, bool pro
   // A stub also loads and resolves every symbol; only compiling tells it apart.
   std::string ptx, log;
   const char* failed = nullptr;
-  nvrtcResult r = CompileProgram(n, "extern \"C\" __global__ void neural_probe() {}\n", "probe.cu", {},
-                                 &ptx, &log, &failed);
+  nvrtcResult r =
+      CompileProgram(n, "extern \"C\" __global__ void neural_probe() {}\n", "probe.cu", {}, &ptx, &log, &failed);
   if (r != NVRTC_SUCCESS || ptx.empty()) {
-    *why = n.path + " cannot compile a trivial kernel (" + failed + ": " + n.nvrtcGetErrorString(r) +
-           "); is it a stub?";
+    *why =
+        n.path + " cannot compile a trivial kernel (" + failed + ": " + n.nvrtcGetErrorString(r) + "); is it a stub?";
     dlclose(library);
     return false;
   }
@@ -373,8 +368,7 @@ Kernel GetKernel(const Napi::Env& env, double handle, const char* fn) {
   if (!modules.IsLive(kernel.module)) {
     char text[32];
     std::snprintf(text, sizeof text, "%g", handle);
-    throw Napi::Error::New(env, std::string(fn) + ": the module of CUDA function handle " + text +
-                                    " was unloaded.");
+    throw Napi::Error::New(env, std::string(fn) + ": the module of CUDA function handle " + text + " was unloaded.");
   }
   return kernel;
 }
@@ -408,14 +402,12 @@ class BusyPointers {
 };
 
 // Throws a TypeError saying what `what` (e.g. "copies[2].ptr") must be.
-[[noreturn]] void ThrowValue(const Napi::Env& env, const char* fn, const std::string& what,
-                             const char* expected) {
+[[noreturn]] void ThrowValue(const Napi::Env& env, const char* fn, const std::string& what, const char* expected) {
   throw Napi::TypeError::New(env, std::string(fn) + ": " + what + " must be " + expected + ".");
 }
 
 // A non-negative integer up to 2^53 (a byte count, an offset).
-size_t SizeValue(const Napi::Env& env, const Napi::Value& value, const char* fn,
-                 const std::string& what) {
+size_t SizeValue(const Napi::Env& env, const Napi::Value& value, const char* fn, const std::string& what) {
   const char* expected = "a non-negative integer";
   if (!value.IsNumber()) ThrowValue(env, fn, what, expected);
   double number = value.As<Napi::Number>().DoubleValue();
@@ -426,8 +418,7 @@ size_t SizeValue(const Napi::Env& env, const Napi::Value& value, const char* fn,
 }
 
 // A device pointer, passed as a bigint.
-uint64_t PointerValue(const Napi::Env& env, const Napi::Value& value, const char* fn,
-                      const std::string& what) {
+uint64_t PointerValue(const Napi::Env& env, const Napi::Value& value, const char* fn, const std::string& what) {
   const char* expected = "a bigint device pointer";
   if (!value.IsBigInt()) ThrowValue(env, fn, what, expected);
   bool lossless = true;
@@ -437,8 +428,8 @@ uint64_t PointerValue(const Napi::Env& env, const Napi::Value& value, const char
 }
 
 // An integer in [low, high], passed as a number.
-double IntegerValue(const Napi::Env& env, const Napi::Value& value, const char* fn,
-                    const std::string& what, double low, double high, const char* expected) {
+double IntegerValue(const Napi::Env& env, const Napi::Value& value, const char* fn, const std::string& what, double low,
+                    double high, const char* expected) {
   if (!value.IsNumber()) ThrowValue(env, fn, what, expected);
   double number = value.As<Napi::Number>().DoubleValue();
   if (!(number >= low && number <= high) || number != static_cast<double>(static_cast<int64_t>(number))) {
@@ -653,8 +644,9 @@ Napi::Value CudaFree(const Napi::CallbackInfo& info) {
   RequireArgs(info, 1, "cudaFree");
   CUdeviceptr pointer = ArgBigInt(info, 0, "cudaFree");
   if (busyPointers.count(pointer) != 0) {
-    throw Napi::Error::New(env, "cudaFree: the memory is in use by a copy or launch in progress; free it once that "
-                                "has settled.");
+    throw Napi::Error::New(env,
+                           "cudaFree: the memory is in use by a copy or launch in progress; free it once that "
+                           "has settled.");
   }
   const Driver& d = RequireDriver(env, "cudaFree");
   Check(env, "cuMemFree", d.cuMemFree(pointer));
@@ -783,10 +775,10 @@ struct KernelLaunch {
   unsigned int grid[3] = {1, 1, 1};
   unsigned int block[3] = {1, 1, 1};
   unsigned int sharedBytes = 0;
-  std::vector<uint64_t> slots;  // one 8-byte slot per argument, value at its start
+  std::vector<uint64_t> slots;     // one 8-byte slot per argument, value at its start
   std::vector<uint64_t> pointers;  // the device pointers among the arguments
-  long stepArg = -1;            // the argument that receives the step index, or -1
-  char stepType = 0;            // its type, 'i' or 'l'
+  long stepArg = -1;               // the argument that receives the step index, or -1
+  char stepType = 0;               // its type, 'i' or 'l'
 };
 
 // Packs kernel arguments by their type letters (p device pointer, d double,
@@ -837,8 +829,8 @@ void PackArgs(const Napi::Env& env, const char* fn, const std::string& what, con
         std::memcpy(slot, &value, sizeof value);
       }
     } else {
-      throw Napi::TypeError::New(env, std::string(fn) + ": " + what + " has unknown argument type '" + type +
-                                          "' (use p, d, f, i or l).");
+      throw Napi::TypeError::New(
+          env, std::string(fn) + ": " + what + " has unknown argument type '" + type + "' (use p, d, f, i or l).");
     }
   }
 }
@@ -922,8 +914,8 @@ Napi::Value CudaLaunch(const Napi::CallbackInfo& info) {
   const char* fn = "cudaLaunch";
   RequireArgs(info, 3, fn);
   if (!info[0].IsArray()) ThrowType(env, fn, 0, "an array of kernel launches");
-  const double k0 = IntegerValue(env, info[1], fn, "argument 2", -9007199254740992.0, 9007199254740992.0,
-                                 "an integer step index");
+  const double k0 =
+      IntegerValue(env, info[1], fn, "argument 2", -9007199254740992.0, 9007199254740992.0, "an integer step index");
   const double steps = IntegerValue(env, info[2], fn, "argument 3", 0, 4294967295.0, "an integer in [0, 2^32)");
   const double last = k0 + steps - 1;
   if (steps > 0 && !(last <= 9007199254740992.0)) ThrowValue(env, fn, "argument 2", "a step index below 2^53 - steps");
