@@ -53,6 +53,15 @@ export interface OptionsHelp {
 }
 
 /**
+ * Rules that take any value for each key: for calls whose values are checked
+ * one by one where they are used, so that only unknown keys remain to refuse.
+ * @param keys - the keys the call knows
+ */
+export function keysOnly(...keys: string[]): OptionRules {
+  return Object.fromEntries(keys.map((k) => [k, { type: 'any' } as const]));
+}
+
+/**
  * Checks an options object against its rules and returns it (typed as `T`).
  * `undefined` stands for `{}`; a key whose value is `undefined` counts as not
  * given.

@@ -7,9 +7,17 @@
  * and recordings: anything with `data` (row-major) and `shape: [steps, num]`,
  * such as a network recorder's output (see {@link TraceLike}).
  */
+import { checkOptions, keysOnly } from '../options.js';
 import { InputDataError, describeValue } from '../errors.js';
 import { count, finite, nonNegative, positive, samples } from './check.js';
 import { dft } from './fourier.js';
+
+/** The keys each options object may hold (values are checked where they are used). */
+const COUNT_KEYS = keysOnly('dt', 'num', 'duration');
+const DETECT_KEYS = keysOnly('dt', 'threshold', 'refractory');
+const EVENTS_FROM_TIMES_KEYS = keysOnly('duration');
+const INTERVAL_KEYS = keysOnly('dt');
+const PSTH_KEYS = keysOnly('dt', 'num', 'duration', 'bin');
 
 /** A one-dimensional signal: Float64Array, Float32Array or number[]. */
 export type Samples = ArrayLike<number>;
@@ -191,6 +199,7 @@ function detectOptions(where: string, o: DetectOptions | undefined): { threshold
  * ```
  */
 export function detectSpikes(v: Samples, options?: DetectOptions): Float64Array {
+  checkOptions('detectSpikes', options, DETECT_KEYS);
   const where = 'detectSpikes';
   const x = samples(where, 'v', v);
   const { threshold, refractory } = detectOptions(where, options);
@@ -218,6 +227,7 @@ export function detectSpikes(v: Samples, options?: DetectOptions): Float64Array 
  *   value, or an invalid option
  */
 export function detectSpikeEvents(trace: TraceLike, options?: DetectOptions): SpikeEvents {
+  checkOptions('detectSpikeEvents', options, DETECT_KEYS);
   const where = 'detectSpikeEvents';
   const m = recordingMatrix(where, trace, options?.dt);
   const { threshold, refractory } = detectOptions(where, options);
@@ -260,6 +270,7 @@ export function detectSpikeEvents(trace: TraceLike, options?: DetectOptions): Sp
  * ```
  */
 export function spikeEvents(spikes: TraceLike | Samples, options?: IntervalOptions): SpikeEvents {
+  checkOptions('spikeEvents', options, INTERVAL_KEYS);
   const where = 'spikeEvents';
   const m = asMatrix(where, spikes, options?.dt);
   const times: number[] = [];
@@ -300,6 +311,7 @@ export interface EventsFromTimesOptions {
  * @throws {@link InputDataError} when a train is not an array of finite numbers
  */
 export function eventsFromTimes(trains: readonly Samples[], options?: EventsFromTimesOptions): SpikeEvents {
+  checkOptions('eventsFromTimes', options, EVENTS_FROM_TIMES_KEYS);
   const where = 'eventsFromTimes';
   if (!Array.isArray(trains)) {
     throw new InputDataError(where, `trains is ${describeValue(trains)}.`, 'Pass an array with one array of spike times per unit.');
@@ -368,6 +380,7 @@ export function spikeCounts(recording: TraceLike): Float64Array;
  */
 export function spikeCounts(events: SpikeEventsLike, options?: CountOptions): Float64Array;
 export function spikeCounts(x: Samples | TraceLike | SpikeEventsLike, options?: CountOptions): number | Float64Array {
+  checkOptions('spikeCounts', options, COUNT_KEYS);
   const where = 'spikeCounts';
   if (isSpikeEvents(x)) {
     const ev = eventsCheck(where, x, options?.num);
@@ -406,6 +419,7 @@ export function firingRates(recording: TraceLike, options?: CountOptions): Float
  */
 export function firingRates(events: SpikeEventsLike, options?: CountOptions): Float64Array;
 export function firingRates(x: Samples | TraceLike | SpikeEventsLike, options?: CountOptions): number | Float64Array {
+  checkOptions('firingRates', options, COUNT_KEYS);
   const where = 'firingRates';
   if (isSpikeEvents(x)) {
     const duration = options?.duration ?? x.duration;
@@ -462,6 +476,7 @@ export interface Psth {
  * ```
  */
 export function psth(x: TraceLike | Samples | SpikeEventsLike, options: PsthOptions): Psth {
+  checkOptions('psth', options, PSTH_KEYS);
   const where = 'psth';
   const bin = positive(where, 'bin', options?.bin);
   let ev: { times: Samples; units: Samples; num: number };

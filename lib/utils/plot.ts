@@ -9,6 +9,7 @@
  * Vega, Vega-Lite and resvg are loaded on the first plot, so importing the
  * package stays fast and never fails because of them.
  */
+import { checkOptions, keysOnly } from '../options.js';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, extname, resolve } from 'node:path';
 import type { Loader, LoggerInterface } from 'vega';
@@ -26,6 +27,13 @@ import {
   type TraceLike,
 } from './analysis.js';
 import { count, positive, samples } from './check.js';
+
+/** The keys each options object may hold (values are checked where they are used). */
+const HEATMAP_KEYS = keysOnly('title', 'width', 'height', 'scale', 'background', 'xLabel', 'yLabel', 'font', 'fontFiles', 'dt', 'maxTimeBins', 'maxUnitBins', 'scheme', 'legendTitle');
+const PLOT_KEYS = keysOnly('title', 'width', 'height', 'scale', 'background', 'xLabel', 'yLabel', 'font', 'fontFiles');
+const PSTH_PLOT_KEYS = keysOnly('title', 'width', 'height', 'scale', 'background', 'xLabel', 'yLabel', 'font', 'fontFiles', 'bin', 'dt', 'num', 'duration');
+const RASTER_KEYS = keysOnly('title', 'width', 'height', 'scale', 'background', 'xLabel', 'yLabel', 'font', 'fontFiles', 'dt', 'num', 'duration', 'maxEvents');
+const TRACE_KEYS = keysOnly('title', 'width', 'height', 'scale', 'background', 'xLabel', 'yLabel', 'font', 'fontFiles', 'dt', 'units', 'labels', 'maxPoints');
 
 /** Options every plot takes. */
 export interface PlotOptions {
@@ -270,6 +278,7 @@ export async function plotTraces(
   traces: TraceLike | Samples | readonly Samples[] | Readonly<Record<string, Samples>>,
   options?: TraceOptions,
 ): Promise<PlotResult> {
+  checkOptions('plotTraces', options, TRACE_KEYS);
   const where = 'plotTraces';
   const c = common(where, path, options);
   const maxPoints = options?.maxPoints === undefined ? 5000 : count(where, 'maxPoints', options.maxPoints);
@@ -361,6 +370,7 @@ export async function plotRaster(
   spikes: SpikeEventsLike | TraceLike | readonly Samples[],
   options?: RasterOptions,
 ): Promise<PlotResult> {
+  checkOptions('plotRaster', options, RASTER_KEYS);
   const where = 'plotRaster';
   const c = common(where, path, options);
   const maxEvents = options?.maxEvents === undefined ? 50000 : count(where, 'maxEvents', options.maxEvents);
@@ -455,6 +465,7 @@ export interface PsthPlotOptions extends PlotOptions {
  * @throws {@link InputDataError} on a bad path, or spikes without a valid bin
  */
 export async function plotPSTH(path: string, x: Psth | TraceLike | Samples | SpikeEventsLike, options?: PsthPlotOptions): Promise<PlotResult> {
+  checkOptions('plotPSTH', options, PSTH_PLOT_KEYS);
   const where = 'plotPSTH';
   const c = common(where, path, options);
   const isPsth = (v: unknown): v is Psth => v !== null && typeof v === 'object' && 'edges' in v && 'rates' in v;
@@ -507,6 +518,7 @@ export interface HeatmapOptions extends PlotOptions {
  * @throws {@link InputDataError} on a bad path or a malformed recording
  */
 export async function plotHeatmap(path: string, matrix: TraceLike, options?: HeatmapOptions): Promise<PlotResult> {
+  checkOptions('plotHeatmap', options, HEATMAP_KEYS);
   const where = 'plotHeatmap';
   const c = common(where, path, options);
   const { data, rows, cols, interval } = recordingMatrix(where, matrix, options?.dt);
@@ -572,6 +584,7 @@ export async function plotHeatmap(path: string, matrix: TraceLike, options?: Hea
  * ```
  */
 export async function plotSpec(path: string, spec: TopLevelSpec, options?: PlotOptions): Promise<PlotResult> {
+  checkOptions('plotSpec', options, PLOT_KEYS);
   const where = 'plotSpec';
   const c = common(where, path, options);
   if (spec === null || typeof spec !== 'object') {

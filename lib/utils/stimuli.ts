@@ -7,10 +7,22 @@
  * (seconds, steps = round(duration / dt)). Random stimuli take a `seed` (or a
  * generator from `rng(seed)`) and repeat exactly.
  */
+import { checkOptions, keysOnly } from '../options.js';
 import { InputDataError, describeValue } from '../errors.js';
 import { count, finite, nonNegative, positive, samples } from './check.js';
 import { dft } from './fourier.js';
 import { toRng, type Rng } from './random.js';
+
+/** The keys each options object may hold (values are checked where they are used). */
+const BAND_LIMITED_NOISE_KEYS = keysOnly('dt', 'duration', 'steps', 'cutoff', 'low', 'rms', 'mean', 'seed');
+const GAUSSIAN_NOISE_KEYS = keysOnly('dt', 'duration', 'steps', 'sd', 'mean', 'seed');
+const GRID_KEYS = keysOnly('dt', 'duration', 'steps');
+const ORNSTEIN_UHLENBECK_KEYS = keysOnly('dt', 'duration', 'steps', 'tau', 'sigma', 'mean', 'initial', 'seed');
+const PEAK_KEYS = keysOnly('dt', 'duration', 'steps', 'start', 'end', 'baseline', 'amplitude', 'ratio');
+const POISSON_KEYS = keysOnly('dt', 'duration', 'steps', 'rate', 'seed');
+const SINUSOID_KEYS = keysOnly('dt', 'duration', 'steps', 'start', 'end', 'baseline', 'amplitude', 'frequency', 'phase');
+const SPIKE_TRAIN_KEYS = keysOnly('dt', 'duration', 'steps', 'times', 'amplitude');
+const STEP_KEYS = keysOnly('dt', 'duration', 'steps', 'start', 'end', 'baseline', 'amplitude');
 
 /** The time grid of a stimulus: `dt` and one of `duration` or `steps`. */
 export interface GridOptions {
@@ -79,6 +91,7 @@ function resolveSteps(where: string, grid: GridOptions): number {
  * ```
  */
 export function gridSteps(grid: GridOptions): number {
+  checkOptions('gridSteps', grid, GRID_KEYS);
   return resolveSteps('gridSteps', grid);
 }
 
@@ -93,6 +106,7 @@ export function gridSteps(grid: GridOptions): number {
  * ```
  */
 export function timeAxis(grid: GridOptions): Float64Array {
+  checkOptions('timeAxis', grid, GRID_KEYS);
   const n = resolveSteps('timeAxis', grid);
   const t = new Float64Array(n);
   for (let i = 0; i < n; i++) t[i] = i * grid.dt;
@@ -146,6 +160,7 @@ export interface StepOptions extends GridOptions, WindowOptions {
  * ```
  */
 export function step(options: StepOptions): Float64Array {
+  checkOptions('step', options, STEP_KEYS);
   const w = window('step', options);
   const a = finite('step', 'amplitude', options.amplitude);
   const x = new Float64Array(w.n).fill(w.baseline);
@@ -196,6 +211,7 @@ function peaked(where: string, options: PeakOptions, defaultRatio: number, shape
  * ```
  */
 export function ramp(options: PeakOptions): Float64Array {
+  checkOptions('ramp', options, PEAK_KEYS);
   return peaked('ramp', options, 0.9, (u) => u);
 }
 
@@ -208,6 +224,7 @@ export function ramp(options: PeakOptions): Float64Array {
  * @throws {@link InputDataError} on an invalid grid, window, amplitude or ratio
  */
 export function parabola(options: PeakOptions): Float64Array {
+  checkOptions('parabola', options, PEAK_KEYS);
   return peaked('parabola', options, 0.95, (u) => u * u);
 }
 
@@ -230,6 +247,7 @@ export interface SinusoidOptions extends GridOptions, WindowOptions {
  *   frequency or phase
  */
 export function sinusoid(options: SinusoidOptions): Float64Array {
+  checkOptions('sinusoid', options, SINUSOID_KEYS);
   const w = window('sinusoid', options);
   const a = finite('sinusoid', 'amplitude', options.amplitude);
   const f = nonNegative('sinusoid', 'frequency', options.frequency, 'Hz');
@@ -260,6 +278,7 @@ export interface SpikeTrainOptions extends GridOptions {
  * ```
  */
 export function spikeTrain(options: SpikeTrainOptions): Float64Array {
+  checkOptions('spikeTrain', options, SPIKE_TRAIN_KEYS);
   const n = resolveSteps('spikeTrain', options);
   const times = samples('spikeTrain', 'times', options?.times);
   const a = options.amplitude === undefined ? 1 : finite('spikeTrain', 'amplitude', options.amplitude);
@@ -302,6 +321,7 @@ export interface PoissonOptions {
  *   non-finite rate, or a rate array whose length is not the number of steps
  */
 export function poissonSpikeTimes(options: PoissonOptions): Float64Array {
+  checkOptions('poissonSpikeTimes', options, POISSON_KEYS);
   const where = 'poissonSpikeTimes';
   const { n, rate, peak } = poissonSetup(where, options);
   const r = toRng(options.seed, where);
@@ -354,6 +374,7 @@ function poissonSetup(where: string, options: PoissonOptions): { n: number; rate
  * ```
  */
 export function poissonSpikeTrain(options: PoissonOptions): Float64Array {
+  checkOptions('poissonSpikeTrain', options, POISSON_KEYS);
   const where = 'poissonSpikeTrain';
   const { n } = poissonSetup(where, options);
   const times = poissonSpikeTimes(options);
@@ -389,6 +410,7 @@ export interface BandLimitedNoiseOptions extends GridOptions {
  *   when no frequency k/T lies in the band (lengthen the grid or widen the band)
  */
 export function bandLimitedNoise(options: BandLimitedNoiseOptions): Float64Array {
+  checkOptions('bandLimitedNoise', options, BAND_LIMITED_NOISE_KEYS);
   const where = 'bandLimitedNoise';
   const n = resolveSteps(where, options);
   const cutoff = positive(where, 'cutoff', options.cutoff, 'Hz');
@@ -452,6 +474,7 @@ export interface OrnsteinUhlenbeckOptions extends GridOptions {
  * ```
  */
 export function ornsteinUhlenbeck(options: OrnsteinUhlenbeckOptions): Float64Array {
+  checkOptions('ornsteinUhlenbeck', options, ORNSTEIN_UHLENBECK_KEYS);
   const where = 'ornsteinUhlenbeck';
   const n = resolveSteps(where, options);
   const tau = positive(where, 'tau', options.tau, 'seconds');
@@ -488,6 +511,7 @@ export interface GaussianNoiseOptions extends GridOptions {
  * @throws {@link InputDataError} on an invalid grid, sd, mean or seed
  */
 export function gaussianNoise(options: GaussianNoiseOptions): Float64Array {
+  checkOptions('gaussianNoise', options, GAUSSIAN_NOISE_KEYS);
   const where = 'gaussianNoise';
   const n = resolveSteps(where, options);
   const sd = nonNegative(where, 'sd', options.sd);
