@@ -28,7 +28,7 @@ const run = promisify(execFile);
 
 /** Whether the CUDA back end can work here (see {@link cudaStatus}). */
 export interface CudaStatus {
-  /** The addon is built, a device answers, and CUDA C can be compiled (NVRTC or nvcc). */
+  /** The addon is built, a device answers, and CUDA C can be compiled: NVRTC was found (its first compile checks that it is no stub) or nvcc. */
   ok: boolean;
   /** Why not, when `ok` is false. */
   reason?: string;
@@ -72,7 +72,10 @@ const modules = new ArtefactCache<number>();
 
 /**
  * Whether the CUDA back end works here, checked once per process. It needs
- * the addon, the NVIDIA driver, a device, and NVRTC or `nvcc`.
+ * the addon, the NVIDIA driver, a device, and NVRTC or `nvcc`. NVRTC is
+ * looked for only where the driver works, and without compiling anything: a
+ * library that loads but cannot compile (a stub) is refused by the first
+ * {@link compileCuda}, with code `no-nvrtc`.
  *
  * @returns `{ ok: true, device, computeCapability, nvrtc }` or `{ ok: false, reason }`
  * @example
@@ -251,6 +254,11 @@ export async function compileCuda(source: string, options: CompileCudaOptions = 
     try {
       return (await native.nvrtcCompile(source, `${tag}.cu`, compileOptions)).ptx;
     } catch (error) {
+      const text = error instanceof Error ? error.message : String(error);
+      if (text.startsWith('nvrtcCompile: NVRTC is unavailable')) {
+        // The library found by cudaStatus (without compiling) failed its first compile: a stub, or broken.
+        throw new BackendError(`compileCuda(${tag})`, `${text}.`, 'Install the CUDA toolkit (NVRTC), or point NEURAL_NVRTC at a working libnvrtc.so.', { code: 'no-nvrtc', cause: error });
+      }
       const kept = cachePath(tag, hash, 'cu');
       let where = `The source is kept at ${kept}`;
       try {
@@ -260,7 +268,7 @@ export async function compileCuda(source: string, options: CompileCudaOptions = 
       }
       throw new BackendError(
         `compileCuda(${tag})`,
-        `${error instanceof Error ? error.message : String(error)}\n`,
+        `${text}\n`,
         `${where}; a failure here is a bug in the code generator or in the extra flags.`,
         { code: 'compile-failed', cause: error },
       );

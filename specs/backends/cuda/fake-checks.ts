@@ -25,6 +25,18 @@ async function counters(count = 0) {
 
 const KERNELS = 'extern "C" __global__ void add_one(double *x, int n);\n';
 
+/** Checks for a child process whose NVRTC compiles nothing (NEURAL_FAKE_STUB set), as a stub. */
+export const stubChecks: Record<string, () => Promise<void>> = {
+  async 'an NVRTC library that loads but cannot compile is found by cudaStatus, and refused at the first compile with no-nvrtc'() {
+    const s = cudaStatus();
+    expect(s.ok, s.reason).to.equal(true);
+    expect(s.nvrtc).to.equal(process.env.NEURAL_FAKE_CUDA);
+    const error = await rejects(() => compileCuda(KERNELS, { tag: 'fake-stub' }), BackendError, { message: 'cannot compile a trivial kernel' });
+    expect(error.code).to.equal('no-nvrtc');
+    expect(error.message).to.include('NVRTC is unavailable').and.to.include('is it a stub?');
+  },
+};
+
 /** Each check by name; fake-driver.spec.ts runs them all in one child process and reports each. */
 export const checks: Record<string, () => Promise<void>> = {
   async 'cudaStatus and memInfo describe the device; NVRTC is found without compiling'() {

@@ -1,11 +1,12 @@
 /**
  * The child process of fake-driver.spec.ts: runs every check of
- * fake-checks.ts in order and prints one JSON line, `{ [name]: error | null }`.
+ * fake-checks.ts in order (those of `stubChecks` when argv[2] is `stub`) and
+ * prints one JSON line, `{ [name]: error | null }`.
  */
-import { checks } from './fake-checks.js';
+import { checks, stubChecks } from './fake-checks.js';
 
 const results: Record<string, string | null> = {};
-for (const [name, check] of Object.entries(checks)) {
+for (const [name, check] of Object.entries(process.argv[2] === 'stub' ? stubChecks : checks)) {
   try {
     await check();
     results[name] = null;
