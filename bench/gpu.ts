@@ -45,13 +45,13 @@ async function reference(n: number, k: number, dtype: 'float64' | 'float32') {
   const mod = await compileCuda(source, { tag: `hh-reference-${dtype}` });
   const fn = getFunction(mod.module, 'hh_reference');
   const Arr = dtype === 'float64' ? Float64Array : Float32Array;
-  const I = DeviceBuffer.from(Arr.from(hhDrive(n)));
+  const I = await DeviceBuffer.from(Arr.from(hhDrive(n)));
   const out = DeviceBuffer.alloc(n * (dtype === 'float64' ? 8 : 4));
   const t = performance.now();
   await launch(fn, Math.ceil(n / 128), 128, `ppll${dtype === 'float64' ? 'd' : 'f'}`, [I, out, n, k, dt * 1e3]);
   const s = (performance.now() - t) / 1e3;
   const spikes = new Arr(n);
-  out.download(spikes);
+  await out.download(spikes);
   I.free();
   out.free();
   let total = 0;

@@ -1,5 +1,5 @@
 // Entry point of the `neural` addon, and the CPU half of it: open a compiled
-// shared object and call one of its functions on a worker thread.
+// shared object, call one of its functions on a worker thread, and close it.
 //
 // The generated C functions all share one signature,
 //   int symbol(void **buffers, const double *scalars),
@@ -13,7 +13,14 @@
 namespace neural {
 namespace {
 
-HandleTable<void*> libraries("library");
+std::string CloseLibrary(void* handle) {
+  dlerror();
+  if (dlclose(handle) == 0) return "";
+  const char* why = dlerror();
+  return std::string("dlclose failed") + (why ? std::string(": ") + why : std::string("."));
+}
+
+HandleTable<void*> libraries("library", "unloaded", CloseLibrary);
 
 // loadLibrary(path: string): number
 Napi::Value LoadLibrary(const Napi::CallbackInfo& info) {
@@ -33,6 +40,17 @@ Napi::Value LoadLibrary(const Napi::CallbackInfo& info) {
     throw Napi::Error::New(info.Env(), std::string("loadLibrary: ") + (why ? why : "dlopen failed"));
   }
   return Napi::Number::New(info.Env(), libraries.Add(handle));
+}
+
+// unloadLibrary(handle: number): void
+// Closes a library opened by loadLibrary (dlclose). The handle is reported as
+// unloaded from then on; a runC still in progress keeps the library open
+// until it returns.
+Napi::Value UnloadLibrary(const Napi::CallbackInfo& info) {
+  RequireArgs(info, 1, "unloadLibrary");
+  double handle = ArgNumber(info, 0, "unloadLibrary");
+  libraries.Free(info.Env(), handle, "unloadLibrary");
+  return info.Env().Undefined();
 }
 
 // hasSymbol(handle: number, symbol: string): boolean
@@ -64,11 +82,13 @@ Napi::Value AlignmentOf(const Napi::CallbackInfo& info) {
 using CFunction = int (*)(void** buffers, const double* scalars);
 
 // Calls a generated C function off the main thread. The typed arrays stay
-// referenced until the worker is destroyed (back on the main thread), so the
-// garbage collector cannot free their memory during the call.
+// referenced, and the library leased, until the worker is destroyed (back on
+// the main thread), so neither the garbage collector nor unloadLibrary can
+// free what the call uses.
 class RunCWorker : public PromiseWorker {
  public:
-  RunCWorker(Napi::Env env, CFunction fn) : PromiseWorker(env, "neural.runC"), fn_(fn) {}
+  RunCWorker(Napi::Env env, CFunction fn, double library)
+      : PromiseWorker(env, "neural.runC"), fn_(fn), lease_(&libraries, library) {}
 
   void AddBuffer(const Napi::TypedArray& array) {
     buffers_.push_back(TypedArrayData(array));
@@ -82,6 +102,7 @@ class RunCWorker : public PromiseWorker {
 
  private:
   CFunction fn_;
+  Lease<void*> lease_;
   std::vector<void*> buffers_;
   std::vector<double> scalars_;  // a copy: the callee sees them as const
   std::vector<Napi::ObjectReference> keep_;
@@ -104,11 +125,11 @@ Napi::Value RunC(const Napi::CallbackInfo& info) {
   void* address = dlsym(library, symbol.c_str());
   if (address == nullptr) {
     const char* why = dlerror();
-    throw Napi::Error::New(env, "runC: symbol '" + symbol + "' not found" +
-                                    (why ? std::string(": ") + why : std::string(".")));
+    throw Napi::Error::New(
+        env, "runC: symbol '" + symbol + "' not found" + (why ? std::string(": ") + why : std::string(".")));
   }
 
-  auto* worker = new RunCWorker(env, reinterpret_cast<CFunction>(address));
+  auto* worker = new RunCWorker(env, reinterpret_cast<CFunction>(address), handle);
   try {
     for (uint32_t i = 0; i < buffers.Length(); i++) {
       Napi::Value item = buffers[i];
@@ -132,6 +153,7 @@ Napi::Value RunC(const Napi::CallbackInfo& info) {
 
 static Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("loadLibrary", Napi::Function::New(env, neural::LoadLibrary, "loadLibrary"));
+  exports.Set("unloadLibrary", Napi::Function::New(env, neural::UnloadLibrary, "unloadLibrary"));
   exports.Set("hasSymbol", Napi::Function::New(env, neural::HasSymbol, "hasSymbol"));
   exports.Set("runC", Napi::Function::New(env, neural::RunC, "runC"));
   exports.Set("alignmentOf", Napi::Function::New(env, neural::AlignmentOf, "alignmentOf"));

@@ -44,12 +44,12 @@ typedef CUresult (*PFN_cuMemcpyDtoH)(void* destination, CUdeviceptr source, size
 typedef CUresult (*PFN_cuMemsetD8)(CUdeviceptr destination, unsigned char value, size_t count);
 typedef CUresult (*PFN_cuMemGetInfo)(size_t* free, size_t* total);
 typedef CUresult (*PFN_cuModuleLoadDataEx)(CUmodule* module, const void* image, unsigned int count,
-                                          CUjit_option* options, void** values);
+                                           CUjit_option* options, void** values);
+typedef CUresult (*PFN_cuModuleUnload)(CUmodule module);
 typedef CUresult (*PFN_cuModuleGetFunction)(CUfunction* function, CUmodule module, const char* name);
-typedef CUresult (*PFN_cuLaunchKernel)(CUfunction function, unsigned int gridX, unsigned int gridY,
-                                      unsigned int gridZ, unsigned int blockX, unsigned int blockY,
-                                      unsigned int blockZ, unsigned int sharedBytes, CUstream stream,
-                                      void** params, void** extra);
+typedef CUresult (*PFN_cuLaunchKernel)(CUfunction function, unsigned int gridX, unsigned int gridY, unsigned int gridZ,
+                                       unsigned int blockX, unsigned int blockY, unsigned int blockZ,
+                                       unsigned int sharedBytes, CUstream stream, void** params, void** extra);
 
 }  // namespace cu
 
@@ -66,8 +66,7 @@ typedef nvrtcResult (*PFN_nvrtcCreateProgram)(nvrtcProgram* program, const char*
                                               int headerCount, const char* const* headers,
                                               const char* const* includeNames);
 typedef nvrtcResult (*PFN_nvrtcDestroyProgram)(nvrtcProgram* program);
-typedef nvrtcResult (*PFN_nvrtcCompileProgram)(nvrtcProgram program, int optionCount,
-                                               const char* const* options);
+typedef nvrtcResult (*PFN_nvrtcCompileProgram)(nvrtcProgram program, int optionCount, const char* const* options);
 typedef nvrtcResult (*PFN_nvrtcGetPTXSize)(nvrtcProgram program, size_t* size);
 typedef nvrtcResult (*PFN_nvrtcGetPTX)(nvrtcProgram program, char* ptx);
 typedef nvrtcResult (*PFN_nvrtcGetProgramLogSize)(nvrtcProgram program, size_t* size);

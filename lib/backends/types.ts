@@ -5,6 +5,7 @@
  *
  * @module
  */
+// eslint-disable-next-line @typescript-eslint/no-unused-vars -- BackendError is named by {@link} in the TSDoc
 import type { BackendError, BackendErrorCode } from '../errors.js';
 import type { BlockArgs, BufferArray, Dtype, ElementType, NetworkPlan } from '../plan/types.js';
 

@@ -60,7 +60,7 @@ describe('errors/run failures', () => {
         const c = nn.add(Poisoned, { name: 'P', num: 3, params: { lim: [9, 6, 12] } });
         await nn.compile({ backend });
         c.record('x', { rate: 2 });
-        const e = await rejects(() => nn.run(1, { steps: 20, checkFinite: true, blockSteps: 3 }), NumericalError);
+        await rejects(() => nn.run(1, { steps: 20, checkFinite: true, blockSteps: 3 }), NumericalError);
         expect(c.recorder.get('x').shape).to.deep.equal([3, 3]);
         expect(Array.from(c.recorder.get('x').trace(2))).to.deep.equal([1, 3, 5]);
       }

@@ -91,7 +91,7 @@ describe('model/definition errors', () => {
     class Empty extends Model {
       @state(0) @derivative('  ') v!: number;
     }
-    expect(definitionError(Empty).message).to.match(/^Empty#v: the equation "  " is empty/);
+    expect(definitionError(Empty).message).to.match(/^Empty#v: the equation " {2}" is empty/);
   });
 
   it('@derivative on a field that is not declared at all', () => {

@@ -8,7 +8,7 @@
  * unit-by-unit code paths).
  */
 import { expect } from 'chai';
-import { BackendError, Model, Network, Sum, backends, derivative, input, post, state, type BackendName } from '../../lib/index.js';
+import { Model, Network, Sum, backends, derivative, input, post, state, type BackendName } from '../../lib/index.js';
 
 class Clock extends Model {
   @state(0) @derivative('1') k!: number;

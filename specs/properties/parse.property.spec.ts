@@ -17,7 +17,7 @@ function check(text: string): void {
   try {
     node = parseExpression(text, 'Random#x');
   } catch (error) {
-    if (!(error instanceof ExpressionError)) throw new Error(`${JSON.stringify(text)} threw ${String(error)}`);
+    if (!(error instanceof ExpressionError)) throw new Error(`${JSON.stringify(text)} threw ${String(error)}`, { cause: error });
     expect(error.where).to.equal('Random#x');
     expect(error.message.startsWith('Random#x: ')).to.equal(true);
     expect(error.fix.length).to.be.greaterThan(0);

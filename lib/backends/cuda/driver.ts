@@ -2,7 +2,9 @@
  * The CUDA side of the native addon, typed and validated: whether CUDA works
  * here ({@link cudaStatus}), compiling CUDA C to PTX and loading it
  * ({@link compileCuda}, with NVRTC or else `nvcc`), device memory
- * ({@link DeviceBuffer}) and kernel launches ({@link launch}).
+ * ({@link DeviceBuffer}, {@link transfer}) and kernel launches
+ * ({@link launch}, and {@link launchSteps} for a block of steps). Module
+ * loads, copies and launches run on a worker thread: they return Promises.
  *
  * Everything runs on device 0, in its primary context. Kernels must be
  * declared `extern "C"` so that {@link getFunction} finds them by name.
@@ -18,7 +20,7 @@ import { performance } from 'node:perf_hooks';
 import { promisify } from 'node:util';
 
 import { BackendError, InputDataError, NativeError, describeValue, type BackendErrorCode } from '../../errors.js';
-import { addon, addonStatus, isTypedArray, nativeCall, nativeCallAsync, type Dim3, type TypedArray } from '../native/binding.js';
+import { addon, addonStatus, isTypedArray, nativeCall, nativeCallAsync, type Dim3, type NativeCopy, type NativeKernelLaunch, type TypedArray } from '../native/binding.js';
 import { ArtefactCache, cachePath, cacheTag, loadOrBuild, storeVerified, writeFileAtomic, type ArtefactSteps } from '../native/cache.js';
 import { checkCompileInput, toolMessages, which } from '../native/tools.js';
 
@@ -26,7 +28,7 @@ const run = promisify(execFile);
 
 /** Whether the CUDA back end can work here (see {@link cudaStatus}). */
 export interface CudaStatus {
-  /** The addon is built, a device answers, and CUDA C can be compiled (NVRTC or nvcc). */
+  /** The addon is built, a device answers, and CUDA C can be compiled: NVRTC was found (its first compile checks that it is no stub) or nvcc. */
   ok: boolean;
   /** Why not, when `ok` is false. */
   reason?: string;
@@ -70,7 +72,10 @@ const modules = new ArtefactCache<number>();
 
 /**
  * Whether the CUDA back end works here, checked once per process. It needs
- * the addon, the NVIDIA driver, a device, and NVRTC or `nvcc`.
+ * the addon, the NVIDIA driver, a device, and NVRTC or `nvcc`. NVRTC is
+ * looked for only where the driver works, and without compiling anything: a
+ * library that loads but cannot compile (a stub) is refused by the first
+ * {@link compileCuda}, with code `no-nvrtc`.
  *
  * @returns `{ ok: true, device, computeCapability, nvrtc }` or `{ ok: false, reason }`
  * @example
@@ -249,6 +254,11 @@ export async function compileCuda(source: string, options: CompileCudaOptions = 
     try {
       return (await native.nvrtcCompile(source, `${tag}.cu`, compileOptions)).ptx;
     } catch (error) {
+      const text = error instanceof Error ? error.message : String(error);
+      if (text.startsWith('nvrtcCompile: NVRTC is unavailable')) {
+        // The library found by cudaStatus (without compiling) failed its first compile: a stub, or broken.
+        throw new BackendError(`compileCuda(${tag})`, `${text}.`, 'Install the CUDA toolkit (NVRTC), or point NEURAL_NVRTC at a working libnvrtc.so.', { code: 'no-nvrtc', cause: error });
+      }
       const kept = cachePath(tag, hash, 'cu');
       let where = `The source is kept at ${kept}`;
       try {
@@ -258,7 +268,7 @@ export async function compileCuda(source: string, options: CompileCudaOptions = 
       }
       throw new BackendError(
         `compileCuda(${tag})`,
-        `${error instanceof Error ? error.message : String(error)}\n`,
+        `${text}\n`,
         `${where}; a failure here is a bug in the code generator or in the extra flags.`,
         { code: 'compile-failed', cause: error },
       );
@@ -269,7 +279,7 @@ export async function compileCuda(source: string, options: CompileCudaOptions = 
 }
 
 /** The steps of the compile cache for PTX: compiled by `compile`, stored as text with its sha256, loaded by `load`. */
-function ptxSteps<T>(compile: () => Promise<string>, load: (ptx: string) => T): ArtefactSteps<T> {
+function ptxSteps<T>(compile: () => Promise<string>, load: (ptx: string) => T | Promise<T>): ArtefactSteps<T> {
   return {
     build: async (file) => storeVerified(file, await compile()),
     load: (bytes) => load(bytes.toString('utf8')),
@@ -296,15 +306,35 @@ function ptxSteps<T>(compile: () => Promise<string>, load: (ptx: string) => T): 
 export async function cachedPtx<T>(
   file: string,
   compile: () => Promise<string>,
-  load: (ptx: string) => T,
+  load: (ptx: string) => T | Promise<T>,
 ): Promise<{ result: T; cached: 'disk' | 'none'; rebuilt?: string }> {
   const { value, cached, rebuilt } = await loadOrBuild(file, ptxSteps(compile, load));
   return rebuilt === undefined ? { result: value, cached } : { result: value, cached, rebuilt };
 }
 
-function loadModule(ptx: string): number {
+/** Loads PTX on a worker thread (the driver compiles it for the device). */
+async function loadModule(ptx: string): Promise<number> {
   const native = addon();
-  return nativeCall('cudaLoadModule', () => native.cudaLoadModule(ptx), 'The PTX may be newer than the driver: update the NVIDIA driver, or compile for an older arch.');
+  return nativeCallAsync('cudaLoadModule', () => native.cudaLoadModule(ptx), 'The PTX may be newer than the driver: update the NVIDIA driver, or compile for an older arch.');
+}
+
+/**
+ * Unloads a module (`cuModuleUnload`). Its handle and the function handles
+ * of its kernels are reported as unloaded from then on; a launch in progress
+ * keeps it loaded until it completes. A module from {@link compileCuda} is
+ * cached for the process: unload only one that nothing will compile again,
+ * as the cache would hand out the unloaded handle.
+ *
+ * @param module - module handle
+ * @throws {@link InputDataError} for a malformed handle
+ * @throws {@link NativeError} when the handle is unknown or was already unloaded
+ */
+export function unloadModule(module: number): void {
+  if (!Number.isInteger(module) || module < 1) {
+    throw new InputDataError('unloadModule', `module must be a handle from compileCuda, got ${describeValue(module)}.`, 'Pass compileCuda(...).module.');
+  }
+  const native = addon();
+  nativeCall('unloadModule', () => native.cudaUnloadModule(module), 'Unload each module once.');
 }
 
 /**
@@ -326,22 +356,30 @@ export function getFunction(module: number, name: string): number {
   return nativeCall(`getFunction(${name})`, () => native.cudaGetFunction(module, name), 'Declare the kernel extern "C" so its name is not mangled.');
 }
 
-/** Free and total memory of device 0, in bytes. */
+/**
+ * Free and total memory of device 0, in bytes, now.
+ *
+ * @throws {@link BackendError} when CUDA is unavailable
+ * @throws {@link NativeError} when the driver cannot tell
+ */
 export function memInfo(): { free: number; total: number } {
   requireCuda('memInfo');
   const native = addon();
-  return nativeCall('memInfo', () => native.cudaMemInfo());
+  const info = nativeCall('memInfo', () => native.cudaInfo());
+  if (!info.memory) throw new NativeError('memInfo', `${info.memoryReason ?? info.reason ?? 'the driver did not tell'}.`, 'Check the device with nvidia-smi.');
+  return info.memory;
 }
 
 /**
  * A block of device memory. Free it with {@link DeviceBuffer.free} when done;
- * using a freed buffer throws.
+ * using a freed buffer throws. Copies run on a worker thread: await them
+ * before freeing the buffer or touching the host array.
  *
  * @example
  * ```ts
- * const x = DeviceBuffer.from(new Float64Array([1, 2, 3]));
+ * const x = await DeviceBuffer.from(new Float64Array([1, 2, 3]));
  * await launch(addOne, [1, 1, 1], [32, 1, 1], 'pi', [x, 3]);
- * x.download(new Float64Array(3)); // [2, 3, 4]
+ * await x.download(new Float64Array(3)); // [2, 3, 4]
  * x.free();
  * ```
  */
@@ -376,11 +414,16 @@ export class DeviceBuffer {
     return new DeviceBuffer(ptr, byteLength);
   }
 
-  /** Allocates a buffer the size of `data` and uploads it. */
-  static from(data: TypedArray): DeviceBuffer {
+  /** Allocates a buffer the size of `data` and uploads it (freed again when the upload fails). */
+  static async from(data: TypedArray): Promise<DeviceBuffer> {
     checkArray('DeviceBuffer.from', data);
     const buffer = DeviceBuffer.alloc(data.byteLength);
-    buffer.upload(data);
+    try {
+      await buffer.upload(data);
+    } catch (error) {
+      buffer.free();
+      throw error;
+    }
     return buffer;
   }
 
@@ -398,54 +441,53 @@ export class DeviceBuffer {
   }
 
   /**
-   * Copies all of `src` to the device, starting `byteOffset` bytes in.
+   * Copies all of `src` to the device, starting `byteOffset` bytes in, on a
+   * worker thread.
    *
    * @throws {@link InputDataError} when it does not fit
    */
-  upload(src: TypedArray, byteOffset = 0): void {
-    checkArray('DeviceBuffer.upload', src);
-    this.checkRange('DeviceBuffer.upload', src.byteLength, byteOffset);
-    const ptr = this.ptr;
-    if (src.byteLength === 0) return;
-    const native = addon();
-    nativeCall('DeviceBuffer.upload', () => native.cudaMemcpyHtoD(ptr, src, byteOffset));
+  async upload(src: TypedArray, byteOffset = 0): Promise<void> {
+    await copyAll('DeviceBuffer.upload', [{ direction: 'htod', buffer: this, host: src, byteOffset }]);
   }
 
   /**
-   * Fills all of `dst` from the device, starting `byteOffset` bytes in.
+   * Fills all of `dst` from the device, starting `byteOffset` bytes in, on a
+   * worker thread.
    *
    * @returns `dst`
    * @throws {@link InputDataError} when it does not fit
    */
-  download<T extends TypedArray>(dst: T, byteOffset = 0): T {
-    checkArray('DeviceBuffer.download', dst);
-    this.checkRange('DeviceBuffer.download', dst.byteLength, byteOffset);
-    const ptr = this.ptr;
-    if (dst.byteLength === 0) return dst;
-    const native = addon();
-    nativeCall('DeviceBuffer.download', () => native.cudaMemcpyDtoH(dst, ptr, byteOffset));
+  async download<T extends TypedArray>(dst: T, byteOffset = 0): Promise<T> {
+    await copyAll('DeviceBuffer.download', [{ direction: 'dtoh', buffer: this, host: dst, byteOffset }]);
     return dst;
   }
 
   /** Sets every byte to zero. */
-  zero(): void {
-    const ptr = this.ptr;
-    if (this.byteLength === 0) return;
-    const native = addon();
-    nativeCall('DeviceBuffer.zero', () => native.cudaMemset(ptr, this.byteLength));
+  async zero(): Promise<void> {
+    await copyAll('DeviceBuffer.zero', [{ direction: 'zero', buffer: this }]);
   }
 
-  /** Releases the memory; calling it again does nothing. */
+  /**
+   * Releases the memory; calling it again does nothing.
+   *
+   * @throws {@link NativeError} while a copy or launch that uses the buffer is in progress (the buffer stays allocated)
+   */
   free(): void {
     const ptr = this.#ptr;
     if (ptr === null) return;
+    if (ptr !== 0n) {
+      const native = addon();
+      nativeCall('DeviceBuffer.free', () => native.cudaFree(ptr), 'Await the copies and launches that use the buffer before freeing it.');
+    }
     this.#ptr = null;
-    if (ptr === 0n) return;
-    const native = addon();
-    nativeCall('DeviceBuffer.free', () => native.cudaFree(ptr));
   }
 
-  private checkRange(where: string, bytes: number, byteOffset: number): void {
+  /**
+   * Throws unless `bytes` bytes at `byteOffset` fit in the buffer.
+   *
+   * @internal
+   */
+  checkRange(where: string, bytes: number, byteOffset: number): void {
     if (!Number.isSafeInteger(byteOffset) || byteOffset < 0 || byteOffset + bytes > this.byteLength) {
       throw new InputDataError(
         where,
@@ -454,6 +496,68 @@ export class DeviceBuffer {
       );
     }
   }
+}
+
+/**
+ * One copy of {@link transfer}, `byteOffset` bytes into a {@link DeviceBuffer}
+ * (default 0): `htod` copies all of `host` to the device, `dtoh` fills all of
+ * `host` from it, `zero` sets `bytes` bytes to zero (default: the rest of the
+ * buffer).
+ */
+export type Transfer =
+  | { direction: 'htod' | 'dtoh'; buffer: DeviceBuffer; host: TypedArray; byteOffset?: number }
+  | { direction: 'zero'; buffer: DeviceBuffer; bytes?: number; byteOffset?: number };
+
+/**
+ * Runs copies between host arrays and device buffers, in order, on one
+ * worker thread, and waits for the device once at the end. The host arrays
+ * must not be touched until it settles.
+ *
+ * @param copies - the copies, checked before any is made
+ * @throws {@link InputDataError} for a malformed copy, or one that does not fit its buffer
+ * @throws {@link NativeError} for a freed buffer, or naming the failing CUDA call
+ * @throws {@link BackendError} when CUDA is unavailable
+ * @example
+ * ```ts
+ * await transfer([{ direction: 'htod', buffer: x, host: input }, { direction: 'zero', buffer: y }]);
+ * ```
+ */
+export async function transfer(copies: readonly Transfer[]): Promise<void> {
+  await copyAll('transfer', copies);
+}
+
+async function copyAll(where: string, copies: readonly Transfer[]): Promise<void> {
+  if (!Array.isArray(copies)) {
+    throw new InputDataError(where, `copies must be an array, got ${describeValue(copies)}.`, "Pass e.g. [{ direction: 'htod', buffer, host }].");
+  }
+  const list: NativeCopy[] = [];
+  copies.forEach((copy: Transfer, i) => {
+    const at = copies.length > 1 || where === 'transfer' ? `copies[${i}]: ` : '';
+    if (typeof copy !== 'object' || copy === null || !(copy.buffer instanceof DeviceBuffer)) {
+      throw new InputDataError(where, `${at}expected { direction, buffer: DeviceBuffer, … }, got ${describeValue(copy)}.`, 'Give each copy a DeviceBuffer.');
+    }
+    const offset = copy.byteOffset ?? 0;
+    if (copy.direction === 'htod' || copy.direction === 'dtoh') {
+      checkArray(where, copy.host);
+      copy.buffer.checkRange(where, copy.host.byteLength, offset);
+      const ptr = copy.buffer.ptr;
+      if (copy.host.byteLength > 0) list.push({ direction: copy.direction, ptr, offset, host: copy.host });
+    } else if (copy.direction === 'zero') {
+      const bytes = copy.bytes ?? copy.buffer.byteLength - (Number.isSafeInteger(offset) ? offset : 0);
+      if (!Number.isSafeInteger(bytes) || bytes < 0) {
+        throw new InputDataError(where, `${at}bytes must be a non-negative integer, got ${describeValue(copy.bytes)}.`, 'Pass a byte count.');
+      }
+      copy.buffer.checkRange(where, bytes, offset);
+      const ptr = copy.buffer.ptr;
+      if (bytes > 0) list.push({ direction: 'zero', ptr, offset, bytes });
+    } else {
+      throw new InputDataError(where, `${at}direction must be 'htod', 'dtoh' or 'zero', got ${describeValue((copy as { direction?: unknown }).direction)}.`, "Use 'htod' to upload, 'dtoh' to download.");
+    }
+  });
+  if (list.length === 0) return;
+  requireCuda(where);
+  const native = addon();
+  await nativeCallAsync(where, () => native.cudaCopy(list));
 }
 
 function checkArray(where: string, value: unknown): void {
@@ -477,6 +581,69 @@ function dims(where: string, what: string, value: Dims): Dim3 {
 /** A kernel argument for {@link launch}: a buffer or pointer for `p`, a number (or bigint for `l`). */
 export type KernelArg = DeviceBuffer | bigint | number;
 
+/** One kernel of {@link launchSteps}: what {@link launch} takes, and the argument that receives the step index. */
+export interface StepKernel {
+  /** Function handle from {@link getFunction}. */
+  fn: number;
+  /** Blocks per grid. */
+  grid: Dims;
+  /** Threads per block (at most 1024 in all). */
+  block: Dims;
+  /** One letter per argument: `p` device pointer, `d` double, `f` float, `i` int32, `l` int64. */
+  types: string;
+  /** The arguments, a {@link DeviceBuffer} or bigint for each `p`; the one at `stepArg` is replaced by the step index. */
+  args: readonly KernelArg[];
+  /** Dynamic shared memory per block (default 0). */
+  sharedBytes?: number;
+  /** Index of the argument (type `i` or `l`) set to the step index `k` at each launch; none when absent. */
+  stepArg?: number;
+}
+
+/** Checks one kernel launch and packs it for the addon; `at` prefixes messages (`kernels[2]: `). */
+function kernelLaunch(where: string, at: string, kernel: StepKernel): NativeKernelLaunch {
+  if (typeof kernel !== 'object' || kernel === null) {
+    throw new InputDataError(where, `${at}expected { fn, grid, block, types, args }, got ${describeValue(kernel)}.`, 'Describe each kernel launch as an object.');
+  }
+  const { fn, grid, block, types, args, sharedBytes = 0, stepArg } = kernel;
+  if (!Number.isInteger(fn) || fn < 1) {
+    throw new InputDataError(where, `${at}fn must be a handle from getFunction, got ${describeValue(fn)}.`, 'Pass getFunction(module, name).');
+  }
+  const g = dims(where, `${at}grid`, grid);
+  const b = dims(where, `${at}block`, block);
+  if (b[0] * b[1] * b[2] > 1024) {
+    throw new InputDataError(where, `${at}a block of ${b.join('×')} threads exceeds 1024.`, 'Use fewer threads per block and more blocks.');
+  }
+  if (!Number.isInteger(sharedBytes) || sharedBytes < 0 || sharedBytes > 0xffffffff) {
+    throw new InputDataError(where, `${at}sharedBytes must be a non-negative integer, got ${describeValue(sharedBytes)}.`, 'Pass a byte count.');
+  }
+  if (typeof types !== 'string' || !/^[pdfil]*$/.test(types)) {
+    throw new InputDataError(where, `${at}types must be letters p, d, f, i, l, got ${describeValue(types)}.`, "Pass e.g. 'pdi' for (double *x, double a, int n).");
+  }
+  if (!Array.isArray(args) || args.length !== types.length) {
+    throw new InputDataError(where, `${at}${types.length} types but ${Array.isArray(args) ? args.length : describeValue(args)} arguments.`, 'Give one type letter per argument.');
+  }
+  if (stepArg !== undefined && (!Number.isInteger(stepArg) || stepArg < 0 || stepArg >= types.length || !'il'.includes(types[stepArg]))) {
+    throw new InputDataError(where, `${at}stepArg must be the index of an argument of type 'i' or 'l', got ${describeValue(stepArg)} for types '${types}'.`, 'Point stepArg at the kernel\'s step index parameter.');
+  }
+  const values = args.map((arg: KernelArg, i): bigint | number => {
+    const type = types[i];
+    if (type === 'p') {
+      if (arg instanceof DeviceBuffer) return arg.ptr;
+      if (typeof arg === 'bigint') return arg;
+    } else if (type === 'l') {
+      if (typeof arg === 'bigint' || (typeof arg === 'number' && Number.isSafeInteger(arg))) return arg;
+    } else if (type === 'i') {
+      if (typeof arg === 'number' && Number.isInteger(arg) && arg >= -0x80000000 && arg <= 0x7fffffff) return arg;
+    } else if (typeof arg === 'number') {
+      return arg;
+    }
+    throw new InputDataError(where, `${at}args[${i}] ${describeValue(arg)} does not match type '${type}'.`, "'p' takes a DeviceBuffer or bigint, 'i' an int32, 'l' an integer, 'd' and 'f' numbers.");
+  });
+  const packed: NativeKernelLaunch = { fn, grid: g, block: b, sharedBytes, types, args: values };
+  if (stepArg !== undefined) packed.stepArg = stepArg;
+  return packed;
+}
+
 /**
  * Launches a kernel on device 0 and waits for it to finish (off the main
  * thread).
@@ -496,38 +663,50 @@ export type KernelArg = DeviceBuffer | bigint | number;
  */
 export async function launch(fn: number, grid: Dims, block: Dims, types: string, args: readonly KernelArg[], sharedBytes = 0): Promise<void> {
   const where = 'launch';
-  if (!Number.isInteger(fn) || fn < 1) {
-    throw new InputDataError(where, `fn must be a handle from getFunction, got ${describeValue(fn)}.`, 'Pass getFunction(module, name).');
-  }
-  const g = dims(where, 'grid', grid);
-  const b = dims(where, 'block', block);
-  if (b[0] * b[1] * b[2] > 1024) {
-    throw new InputDataError(where, `a block of ${b.join('×')} threads exceeds 1024.`, 'Use fewer threads per block and more blocks.');
-  }
-  if (!Number.isInteger(sharedBytes) || sharedBytes < 0) {
-    throw new InputDataError(where, `sharedBytes must be a non-negative integer, got ${describeValue(sharedBytes)}.`, 'Pass a byte count.');
-  }
-  if (typeof types !== 'string' || !/^[pdfil]*$/.test(types)) {
-    throw new InputDataError(where, `types must be letters p, d, f, i, l, got ${describeValue(types)}.`, "Pass e.g. 'pdi' for (double *x, double a, int n).");
-  }
-  if (!Array.isArray(args) || args.length !== types.length) {
-    throw new InputDataError(where, `${types.length} types but ${Array.isArray(args) ? args.length : describeValue(args)} arguments.`, 'Give one type letter per argument.');
-  }
-  const values = args.map((arg, i): bigint | number => {
-    const type = types[i];
-    if (type === 'p') {
-      if (arg instanceof DeviceBuffer) return arg.ptr;
-      if (typeof arg === 'bigint') return arg;
-    } else if (type === 'l') {
-      if (typeof arg === 'bigint' || (typeof arg === 'number' && Number.isSafeInteger(arg))) return arg;
-    } else if (type === 'i') {
-      if (typeof arg === 'number' && Number.isInteger(arg) && arg >= -0x80000000 && arg <= 0x7fffffff) return arg;
-    } else if (typeof arg === 'number') {
-      return arg;
-    }
-    throw new InputDataError(where, `args[${i}] ${describeValue(arg)} does not match type '${type}'.`, "'p' takes a DeviceBuffer or bigint, 'i' an int32, 'l' an integer, 'd' and 'f' numbers.");
-  });
+  const kernel = kernelLaunch(where, '', { fn, grid, block, types, args, sharedBytes });
   requireCuda(where);
   const native = addon();
-  await nativeCallAsync(where, () => native.cudaLaunch(fn, g, b, sharedBytes, types, values));
+  await nativeCallAsync(where, () => native.cudaLaunch([kernel], 0, 1));
+}
+
+/**
+ * Launches a block of steps on device 0: for each step `k` in
+ * `[k0, k0 + steps)`, every kernel in order, each with its `stepArg`
+ * argument set to `k`; all on one stream, waiting once at the end (off the
+ * main thread). The device pointers and modules the kernels use are kept
+ * until it settles.
+ *
+ * @param kernels - the kernels of one step, in order
+ * @param k0 - index of the first step (a non-negative integer)
+ * @param steps - how many steps (a non-negative integer below 2^32)
+ * @throws {@link InputDataError} for malformed arguments (checked before anything is launched)
+ * @throws {@link NativeError} naming the failing call, CUDA error, kernel and step
+ * @throws {@link BackendError} when CUDA is unavailable
+ * @example
+ * ```ts
+ * // update(long long k, double *x): x advanced by step k
+ * await launchSteps([{ fn: update, grid: blocks, block: 128, types: 'lp', args: [0, x], stepArg: 0 }], 0, 1000);
+ * ```
+ */
+export async function launchSteps(kernels: readonly StepKernel[], k0: number, steps: number): Promise<void> {
+  const where = 'launchSteps';
+  if (!Number.isSafeInteger(k0) || k0 < 0) {
+    throw new InputDataError(where, `k0 must be a non-negative integer, got ${describeValue(k0)}.`, 'Pass the index of the first step.');
+  }
+  if (!Number.isInteger(steps) || steps < 0 || steps > 0xffffffff || !Number.isSafeInteger(k0 + steps)) {
+    throw new InputDataError(where, `steps must be an integer in [0, 2^32), got ${describeValue(steps)}.`, 'Pass the number of steps of the block.');
+  }
+  if (!Array.isArray(kernels)) {
+    throw new InputDataError(where, `kernels must be an array, got ${describeValue(kernels)}.`, 'Pass the kernels of one step, in order.');
+  }
+  const packed = kernels.map((kernel: StepKernel, i) => kernelLaunch(where, `kernels[${i}]: `, kernel));
+  packed.forEach((kernel, i) => {
+    if (kernel.stepArg !== undefined && kernel.types[kernel.stepArg] === 'i' && steps > 0 && k0 + steps - 1 > 0x7fffffff) {
+      throw new InputDataError(where, `kernels[${i}]: step ${k0 + steps - 1} does not fit the int32 argument ${kernel.stepArg}.`, "Declare the step index 'l' (long long).");
+    }
+  });
+  requireCuda(where);
+  if (packed.length === 0 || steps === 0) return;
+  const native = addon();
+  await nativeCallAsync(where, () => native.cudaLaunch(packed, k0, steps));
 }

@@ -3,14 +3,16 @@
  * nvcc). Where every connection is one-to-one, one fused kernel per block of
  * steps: one thread per unit, its state in registers across the steps.
  * Otherwise (operators, containers of different sizes) one launch per step
- * and phase, the state kept on the device between launches. Recordings are
- * written to device buffers and copied back once per block.
+ * and phase, the state kept on the device between launches: a block's
+ * launches are queued by one call ({@link launchSteps}), which waits for the
+ * device once. Recordings are written to device buffers and copied back once
+ * per block; the copies of a block go in one call each way ({@link transfer}).
  */
 import { BackendError } from '../../errors.js';
 import type { NetworkPlan } from '../../plan/types.js';
 import { renderCuda, renderCudaSteps } from '../cfamily.js';
 import { blockScalars, type Backend, type BackendStatus, type BufferArray, type Program } from '../types.js';
-import { compileCuda, cudaStatus, DeviceBuffer, getFunction, launch, memInfo } from './driver.js';
+import { compileCuda, cudaStatus, DeviceBuffer, getFunction, launch, launchSteps, memInfo, transfer, type Transfer } from './driver.js';
 
 const THREADS = 128;
 
@@ -57,43 +59,51 @@ export const cudaBackend: Backend = {
       backend: 'cuda',
       source,
       async upload(buffers: BufferArray[]) {
-        for (const { i } of persistent) if (buffers[i].length) ensure(i, buffers[i].length).upload(buffers[i]);
+        const copies: Transfer[] = [];
+        for (const { i } of persistent) if (buffers[i].length) copies.push({ direction: 'htod', buffer: ensure(i, buffers[i].length), host: buffers[i] });
+        await transfer(copies);
         uploaded = true;
       },
       async download(buffers: BufferArray[]) {
-        for (const { i } of persistent) if (buffers[i].length) sized.get(i)!.download(buffers[i]);
+        const copies: Transfer[] = [];
+        for (const { i } of persistent) if (buffers[i].length) copies.push({ direction: 'dtoh', buffer: sized.get(i)!, host: buffers[i] });
+        await transfer(copies);
       },
       async run(buffers, args) {
         if (!uploaded) await program.upload!(buffers);
         const ptrs: DeviceBuffer[] = [];
+        const uploads: Transfer[] = [];
         plan.buffers.forEach((b, i) => {
           if (b.role === 'stream') {
             const buf = ensure(i, buffers[i].length);
-            buf.upload(buffers[i]);
+            uploads.push({ direction: 'htod', buffer: buf, host: buffers[i] });
             ptrs.push(buf);
           } else if (b.role === 'record') {
             const rec = recordOf.get(i)!;
             const n = rec.mode === 'sum' ? buffers[i].length : Math.min(buffers[i].length, rowsIn(rec.rate, args) * b.length);
             const buf = ensure(i, n);
-            if (rec.mode === 'sum') buf.upload(buffers[i]);
+            if (rec.mode === 'sum') uploads.push({ direction: 'htod', buffer: buf, host: buffers[i] });
             ptrs.push(buf);
           } else ptrs.push(sized.get(i)!);
         });
+        await transfer(uploads);
         const S = blockScalars(plan, args);
         const types = `ll${plan.containers.map(() => `l${bytes === 8 ? 'd' : 'f'}`).join('')}${'p'.repeat(ptrs.length)}`;
         const sizes = plan.containers.flatMap((_, ci) => [S[2 + 2 * ci], S[3 + 2 * ci]]);
         const grid = (n: number) => Math.max(1, Math.ceil(n / THREADS));
         if (steps) {
-          for (let k = args.k0; k < args.k0 + args.steps; k++) {
-            for (const phase of phases) for (const kernel of phase) await launch(kernel.fn, grid(kernel.size), THREADS, types, [k, args.k0, ...sizes, ...ptrs]);
-          }
+          // Every kernel of every phase, for each step of the block; argument 0 is the step index k.
+          const kernels = phases.flat().map((kernel) => ({ fn: kernel.fn, grid: grid(kernel.size), block: THREADS, types, args: [0, args.k0, ...sizes, ...ptrs], stepArg: 0 }));
+          await launchSteps(kernels, args.k0, args.steps);
         } else {
           await launch(fn, grid(plan.containers[0]?.num ?? 0), THREADS, types, [S[0], S[1], ...sizes, ...ptrs]);
         }
+        const downloads: Transfer[] = [];
         for (const [i, rec] of recordOf) {
           const view = rec.mode === 'sum' ? buffers[i] : buffers[i].subarray(0, rowsIn(rec.rate, args) * plan.buffers[i].length);
-          if (view.length) sized.get(i)!.download(view);
+          if (view.length) downloads.push({ direction: 'dtoh', buffer: sized.get(i)!, host: view });
         }
+        await transfer(downloads);
       },
       dispose() {
         for (const b of sized.values()) b.free();

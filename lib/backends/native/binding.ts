@@ -5,8 +5,9 @@
  * throws, even where the addon was never built. {@link addonStatus} says
  * whether it loaded and why not; {@link addon} returns it or throws a
  * {@link BackendError} that says how to build it. The thin wrappers here
- * ({@link loadLibrary}, {@link runC}) validate their arguments before the
- * call and turn the addon's errors into {@link NativeError}s.
+ * ({@link loadLibrary}, {@link unloadLibrary}, {@link hasSymbol},
+ * {@link runC}) validate their arguments before the call and turn the
+ * addon's errors into {@link NativeError}s.
  *
  * @module
  */
@@ -46,53 +47,81 @@ export interface CudaInfo {
   computeCapability?: [number, number];
   /** `cuDriverGetVersion`, e.g. 13000 for CUDA 13.0. */
   driverVersion?: number;
-  /** Path of the NVRTC library that was opened. */
+  /** Free and total memory of device 0 in bytes, at the time of the call. */
+  memory?: { free: number; total: number };
+  /** Why `memory` is missing where the driver works. */
+  memoryReason?: string;
+  /** Path of the NVRTC library found (looked for only where the driver works; the first compile checks that it compiles). */
   nvrtc?: string;
-  /** Why no NVRTC library could be used. */
+  /** Why no NVRTC library was found (looked for only where the driver works). */
   nvrtcReason?: string;
+}
+
+/** One transfer of {@link NativeAddon.cudaCopy}, at `ptr + offset` on the device. */
+export type NativeCopy =
+  | { direction: 'htod' | 'dtoh'; ptr: bigint; offset?: number; host: TypedArray }
+  | { direction: 'zero'; ptr: bigint; offset?: number; bytes: number };
+
+/** One kernel of {@link NativeAddon.cudaLaunch}. */
+export interface NativeKernelLaunch {
+  /** Function handle from `cudaGetFunction`. */
+  fn: number;
+  grid: Dim3;
+  block: Dim3;
+  /** Dynamic shared memory per block, in bytes (default 0). */
+  sharedBytes?: number;
+  /**
+   * One letter per argument: `p` device pointer (bigint), `d` double, `f`
+   * float, `i` int32, `l` int64 (bigint or number).
+   */
+  types: string;
+  args: (bigint | number)[];
+  /** Index of the argument (type `i` or `l`) set to the step index at each launch. */
+  stepArg?: number;
 }
 
 /**
  * The functions the compiled addon exports. C++ checks only the count and
  * types of arguments; every failure is a thrown JS `Error` (or a rejected
  * Promise), never a crash. Handles are small integers standing for native
- * pointers; device pointers are `bigint`s.
+ * pointers, never reused: a freed handle is reported as freed. Device
+ * pointers are `bigint`s. Whatever may take long (a C call, a compile, a
+ * module load, copies, launches) runs on a worker thread and returns a
+ * Promise.
  */
 export interface NativeAddon {
   /** `dlopen` a shared object (RTLD_NOW | RTLD_LOCAL); returns a library handle. */
   loadLibrary(path: string): number;
+  /** `dlclose` a library from `loadLibrary`; a `runC` in progress keeps it open until it returns. */
+  unloadLibrary(handle: number): void;
   /** Whether a library from `loadLibrary` exports `symbol`. */
   hasSymbol(handle: number, symbol: string): boolean;
   /** Calls `int symbol(void **buffers, const double *scalars)` on a worker thread; resolves with its return value. */
   runC(handle: number, symbol: string, buffers: TypedArray[], scalars: Float64Array): Promise<number>;
   /** Where the array's first element lies within a 64-byte cache line (0: at its start). */
   alignmentOf(array: TypedArray): number;
-  /** Describes the CUDA driver, device 0 and NVRTC; never throws. */
+  /** Describes the CUDA driver, device 0 (with its free memory now) and, where the driver works, NVRTC; never throws. */
   cudaInfo(): CudaInfo;
   /** Compiles CUDA C to PTX with NVRTC on a worker thread; rejects with the NVRTC error name and log. */
   nvrtcCompile(source: string, name: string, options: string[]): Promise<{ ptx: string; log: string }>;
-  /** Loads PTX into the primary context; returns a module handle. */
-  cudaLoadModule(ptx: string): number;
+  /** Loads PTX into the primary context on a worker thread; resolves with a module handle. */
+  cudaLoadModule(ptx: string): Promise<number>;
+  /** `cuModuleUnload`; its function handles are reported as unloaded from then on. A launch in progress keeps it loaded until it completes. */
+  cudaUnloadModule(module: number): void;
   /** Looks up a kernel (`extern "C"` name) in a module; returns a function handle. */
   cudaGetFunction(module: number, name: string): number;
   /** `cuMemAlloc`; returns the device pointer. */
   cudaMalloc(bytes: number): bigint;
-  /** `cuMemFree`. */
+  /** `cuMemFree`; refuses memory that a copy or launch in progress uses. */
   cudaFree(ptr: bigint): void;
-  /** Copies all of `src` to `ptr + deviceByteOffset`. */
-  cudaMemcpyHtoD(ptr: bigint, src: TypedArray, deviceByteOffset?: number): void;
-  /** Fills all of `dst` from `ptr + deviceByteOffset`. */
-  cudaMemcpyDtoH(dst: TypedArray, ptr: bigint, deviceByteOffset?: number): void;
-  /** Sets `bytes` bytes at `ptr` to zero. */
-  cudaMemset(ptr: bigint, bytes: number): void;
-  /** Free and total device memory in bytes. */
-  cudaMemInfo(): { free: number; total: number };
+  /** Runs copies host to device, device to host, and zero fills, in order on a worker thread, then waits for the device. */
+  cudaCopy(copies: NativeCopy[]): Promise<void>;
   /**
-   * Launches a kernel and waits for it on a worker thread. `types` has one
-   * letter per argument: `p` device pointer (bigint), `d` double, `f` float,
-   * `i` int32, `l` int64 (bigint or number).
+   * Launches the kernels in order once per step `k` in `[k0, k0 + steps)`,
+   * each with `args[stepArg]` set to `k`, on one stream, and waits once at
+   * the end, on a worker thread. One kernel and one step is a single launch.
    */
-  cudaLaunch(fn: number, grid: Dim3, block: Dim3, sharedBytes: number, types: string, args: (bigint | number)[]): Promise<void>;
+  cudaLaunch(kernels: NativeKernelLaunch[], k0: number, steps: number): Promise<void>;
 }
 
 /** Where the addon may be, relative to this file: compiled (`dist/lib/backends/native/`) or run from source. */
@@ -212,18 +241,38 @@ export function loadLibrary(path: string): number {
 }
 
 /**
+ * Closes a library opened with {@link loadLibrary} (`dlclose`). Its handle is
+ * reported as unloaded from then on; a {@link runC} still in progress keeps
+ * the library open until it returns.
+ *
+ * @param handle - from {@link loadLibrary}
+ * @throws {@link InputDataError} for a malformed handle
+ * @throws {@link NativeError} when the handle is unknown or was already unloaded
+ */
+export function unloadLibrary(handle: number): void {
+  checkLibraryHandle('unloadLibrary', handle);
+  const native = addon();
+  nativeCall('unloadLibrary', () => native.unloadLibrary(handle), 'Unload each library once, and only one that loadLibrary returned.');
+}
+
+/** Throws unless `handle` looks like a library handle (the addon knows whether it is one). */
+function checkLibraryHandle(where: string, handle: number): void {
+  if (!Number.isInteger(handle) || handle < 1) {
+    throw new InputDataError(where, `handle must be a positive integer from loadLibrary, got ${describeValue(handle)}.`, 'Use the handle that loadLibrary or compileShared returned.');
+  }
+}
+
+/**
  * Whether a library opened with {@link loadLibrary} exports `symbol`.
  *
  * @param handle - from {@link loadLibrary}
  * @param symbol - a C identifier
  * @returns true when `dlsym` finds it
  * @throws {@link InputDataError} for a malformed handle or name
- * @throws {@link NativeError} when the handle is unknown
+ * @throws {@link NativeError} when the handle is unknown or was unloaded
  */
 export function hasSymbol(handle: number, symbol: string): boolean {
-  if (!Number.isInteger(handle) || handle < 1) {
-    throw new InputDataError('hasSymbol', `handle must be a positive integer from loadLibrary, got ${describeValue(handle)}.`, 'Use the handle that loadLibrary or compileShared returned.');
-  }
+  checkLibraryHandle('hasSymbol', handle);
   if (typeof symbol !== 'string' || !/^[A-Za-z_][A-Za-z0-9_]*$/.test(symbol)) {
     throw new InputDataError('hasSymbol', `symbol must be a C identifier, got ${describeValue(symbol)}.`, 'Pass the name of the exported C function.');
   }
@@ -243,7 +292,7 @@ export function hasSymbol(handle: number, symbol: string): boolean {
  * @param scalars - numbers, passed as `const double *`
  * @returns the C function's return value
  * @throws {@link InputDataError} for malformed arguments
- * @throws {@link NativeError} when the handle or symbol is unknown
+ * @throws {@link NativeError} when the handle or symbol is unknown, or the library was unloaded
  * @example
  * ```ts
  * const status = await runC(handle, 'step', [v, spikes], [dt, steps]);
@@ -255,9 +304,7 @@ export async function runC(
   buffers: readonly TypedArray[],
   scalars: Float64Array | readonly number[] = [],
 ): Promise<number> {
-  if (!Number.isInteger(handle) || handle < 1) {
-    throw new InputDataError('runC', `handle must be a positive integer from loadLibrary, got ${describeValue(handle)}.`, 'Use the handle that loadLibrary or compileShared returned.');
-  }
+  checkLibraryHandle('runC', handle);
   if (typeof symbol !== 'string' || !/^[A-Za-z_][A-Za-z0-9_]*$/.test(symbol)) {
     throw new InputDataError('runC', `symbol must be a C identifier, got ${describeValue(symbol)}.`, 'Pass the name of the exported C function.');
   }

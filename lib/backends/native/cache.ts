@@ -427,17 +427,24 @@ export interface ArtefactSteps<T> {
    */
   build(file: string): Promise<Uint8Array>;
   /**
-   * Loads bytes that were verified (or just stored). Throws when they cannot
-   * be loaded: a cached file is then built again, except that a
-   * {@link BackendError} (the cache folder failed) is passed on.
+   * Loads bytes that were verified (or just stored), at once or
+   * asynchronously. Throws (or rejects) when they cannot be loaded: a cached
+   * file is then built again, except that a {@link BackendError} (the cache
+   * folder failed) is passed on.
    */
-  load(bytes: Buffer, file: string): T;
+  load(bytes: Buffer, file: string): T | Promise<T>;
   /**
    * Why a loaded cached artefact cannot be used (e.g. a function is
-   * missing), or undefined when it can; it is then built again. A new
-   * artefact is returned as built: its caller checks it.
+   * missing), or undefined when it can; it is then released with `discard`
+   * and built again. A new artefact is returned as built: its caller checks
+   * it.
    */
   unusable?(value: T, file: string): string | undefined;
+  /**
+   * Releases a loaded artefact that `unusable` refused (unloads a library or
+   * a module). A failure here is ignored: the artefact is replaced anyway.
+   */
+  discard?(value: T): void;
 }
 
 /**
@@ -445,8 +452,9 @@ export interface ArtefactSteps<T> {
  * when {@link readVerified} accepts it (a regular file of ours that nobody
  * else can write, whose sha256 matches the record written when it was built),
  * and `load` receives exactly the bytes that were checked. A damaged,
- * replaced, unrecorded or unusable artefact is removed, never loaded, and
- * built again; a new one is stored with its sha256 before it is loaded.
+ * replaced, unrecorded or unusable artefact is removed, never loaded (an
+ * unusable one is unloaded with `discard`), and built again; a new one is
+ * stored with its sha256 before it is loaded.
  *
  * @param file - the cache path (from {@link cachePath})
  * @param steps - how to build, load and check it
@@ -458,10 +466,15 @@ export async function loadOrBuild<T>(file: string, steps: ArtefactSteps<T>): Pro
   const found = readVerified(file);
   if (found?.data !== undefined) {
     try {
-      const value = steps.load(found.data, file);
+      const value = await steps.load(found.data, file);
       const why = steps.unusable?.(value, file);
       if (why === undefined) return { value, cached: 'disk' };
       rebuilt = `${file} ${why}`;
+      try {
+        steps.discard?.(value);
+      } catch {
+        // Unloading what is replaced is tidiness; the replacement does not depend on it.
+      }
     } catch (error) {
       if (error instanceof BackendError) throw error; // the cache folder itself failed (full, not writable)
       rebuilt = `${file} does not load (${error instanceof Error ? error.message : String(error)})`;
@@ -471,7 +484,7 @@ export async function loadOrBuild<T>(file: string, steps: ArtefactSteps<T>): Pro
   }
   if (found !== undefined) removeVerified(file); // damaged, replaced or unusable: never loaded, built again below
   const bytes = await steps.build(file);
-  const value = steps.load(Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), file);
+  const value = await steps.load(Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), file);
   return rebuilt === undefined ? { value, cached: 'none' } : { value, cached: 'none', rebuilt };
 }
 

@@ -11,7 +11,8 @@
  * are copied to a new private file (created `O_EXCL`, mode 0600, in the cache
  * folder) which is opened with `dlopen` and then removed, so the file checked
  * is the file loaded. A damaged, replaced or unrecorded library, or one
- * without the functions the caller needs, is rebuilt.
+ * without the functions the caller needs, is rebuilt (one that was loaded is
+ * unloaded first).
  *
  * @module
  */
@@ -35,7 +36,7 @@ import {
   writeFileAtomic,
   writeFileExclusive,
 } from './cache.js';
-import { addon, addonStatus, loadLibrary } from './binding.js';
+import { addon, addonStatus, loadLibrary, unloadLibrary } from './binding.js';
 import { checkCompileInput, toolMessages, which } from './tools.js';
 
 const run = promisify(execFile);
@@ -323,6 +324,7 @@ export async function compileShared(source: string, options: CompileSharedOption
       const missing = missingSymbols(handle, symbols);
       return missing.length > 0 ? `does not export ${missing.join(', ')}` : undefined;
     },
+    discard: ({ handle }) => unloadLibrary(handle),
   });
   const { path, handle } = library.value;
   const missing = missingSymbols(handle, symbols);

@@ -5,10 +5,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { BackendError, InputDataError, NativeError } from '../../../lib/errors.js';
-import { addon, addonStatus, alignedArray, loadLibrary, runC, type NativeAddon } from '../../../lib/backends/native/binding.js';
-import { cacheDir, clearCache } from '../../../lib/backends/native/cache.js';
+import { addon, addonStatus, alignedArray, hasSymbol, loadLibrary, runC, unloadLibrary, type NativeAddon } from '../../../lib/backends/native/binding.js';
+import { cacheDir, cachePath, clearCache, loadOrBuild, storeVerified } from '../../../lib/backends/native/cache.js';
 import { compileShared, compilerStatus } from '../../../lib/backends/native/compiler.js';
-import { rejects, temporaryCacheDir } from '../../support.js';
+import { rejects, temporaryCacheDir, throws } from '../../support.js';
 
 /** A fresh comment makes each source unique, so no earlier run's disk cache answers. */
 const unique = () => `/* ${process.pid} ${Date.now()} ${Math.random()} */\n`;
@@ -179,33 +179,68 @@ describe('native addon', function () {
       ['alignmentOf', [new ArrayBuffer(8)]],
       ['nvrtcCompile', []],
       ['nvrtcCompile', ['x', 'y', [1]]],
+      ['unloadLibrary', []],
+      ['unloadLibrary', ['1']],
+      ['unloadLibrary', [1e9]],
+      ['unloadLibrary', [0.5]],
       ['cudaLoadModule', [1]],
+      ['cudaUnloadModule', []],
+      ['cudaUnloadModule', ['m']],
+      ['cudaUnloadModule', [1e9]],
       ['cudaGetFunction', ['m', 'k']],
+      ['cudaGetFunction', [1e9, 'k']],
       ['cudaMalloc', []],
       ['cudaMalloc', ['10']],
       ['cudaMalloc', [-1]],
+      ['cudaMalloc', [1.5]],
       ['cudaFree', [1]],
       ['cudaFree', [-1n]],
-      ['cudaMemcpyHtoD', [1n, [1, 2]]],
-      ['cudaMemcpyDtoH', [new Float64Array(1), 1]],
-      ['cudaMemset', [1n]],
-      ['cudaLaunch', [1, [1, 1], [1, 1, 1], 0, '', []]],
-      ['cudaLaunch', [1, [1, 1, 1], [1, 1, 1], 0, 'x', [1]]],
-      ['cudaLaunch', [1, [1, 1, 1], [1, 1, 1], 0, 'p', [1]]],
-      ['cudaLaunch', [1, [1, 1, 1], [1, 1, 1], 0, 'pp', [1n]]],
-      ['cudaLaunch', [1, [1, 1, 1], [1, 1, 1], 0, 'i', [2 ** 40]]],
+      ['cudaCopy', []],
+      ['cudaCopy', [{}]],
+      ['cudaCopy', [[1]]],
+      ['cudaCopy', [[{ direction: 'sideways', ptr: 1n, host: new Float64Array(1) }]]],
+      ['cudaCopy', [[{ direction: 'htod', ptr: 1, host: new Float64Array(1) }]]],
+      ['cudaCopy', [[{ direction: 'htod', ptr: 1n, host: [1, 2] }]]],
+      ['cudaCopy', [[{ direction: 'dtoh', ptr: 1n, host: new ArrayBuffer(8) }]]],
+      ['cudaCopy', [[{ direction: 'zero', ptr: 1n, bytes: -1 }]]],
+      ['cudaCopy', [[{ direction: 'zero', ptr: 1n, bytes: 8, offset: 0.5 }]]],
+      ['cudaCopy', [[{ direction: 'zero', ptr: 2n ** 64n - 1n, bytes: 8, offset: 8 }]]],
+      ['cudaLaunch', []],
+      ['cudaLaunch', [[], 0]],
+      ['cudaLaunch', [[], 0.5, 1]],
+      ['cudaLaunch', [[], 0, -1]],
+      ['cudaLaunch', [[], 0, 2 ** 32]],
+      ['cudaLaunch', [{}, 0, 1]],
+      ['cudaLaunch', [[1], 0, 1]],
+      ['cudaLaunch', [[{ fn: '1', grid: [1, 1, 1], block: [1, 1, 1], types: '', args: [] }], 0, 1]],
+      ['cudaLaunch', [[{ fn: 1, grid: [1, 1], block: [1, 1, 1], types: '', args: [] }], 0, 1]],
+      ['cudaLaunch', [[{ fn: 1, grid: [1, 1, 1], block: [1, 1, -1], types: '', args: [] }], 0, 1]],
+      ['cudaLaunch', [[{ fn: 1, grid: [1, 1, 1], block: [1, 1, 1], sharedBytes: -1, types: '', args: [] }], 0, 1]],
+      ['cudaLaunch', [[{ fn: 1, grid: [1, 1, 1], block: [1, 1, 1], types: 'x', args: [1] }], 0, 1]],
+      ['cudaLaunch', [[{ fn: 1, grid: [1, 1, 1], block: [1, 1, 1], types: 'p', args: [1] }], 0, 1]],
+      ['cudaLaunch', [[{ fn: 1, grid: [1, 1, 1], block: [1, 1, 1], types: 'pp', args: [1n] }], 0, 1]],
+      ['cudaLaunch', [[{ fn: 1, grid: [1, 1, 1], block: [1, 1, 1], types: 'i', args: [2 ** 40] }], 0, 1]],
+      ['cudaLaunch', [[{ fn: 1, grid: [1, 1, 1], block: [1, 1, 1], types: 'd', args: [1], stepArg: 0 }], 0, 1]],
+      ['cudaLaunch', [[{ fn: 1, grid: [1, 1, 1], block: [1, 1, 1], types: 'l', args: [1], stepArg: 1 }], 0, 1]],
+      ['cudaLaunch', [[{ fn: 1, grid: [1, 1, 1], block: [1, 1, 1], types: 'i', args: [1], stepArg: 0 }], 2 ** 31, 1]],
+      ['cudaLaunch', [[{ fn: 1e9, grid: [1, 1, 1], block: [1, 1, 1], types: 'l', args: [1], stepArg: 0 }], 0, 1]],
     ];
     const show = (value: unknown): string =>
       typeof value === 'bigint'
         ? `${value}n`
         : Array.isArray(value)
           ? `[${value.map(show).join(', ')}]`
-          : ArrayBuffer.isView(value)
+          : ArrayBuffer.isView(value) || value instanceof ArrayBuffer
             ? `new ${value.constructor.name}()`
-            : JSON.stringify(value);
+            : typeof value === 'object' && value !== null
+              ? `{ ${Object.entries(value).map(([key, item]) => `${key}: ${show(item)}`).join(', ')} }`
+              : JSON.stringify(value);
     for (const [name, args] of cases) {
-      it(`${name}(${args.map(show).join(', ')}) throws a JS error`, function () {
-        expect(() => call(name, ...args)).to.throw(Error);
+      it(`${name}(${args.map(show).join(', ')}) throws a JS error, before asking the driver`, function () {
+        expect(() => call(name, ...args))
+          .to.throw(Error)
+          .with.property('message')
+          .that.does.not.match(/is unavailable/);
       });
     }
 
@@ -213,11 +248,86 @@ describe('native addon', function () {
       expect(() => call('runC', handle, 'no_such_function', [], new Float64Array(0))).to.throw(/no_such_function/);
     });
 
-    it('cudaInfo never throws', function () {
+    it('cudaInfo never throws, and looks for NVRTC only where the driver works', function () {
       const info = native.cudaInfo();
       expect(info.ok).to.be.a('boolean');
-      if (!info.ok) expect(info.reason).to.be.a('string').and.not.equal('');
-      expect(info.nvrtc !== undefined || typeof info.nvrtcReason === 'string').to.equal(true);
+      if (info.ok) {
+        expect(info.nvrtc !== undefined || typeof info.nvrtcReason === 'string').to.equal(true);
+        expect(info.memory !== undefined || typeof info.memoryReason === 'string').to.equal(true);
+      } else {
+        expect(info.reason).to.be.a('string').and.not.equal('');
+        expect(info.nvrtc).to.equal(undefined);
+        expect(info.nvrtcReason).to.equal(undefined);
+        expect(info.memory).to.equal(undefined);
+      }
+    });
+  });
+
+  describe('library handles', function () {
+    const SPIN = `
+/* Counts to scalars[0] (slowly, so that a call is still running while the spec goes on), then writes it to buffers[0][0]. */
+int neural_spin(void **buffers, const double *scalars) {
+  volatile double count = 0;
+  for (long i = 0; i < (long)scalars[0]; i++) count += 1;
+  ((double *)buffers[0])[0] = count;
+  return 3;
+}
+`;
+
+    it('unloadLibrary closes a library; its handle is then reported as unloaded, not used', async function () {
+      const lib = await compileShared(SPIN, { tag: 'spec-unload' });
+      const handle = loadLibrary(lib.path);
+      expect(handle).to.not.equal(lib.handle);
+      const x = new Float64Array(1);
+      expect(await runC(handle, 'neural_spin', [x], [10])).to.equal(3);
+      expect(x[0]).to.equal(10);
+      unloadLibrary(handle);
+      const unloaded = { where: 'unloadLibrary', message: `library handle ${handle} was unloaded.` };
+      throws(() => unloadLibrary(handle), NativeError, unloaded);
+      throws(() => hasSymbol(handle, 'neural_spin'), NativeError, { message: `library handle ${handle} was unloaded.` });
+      await rejects(() => runC(handle, 'neural_spin', [x], [10]), NativeError, { message: `library handle ${handle} was unloaded.` });
+      throws(() => unloadLibrary(1e9), NativeError, { message: '1e+09 is not a library handle.' });
+      throws(() => unloadLibrary(0), InputDataError, { where: 'unloadLibrary' });
+      // The library loaded by compileShared is another handle, still usable.
+      expect(await runC(lib.handle, 'neural_spin', [x], [5])).to.equal(3);
+      expect(x[0]).to.equal(5);
+    });
+
+    it('a library unloaded while runC is in progress stays open until the call returns', async function () {
+      const lib = await compileShared(SPIN, { tag: 'spec-unload' });
+      const handle = loadLibrary(lib.path);
+      const x = new Float64Array(1);
+      const running = runC(handle, 'neural_spin', [x], [3e7]);
+      unloadLibrary(handle); // while the worker thread runs its code
+      expect(await running).to.equal(3);
+      expect(x[0]).to.equal(3e7);
+      await rejects(() => runC(handle, 'neural_spin', [x], [1]), NativeError, { message: 'was unloaded' });
+    });
+
+    it('the compile cache unloads a cached artefact it refuses before building it again', async function () {
+      const file = cachePath('spec-discard', 'e'.repeat(64), 'ptx');
+      storeVerified(file, 'old');
+      const discarded: string[] = [];
+      const steps = {
+        build: async (path: string) => storeVerified(path, 'new'),
+        load: async (bytes: Buffer) => bytes.toString('utf8'),
+        unusable: (value: string) => (value === 'old' ? 'is old' : undefined),
+        discard: (value: string) => {
+          discarded.push(value);
+        },
+      };
+      const result = await loadOrBuild(file, steps);
+      expect(result).to.deep.equal({ value: 'new', cached: 'none', rebuilt: `${file} is old` });
+      expect(discarded).to.deep.equal(['old']);
+      // A failing discard does not stop the rebuild.
+      storeVerified(file, 'old');
+      const again = await loadOrBuild(file, {
+        ...steps,
+        discard: () => {
+          throw new Error('cannot unload');
+        },
+      });
+      expect(again.value).to.equal('new');
     });
   });
 

@@ -434,7 +434,7 @@ describe('compile cache security', function () {
     it('PTX is not cached in a shared folder', async function () {
       const dir = folder('ptx');
       chmodSync(dir, 0o777);
-      const error = await withEnv({ NEURAL_CACHE_DIR: dir, TMPDIR: root }, () => throws(() => cache.cachePath('spec-kernel', 'd'.repeat(64), 'ptx'), BackendError));
+      await withEnv({ NEURAL_CACHE_DIR: dir, TMPDIR: root }, () => throws(() => cache.cachePath('spec-kernel', 'd'.repeat(64), 'ptx'), BackendError));
     });
   });
 
