@@ -121,9 +121,8 @@ export class LeakyIAF extends Model {
  * n = n∞(v) = 0.317732399760866, m = 0.0529550868130081,
  * h = 0.595994124739864 (the only root of dv/dt = 0 with the gates at steady
  * state in [−100, 60] mV; a 2 s RK4 run from Neural's start settles on it to
- * 1e-12). Neural
- * starts at v = −60, n = m = 0, h = 1, which fires once at start-up:
- * {@link HodgkinHuxley.originalStart}.
+ * 1e-12). Neural starts at v = −60, n = m = 0, h = 1, which fires once at
+ * start-up: {@link HodgkinHuxley.originalStart}.
  *
  * Reference: Hodgkin & Huxley, J. Physiol. 117:500–544 (1952); Neural's
  * `HodgkinHuxley` (same defaults, bounds and guards).
