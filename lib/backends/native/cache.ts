@@ -175,7 +175,9 @@ export function cacheDir(): string {
  * compiles build again what they need.
  *
  * @returns how many files were removed
- * @throws {@link BackendError} when the cache folder is unusable (see {@link cacheDir})
+ * @throws {@link BackendError} when the cache folder is unusable: it cannot
+ *   be created, belongs to another user, or group or others may write to it
+ *   (the message names the folder and says what to do)
  * @example
  * ```ts
  * import { clearCache } from 'neural-ts';
