@@ -49,7 +49,7 @@ async function best<T>(fn: () => Promise<T> | T, n = reps): Promise<{ ms: number
 /** Builds hh-pop on a back end; returns a function that runs it from the initial state. */
 async function backend(name: 'js' | 'cpu', fastMath = false): Promise<{ run: () => Promise<number>; compileMs: number }> {
   const nn = new Network();
-  const hh = nn.add(models.HodgkinHuxley, { num: N });
+  const hh = nn.add(models.HodgkinHuxley, { num: N, states: models.HodgkinHuxley.originalStart }); // as bench/reference.*
   hh.set('stimulus', hhDrive(N));
   hh.record('spike', { mode: 'sum' });
   const t0 = performance.now();

@@ -23,7 +23,7 @@ console.log(`device: ${status.device}`);
 
 async function ours(n: number, k: number, dtype: 'float64' | 'float32', blockSteps?: number) {
   const nn = new Network();
-  const hh = nn.add(models.HodgkinHuxley, { num: n });
+  const hh = nn.add(models.HodgkinHuxley, { num: n, states: models.HodgkinHuxley.originalStart }); // as bench/reference.*
   hh.set('stimulus', hhDrive(n));
   hh.record('spike', { mode: 'sum' });
   let t = performance.now();

@@ -1,7 +1,9 @@
 /**
  * Hand-written reference for the hh-pop workload: N independent
  * Hodgkin-Huxley neurons, drive I_i = 20·i/N, exponential Euler for every
- * state, bounds clipped, spike = upward crossing of v through 0 mV.
+ * state, bounds clipped, spike = upward crossing of v through 0 mV. Every
+ * neuron starts from Neural's start values (v = −60 mV, n = m = 0, h = 1,
+ * `models.HodgkinHuxley.originalStart`), off rest, so undriven ones fire once.
  * Written by hand from the equations, independent of the code generator.
  */
 

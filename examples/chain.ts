@@ -2,7 +2,8 @@
  * A chain: input → IAF → Alpha synapse → Hodgkin-Huxley. A constant current
  * makes the IAF neuron fire; its spikes drive an alpha synapse whose
  * conductance is the HH neuron's input current. Prints the spike counts of
- * both neurons and writes the three traces to out/chain.svg.
+ * both neurons and writes the three traces to out/chain.svg, one panel each
+ * (they have different units).
  *
  * Run: npm run build && node dist/examples/chain.js
  */
@@ -33,11 +34,11 @@ export async function main(backend: 'auto' | 'js' | 'cpu' | 'cuda' = 'auto'): Pr
   const nIaf = count(iaf.recorder.get('spike').data);
   const nHH = count(hh.recorder.get('spike').data);
   console.log(`chain: IAF fired ${nIaf} times, HH fired ${nHH} times`);
-  await utils.plotTraces('out/chain.svg', {
-    'IAF v ×1000': iaf.recorder.get('v').trace(0).map((x) => x * 1000),
-    'Alpha g': syn.recorder.get('g').trace(0),
-    'HH v': hh.recorder.get('v').trace(0),
-  }, { dt: 10 * dt, title: 'input → IAF → Alpha → HH' });
+  await utils.plotTraces('out/chain.svg', [
+    { traces: iaf.recorder.get('v'), yLabel: 'IAF v' },
+    { traces: syn.recorder.get('g'), yLabel: 'Alpha g' },
+    { traces: hh.recorder.get('v'), yLabel: 'HH v (mV)' },
+  ], { title: 'input → IAF → Alpha → HH', height: 480 });
   console.log('chain: wrote out/chain.svg');
   return [nIaf, nHH];
 }

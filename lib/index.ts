@@ -70,6 +70,7 @@ export {
 
 // Back ends.
 export { backends } from './backends/index.js';
+export { clearCache } from './backends/native/cache.js';
 export type { Backend, BackendCapabilities, BackendName, BackendStatus, FloatArray, Program } from './backends/types.js';
 
 // The model library and the utilities, as namespaces.

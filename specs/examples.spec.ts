@@ -44,9 +44,12 @@ describe('examples', function () {
     expect(pngSize('out/iaf-raster.png')).to.deep.equal([640, 320]);
   });
 
-  it('hh-ramp: the population fires; writes the traces PNG and a raster SVG with one tick per spike', async () => {
-    const total = await hhRamp('js');
+  it('hh-ramp: neurons start at rest, so the weakest ramps give no spike; writes the traces PNG and a raster SVG with one tick per spike', async () => {
+    const counts = await hhRamp('js');
+    const total = counts.reduce((a, b) => a + b, 0);
     expect(total).to.be.greaterThan(100);
+    expect(counts.slice(0, 25)).to.deep.equal(new Array(25).fill(0));
+    expect(counts[99]).to.be.greaterThan(counts[49]);
     expect(pngSize('out/hh-ramp.png')).to.deep.equal([640, 320]);
     const text = svg('out/hh-raster.svg');
     expect(text.match(/aria-roledescription="rule mark"/g)?.length).to.equal(total);

@@ -11,6 +11,19 @@
  *   step's `v` (when overriding the initial `v`, override `vprev` too).
  * - `static timeScale = 1e3` means the equations are per millisecond while
  *   `dt` is given in seconds.
+ * - The conductance-based neurons (HodgkinHuxley, ConnorStevens, Wilson,
+ *   Rinzel, MorrisLecar) and Izhikevich start at rest: with the default
+ *   parameters and zero stimulus they stay where they start and never fire
+ *   (other parameters move the resting state). The start `v` is the resting
+ *   potential, the root of dv/dt = 0 with every gate at its steady state for
+ *   that `v` (found by bisection in float64 and written to 15 significant
+ *   digits), and each gate starts at that steady state. The start values of
+ *   Neural (of the paper, for Izhikevich) lie off rest, so that the neuron
+ *   fires once or swings away at start-up; they are kept in the class's static
+ *   `originalStart` (MorrisLecar, which Neural lacks, has none), e.g.
+ *   `network.add(models.HodgkinHuxley, { states: models.HodgkinHuxley.originalStart })`.
+ *   IAF and LeakyIAF have no rest below threshold with their defaults (the
+ *   bias, or a leak towards 0 V above `vt`, drives them to fire).
  *
  * @module
  */
@@ -104,11 +117,20 @@ export class LeakyIAF extends Model {
  * in that gate with a coefficient that does not depend on it, and `v`'s
  * derivative is linear in `v`: every state here is conditionally linear.
  *
+ * Start: the resting state at zero stimulus, v = −64.9963793311921 mV,
+ * n = n∞(v) = 0.317732399760866, m = 0.0529550868130081,
+ * h = 0.595994124739864 (the only root of dv/dt = 0 with the gates at steady
+ * state in [−100, 60] mV; a 2 s RK4 run from Neural's start settles on it to
+ * 1e-12). Neural starts at v = −60, n = m = 0, h = 1, which fires once at
+ * start-up: {@link HodgkinHuxley.originalStart}.
+ *
  * Reference: Hodgkin & Huxley, J. Physiol. 117:500–544 (1952); Neural's
  * `HodgkinHuxley` (same defaults, bounds and guards).
  */
 export class HodgkinHuxley extends Model {
   static timeScale = 1e3;
+  /** Neural's start values (v = −60 mV, n = m = 0, h = 1), off rest: the neuron fires once at start-up. */
+  static readonly originalStart = Object.freeze({ v: -60, n: 0, m: 0, h: 1, vprev: -60 });
 
   /** Maximal sodium conductance (mS/cm²). */
   @param(120) gNa!: number;
@@ -139,25 +161,25 @@ export class HodgkinHuxley extends Model {
   @intermediate('1 / (exp(-(v + 35) / 10) + 1)') beta_h!: number;
 
   /** Membrane voltage (mV). */
-  @state(-60, { bounds: [-80, 30] })
+  @state(-64.9963793311921, { bounds: [-80, 30] })
   @derivative('stimulus - gK * n^4 * (v - EK) - gNa * m^3 * h * (v - ENa) - gL * (v - EL)')
   v!: number;
   /** Potassium activation. */
-  @state(0, { bounds: [0, 1] })
+  @state(0.317732399760866, { bounds: [0, 1] })
   @derivative('abs(an_t) <= 1e-7 ? 0.1 * (1 - n) - beta_n * n : (-0.01 * (v + 55) / an_t) * (1 - n) - beta_n * n')
   n!: number;
   /** Sodium activation. */
-  @state(0, { bounds: [0, 1] })
+  @state(0.0529550868130081, { bounds: [0, 1] })
   @derivative('abs(am_t) <= 1e-7 ? (1 - m) - beta_m * m : (-0.1 * (v + 40) / am_t) * (1 - m) - beta_m * m')
   m!: number;
   /** Sodium inactivation. */
-  @state(1, { bounds: [0, 1] })
+  @state(0.595994124739864, { bounds: [0, 1] })
   @derivative('alpha_h * (1 - h) - beta_h * h')
   h!: number;
   /** 1 on the step where `v` crossed 0 mV upwards, else 0. */
   @state(0) @post(CROSSING) spike!: number;
   /** `v` at the end of the previous step (mV), for spike detection. */
-  @state(-60) @post('v') vprev!: number;
+  @state(-64.9963793311921) @post('v') vprev!: number;
 }
 
 /**
@@ -181,12 +203,22 @@ export class HodgkinHuxley extends Model {
  * - Bounds: `v` in [−80, 50], gates in [0, 1].
  * - `spike` is 1 on the step where `v` crosses 0 mV upwards.
  *
+ * Start: the resting state at zero stimulus, v = −67.9747258553618 mV, with
+ * every gate at its steady state for that v (n = 0.155891988985769,
+ * m = 0.0100802867290319, h = 0.965897305695259, a = 0.540436798845224,
+ * b = 0.288484895451682), the only root of dv/dt = 0 with the gates at
+ * steady state. Neural starts at v = −60, n = m = 0, h = a = b = 1, from
+ * which `v` swings by 15 mV (without firing) in the first 100 ms:
+ * {@link ConnorStevens.originalStart}.
+ *
  * Reference: Connor, Walter & McKown, Biophys. J. 18:81–102 (1977); Dayan &
  * Abbott, *Theoretical Neuroscience* (2001), §6.2; Neural's `ConnorStevens`
  * (same rate functions, defaults and bounds; the spike detection is added).
  */
 export class ConnorStevens extends Model {
   static timeScale = 1e3;
+  /** Neural's start values (v = −60 mV, n = m = 0, h = a = b = 1), off rest: the neuron fires at start-up. */
+  static readonly originalStart = Object.freeze({ v: -60, n: 0, m: 0, h: 1, a: 1, b: 1, vprev: -60 });
 
   /** Shift of the sodium activation curves (mV). */
   @param(-5.3) ms!: number;
@@ -234,23 +266,23 @@ export class ConnorStevens extends Model {
   @intermediate('1.24 + 2.678 / (1 + exp((v + 50) / 16.027))') tau_b!: number;
 
   /** Membrane voltage (mV). */
-  @state(-60, { bounds: [-80, 50] })
+  @state(-67.9747258553618, { bounds: [-80, 50] })
   @derivative('stimulus - gNa * m^3 * h * (v - ENa) - gK * n^4 * (v - EK) - gL * (v - EL) - ga * a^3 * b * (v - Ea)')
   v!: number;
   /** Potassium activation. */
-  @state(0, { bounds: [0, 1] }) @derivative('(n_inf - n) / tau_n') n!: number;
+  @state(0.155891988985769, { bounds: [0, 1] }) @derivative('(n_inf - n) / tau_n') n!: number;
   /** Sodium activation. */
-  @state(0, { bounds: [0, 1] }) @derivative('(m_inf - m) / tau_m') m!: number;
+  @state(0.0100802867290319, { bounds: [0, 1] }) @derivative('(m_inf - m) / tau_m') m!: number;
   /** Sodium inactivation. */
-  @state(1, { bounds: [0, 1] }) @derivative('(h_inf - h) / tau_h') h!: number;
+  @state(0.965897305695259, { bounds: [0, 1] }) @derivative('(h_inf - h) / tau_h') h!: number;
   /** A-current activation. */
-  @state(1, { bounds: [0, 1] }) @derivative('(a_inf - a) / tau_a') a!: number;
+  @state(0.540436798845224, { bounds: [0, 1] }) @derivative('(a_inf - a) / tau_a') a!: number;
   /** A-current inactivation. */
-  @state(1, { bounds: [0, 1] }) @derivative('(b_inf - b) / tau_b') b!: number;
+  @state(0.288484895451682, { bounds: [0, 1] }) @derivative('(b_inf - b) / tau_b') b!: number;
   /** 1 on the step where `v` crossed 0 mV upwards, else 0. */
   @state(0) @post(CROSSING) spike!: number;
   /** `v` at the end of the previous step (mV), for spike detection. */
-  @state(-60) @post('v') vprev!: number;
+  @state(-67.9747258553618) @post('v') vprev!: number;
 }
 
 /**
@@ -265,12 +297,19 @@ export class ConnorStevens extends Model {
  *
  * `dv/dt` is a cubic polynomial in `v`, so it is not linear in `v`.
  *
+ * Start: the resting state at zero stimulus, v = −69.795606838174 mV,
+ * r = 0.0135·v + 1.03 = 0.0877593076846517 (the only root of dv/dt = 0 with
+ * `r` at steady state). Neural starts at v = −70, r = 0.088, from which `v`
+ * drifts by 0.3 mV: {@link Wilson.originalStart}.
+ *
  * Reference: H. R. Wilson, *Spikes, Decisions, and Actions* (1999), ch. 9;
  * Wilson, J. Theor. Biol. 200:375–388 (1999); Neural's `Wilson` (same
  * defaults; the spike detection is added).
  */
 export class Wilson extends Model {
   static timeScale = 1e3;
+  /** Neural's start values (v = −70 mV, r = 0.088), near but not at rest: `v` drifts by 0.2 mV. */
+  static readonly originalStart = Object.freeze({ r: 0.088, v: -70, vprev: -70 });
 
   /** Membrane capacitance (scaled units). */
   @param(1.2) C!: number;
@@ -284,15 +323,15 @@ export class Wilson extends Model {
   @input(0) stimulus!: number;
 
   /** Recovery variable (potassium activation). */
-  @state(0.088) @derivative('(0.0135 * v + 1.03 - r) / 1.9') r!: number;
+  @state(0.0877593076846517) @derivative('(0.0135 * v + 1.03 - r) / 1.9') r!: number;
   /** Membrane voltage (mV). */
-  @state(-70)
+  @state(-69.795606838174)
   @derivative('(stimulus - (17.81 + 0.4771 * v + 0.003263 * v^2) * (v - ENa) - gK * r * (v - EK)) / C')
   v!: number;
   /** 1 on the step where `v` crossed 0 mV upwards, else 0. */
   @state(0) @post(CROSSING) spike!: number;
   /** `v` at the end of the previous step (mV), for spike detection. */
-  @state(-70) @post('v') vprev!: number;
+  @state(-69.795606838174) @post('v') vprev!: number;
 }
 
 /**
@@ -312,6 +351,11 @@ export class Wilson extends Model {
  * `exp(-(v+55)*(v+55)/55.*55.)`, which by operator precedence is
  * `exp(−(v + 55)²)`; the 55² divisor of the published model is used here.
  *
+ * Start: the resting state at zero stimulus, v = −64.9973125395226 mV,
+ * w = w∞(v) = 0.403957324686797 (the only root of dv/dt = 0 with `w` at
+ * steady state). Neural starts at v = −60, w = 0, which fires once at
+ * start-up: {@link Rinzel.originalStart}.
+ *
  * Reference: J. Rinzel, "Excitation dynamics: insights from simplified
  * membrane models", Fed. Proc. 44:2944–2946 (1985); H. R. Wilson, *Spikes,
  * Decisions, and Actions* (1999), ch. 9; Neural's `Rinzel` (same defaults and
@@ -319,6 +363,8 @@ export class Wilson extends Model {
  */
 export class Rinzel extends Model {
   static timeScale = 1e3;
+  /** Neural's start values (v = −60 mV, w = 0), off rest: the neuron fires once at start-up. */
+  static readonly originalStart = Object.freeze({ v: -60, w: 0, vprev: -60 });
 
   /** Membrane capacitance (µF/cm²). */
   @param(0.75) C!: number;
@@ -355,15 +401,15 @@ export class Rinzel extends Model {
   @intermediate('1 + 5 * exp(-(v + 55)^2 / 55^2)') tau_w!: number;
 
   /** Membrane voltage (mV). */
-  @state(-60, { bounds: [-80, 30] })
+  @state(-64.9973125395226, { bounds: [-80, 30] })
   @derivative('(stimulus - gNa * m_inf^3 * (1 - w) * (v - ENa) - gK * (w / s)^4 * (v - EK) - gL * (v - EL)) / C')
   v!: number;
   /** Recovery variable. */
-  @state(0, { bounds: [0, 1] }) @derivative('3 * (w_inf - w) / tau_w') w!: number;
+  @state(0.403957324686797, { bounds: [0, 1] }) @derivative('3 * (w_inf - w) / tau_w') w!: number;
   /** 1 on the step where `v` crossed 0 mV upwards, else 0. */
   @state(0) @post(CROSSING) spike!: number;
   /** `v` at the end of the previous step (mV), for spike detection. */
-  @state(-60) @post('v') vprev!: number;
+  @state(-64.9973125395226) @post('v') vprev!: number;
 }
 
 /**
@@ -380,8 +426,10 @@ export class Rinzel extends Model {
  * - `spike` is 1 on the step where `v` crosses 0 mV upwards.
  *
  * Defaults are the Hopf (class II) parameter set of Rinzel & Ermentrout; the
- * initial state is the resting point at zero stimulus (v ≈ −60.855 mV,
- * w ≈ 0.01492). Repetitive firing starts near stimulus = 90 µA/cm².
+ * start is the resting state at zero stimulus, v = −60.8553822323095 mV,
+ * w = w∞(v) = 0.0149150249539994 (the only root of dv/dt = 0 with `w` at
+ * steady state; earlier versions rounded it to −60.855 and 0.01492).
+ * Repetitive firing starts near stimulus = 90 µA/cm².
  *
  * Neural's `MorrisLecar` is an empty placeholder (its `ode` does nothing), so
  * this model is the textbook form: Morris & Lecar, Biophys. J. 35:193–213
@@ -424,15 +472,15 @@ export class MorrisLecar extends Model {
   @intermediate('(exp((v - V3) / (2 * V4)) + exp(-(v - V3) / (2 * V4))) / 2') rate_w!: number;
 
   /** Membrane voltage (mV). */
-  @state(-60.855)
+  @state(-60.8553822323095)
   @derivative('(stimulus - gCa * m_inf * (v - ECa) - gK * w * (v - EK) - gL * (v - EL)) / C')
   v!: number;
   /** Fraction of open potassium channels. */
-  @state(0.01492, { bounds: [0, 1] }) @derivative('phi * rate_w * (w_inf - w)') w!: number;
+  @state(0.0149150249539994, { bounds: [0, 1] }) @derivative('phi * rate_w * (w_inf - w)') w!: number;
   /** 1 on the step where `v` crossed 0 mV upwards, else 0. */
   @state(0) @post(CROSSING) spike!: number;
   /** `v` at the end of the previous step (mV), for spike detection. */
-  @state(-60.855) @post('v') vprev!: number;
+  @state(-60.8553822323095) @post('v') vprev!: number;
 }
 
 /**
@@ -445,14 +493,19 @@ export class MorrisLecar extends Model {
  * - after each step, if `v ≥ vpeak`: `spike ← 1`, `v ← c`, `u ← u + d`;
  *   otherwise `spike ← 0`.
  *
- * Defaults are the regular-spiking cortical cell (a 0.02, b 0.2, c −65, d 8);
- * the initial state is `v = −65`, `u = b·v = −13`.
+ * Defaults are the regular-spiking cortical cell (a 0.02, b 0.2, c −65, d 8).
+ * The start is the resting state at zero stimulus, the lower root of
+ * `0.04·v² + (5 − b)·v + 140 = 0`: `v = −70`, `u = b·v = −14` (exact). The
+ * paper's code starts at `v = −65`, `u = b·v = −13`, from which `v` swings
+ * by 6 mV before settling at −70 mV: {@link Izhikevich.originalStart}.
  *
  * Neural has no Izhikevich model; this is the textbook form: E. M. Izhikevich,
  * "Simple model of spiking neurons", IEEE Trans. Neural Netw. 14:1569–1572 (2003).
  */
 export class Izhikevich extends Model {
   static timeScale = 1e3;
+  /** The paper's start values (v = −65 mV, u = b·v = −13), off rest: `v` drifts to −70 mV. */
+  static readonly originalStart = Object.freeze({ v: -65, u: -13 });
 
   /** Time scale of the recovery variable (1/ms). */
   @param(0.02) a!: number;
@@ -468,12 +521,12 @@ export class Izhikevich extends Model {
   @input(0) stimulus!: number;
 
   /** Membrane voltage (mV). */
-  @state(-65)
+  @state(-70)
   @derivative('0.04 * v^2 + 5 * v + 140 - u + stimulus')
   @post('v >= vpeak ? c : v')
   v!: number;
   /** Recovery variable. */
-  @state(-13) @derivative('a * (b * v - u)') @post('v >= vpeak ? u + d : u') u!: number;
+  @state(-14) @derivative('a * (b * v - u)') @post('v >= vpeak ? u + d : u') u!: number;
   /** 1 on a step where `v` reached `vpeak` (and was reset), else 0. */
   @state(0) @post('v >= vpeak ? 1 : 0') spike!: number;
 }

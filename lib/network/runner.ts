@@ -6,7 +6,6 @@
  *
  * @module
  */
-import { SingleBar, Presets } from 'cli-progress';
 import { backends } from '../backends/index.js';
 import { unsupported, type Backend, type BackendCapabilities, type BackendName, type Program } from '../backends/types.js';
 import { BackendError, BusyError, InputDataError, NetworkWiringError, NumericalError, RunAbortedError } from '../errors.js';
@@ -18,6 +17,7 @@ import { SOLVERS, type SolverOption } from '../solvers/index.js';
 import type { Container } from './container.js';
 import { graphOf } from './graph.js';
 import type { Input } from './input.js';
+import { startProgress } from './progress.js';
 import { Recording } from './recorder.js';
 
 /** Options of {@link Network.compile}. Unknown keys and values of the wrong type are refused. */
@@ -40,7 +40,13 @@ export interface CompileOptions {
 export interface RunOptions {
   /** Steps to run; default: the length of the input data. */
   steps?: number;
-  /** Show a progress bar (on a terminal). */
+  /**
+   * Show progress on standard error: on a terminal a line redrawn in place
+   * (bar, percentage, time elapsed and left, steps per second and simulated
+   * seconds per second, fitted to the terminal's width; the cursor is never
+   * hidden); elsewhere (a pipe, a log file) a plain line each tenth of the run
+   * when at least 5 s have passed since the last, and a last line at the end.
+   */
   verbose?: boolean;
   /** Stop at the first NaN or infinity in a state, naming container, variable, unit and step. */
   checkFinite?: boolean;
@@ -297,8 +303,7 @@ export class Runner {
       watched.forEach((b, j) => buffers[b].set(from.buffers[j]));
       recs.forEach(({ data }, i) => from.sums[i] && data.set(from.sums[i]!));
     };
-    const bar = options.verbose ? new SingleBar({ format: `{bar} {percentage}% | step {value}/{total} | {eta_formatted} left | ${program.backend}`, hideCursor: true, noTTYOutput: false }, Presets.shades_classic) : null;
-    bar?.start(steps, 0);
+    const progress = options.verbose ? startProgress({ total: steps, dt, backend: program.backend }) : null;
     const t0 = performance.now();
     let done = 0;
     /** Keeps the first k steps of this run: recordings and step (no allocation). */
@@ -350,7 +355,8 @@ export class Runner {
                 restore(before);
                 await program.upload?.(buffers);
                 keep(k);
-                bar?.stop();
+                progress?.update(k);
+                progress?.stop(false);
                 const step = s0 + k;
                 const kept = step === 0
                   ? 'No step completed: nothing was recorded and the network is left as it was before the run.'
@@ -361,19 +367,19 @@ export class Runner {
           }
         }
         done += n;
-        bar?.update(done);
+        progress?.update(done);
         if (options.signal) await new Promise((r) => setImmediate(r));
       }
       await program.download?.(buffers);
     } catch (error) {
-      bar?.stop();
+      progress?.stop(false);
       if (error instanceof NumericalError) throw error;
       await program.download?.(buffers).catch(() => undefined);
       keep(done);
       if (error instanceof RunAbortedError) throw new RunAbortedError('Network.run', done);
       throw error;
     }
-    bar?.stop();
+    progress?.stop();
     keep(steps);
     return { steps, backend: program.backend, seconds: (performance.now() - t0) / 1e3 };
   }

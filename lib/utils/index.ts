@@ -67,6 +67,8 @@ export {
   type PlotOptions,
   type PlotResult,
   type TraceOptions,
+  type TracePanel,
+  type TraceInput,
   type RasterOptions,
   type PsthPlotOptions,
   type HeatmapOptions,

@@ -34,6 +34,7 @@ const PLOT_KEYS = keysOnly('title', 'width', 'height', 'scale', 'background', 'x
 const PSTH_PLOT_KEYS = keysOnly('title', 'width', 'height', 'scale', 'background', 'xLabel', 'yLabel', 'font', 'fontFiles', 'bin', 'dt', 'num', 'duration');
 const RASTER_KEYS = keysOnly('title', 'width', 'height', 'scale', 'background', 'xLabel', 'yLabel', 'font', 'fontFiles', 'dt', 'num', 'duration', 'maxEvents');
 const TRACE_KEYS = keysOnly('title', 'width', 'height', 'scale', 'background', 'xLabel', 'yLabel', 'font', 'fontFiles', 'dt', 'units', 'labels', 'maxPoints');
+const PANEL_KEYS = keysOnly('traces', 'yLabel', 'units', 'labels');
 
 /** Options every plot takes. */
 export interface PlotOptions {
@@ -157,14 +158,26 @@ function countMarks(node: SceneNode | undefined): number {
   return n;
 }
 
-async function render(where: string, path: string, spec: TopLevelSpec, c: Common, o: PlotOptions | undefined): Promise<PlotResult> {
+/** A chart drawn to SVG, not yet written. */
+interface Drawn {
+  svg: string;
+  marks: number;
+  /** The SVG's size in CSS pixels. */
+  width: number;
+  height: number;
+}
+
+/**
+ * Compiles and draws a chart to SVG. `fit`: the image is exactly width ×
+ * height, axes and legend inside (one view or layers); `pad`: the views keep
+ * the sizes the specification gives them and the image grows around them
+ * (concatenated views, which Vega-Lite cannot fit).
+ */
+async function draw(where: string, spec: TopLevelSpec, c: Common, o: PlotOptions | undefined, layout: 'fit' | 'pad' = 'fit'): Promise<Drawn> {
   const [vl, vega] = await Promise.all([import('vega-lite'), import('vega')]);
   const full = {
     ...spec,
-    width: c.width,
-    height: c.height,
-    // 'fit' with padding: the image is exactly width × height, axes and legend inside.
-    autosize: { type: 'fit', contains: 'padding' },
+    ...(layout === 'fit' ? { width: c.width, height: c.height, autosize: { type: 'fit', contains: 'padding' } } : { autosize: { type: 'pad', contains: 'padding' } }),
     background: o?.background ?? 'white',
     ...(o?.title ? { title: o.title } : {}),
     config: { font: o?.font ?? DEFAULT_FONT, ...(spec as { config?: object }).config },
@@ -189,11 +202,18 @@ async function render(where: string, path: string, spec: TopLevelSpec, c: Common
   } finally {
     view.finalize();
   }
+  const size = /^<svg[^>]*?\swidth="([\d.]+)"[^>]*?\sheight="([\d.]+)"/.exec(svg);
+  return { svg, marks, width: size ? Number(size[1]) : c.width, height: size ? Number(size[2]) : c.height };
+}
+
+/** Writes a drawn chart as SVG, or as PNG through resvg. */
+async function write(path: string, drawn: Drawn, c: Common, o: PlotOptions | undefined): Promise<PlotResult> {
+  const { svg, marks } = drawn;
   const out = resolve(path);
   await mkdir(dirname(out), { recursive: true });
   let bytes: Uint8Array | string = svg;
-  let width = c.width;
-  let height = c.height;
+  let width = drawn.width;
+  let height = drawn.height;
   if (c.format === 'png') {
     const resvg = (await import('@resvg/resvg-js')) as typeof import('@resvg/resvg-js') & { default?: typeof import('@resvg/resvg-js') };
     const renderAsync = resvg.renderAsync ?? resvg.default?.renderAsync;
@@ -209,6 +229,10 @@ async function render(where: string, path: string, spec: TopLevelSpec, c: Common
   await writeFile(out, bytes);
   const size = typeof bytes === 'string' ? Buffer.byteLength(bytes) : bytes.length;
   return { path: out, format: c.format, marks, width, height, bytes: size };
+}
+
+async function render(where: string, path: string, spec: TopLevelSpec, c: Common, o: PlotOptions | undefined): Promise<PlotResult> {
+  return write(path, await draw(where, spec, c, o), c, o);
 }
 
 /**
@@ -244,51 +268,54 @@ export function downsampleMinMax(v: Samples, max: number): Int32Array {
   return Int32Array.from(keep);
 }
 
+/** What {@link plotTraces} draws in one panel: a recording, one trace, a list of traces, or a record of named traces. */
+export type TraceInput = TraceLike | Samples | readonly Samples[] | Readonly<Record<string, Samples>>;
+
+/** One panel of a {@link plotTraces} chart with several: its traces and its own y axis. */
+export interface TracePanel {
+  /** The panel's traces. */
+  traces: TraceInput;
+  /** The label of its y axis (default: the recording's variable and unit, else 'value'). */
+  yLabel?: string;
+  /** Which columns of a recording to draw (default: the first 10). */
+  units?: readonly number[];
+  /** Legend labels, one per trace (default 'unit i', or the keys of a record). */
+  labels?: readonly string[];
+}
+
 /** Options of {@link plotTraces}. */
 export interface TraceOptions extends PlotOptions {
   /** Seconds between samples (default: the recording's dt·rate; else the axis counts steps). */
   dt?: number;
-  /** Which columns of a recording to draw (default: the first 10). */
+  /** Which columns of a recording to draw (default: the first 10). With panels, give them per panel. */
   units?: readonly number[];
-  /** Legend labels, one per trace (default 'unit i', or the keys of a record). */
+  /** Legend labels, one per trace (default 'unit i', or the keys of a record). With panels, give them per panel. */
   labels?: readonly string[];
   /** The most points drawn per trace (default 5,000). */
   maxPoints?: number;
 }
 
+/** A recording that may say what it holds: `Recording` has `variable`; a unit may come with it. */
+type Described = TraceLike & { readonly variable?: unknown; readonly unit?: unknown };
+
 /**
- * Plots traces (e.g. membrane voltage) against time, one coloured line per
- * trace with a legend when there are several. Traces longer than `maxPoints`
- * (default 5,000) are downsampled by keeping each bucket's minimum and
- * maximum, so SVGs stay small and spikes stay visible.
- * @param path - the file to write, ending in '.svg' or '.png'
- * @param traces - a recording (steps × num), one trace, a list of traces, or
- *   a record of named traces
- * @param options - units, labels, dt, size, title, axis labels
- * @returns the path written and the number of lines drawn
- * @throws {@link InputDataError} on a bad path, malformed traces, a unit out
- *   of range or an invalid option
- * @example
- * ```ts
- * await plotTraces('out/v.png', iaf.recorder.get('v'), { units: [0, 5, 9], dt: 1e-4 });
- * ```
+ * The y label a recording implies: its variable, with its unit in
+ * parentheses when it has one (`v (mV)`); undefined for other traces.
  */
-export async function plotTraces(
-  path: string,
-  traces: TraceLike | Samples | readonly Samples[] | Readonly<Record<string, Samples>>,
-  options?: TraceOptions,
-): Promise<PlotResult> {
-  checkOptions('plotTraces', options, TRACE_KEYS);
-  const where = 'plotTraces';
-  const c = common(where, path, options);
-  const maxPoints = options?.maxPoints === undefined ? 5000 : count(where, 'maxPoints', options.maxPoints);
-  if (maxPoints < 2) throw new InputDataError(where, `maxPoints is ${maxPoints}.`, 'Pass maxPoints ≥ 2.');
+function labelOf(traces: unknown): string | undefined {
+  if (!isTraceLike(traces)) return undefined;
+  const { variable, unit } = traces as Described;
+  if (typeof variable !== 'string' || variable.length === 0) return undefined;
+  return typeof unit === 'string' && unit.length > 0 ? `${variable} (${unit})` : variable;
+}
+
+/** The series of one panel, with the interval between samples when known. */
+function seriesOf(where: string, name: string, traces: TraceInput, units: readonly number[] | undefined, labels: readonly string[] | undefined, dtOption: number | undefined) {
   const series: { label: string; values: Samples }[] = [];
-  let dt = options?.dt === undefined ? undefined : positive(where, 'dt', options.dt, 'seconds');
+  let dt = dtOption;
   if (isTraceLike(traces)) {
     const { data, rows, cols, interval } = recordingMatrix(where, traces);
-    const units = options?.units ?? Array.from({ length: Math.min(cols, 10) }, (_, i) => i);
-    for (const u of units) {
+    for (const u of units ?? Array.from({ length: Math.min(cols, 10) }, (_, i) => i)) {
       if (!Number.isInteger(u) || u < 0 || u >= cols) {
         throw new InputDataError(where, `unit ${describeValue(u)} is out of range.`, `Pass units between 0 and ${cols - 1}.`);
       }
@@ -298,21 +325,30 @@ export async function plotTraces(
     }
     if (dt === undefined && traces.dt !== undefined) dt = interval;
   } else if (Array.isArray(traces) && traces.length > 0 && typeof traces[0] !== 'number') {
-    (traces as readonly Samples[]).forEach((t, i) => series.push({ label: `trace ${i}`, values: samples(where, `traces[${i}]`, t, false) }));
+    (traces as readonly Samples[]).forEach((t, i) => series.push({ label: `trace ${i}`, values: samples(where, `${name}[${i}]`, t, false) }));
   } else if (Array.isArray(traces) || ArrayBuffer.isView(traces)) {
-    series.push({ label: 'trace', values: samples(where, 'traces', traces, false) });
+    series.push({ label: 'trace', values: samples(where, name, traces as Samples, false) });
   } else if (traces !== null && typeof traces === 'object') {
-    for (const [k, t] of Object.entries(traces as Record<string, Samples>)) series.push({ label: k, values: samples(where, `traces.${k}`, t, false) });
+    for (const [k, t] of Object.entries(traces as Record<string, Samples>)) series.push({ label: k, values: samples(where, `${name}.${k}`, t, false) });
   } else {
-    throw new InputDataError(where, `traces is ${describeValue(traces)}.`, 'Pass a recording, an array of numbers, a list of arrays or a record of named arrays.');
+    throw new InputDataError(where, `${name} is ${describeValue(traces)}.`, 'Pass a recording, an array of numbers, a list of arrays or a record of named arrays.');
   }
-  if (options?.labels) {
-    if (options.labels.length !== series.length) {
-      throw new InputDataError(where, `${options.labels.length} labels for ${series.length} traces.`, 'Pass one label per trace.');
+  if (labels) {
+    if (labels.length !== series.length) {
+      throw new InputDataError(where, `${labels.length} labels for ${series.length} traces${name === 'traces' ? '' : ` in ${name.replace(/\.traces$/, '')}`}.`, 'Pass one label per trace.');
     }
-    series.forEach((s, i) => (s.label = String(options.labels![i])));
+    series.forEach((s, i) => (s.label = String(labels[i])));
   }
-  const step = dt ?? 1;
+  return { series, dt };
+}
+
+/** True for a list of panels: an array of plain objects that each have `traces`. */
+function isPanelList(x: unknown): x is readonly TracePanel[] {
+  return Array.isArray(x) && x.length > 0 && x.every((p) => p !== null && typeof p === 'object' && !Array.isArray(p) && !ArrayBuffer.isView(p) && 'traces' in p);
+}
+
+/** The points of a panel's line marks, downsampled. */
+function points(series: { label: string; values: Samples }[], step: number, maxPoints: number) {
   const values: { t: number; v: number; s: string }[] = [];
   for (const s of series) {
     for (const i of downsampleMinMax(s.values, maxPoints)) {
@@ -320,22 +356,123 @@ export async function plotTraces(
       if (Number.isFinite(v)) values.push({ t: i * step, v, s: s.label });
     }
   }
+  return values;
+}
+
+/** The colour channel of a panel: one colour per series, a legend only when there are several. */
+const colour = (series: { label: string }[]) => ({
+  field: 's',
+  type: 'nominal',
+  title: null,
+  sort: series.map((s) => s.label),
+  legend: series.length > 1 ? {} : null,
+});
+
+/**
+ * Plots traces (e.g. membrane voltage) against time, one coloured line per
+ * trace with a legend when there are several. The y axis is labelled with
+ * the recording's variable (and unit, when the recording has one), else
+ * 'value'. Traces longer than `maxPoints` (default 5,000) are downsampled by
+ * keeping each bucket's minimum and maximum, so SVGs stay small and spikes
+ * stay visible.
+ *
+ * Quantities of different units go in separate panels: pass a list of
+ * {@link TracePanel}s, `[{ traces, yLabel?, units?, labels? }, …]`, and they
+ * are stacked top to bottom, each with its own y axis and label, on one
+ * shared time axis; the image is then about `width × height`, split evenly
+ * between the panels.
+ * @param path - the file to write, ending in '.svg' or '.png'
+ * @param traces - a recording (steps × num), one trace, a list of traces, a
+ *   record of named traces, or a list of panels
+ * @param options - units, labels, dt, size, title, axis labels
+ * @returns the path written and the number of lines drawn
+ * @throws {@link InputDataError} on a bad path, malformed traces, a unit out
+ *   of range, an invalid option, or panels that mix steps and seconds
+ * @example
+ * ```ts
+ * await plotTraces('out/v.png', iaf.recorder.get('v'), { units: [0, 5, 9], dt: 1e-4 });
+ * await plotTraces('out/chain.svg', [
+ *   { traces: iaf.recorder.get('v'), yLabel: 'IAF v' },
+ *   { traces: syn.recorder.get('g'), yLabel: 'Alpha g' },
+ *   { traces: hh.recorder.get('v'), yLabel: 'HH v (mV)' },
+ * ]);
+ * ```
+ */
+export async function plotTraces(path: string, traces: TraceInput | readonly TracePanel[], options?: TraceOptions): Promise<PlotResult> {
+  checkOptions('plotTraces', options, TRACE_KEYS);
+  const where = 'plotTraces';
+  const c = common(where, path, options);
+  const maxPoints = options?.maxPoints === undefined ? 5000 : count(where, 'maxPoints', options.maxPoints);
+  if (maxPoints < 2) throw new InputDataError(where, `maxPoints is ${maxPoints}.`, 'Pass maxPoints ≥ 2.');
+  const dtOption = options?.dt === undefined ? undefined : positive(where, 'dt', options.dt, 'seconds');
+  if (isPanelList(traces)) return plotPanels(path, traces, options, c, maxPoints, dtOption);
+  const { series, dt } = seriesOf(where, 'traces', traces as TraceInput, options?.units, options?.labels, dtOption);
   const spec = {
-    data: { values },
+    data: { values: points(series, dt ?? 1, maxPoints) },
     mark: { type: 'line', strokeWidth: 1, clip: true },
     encoding: {
       x: { field: 't', type: 'quantitative', title: options?.xLabel ?? (dt === undefined ? 'step' : 'time (s)') },
-      y: { field: 'v', type: 'quantitative', title: options?.yLabel ?? 'value', scale: { zero: false } },
-      color: {
-        field: 's',
-        type: 'nominal',
-        title: null,
-        sort: series.map((s) => s.label),
-        legend: series.length > 1 ? {} : null,
-      },
+      y: { field: 'v', type: 'quantitative', title: options?.yLabel ?? labelOf(traces) ?? 'value', scale: { zero: false } },
+      color: colour(series),
     },
   } as unknown as TopLevelSpec;
   return render(where, path, spec, c, options);
+}
+
+/** plotTraces with panels: a vertical concatenation of line charts on one time axis. */
+async function plotPanels(path: string, panels: readonly TracePanel[], options: TraceOptions | undefined, c: Common, maxPoints: number, dtOption: number | undefined): Promise<PlotResult> {
+  const where = 'plotTraces';
+  for (const key of ['units', 'labels', 'yLabel'] as const) {
+    if (options?.[key] !== undefined) {
+      throw new InputDataError(where, `options.${key} is given with ${panels.length} panels.`, `Give ${key} to each panel: [{ traces, ${key} }, …].`);
+    }
+  }
+  const drawn = panels.map((p, k) => {
+    const name = `traces[${k}]`;
+    checkOptions(`${where} ${name}`, p, PANEL_KEYS);
+    const { series, dt } = seriesOf(where, `${name}.traces`, p.traces, p.units, p.labels, dtOption);
+    if (p.yLabel !== undefined && typeof p.yLabel !== 'string') throw new InputDataError(where, `${name}.yLabel is ${describeValue(p.yLabel)}.`, 'Give the label as a string.');
+    return { series, dt, yLabel: p.yLabel ?? labelOf(p.traces) ?? 'value' };
+  });
+  const timed = drawn.filter((d) => d.dt !== undefined).length;
+  if (timed !== 0 && timed !== drawn.length) {
+    const untimed = drawn.findIndex((d) => d.dt === undefined);
+    throw new InputDataError(where, `traces[${untimed}] has no time step while other panels are in seconds.`, 'Pass dt in the options, or recordings that know their dt, for every panel.');
+  }
+  const end = Math.max(1e-300, ...drawn.map((d) => (Math.max(...d.series.map((s) => s.values.length), 1) - 1) * (d.dt ?? 1)));
+  const xTitle = options?.xLabel ?? (timed ? 'time (s)' : 'step');
+  // The views' heights: `total` pixels split as evenly as whole pixels allow.
+  const heights = (total: number) => drawn.map((_, k) => Math.floor(total / drawn.length) + (k < total % drawn.length ? 1 : 0));
+  const spec = (width: number, total: number) => ({
+    spacing: 6,
+    resolve: { scale: { color: 'independent' }, legend: { color: 'independent' } },
+    vconcat: drawn.map((d, k) => {
+      const last = k === drawn.length - 1;
+      return {
+        width,
+        height: heights(total)[k],
+        data: { values: points(d.series, d.dt ?? 1, maxPoints) },
+        mark: { type: 'line', strokeWidth: 1, clip: true },
+        encoding: {
+          x: { field: 't', type: 'quantitative', title: last ? xTitle : null, scale: { domain: [0, end], nice: false }, axis: last ? {} : { labels: false, ticks: false } },
+          y: { field: 'v', type: 'quantitative', title: d.yLabel, scale: { zero: false } },
+          color: colour(d.series),
+        },
+      };
+    }),
+  }) as unknown as TopLevelSpec;
+  // Concatenated views cannot be fitted to a size: draw with a guess for the
+  // views' size, then correct it by what the axes and legends took (a pass
+  // or two more, as tick labels may change with the size).
+  let width = Math.max(20, Math.round(c.width - 100));
+  let total = Math.max(10 * drawn.length, Math.round(c.height - 50 - 6 * drawn.length));
+  let result = await draw(where, spec(width, total), c, options, 'pad');
+  for (let pass = 0; pass < 3 && (result.width !== c.width || result.height !== c.height); pass++) {
+    width = Math.max(20, Math.round(width + c.width - result.width));
+    total = Math.max(10 * drawn.length, Math.round(total + c.height - result.height));
+    result = await draw(where, spec(width, total), c, options, 'pad');
+  }
+  return write(path, result, c, options);
 }
 
 /** Options of {@link plotRaster}. */
@@ -502,15 +639,17 @@ export interface HeatmapOptions extends PlotOptions {
   maxUnitBins?: number;
   /** A Vega colour scheme name (default 'viridis'). */
   scheme?: string;
-  /** The title of the colour legend (default 'value'). */
+  /** The title of the colour legend (default: the recording's variable and unit, else 'value'). */
   legendTitle?: string;
 }
 
 /**
  * Plots a (steps × num) recording as a heatmap: time across, unit up, value
- * as colour. Large recordings are reduced by averaging blocks of rows and
- * columns to at most `maxTimeBins` × `maxUnitBins` cells (default 300 × 100),
- * so SVGs stay small; each cell shows its block's mean.
+ * as colour, the legend titled with the recording's variable (and unit).
+ * Large recordings are reduced by averaging blocks of rows and columns to at
+ * most `maxTimeBins` × `maxUnitBins` cells (default 300 × 100), so SVGs stay
+ * small; each cell shows its block's mean. Cells overlap the ones drawn
+ * after them, so there are no seams between cells.
  * @param path - the file to write, ending in '.svg' or '.png'
  * @param matrix - the recording
  * @param options - dt, bin limits, colour scheme, size, title, axis labels
@@ -547,18 +686,24 @@ export async function plotHeatmap(path: string, matrix: TraceLike, options?: Hea
           }
         }
       }
-      values.push({ t0: r0 * step, t1: r1 * step, u0: c0 - 0.5, u1: c1 - 0.5, v: n ? sum / n : NaN });
+      // Each cell reaches one cell further right and up, under the cells
+      // drawn after it (they follow in time, then unit order), and the plot
+      // area clips the last ones: a pixel on the edge between two cells is
+      // then covered by the first and blended with the second, instead of
+      // letting the background through as two abutting anti-aliased edges do.
+      values.push({ t0: r0 * step, t1: (2 * r1 - r0) * step, u0: c0 - 0.5, u1: 2 * c1 - c0 - 0.5, v: n ? sum / n : NaN });
     }
   }
+  const scheme = options?.scheme ?? 'viridis';
   const spec = {
     data: { values },
-    mark: { type: 'rect' },
+    mark: { type: 'rect', clip: true },
     encoding: {
       x: { field: 't0', type: 'quantitative', title: options?.xLabel ?? (dt === undefined ? 'step' : 'time (s)'), scale: { nice: false, domain: [0, rows * step] } },
       x2: { field: 't1' },
       y: { field: 'u0', type: 'quantitative', title: options?.yLabel ?? 'unit', scale: { nice: false, zero: false, domain: [-0.5, Math.max(cols, 1) - 0.5] }, axis: { tickMinStep: 1, format: 'd' } },
       y2: { field: 'u1' },
-      color: { field: 'v', type: 'quantitative', title: options?.legendTitle ?? 'value', scale: { scheme: options?.scheme ?? 'viridis' } },
+      color: { field: 'v', type: 'quantitative', title: options?.legendTitle ?? labelOf(matrix) ?? 'value', scale: { scheme } },
     },
   } as unknown as TopLevelSpec;
   return render(where, path, spec, c, options);

@@ -20,8 +20,8 @@ const VALUES = [
   // networks
   'Network', 'Container', 'Input', 'Recorder', 'Recording', 'Sum', 'Mean', 'BlockSum', 'BlockMean', 'Repeat', 'Dot', 'Operator', 'VarRef',
   'solve',
-  // back ends, the model library, the utilities
-  'backends', 'models', 'utils',
+  // back ends and their compile cache, the model library, the utilities
+  'backends', 'clearCache', 'models', 'utils',
 ];
 
 /** Types the package exports (nothing at run time). */

@@ -43,6 +43,8 @@ interface HandModel extends Declared {
   dt: number;
   /** A run from the initial state with a constant stimulus that must fire. */
   fires?: { stimulus: number; steps: number; dt: number };
+  /** The start values of the original package (or paper), where they differ from the rest the model starts at. */
+  original?: Vars;
 }
 
 // ---------------------------------------------------------------- hand-typed equations
@@ -88,7 +90,11 @@ const HAND: Record<string, HandModel> = {
   },
   HodgkinHuxley: {
     timeScale: 1e3,
-    states: { v: [-60, [-80, 30]], n: [0, [0, 1]], m: [0, [0, 1]], h: [1, [0, 1]], spike: [0], vprev: [-60] },
+    states: {
+      v: [-64.9963793311921, [-80, 30]], n: [0.317732399760866, [0, 1]], m: [0.0529550868130081, [0, 1]], h: [0.595994124739864, [0, 1]],
+      spike: [0], vprev: [-64.9963793311921],
+    },
+    original: { v: -60, n: 0, m: 0, h: 1, vprev: -60 },
     params: { gNa: 120, gK: 36, gL: 0.3, ENa: 50, EK: -77, EL: -54.387 },
     inputs: { stimulus: 0 },
     deriv: (x) => {
@@ -109,9 +115,10 @@ const HAND: Record<string, HandModel> = {
   ConnorStevens: {
     timeScale: 1e3,
     states: {
-      v: [-60, [-80, 50]], n: [0, [0, 1]], m: [0, [0, 1]], h: [1, [0, 1]], a: [1, [0, 1]], b: [1, [0, 1]],
-      spike: [0], vprev: [-60],
+      v: [-67.9747258553618, [-80, 50]], n: [0.155891988985769, [0, 1]], m: [0.0100802867290319, [0, 1]], h: [0.965897305695259, [0, 1]],
+      a: [0.540436798845224, [0, 1]], b: [0.288484895451682, [0, 1]], spike: [0], vprev: [-67.9747258553618],
     },
+    original: { v: -60, n: 0, m: 0, h: 1, a: 1, b: 1, vprev: -60 },
     params: { ms: -5.3, ns: -4.3, hs: -12, gNa: 120, gK: 20, gL: 0.3, ga: 47.7, ENa: 55, EK: -72, EL: -17, Ea: -75 },
     inputs: { stimulus: 0 },
     deriv: (x) => {
@@ -146,7 +153,8 @@ const HAND: Record<string, HandModel> = {
   },
   Wilson: {
     timeScale: 1e3,
-    states: { r: [0.088], v: [-70], spike: [0], vprev: [-70] },
+    states: { r: [0.0877593076846517], v: [-69.795606838174], spike: [0], vprev: [-69.795606838174] },
+    original: { r: 0.088, v: -70, vprev: -70 },
     params: { C: 1.2, EK: -92, gK: 26, ENa: 55 },
     inputs: { stimulus: 0 },
     deriv: (x) => ({
@@ -161,7 +169,8 @@ const HAND: Record<string, HandModel> = {
   },
   Rinzel: {
     timeScale: 1e3,
-    states: { v: [-60, [-80, 30]], w: [0, [0, 1]], spike: [0], vprev: [-60] },
+    states: { v: [-64.9973125395226, [-80, 30]], w: [0.403957324686797, [0, 1]], spike: [0], vprev: [-64.9973125395226] },
+    original: { v: -60, w: 0, vprev: -60 },
     params: { C: 0.75, gNa: 120, gK: 36, gL: 0.3, ENa: 50, EK: -77, EL: -54.387, s: 1.27135220916422 },
     inputs: { stimulus: 0 },
     deriv: (x) => {
@@ -185,7 +194,7 @@ const HAND: Record<string, HandModel> = {
   },
   MorrisLecar: {
     timeScale: 1e3,
-    states: { v: [-60.855], w: [0.01492, [0, 1]], spike: [0], vprev: [-60.855] },
+    states: { v: [-60.8553822323095], w: [0.0149150249539994, [0, 1]], spike: [0], vprev: [-60.8553822323095] },
     params: { C: 20, gCa: 4.4, gK: 8, gL: 2, ECa: 120, EK: -84, EL: -60, V1: -1.2, V2: 18, V3: 2, V4: 30, phi: 0.04 },
     inputs: { stimulus: 0 },
     deriv: (x) => {
@@ -205,7 +214,8 @@ const HAND: Record<string, HandModel> = {
   },
   Izhikevich: {
     timeScale: 1e3,
-    states: { v: [-65], u: [-13], spike: [0] },
+    states: { v: [-70], u: [-14], spike: [0] },
+    original: { v: -65, u: -13 },
     params: { a: 0.02, b: 0.2, c: -65, d: 8, vpeak: 30 },
     inputs: { stimulus: 0 },
     deriv: (x) => ({ v: 0.04 * x.v * x.v + 5 * x.v + 140 - x.u + x.stimulus, u: x.a * (x.b * x.v - x.u) }),
@@ -486,6 +496,65 @@ describe('models library', () => {
     });
   }
 
+  describe('neurons start at rest', () => {
+    /** The neurons with a resting state below threshold at their defaults (IAF's bias and LeakyIAF's leak make them fire). */
+    const RESTING = ['HodgkinHuxley', 'ConnorStevens', 'Wilson', 'Rinzel', 'MorrisLecar', 'Izhikevich'];
+
+    for (const name of RESTING) {
+      it(`${name}: with zero stimulus every derivative is 0 at the start values (|dx/dt| ≤ 1e-10 per model time unit)`, () => {
+        const spec = readModel(CLASSES[name]);
+        const d = fromStrings(spec).deriv({ ...defaults(spec), ...initials(spec), stimulus: 0 });
+        for (const [k, rate] of Object.entries(d)) expect(Math.abs(rate), `${name}#${k}' = ${rate}`).to.be.at.most(1e-10);
+        const start = initials(spec);
+        if ('vprev' in start) expect(start.vprev, `${name}#vprev`).to.equal(start.v);
+      });
+    }
+
+    it('with zero stimulus none fires in 100 ms and every state stays within 1e-9 of its start (js, dt = 10 µs)', async () => {
+      const nn = new Network();
+      const units = RESTING.map((name) => nn.add(CLASSES[name], { name }));
+      for (const u of units) u.record('spike', { mode: 'sum' });
+      await nn.compile({ backend: 'js' });
+      const starts = units.map((u) => Object.fromEntries(u.spec.states.map((st) => [st.name, u.get(st.name)[0]])));
+      await nn.run(1e-5, { steps: 10_000 });
+      units.forEach((u, i) => {
+        expect(u.recorder.get('spike').data[0], `${u.name} spikes`).to.equal(0);
+        for (const st of u.spec.states) expect(Math.abs(u.get(st.name)[0] - starts[i][st.name]), `${u.name}#${st.name}`).to.be.at.most(1e-9);
+      });
+    });
+
+    it('the rest is stable: 0.5 mV above it, each returns to within 1e-6 mV in 0.5 s without firing', async () => {
+      const nn = new Network();
+      const units = RESTING.map((name) => nn.add(CLASSES[name], { name }));
+      const rest = units.map((u) => u.get('v')[0]);
+      units.forEach((u, i) => u.set('v', rest[i] + 0.5));
+      for (const u of units) u.record('spike', { mode: 'sum' });
+      await nn.compile({ backend: 'js' });
+      await nn.run(1e-5, { steps: 50_000 });
+      units.forEach((u, i) => {
+        expect(u.recorder.get('spike').data[0], `${u.name} spikes`).to.equal(0);
+        expect(Math.abs(u.get('v')[0] - rest[i]), `${u.name}#v`).to.be.at.most(1e-6);
+      });
+    });
+
+    it('originalStart holds the original start values (frozen); MorrisLecar, which Neural lacks, has none', () => {
+      for (const name of RESTING) {
+        const original = (CLASSES[name] as unknown as { originalStart?: Vars }).originalStart;
+        expect(original, name).to.deep.equal(HAND[name].original);
+        if (original) expect(Object.isFrozen(original), name).to.equal(true);
+      }
+    });
+
+    it('from originalStart with zero stimulus HodgkinHuxley and Rinzel fire once in 100 ms, the start-up artefact', async () => {
+      const nn = new Network();
+      const units = [HodgkinHuxley, Rinzel].map((M) => nn.add(M, { states: M.originalStart }));
+      for (const u of units) u.record('spike', { mode: 'sum' });
+      await nn.compile({ backend: 'js' });
+      await nn.run(1e-5, { steps: 10_000 });
+      for (const u of units) expect(u.recorder.get('spike').data[0], u.name).to.equal(1);
+    });
+  });
+
   describe('spikes', () => {
     it('every neuron has a state named spike', () => {
       for (const name of NEURONS) expect(readModel(CLASSES[name]).states.map((s) => s.name), name).to.include('spike');
@@ -615,7 +684,7 @@ describe('models library', () => {
       const hh = new HodgkinHuxley({ gNa: 100 });
       expect(hh.gNa).to.equal(100);
       expect([hh.gK, hh.gL, hh.ENa, hh.EK, hh.EL, hh.stimulus]).to.deep.equal([36, 0.3, 50, -77, -54.387, 0]);
-      expect([hh.v, hh.n, hh.m, hh.h, hh.spike, hh.vprev]).to.deep.equal([-60, 0, 0, 1, 0, -60]);
+      expect([hh.v, hh.n, hh.m, hh.h, hh.spike, hh.vprev]).to.deep.equal([-64.9963793311921, 0.317732399760866, 0.0529550868130081, 0.595994124739864, 0, -64.9963793311921]);
     });
   });
 

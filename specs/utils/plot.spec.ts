@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { inflateSync } from 'node:zlib';
 import { InputDataError } from '../../lib/errors.js';
+import { Recording } from '../../lib/network/recorder.js';
 import { psth, spikeEvents } from '../../lib/utils/analysis.js';
 import { downsampleMinMax, plotHeatmap, plotPSTH, plotRaster, plotSpec, plotTraces } from '../../lib/utils/plot.js';
 import { rejects } from '../support.js';
@@ -70,6 +71,43 @@ function readPng(buf: Buffer): Png {
     }
   }
   return { width, height, rgba };
+}
+
+/** The texts of one role in a Vega SVG, e.g. 'axis-title' or 'legend-title', in drawing order. */
+function texts(svg: string, role: string): string[] {
+  const out: string[] = [];
+  for (const g of svg.matchAll(new RegExp(`<g class="mark-text role-${role}[^"]*"[^>]*>(.*?)</g>`, 'gs'))) {
+    for (const t of g[1].matchAll(/<text[^>]*>([^<]*)<\/text>/g)) out.push(t[1]);
+  }
+  return out;
+}
+
+/**
+ * The pixels connected to (x, y) that have exactly its colour: their count
+ * and bounding box.
+ */
+function region(png: Png, x: number, y: number): { count: number; box: [number, number, number, number] } {
+  const colour = (px: number, py: number) => {
+    const i = (py * png.width + px) * 4;
+    return png.rgba.slice(i, i + 4).join(',');
+  };
+  const ref = colour(x, y);
+  const seen = new Uint8Array(png.width * png.height);
+  const stack = [[x, y]];
+  let count = 0;
+  const box: [number, number, number, number] = [x, x, y, y];
+  while (stack.length) {
+    const [px, py] = stack.pop()!;
+    if (px < 0 || py < 0 || px >= png.width || py >= png.height || seen[py * png.width + px] || colour(px, py) !== ref) continue;
+    seen[py * png.width + px] = 1;
+    count++;
+    box[0] = Math.min(box[0], px);
+    box[1] = Math.max(box[1], px);
+    box[2] = Math.min(box[2], py);
+    box[3] = Math.max(box[3], py);
+    stack.push([px + 1, py], [px - 1, py], [px, py + 1], [px, py - 1]);
+  }
+  return { count, box };
 }
 
 /** Near-black pixels (text) in a rectangle. */
@@ -149,6 +187,49 @@ describe('utils/plot', function () {
     });
   });
 
+  describe('plotTraces: y labels and panels', () => {
+    const v = new Recording('v', voltages.data, 3, 10, dt / 10);
+    const g = new Recording('g', Float64Array.from(voltages.data, (x) => Math.max(0, x + 60) / 100), 3, 10, dt / 10);
+
+    it("labels the y axis with the recording's variable, with its unit when it has one; other traces get 'value'", async () => {
+      expect(texts(await readFile((await plotTraces(join(dir, 'label-v.svg'), v)).path, 'utf8'), 'axis-title')).to.deep.equal(['time (s)', 'v']);
+      const withUnit = Object.assign(Object.create(v) as Recording, { unit: 'mV' });
+      expect(texts(await readFile((await plotTraces(join(dir, 'label-mv.svg'), withUnit)).path, 'utf8'), 'axis-title')).to.deep.equal(['time (s)', 'v (mV)']);
+      expect(texts(await readFile((await plotTraces(join(dir, 'label-own.svg'), v, { yLabel: 'soma' })).path, 'utf8'), 'axis-title')).to.deep.equal(['time (s)', 'soma']);
+      expect(texts(await readFile((await plotTraces(join(dir, 'label-plain.svg'), [1, 2, 3])).path, 'utf8'), 'axis-title')).to.deep.equal(['step', 'value']);
+    });
+
+    it('draws panels stacked top to bottom, each with its own y axis and label, on one time axis, at the size requested', async () => {
+      const res = await plotTraces(join(dir, 'panels.svg'), [
+        { traces: v, units: [0, 1] },
+        { traces: g, yLabel: 'g (nS)', units: [0] },
+        { traces: { soma: sinusoid({ dt: dt / 10 * 10, steps: 2000, amplitude: 1, frequency: 10 }) }, yLabel: 'I' },
+      ], { dt, width: 600, height: 450, title: 'three panels' });
+      expect(res.marks).to.equal(4);
+      const svg = await readFile(res.path, 'utf8');
+      expect(svgSize(svg)).to.deep.equal([600, 450]);
+      expect(markElements(svg, 'line', 'path')).to.equal(4);
+      // One time axis title (the bottom panel's), one y title per panel, top to bottom.
+      expect(texts(svg, 'axis-title')).to.deep.equal(['v', 'g (nS)', 'time (s)', 'I']);
+      // The legend of the panel with two traces only.
+      expect(texts(svg, 'legend-label')).to.deep.equal(['unit 0', 'unit 1']);
+      const png = await plotTraces(join(dir, 'panels.png'), [{ traces: v }, { traces: g }], { scale: 2 });
+      expect([png.width, png.height]).to.deep.equal([1280, 640]);
+    });
+
+    it('with panels, refuses units, labels and yLabel for the whole chart, and panels that mix steps and seconds', async () => {
+      for (const key of ['units', 'labels', 'yLabel'] as const) {
+        await rejects(() => plotTraces(join(dir, 'p.svg'), [{ traces: v }, { traces: g }], { [key]: key === 'yLabel' ? 'v' : [0] }), InputDataError, {
+          message: new RegExp(`^plotTraces: options\\.${key} is given with 2 panels\\. Give ${key} to each panel`),
+        });
+      }
+      await rejects(() => plotTraces(join(dir, 'p.svg'), [{ traces: v }, { traces: [1, 2, 3] }]), InputDataError, {
+        message: /^plotTraces: traces\[1\] has no time step while other panels are in seconds\./,
+      });
+      await rejects(() => plotTraces(join(dir, 'p.svg'), [{ traces: v, unit: [0] } as never]), InputDataError, { message: /unit.*units/ });
+    });
+  });
+
   describe('plotRaster', () => {
     it('draws one tick per spike from a recording, events, or spike-time lists', async () => {
       const ev = spikeEvents(spikes);
@@ -187,6 +268,26 @@ describe('utils/plot', function () {
       expect(small.marks).to.equal(6);
       const binned = await plotHeatmap(join(dir, 'heat-binned.svg'), spikes, { maxTimeBins: 40, maxUnitBins: 5 });
       expect(binned.marks).to.equal(200);
+    });
+
+    it("titles the legend with the recording's variable, else 'value'", async () => {
+      const rec = new Recording('v', voltages.data, 3, 1, dt);
+      expect(texts(await readFile((await plotHeatmap(join(dir, 'heat-v.svg'), rec)).path, 'utf8'), 'legend-title')).to.deep.equal(['v']);
+      expect(texts(await readFile((await plotHeatmap(join(dir, 'heat-value.svg'), voltages)).path, 'utf8'), 'legend-title')).to.deep.equal(['value']);
+    });
+
+    it('a uniform recording fills the plot area with one colour: no seams between cells (PNG pixels)', async () => {
+      // 0.5: every block mean is exactly 0.5, so every cell has exactly one colour.
+      for (const [rows, cols, scale] of [[500, 37, 1], [3, 2, 1], [2000, 150, 2], [40, 7, 1.5]]) {
+        const res = await plotHeatmap(join(dir, `uniform-${rows}.png`), { data: new Float64Array(rows * cols).fill(0.5), shape: [rows, cols] }, { scale });
+        const png = readPng(await readFile(res.path));
+        // The region of the centre pixel's colour is the whole plot area: a rectangle, no other colour inside.
+        const { count, box } = region(png, Math.round(png.width * 0.4), Math.round(png.height * 0.45));
+        const [x0, x1, y0, y1] = box;
+        expect(count, `${rows} × ${cols}: a seam splits the cells`).to.equal((x1 - x0 + 1) * (y1 - y0 + 1));
+        expect(x1 - x0 + 1, `${rows} × ${cols}`).to.be.above(0.7 * png.width);
+        expect(y1 - y0 + 1, `${rows} × ${cols}`).to.be.above(0.8 * png.height);
+      }
     });
   });
 

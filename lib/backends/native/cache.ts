@@ -34,7 +34,7 @@ import {
   type Stats,
 } from 'node:fs';
 import { homedir } from 'node:os';
-import { basename, join, relative, resolve, sep } from 'node:path';
+import { basename, isAbsolute, join, relative, resolve, sep } from 'node:path';
 
 import { BackendError } from '../../errors.js';
 
@@ -70,8 +70,27 @@ function ioText(error: unknown): string {
 }
 
 /**
+ * Where the cache folder is, before any check: `$NEURAL_CACHE_DIR` when set
+ * and not empty; else `$XDG_CACHE_HOME/neural` when `XDG_CACHE_HOME` is an
+ * absolute path (the XDG Base Directory specification ignores a relative
+ * one); else `~/.cache/neural`. `base` is the folder it is made in.
+ */
+function chosenFolder(): { path: string; base: string; fromEnv: boolean } {
+  const own = process.env.NEURAL_CACHE_DIR;
+  // Absolute, so that dlopen never mistakes a cached file for a library name to search for.
+  if (own !== undefined && own.length > 0) {
+    const path = resolve(own);
+    return { path, base: resolve(path, '..'), fromEnv: true };
+  }
+  const xdg = process.env.XDG_CACHE_HOME;
+  const base = xdg !== undefined && isAbsolute(xdg) ? resolve(xdg) : join(homedir(), '.cache');
+  return { path: join(base, 'neural'), base, fromEnv: false };
+}
+
+/**
  * The folder that holds compiled code, created on demand with mode 0700:
- * `$NEURAL_CACHE_DIR` when set, else `~/.cache/neural`. It is checked on
+ * `$NEURAL_CACHE_DIR` when set, else `$XDG_CACHE_HOME/neural` when
+ * `XDG_CACHE_HOME` is set to an absolute path, else `~/.cache/neural`. It is checked on
  * every call: it must belong to the current user and be writable by nobody
  * else. A folder of ours that only group or others may read or enter is
  * made private (`chmod 700`); anything else is refused. There is no fallback
@@ -86,10 +105,7 @@ function ioText(error: unknown): string {
  * ```
  */
 export function cacheDir(): string {
-  const chosen = process.env.NEURAL_CACHE_DIR;
-  const fromEnv = chosen !== undefined && chosen.length > 0;
-  // Absolute, so that dlopen never mistakes a cached file for a library name to search for.
-  const preferred = resolve(fromEnv ? chosen : join(homedir(), '.cache', 'neural'));
+  const { path: preferred, base, fromEnv } = chosenFolder();
   const elsewhere = `set NEURAL_CACHE_DIR to ${fromEnv ? 'another' : 'a private'} folder you can write (it is created with mode 700).`;
   let created: string | undefined;
   try {
@@ -107,7 +123,7 @@ export function cacheDir(): string {
     throw new BackendError(
       WHERE,
       `the cache folder ${preferred} cannot be created (${ioText(error)}), and compiled code is never put in a shared place instead.`,
-      fromEnv ? `Set NEURAL_CACHE_DIR to a folder that exists or can be created (it is created with mode 700).` : `Make ${join(homedir(), '.cache')} writable, or ${elsewhere}`,
+      fromEnv ? `Set NEURAL_CACHE_DIR to a folder that exists or can be created (it is created with mode 700).` : `Make ${base} writable, or ${elsewhere}`,
       { code: 'cache', cause: error },
     );
   }
@@ -152,12 +168,21 @@ export function cacheDir(): string {
 }
 
 /**
- * Deletes the compiled files in {@link cacheDir} (only files named the way
- * this cache names them; anything else in the folder is left alone). Code
- * already loaded in this process stays loaded and usable.
+ * Deletes the compiled files in the compile cache folder (`$NEURAL_CACHE_DIR`,
+ * else `$XDG_CACHE_HOME/neural`, else `~/.cache/neural`): only files named
+ * the way this cache names them; anything else in the folder is left alone.
+ * Code already loaded in this process stays loaded and usable; later
+ * compiles build again what they need.
  *
  * @returns how many files were removed
- * @throws {@link BackendError} when the cache folder is unusable (see {@link cacheDir})
+ * @throws {@link BackendError} when the cache folder is unusable: it cannot
+ *   be created, belongs to another user, or group or others may write to it
+ *   (the message names the folder and says what to do)
+ * @example
+ * ```ts
+ * import { clearCache } from 'neural-ts';
+ * console.log(`removed ${clearCache()} cached files`);
+ * ```
  */
 export function clearCache(): number {
   const dir = cacheDir();

@@ -6,7 +6,7 @@ import { needsBackend } from '../../support.js';
 
 async function hhSpikes(backend: 'js' | 'cuda', N: number, steps: number, dtype: 'float64' | 'float32' = 'float64') {
   const nn = new Network();
-  const hh = nn.add(models.HodgkinHuxley, { num: N });
+  const hh = nn.add(models.HodgkinHuxley, { num: N, states: models.HodgkinHuxley.originalStart });
   hh.set('stimulus', hhDrive(N));
   hh.record('spike', { mode: 'sum' });
   hh.record('v', { rate: 50 });
@@ -40,7 +40,7 @@ describe('cuda back end on networks', function () {
       const inp = nn.input({ name: 'drive', num: 3 });
       const iaf = nn.add(models.IAF, { name: 'IAF', num: 3 });
       const syn = nn.add(models.Alpha, { name: 'Alpha', num: 3, params: { gmax: 2 } });
-      const hh = nn.add(models.HodgkinHuxley, { name: 'HH', num: 3 });
+      const hh = nn.add(models.HodgkinHuxley, { name: 'HH', num: 3, states: models.HodgkinHuxley.originalStart });
       iaf.connect({ stimulus: inp });
       syn.connect({ stimulus: iaf.ref('spike') });
       hh.connect({ stimulus: syn.ref('g') });
@@ -62,8 +62,8 @@ describe('cuda back end on networks', function () {
       const inp = nn.input({ name: 'in', num: 4 });
       const iaf = nn.add(models.IAF, { name: 'IAF', num: 4 });
       const syn = nn.add(models.Alpha, { name: 'Alpha', num: 4, params: { gmax: 3 } });
-      const hh = nn.add(models.HodgkinHuxley, { name: 'HH', num: 2 });
-      const hh4 = nn.add(models.HodgkinHuxley, { name: 'HH4', num: 4 });
+      const hh = nn.add(models.HodgkinHuxley, { name: 'HH', num: 2, states: models.HodgkinHuxley.originalStart });
+      const hh4 = nn.add(models.HodgkinHuxley, { name: 'HH4', num: 4, states: models.HodgkinHuxley.originalStart });
       iaf.connect({ stimulus: inp });
       syn.connect({ stimulus: iaf.ref('spike') });
       hh.connect({ stimulus: [Dot([[1, 2, 0, 1], [0, 1, 3, 1]], syn.ref('g')), Sum(syn.ref('g'))] });

@@ -104,7 +104,7 @@ describe('compile cache security', function () {
       expect(error.message).to.match(/^compile cache: .*\. .+/s);
       expect(existsSync(join(base, 'neural-cache')), 'no fallback folder').to.equal(false);
       // The default folder too: a home where ~/.cache cannot be made.
-      const home = await withEnv({ NEURAL_CACHE_DIR: undefined, HOME: file, TMPDIR: base }, () => throws(() => cache.cacheDir(), BackendError));
+      const home = await withEnv({ NEURAL_CACHE_DIR: undefined, XDG_CACHE_HOME: undefined, HOME: file, TMPDIR: base }, () => throws(() => cache.cacheDir(), BackendError));
       expect(home.message).to.include(join(file, '.cache', 'neural')).and.to.include('NEURAL_CACHE_DIR');
       expect(existsSync(join(base, 'neural-cache')), 'no fallback folder').to.equal(false);
     });
