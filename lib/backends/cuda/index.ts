@@ -7,6 +7,7 @@
  * written to device buffers and copied back once per block.
  */
 import { BackendError } from '../../errors.js';
+import { SCALARS, rowsBetween, scalarIndex } from '../../plan/layout.js';
 import type { NetworkPlan } from '../../plan/types.js';
 import { renderCuda, renderCudaSteps } from '../cfamily.js';
 import { blockScalars, type Backend, type BackendStatus, type BufferArray, type Program } from '../types.js';
@@ -37,7 +38,7 @@ export const cudaBackend: Backend = {
     // streams and recordings are sized for each block.
     const persistent = plan.buffers.map((b, i) => ({ b, i })).filter(({ b }) => b.role !== 'stream' && b.role !== 'record');
     const recordOf = new Map(plan.containers.flatMap((c) => c.records.map((r) => [r.out, r] as const)));
-    const rowsIn = (rate: number, args: { k0: number; steps: number }) => Math.ceil((args.k0 + args.steps) / rate) - Math.ceil(args.k0 / rate);
+    const rowsIn = (rate: number, args: { k0: number; steps: number }) => rowsBetween(args.k0, args.k0 + args.steps, rate);
     const sized = new Map<number, DeviceBuffer>();
     let uploaded = false;
     const ensure = (i: number, length: number): DeviceBuffer => {
@@ -81,14 +82,14 @@ export const cudaBackend: Backend = {
         });
         const S = blockScalars(plan, args);
         const types = `ll${plan.containers.map(() => `l${bytes === 8 ? 'd' : 'f'}`).join('')}${'p'.repeat(ptrs.length)}`;
-        const sizes = plan.containers.flatMap((_, ci) => [S[2 + 2 * ci], S[3 + 2 * ci]]);
+        const sizes = plan.containers.flatMap((_, ci) => [S[scalarIndex(ci, 'num')], S[scalarIndex(ci, 'dt')]]);
         const grid = (n: number) => Math.max(1, Math.ceil(n / THREADS));
         if (steps) {
           for (let k = args.k0; k < args.k0 + args.steps; k++) {
             for (const phase of phases) for (const kernel of phase) await launch(kernel.fn, grid(kernel.size), THREADS, types, [k, args.k0, ...sizes, ...ptrs]);
           }
         } else {
-          await launch(fn, grid(plan.containers[0]?.num ?? 0), THREADS, types, [S[0], S[1], ...sizes, ...ptrs]);
+          await launch(fn, grid(plan.containers[0]?.num ?? 0), THREADS, types, [S[SCALARS.k0], S[SCALARS.steps], ...sizes, ...ptrs]);
         }
         for (const [i, rec] of recordOf) {
           const view = rec.mode === 'sum' ? buffers[i] : buffers[i].subarray(0, rowsIn(rec.rate, args) * plan.buffers[i].length);
