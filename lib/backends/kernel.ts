@@ -114,7 +114,7 @@ function variables(c: ContainerPlan): { name: string; state: boolean; connected:
  */
 export function unitLoad(t: KernelTarget, plan: NetworkPlan, ci: number, mode: KernelMode): void {
   const c = plan.containers[ci];
-  t.phase(ci, 'load');
+  t.phase(ci, 'load', mode === 'registers' ? containerLabel(c, ci) : undefined);
   for (const v of variables(c)) {
     if (v.connected && mode === 'array') continue;
     t.load(ci, v.name, c.buffers[v.name], v.state || v.connected);
@@ -122,9 +122,9 @@ export function unitLoad(t: KernelTarget, plan: NetworkPlan, ci: number, mode: K
 }
 
 /** The store phase: every state, then every connected input, back to its array (array mode: each step; register mode: once after the step loop). */
-export function unitStore(t: KernelTarget, plan: NetworkPlan, ci: number): void {
+export function unitStore(t: KernelTarget, plan: NetworkPlan, ci: number, mode: KernelMode): void {
   const c = plan.containers[ci];
-  t.phase(ci, 'store');
+  t.phase(ci, 'store', mode === 'registers' ? containerLabel(c, ci) : undefined);
   for (const s of c.ir.states) t.store(ci, s.name, c.buffers[s.name]);
   for (const n of Object.keys(c.inputs)) t.store(ci, n, c.buffers[n]);
 }
@@ -162,7 +162,7 @@ export function unitStep(t: KernelTarget, plan: NetworkPlan, ci: number, mode: K
   const bounded = c.ir.states.filter((s) => s.bounds && c.ir.update.some((u) => u.kind === 'set' && u.name === s.name));
   if (bounded.length) t.phase(ci, 'clip', `${bounded.map((s) => local(ci, s.name)).join(', ')} (bounds applied in the update's sets)`);
   block(t, ci, 'post', c.ir.post);
-  if (mode === 'array') unitStore(t, plan, ci);
+  if (mode === 'array') unitStore(t, plan, ci, mode);
   if (c.records.length) {
     t.phase(ci, 'record');
     for (const r of c.records) {
@@ -190,7 +190,7 @@ export function registerKernel(t: KernelTarget, plan: NetworkPlan): void {
   t.units(0, () => {
     plan.containers.forEach((_, ci) => unitLoad(t, plan, ci, 'registers'));
     t.steps(() => plan.containers.forEach((_, ci) => unitStep(t, plan, ci, 'registers')));
-    plan.containers.forEach((_, ci) => unitStore(t, plan, ci));
+    plan.containers.forEach((_, ci) => unitStore(t, plan, ci, 'registers'));
   });
 }
 
