@@ -42,7 +42,8 @@ const JS_INTS: IntegerSyntax<string> = {
   add: (a, b) => `(${a} + ${b})`,
   sub: (a, b) => `(${a} - ${b})`,
   mul: (a, b) => `(${a} * ${b})`,
-  div: (a, b) => `((${a} / ${integer(b)}) | 0)`,
+  // Math.floor, not `| 0`: step numbers pass 2^31 (they stay exact to 2^53).
+  div: (a, b) => `Math.floor(${a} / ${integer(b)})`,
   ceilDiv: (a, b) => `Math.ceil(${a} / ${integer(b)})`,
   multiple: (a, b) => `${a} % ${integer(b)} === 0`,
 };
