@@ -130,9 +130,9 @@ export function unitStore(t: KernelTarget, plan: NetworkPlan, ci: number, mode: 
 }
 
 /** A block of simultaneous sets: lets and new values in order, then every set state takes its new value. */
-function block(t: KernelTarget, ci: number, phase: 'update' | 'post', stmts: readonly StmtIR[], note?: string): void {
+function block(t: KernelTarget, ci: number, phase: 'update' | 'post', stmts: readonly StmtIR[]): void {
   if (!stmts.length) return;
-  t.phase(ci, phase, note);
+  t.phase(ci, phase);
   t.open();
   const conditions = conditionLets(stmts);
   const sets: string[] = [];
