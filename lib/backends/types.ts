@@ -100,14 +100,5 @@ export function unsupported(backend: Backend, plan: NetworkPlan): string | null 
   return b ? `it does not run ${b.type} buffers (buffer '${b.name}', ${b.role}; it runs ${caps.elements.join(', ')})` : null;
 }
 
-/** Scalars for a block: `[k0, steps, num_0, dt_0, num_1, dt_1, …]`, dt in model time units. */
-export function blockScalars(plan: NetworkPlan, args: BlockArgs): Float64Array {
-  const s = new Float64Array(2 + 2 * plan.containers.length);
-  s[0] = args.k0;
-  s[1] = args.steps;
-  plan.containers.forEach((c, i) => {
-    s[2 + 2 * i] = c.num;
-    s[3 + 2 * i] = args.dt * c.ir.timeScale;
-  });
-  return s;
-}
+/** The scalars of a block, `[k0, steps, num_0, dt_0, …]`: defined with the rest of their layout in lib/plan/layout.ts. */
+export { blockScalars } from '../plan/layout.js';

@@ -12,6 +12,7 @@ import { BackendError, BusyError, InputDataError, NetworkWiringError, NumericalE
 import { checkOptions, describeValue, type OptionRules } from '../options.js';
 import { allocate, allocate64, allocateBuffers, checkBytes, checkElements, checkPlanArrays } from '../plan/arrays.js';
 import { planNetwork } from '../plan/build.js';
+import { rowsBetween } from '../plan/layout.js';
 import { arrayTypeOf, bytesOf, type BufferArray, type Dtype, type NetworkPlan } from '../plan/types.js';
 import { SOLVERS, type SolverOption } from '../solvers/index.js';
 import type { Container } from './container.js';
@@ -282,7 +283,7 @@ export class Runner {
     // Trace rows are the network steps that are multiples of rate, counted
     // from the first run, so that continued runs append evenly spaced rows.
     const s0 = this.host.step;
-    const rowsBefore = (k: number, rate: number) => Math.ceil((s0 + k) / rate) - Math.ceil(s0 / rate);
+    const rowsBefore = (k: number, rate: number) => rowsBetween(s0, s0 + k, rate);
     const recs = this.recordings(plan, steps, rowsBefore);
     const unitSteps = Math.max(1, plan.containers.reduce((s, cp) => s + cp.num, 0));
     const streamBytes = plan.buffers.reduce((s, b) => s + (b.role === 'stream' ? b.length * bytesOf(arrayTypeOf(b.type, plan.dtype)) : 0), 0);

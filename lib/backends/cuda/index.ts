@@ -9,6 +9,7 @@
  * per block; the copies of a block go in one call each way ({@link transfer}).
  */
 import { BackendError } from '../../errors.js';
+import { SCALARS, rowsBetween, scalarIndex } from '../../plan/layout.js';
 import type { NetworkPlan } from '../../plan/types.js';
 import { renderCuda, renderCudaSteps } from '../cfamily.js';
 import { blockScalars, type Backend, type BackendStatus, type BufferArray, type Program } from '../types.js';
@@ -39,7 +40,7 @@ export const cudaBackend: Backend = {
     // streams and recordings are sized for each block.
     const persistent = plan.buffers.map((b, i) => ({ b, i })).filter(({ b }) => b.role !== 'stream' && b.role !== 'record');
     const recordOf = new Map(plan.containers.flatMap((c) => c.records.map((r) => [r.out, r] as const)));
-    const rowsIn = (rate: number, args: { k0: number; steps: number }) => Math.ceil((args.k0 + args.steps) / rate) - Math.ceil(args.k0 / rate);
+    const rowsIn = (rate: number, args: { k0: number; steps: number }) => rowsBetween(args.k0, args.k0 + args.steps, rate);
     const sized = new Map<number, DeviceBuffer>();
     let uploaded = false;
     const ensure = (i: number, length: number): DeviceBuffer => {
@@ -89,14 +90,14 @@ export const cudaBackend: Backend = {
         await transfer(uploads);
         const S = blockScalars(plan, args);
         const types = `ll${plan.containers.map(() => `l${bytes === 8 ? 'd' : 'f'}`).join('')}${'p'.repeat(ptrs.length)}`;
-        const sizes = plan.containers.flatMap((_, ci) => [S[2 + 2 * ci], S[3 + 2 * ci]]);
+        const sizes = plan.containers.flatMap((_, ci) => [S[scalarIndex(ci, 'num')], S[scalarIndex(ci, 'dt')]]);
         const grid = (n: number) => Math.max(1, Math.ceil(n / THREADS));
         if (steps) {
           // Every kernel of every phase, for each step of the block; argument 0 is the step index k.
           const kernels = phases.flat().map((kernel) => ({ fn: kernel.fn, grid: grid(kernel.size), block: THREADS, types, args: [0, args.k0, ...sizes, ...ptrs], stepArg: 0 }));
           await launchSteps(kernels, args.k0, args.steps);
         } else {
-          await launch(fn, grid(plan.containers[0]?.num ?? 0), THREADS, types, [S[0], S[1], ...sizes, ...ptrs]);
+          await launch(fn, grid(plan.containers[0]?.num ?? 0), THREADS, types, [S[SCALARS.k0], S[SCALARS.steps], ...sizes, ...ptrs]);
         }
         const downloads: Transfer[] = [];
         for (const [i, rec] of recordOf) {

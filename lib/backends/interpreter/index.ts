@@ -1,11 +1,15 @@
 /**
  * The interpreter: evaluates the IR statement by statement, with no code
  * generation. Slow, but it works everywhere and is the reference every other
- * back end is checked against.
+ * back end is checked against. It walks the same kernel skeleton as the
+ * renderers (lib/backends/kernel.ts), with a target that evaluates instead of
+ * writing source.
  */
 import { BackendError } from '../../errors.js';
-import type { ExprIR, OpName, StmtIR } from '../../ir/types.js';
-import type { NetworkPlan, OperatorPlan, TermPlan } from '../../plan/types.js';
+import { DT, type ExprIR, type OpName, type StmtIR } from '../../ir/types.js';
+import { NUMBERS, SCALARS, blockScalars, firstRow, scalarIndex, traceIndex, writesRow } from '../../plan/layout.js';
+import type { NetworkPlan, OperatorPlan, RecordPlan, TermPlan } from '../../plan/types.js';
+import { arrayKernel, type KernelTarget, type Operand } from '../kernel.js';
 import type { Backend, BufferArray, Program } from '../types.js';
 
 const FN: Partial<Record<OpName, (...a: number[]) => number>> = {
@@ -33,17 +37,6 @@ export function evaluate(e: ExprIR, env: Map<string, number>): number {
   return FN[e.op]!(...e.args.map((a) => evaluate(a, env)));
 }
 
-/** Runs a block with simultaneous semantics: sets take effect at its end. */
-export function execute(stmts: StmtIR[], env: Map<string, number>, round: (x: number) => number): void {
-  const sets: [string, number][] = [];
-  for (const s of stmts) {
-    const v = evaluate(s.expr, env);
-    if (s.kind === 'let') env.set(s.name, v);
-    else sets.push([s.name, v]);
-  }
-  for (const [n, v] of sets) env.set(n, round(v));
-}
-
 function termValue(t: TermPlan, B: BufferArray[], i: number, kk: number): number {
   if (t.kind === 'const') return t.value;
   const at = t.num === 1 ? 0 : i;
@@ -64,40 +57,134 @@ function applyOperator(o: OperatorPlan, B: BufferArray[], kk: number): void {
   }
 }
 
-/** Interprets the plan directly (step by step, unit by unit). */
+/** Where a run is: the buffers, the block's scalars, the step, the unit, and each container's named values. */
+interface Frame {
+  B: BufferArray[];
+  /** The block's scalars (lib/plan/layout.ts). */
+  S: Float64Array;
+  k: number;
+  i: number;
+  /** For each container: its locals by IR name (`dt` included). */
+  env: Map<string, number>[];
+  /** For each container: the new values of the block's sets. */
+  next: Map<string, number>[];
+}
+
+type Action = (f: Frame) => void;
+
+/**
+ * The kernel skeleton as actions: every call of the skeleton adds an action
+ * to the current list, a loop runs the list it gathered for each step or
+ * unit. Array mode only (the interpreter does not fuse).
+ */
+class EvaluateTarget implements KernelTarget {
+  private list: Action[] = [];
+
+  constructor(private readonly plan: NetworkPlan, private readonly round: (x: number) => number) {}
+
+  /** The actions gathered by `build`. */
+  gather(build: () => void): Action[] {
+    const outer = this.list;
+    this.list = [];
+    build();
+    const inner = this.list;
+    this.list = outer;
+    return inner;
+  }
+
+  private add(a: Action): void {
+    this.list.push(a);
+  }
+
+  phase(): void {}
+
+  comment(): void {}
+
+  load(ci: number, name: string, buffer: number): void {
+    this.add((f) => { f.env[ci].set(name, f.B[buffer][f.i]); });
+  }
+
+  input(ci: number, name: string, operands: readonly Operand[]): void {
+    const terms = operands.map((o): TermPlan => {
+      if (o.kind === 'local') throw new BackendError('interpreter', 'an input reads another container\'s local, which only a fused kernel has.', 'This is a bug in the interpreter.', { code: 'invalid-plan' });
+      return o;
+    });
+    this.add((f) => {
+      const kk = f.k - f.S[SCALARS.k0];
+      f.env[ci].set(name, terms.reduce((s, t) => s + termValue(t, f.B, f.i, kk), 0));
+    });
+  }
+
+  open(): void {}
+
+  close(): void {}
+
+  let(ci: number, stmt: StmtIR): void {
+    this.add((f) => { f.env[ci].set(stmt.name, evaluate(stmt.expr, f.env[ci])); });
+  }
+
+  next(ci: number, stmt: StmtIR): void {
+    this.add((f) => { f.next[ci].set(stmt.name, evaluate(stmt.expr, f.env[ci])); });
+  }
+
+  assign(ci: number, name: string): void {
+    const round = this.round;
+    this.add((f) => { f.env[ci].set(name, round(f.next[ci].get(name)!)); });
+  }
+
+  store(ci: number, name: string, buffer: number): void {
+    this.add((f) => { f.B[buffer][f.i] = f.env[ci].get(name)!; });
+  }
+
+  // Recordings read the stored element (the store phase has run): the value as the dtype holds it.
+  recordSum(ci: number, r: RecordPlan): void {
+    this.add((f) => { f.B[r.out][f.i] += f.B[r.source][f.i]; });
+  }
+
+  recordTrace(ci: number, r: RecordPlan): void {
+    const n = this.plan.containers[ci].num;
+    this.add((f) => {
+      if (writesRow(NUMBERS, f.k, r.rate)) f.B[r.out][traceIndex(NUMBERS, f.k, r.rate, firstRow(NUMBERS, f.S[SCALARS.k0], r.rate), n, f.i)] = f.B[r.source][f.i];
+    });
+  }
+
+  steps(body: () => void): void {
+    const inner = this.gather(body);
+    this.add((f) => {
+      const k0 = f.S[SCALARS.k0];
+      for (f.k = k0; f.k < k0 + f.S[SCALARS.steps]; f.k++) for (const a of inner) a(f);
+    });
+  }
+
+  units(ci: number, body: () => void): void {
+    const inner = this.gather(body);
+    const n = this.plan.containers[ci].num;
+    this.add((f) => {
+      for (f.i = 0; f.i < n; f.i++) for (const a of inner) a(f);
+    });
+  }
+
+  operator(ci: number, o: OperatorPlan): void {
+    this.add((f) => applyOperator(o, f.B, f.k - f.S[SCALARS.k0]));
+  }
+}
+
+/** Interprets the plan directly (step by step, unit by unit), walking the kernel skeleton's phases. */
 export const interpreterBackend: Backend = {
   name: 'interpreter',
   capabilities: { fusion: false, unitStepsPerBlock: 2e6, maxBlockSteps: Infinity, streamBytesPerBlock: 64e6, dtypes: ['float64', 'float32'], elements: ['float'], device: false },
   status: () => ({ ok: true }),
   async compile(plan: NetworkPlan): Promise<Program> {
-    const round = plan.dtype === 'float32' ? Math.fround : (x: number) => x;
+    const target = new EvaluateTarget(plan, plan.dtype === 'float32' ? Math.fround : (x: number) => x);
+    const actions = target.gather(() => arrayKernel(target, plan));
     return {
       backend: 'interpreter',
       source: '',
-      async run(B, { k0, steps, dt }) {
-        const env = new Map<string, number>();
-        for (let k = k0; k < k0 + steps; k++) {
-          for (const c of plan.containers) {
-            for (const o of c.operators) applyOperator(o, B, k - k0);
-            env.set('dt', dt * c.ir.timeScale);
-            for (let i = 0; i < c.num; i++) {
-              for (const [name, b] of Object.entries(c.buffers)) env.set(name, B[b][i]);
-              for (const [name, terms] of Object.entries(c.inputs)) {
-                const v = terms.reduce((s, t) => s + termValue(t, B, i, k - k0), 0);
-                env.set(name, v);
-                B[c.buffers[name]][i] = v;
-              }
-              execute(c.ir.update, env, round);
-              execute(c.ir.post, env, round);
-              for (const s of c.ir.states) B[c.buffers[s.name]][i] = env.get(s.name)!;
-              for (const r of c.records) {
-                const v = B[r.source][i];
-                if (r.mode === 'sum') B[r.out][i] += v;
-                else if (k % r.rate === 0) B[r.out][(Math.floor(k / r.rate) - Math.ceil(k0 / r.rate)) * c.num + i] = v;
-              }
-            }
-          }
-        }
+      async run(B, args) {
+        const S = blockScalars(plan, args);
+        const env = plan.containers.map((_, ci) => new Map([[DT, S[scalarIndex(ci, 'dt')]]]));
+        const frame: Frame = { B, S, k: 0, i: 0, env, next: plan.containers.map(() => new Map()) };
+        for (const a of actions) a(frame);
       },
     };
   },

@@ -1,0 +1,379 @@
+/**
+ * The kernel skeleton: what every back end does to advance one unit of one
+ * container by one step, written once. {@link unitStep} walks a container's
+ * phases ({@link PHASES}) and says what to do through a {@link KernelTarget};
+ * the JavaScript, C and CUDA C renderers pass a {@link SourceTarget} (which
+ * writes source text in a {@link SourceSyntax}), the interpreter a target that
+ * evaluates. {@link registerKernel} and {@link arrayKernel} are the two loop
+ * nests around it.
+ *
+ * Two modes:
+ * - `'array'`: each step loads the unit's state and parameters from their
+ *   arrays and stores them back (the interpreter, js and cpu without fusion,
+ *   cpu's fused chunks, CUDA's per-step kernels);
+ * - `'registers'`: locals live across the steps of a block; the loads and
+ *   stores happen once around the step loop, and a connected input reads
+ *   another container's local (js and CUDA on a fusable plan).
+ *
+ * A new phase (spike events, delays) is added to {@link Phase} and
+ * {@link unitStep} and given a method of {@link KernelTarget}; every back end
+ * then gets it.
+ *
+ * @module
+ */
+import { BackendError } from '../errors.js';
+import type { StmtIR } from '../ir/types.js';
+import { firstRow, traceIndex, writesRow, type IntegerSyntax } from '../plan/layout.js';
+import type { ContainerPlan, NetworkPlan, OperatorPlan, RecordPlan, TermPlan } from '../plan/types.js';
+import { conditionLets, containerLabel, integer, local, renderCondition, renderExpr, solverLabel, type Dialect } from './dialect.js';
+import { renderOperator, type LoopStyle } from './operators.js';
+
+/** Where the unit's locals live: reloaded every step (`'array'`) or across the steps of a block (`'registers'`). */
+export type KernelMode = 'array' | 'registers';
+
+/**
+ * The phases of one unit and one step, in order:
+ * - `load`: state, parameters and unconnected inputs from their arrays;
+ * - `inputs`: each connected input, the sum of its terms;
+ * - `update`: the solver step, a block of simultaneous sets;
+ * - `clip`: states with bounds are clipped to them (the solver folds the
+ *   clipping into the update's sets, so this phase adds no statement);
+ * - `post`: the model's `@post` block, simultaneous sets;
+ * - `store`: state and connected inputs back to their arrays;
+ * - `record`: trace rows and running sums.
+ */
+export type Phase = 'load' | 'inputs' | 'update' | 'clip' | 'post' | 'store' | 'record';
+
+/** Every {@link Phase}, in the order {@link unitStep} walks them. */
+export const PHASES: readonly Phase[] = ['load', 'inputs', 'update', 'clip', 'post', 'store', 'record'];
+
+/** What a term of a connected input reads: a term of the plan, or (register mode) a variable held in a local. */
+export type Operand = TermPlan | { kind: 'local'; container: number; name: string };
+
+/**
+ * What the skeleton asks of a back end. Names are IR names of container
+ * `ci` (a state, parameter, input or `let`); buffers are plan buffer indices;
+ * the unit is the current one (`i`), the step the current one (`k`).
+ */
+export interface KernelTarget {
+  /** Starts a phase of container `ci` (a comment in source; `note` comes from the plan's checked names only). */
+  phase(ci: number, phase: Phase, note?: string): void;
+  /** A comment in source (from the plan's checked names and numbers only). */
+  comment(text: string): void;
+  /** Declares `name` from the unit's element of `buffer`; `mutable` when it is assigned later. */
+  load(ci: number, name: string, buffer: number, mutable: boolean): void;
+  /** Gives the connected input `name` the sum of `operands` (0 when none); `declare`: a new local, else an assignment. */
+  input(ci: number, name: string, operands: readonly Operand[], declare: boolean): void;
+  /** Opens a block of statements (its lets are local to it). */
+  open(): void;
+  /** Closes the block {@link open} opened. */
+  close(): void;
+  /** A `let`: `stmt.name` holds the value (a condition when `conditions` has it, see `conditionLets`). */
+  let(ci: number, stmt: StmtIR, conditions: ReadonlySet<string>): void;
+  /** The new value of a `set`, held until {@link assign} at the end of the block. */
+  next(ci: number, stmt: StmtIR, conditions: ReadonlySet<string>): void;
+  /** State `name` takes the value {@link next} computed. */
+  assign(ci: number, name: string): void;
+  /** Writes `name` to the unit's element of `buffer`. */
+  store(ci: number, name: string, buffer: number): void;
+  /**
+   * Adds the recorded variable (`name`, buffer `r.source`) to the unit's
+   * running total. `stored`: the store phase of this step has run (array
+   * mode), so the buffer holds the variable too.
+   */
+  recordSum(ci: number, r: RecordPlan, name: string, stored: boolean): void;
+  /** Writes the recorded variable to the trace row of the step, when the step writes one; as {@link recordSum}. */
+  recordTrace(ci: number, r: RecordPlan, name: string, stored: boolean): void;
+  /** Runs `body` for every step of the block. */
+  steps(body: () => void): void;
+  /** Runs `body` for every unit of container `ci` (a loop, or the current thread). */
+  units(ci: number, body: () => void): void;
+  /** Computes an operator of container `ci` for the current step. */
+  operator(ci: number, o: OperatorPlan): void;
+}
+
+/** The IR name of the variable of container `c` held in `buffer`. */
+function variableOf(c: ContainerPlan, ci: number, buffer: number): string {
+  for (const [n, b] of Object.entries(c.buffers)) if (b === buffer) return n;
+  throw new BackendError('code generation', `container ${ci} records buffer ${buffer}, which is none of its variables.`, 'This is a bug in the network plan.', { code: 'invalid-plan' });
+}
+
+/** Each state, parameter and input of `c`, with whether it is a connected input. */
+function variables(c: ContainerPlan): { name: string; state: boolean; connected: boolean }[] {
+  return [
+    ...c.ir.states.map((s) => ({ name: s.name, state: true, connected: false })),
+    ...[...c.ir.params, ...c.ir.inputs].map((p) => ({ name: p.name, state: false, connected: Object.hasOwn(c.inputs, p.name) })),
+  ];
+}
+
+/**
+ * The load phase: in array mode, every state (mutable) and every parameter
+ * and unconnected input (constant) for one step; in register mode, once
+ * before the step loop, with connected inputs too (mutable: assigned every
+ * step).
+ */
+export function unitLoad(t: KernelTarget, plan: NetworkPlan, ci: number, mode: KernelMode): void {
+  const c = plan.containers[ci];
+  t.phase(ci, 'load', mode === 'registers' ? containerLabel(c, ci) : undefined);
+  for (const v of variables(c)) {
+    if (v.connected && mode === 'array') continue;
+    t.load(ci, v.name, c.buffers[v.name], v.state || v.connected);
+  }
+}
+
+/** The store phase: every state, then every connected input, back to its array (array mode: each step; register mode: once after the step loop). */
+export function unitStore(t: KernelTarget, plan: NetworkPlan, ci: number, mode: KernelMode): void {
+  const c = plan.containers[ci];
+  t.phase(ci, 'store', mode === 'registers' ? containerLabel(c, ci) : undefined);
+  for (const s of c.ir.states) t.store(ci, s.name, c.buffers[s.name]);
+  for (const n of Object.keys(c.inputs)) t.store(ci, n, c.buffers[n]);
+}
+
+/** A block of simultaneous sets: lets and new values in order, then every set state takes its new value. */
+function block(t: KernelTarget, ci: number, phase: 'update' | 'post', stmts: readonly StmtIR[]): void {
+  if (!stmts.length) return;
+  t.phase(ci, phase);
+  t.open();
+  const conditions = conditionLets(stmts);
+  const sets: string[] = [];
+  for (const s of stmts) {
+    if (s.kind === 'let') t.let(ci, s, conditions);
+    else { t.next(ci, s, conditions); sets.push(s.name); }
+  }
+  for (const s of sets) t.assign(ci, s);
+  t.close();
+}
+
+/**
+ * One unit of container `ci` for one step: every {@link Phase} in order. In
+ * register mode the load and store phases are left to {@link unitLoad} and
+ * {@link unitStore} around the step loop.
+ */
+export function unitStep(t: KernelTarget, plan: NetworkPlan, ci: number, mode: KernelMode): void {
+  const c = plan.containers[ci];
+  t.comment(`${containerLabel(c, ci)}: ${solverLabel(c)}`);
+  if (mode === 'array') unitLoad(t, plan, ci, mode);
+  const inputs = Object.entries(c.inputs);
+  if (inputs.length) {
+    t.phase(ci, 'inputs');
+    for (const [name, terms] of inputs) t.input(ci, name, terms.map((term) => operand(plan, term, mode)), mode === 'array');
+  }
+  block(t, ci, 'update', c.ir.update);
+  const bounded = c.ir.states.filter((s) => s.bounds && c.ir.update.some((u) => u.kind === 'set' && u.name === s.name));
+  if (bounded.length) t.phase(ci, 'clip', `${bounded.map((s) => local(ci, s.name)).join(', ')} (bounds applied in the update's sets)`);
+  block(t, ci, 'post', c.ir.post);
+  if (mode === 'array') unitStore(t, plan, ci, mode);
+  if (c.records.length) {
+    t.phase(ci, 'record');
+    for (const r of c.records) {
+      const name = variableOf(c, ci, r.source);
+      if (r.mode === 'sum') t.recordSum(ci, r, name, mode === 'array');
+      else t.recordTrace(ci, r, name, mode === 'array');
+    }
+  }
+}
+
+/** A term as the target reads it: in register mode a container variable is its owner's local (a fusable plan wires one to one). */
+function operand(plan: NetworkPlan, term: TermPlan, mode: KernelMode): Operand {
+  if (mode !== 'registers' || term.kind !== 'var') return term;
+  for (let pi = 0; pi < plan.containers.length; pi++) {
+    for (const [name, b] of Object.entries(plan.containers[pi].buffers)) if (b === term.buffer) return { kind: 'local', container: pi, name };
+  }
+  throw new BackendError('code generation', `an input reads buffer ${term.buffer}, which is no container's variable.`, 'This is a bug in the network plan.', { code: 'invalid-plan' });
+}
+
+/**
+ * The register-mode kernel of a fusable plan: for every unit, load every
+ * container, advance all of them through every step of the block, store.
+ */
+export function registerKernel(t: KernelTarget, plan: NetworkPlan): void {
+  t.units(0, () => {
+    plan.containers.forEach((_, ci) => unitLoad(t, plan, ci, 'registers'));
+    t.steps(() => plan.containers.forEach((_, ci) => unitStep(t, plan, ci, 'registers')));
+    plan.containers.forEach((_, ci) => unitStore(t, plan, ci, 'registers'));
+  });
+}
+
+/**
+ * The array-mode kernel: for every step, each container in order computes
+ * its operators, then advances each of its units by the step.
+ */
+export function arrayKernel(t: KernelTarget, plan: NetworkPlan): void {
+  t.steps(() => plan.containers.forEach((c, ci) => {
+    for (const o of c.operators) t.operator(ci, o);
+    t.units(ci, () => unitStep(t, plan, ci, 'array'));
+  }));
+}
+
+/** What differs between the source targets (JavaScript, C, CUDA C) in a kernel. */
+export interface SourceSyntax {
+  /** Literals and math functions. */
+  dialect: Dialect;
+  /** Integer arithmetic on step and row numbers. */
+  ints: IntegerSyntax<string>;
+  /** The declaration of a float local: `let` / `const`, `real` / `const real`. */
+  real(mutable: boolean): string;
+  /** The declaration of a condition local: `const`, `const int`. */
+  condition: string;
+  /** A new state value as the dtype holds it, where the target computes wider (JavaScript in float32: `Math.fround`). */
+  round(text: string): string;
+  /** The header of the step loop, e.g. `for (let k = k0; k < kEnd; k++)`. */
+  stepLoop: string;
+  /** The lines before the body of the loop over container `ci`'s units (the last is the loop header), or null where the thread is the unit. */
+  unitLoop(ci: number): string[] | null;
+  /** How operator loops are written. */
+  loops: LoopStyle;
+  /**
+   * Whether a recording reads the variable back from its array once the
+   * store phase has run (C: the same value as the local, in the form the
+   * C compilers have been measured with), rather than from its local.
+   */
+  recordStored: boolean;
+}
+
+/**
+ * A {@link KernelTarget} that writes source text: lines, indented two spaces
+ * per level. Buffers are `b<index>`, locals `c<container>_<name>`, the unit
+ * `i`, the step `k`, the block's first step `k0`, container sizes
+ * `n<container>`, the first trace row of a record `rb<buffer>`.
+ */
+export class SourceTarget implements KernelTarget {
+  /** The lines written so far. */
+  readonly lines: string[] = [];
+  private depth: number;
+
+  /** @param depth - the indentation level of the first line */
+  constructor(readonly syntax: SourceSyntax, depth = 0) {
+    this.depth = depth;
+  }
+
+  /** Writes one line at the current indentation. */
+  line(text: string): void {
+    this.lines.push(`${'  '.repeat(this.depth)}${text}`);
+  }
+
+  /** Writes one line with no indentation (preprocessor directives). */
+  raw(text: string): void {
+    this.lines.push(text);
+  }
+
+  /** Writes `header {`, then `body` one level deeper, then `}`. */
+  nest(header: string, body: () => void): void {
+    this.line(`${header} {`);
+    this.depth++;
+    body();
+    this.depth--;
+    this.line('}');
+  }
+
+  /** The text written, one line each. */
+  text(): string {
+    return this.lines.join('\n');
+  }
+
+  /** The source text of an operand. */
+  private operand(o: Operand): string {
+    if (o.kind === 'const') return this.syntax.dialect.num(o.value);
+    if (o.kind === 'local') return local(o.container, o.name);
+    const at = o.num === 1 ? '0' : 'i';
+    if (o.kind === 'stream') return `b${integer(o.buffer)}[(k - k0) * ${integer(o.num)} + ${at}]`;
+    return `b${integer(o.buffer)}[${at}]`;
+  }
+
+  phase(ci: number, phase: Phase, note?: string): void {
+    this.line(`// ${phase}${note ? `: ${note}` : ''}`);
+  }
+
+  comment(text: string): void {
+    this.line(`// ${text}`);
+  }
+
+  load(ci: number, name: string, buffer: number, mutable: boolean): void {
+    this.line(`${this.syntax.real(mutable)} ${local(ci, name)} = b${integer(buffer)}[i];`);
+  }
+
+  input(ci: number, name: string, operands: readonly Operand[], declare: boolean): void {
+    const sum = operands.map((o) => this.operand(o)).join(' + ') || this.syntax.dialect.num(0);
+    this.line(`${declare ? `${this.syntax.real(false)} ` : ''}${local(ci, name)} = ${sum};`);
+  }
+
+  open(): void {
+    this.line('{');
+    this.depth++;
+  }
+
+  close(): void {
+    this.depth--;
+    this.line('}');
+  }
+
+  let(ci: number, stmt: StmtIR, conditions: ReadonlySet<string>): void {
+    const name = (n: string) => local(ci, n);
+    if (conditions.has(stmt.name)) this.line(`${this.syntax.condition} ${name(stmt.name)} = ${renderCondition(stmt.expr, this.syntax.dialect, name, conditions)};`);
+    else this.line(`${this.syntax.real(false)} ${name(stmt.name)} = ${renderExpr(stmt.expr, this.syntax.dialect, name, conditions)};`);
+  }
+
+  next(ci: number, stmt: StmtIR, conditions: ReadonlySet<string>): void {
+    const name = (n: string) => local(ci, n);
+    this.line(`${this.syntax.real(false)} ${name(stmt.name)}__n = ${renderExpr(stmt.expr, this.syntax.dialect, name, conditions)};`);
+  }
+
+  assign(ci: number, name: string): void {
+    this.line(`${local(ci, name)} = ${this.syntax.round(`${local(ci, name)}__n`)};`);
+  }
+
+  store(ci: number, name: string, buffer: number): void {
+    this.line(`b${integer(buffer)}[i] = ${local(ci, name)};`);
+  }
+
+  /** The source text of a recorded variable's value. */
+  private recorded(ci: number, r: RecordPlan, name: string, stored: boolean): string {
+    return stored && this.syntax.recordStored ? `b${integer(r.source)}[i]` : local(ci, name);
+  }
+
+  recordSum(ci: number, r: RecordPlan, name: string, stored: boolean): void {
+    this.line(`b${integer(r.out)}[i] += ${this.recorded(ci, r, name, stored)};`);
+  }
+
+  recordTrace(ci: number, r: RecordPlan, name: string, stored: boolean): void {
+    const o = this.syntax.ints;
+    const at = traceIndex(o, 'k', r.rate, firstRowName(r), `n${integer(ci)}`, 'i');
+    this.line(`if (${writesRow(o, 'k', r.rate)}) b${integer(r.out)}[${bare(at)}] = ${this.recorded(ci, r, name, stored)};`);
+  }
+
+  /** Declares the first row in this block of each trace record of `c`, `rb<buffer> = ⌈k0 / rate⌉`; `decl` is the declaration (`const`, `const int64_t`). */
+  firstRows(c: ContainerPlan, decl: string): void {
+    for (const r of c.records) if (r.mode === 'trace') this.line(`${decl} ${firstRowName(r)} = ${bare(firstRow(this.syntax.ints, 'k0', r.rate))};`);
+  }
+
+  steps(body: () => void): void {
+    this.nest(this.syntax.stepLoop, body);
+  }
+
+  units(ci: number, body: () => void): void {
+    const loop = this.syntax.unitLoop(ci);
+    if (!loop) return body();
+    loop.slice(0, -1).forEach((l) => this.line(l));
+    this.nest(loop[loop.length - 1], body);
+  }
+
+  operator(ci: number, o: OperatorPlan): void {
+    for (const text of renderOperator(o, this.syntax.loops)) this.line(text);
+  }
+}
+
+/** The local holding a trace record's first row in the block. */
+function firstRowName(r: RecordPlan): string {
+  return `rb${integer(r.out)}`;
+}
+
+/** `text` without the parentheses around all of it, if it has them. */
+function bare(text: string): string {
+  if (!text.startsWith('(')) return text;
+  let depth = 0;
+  for (let j = 0; j < text.length; j++) {
+    if (text[j] === '(') depth++;
+    else if (text[j] === ')' && --depth === 0) return j === text.length - 1 ? text.slice(1, -1) : text;
+  }
+  return text;
+}
