@@ -21,7 +21,7 @@ export { SOLVERS, type SolverOption } from './registry.js';
  * `structuredClone`, to change it).
  * @param sym - the model's symbolic form (from `inspect`)
  * @param solver - `'auto'` (per state, as `inspect(...).solver(x)` shows) or one rule for all ODE states
- * @throws {@link ExpressionError} when exponential Euler is forced on an equation that is not conditionally linear
+ * @throws {@link ExpressionError} for an unknown rule, or a forced rule that cannot integrate a state (e.g. exponential Euler on an equation that is not conditionally linear)
  */
 export function lowerModel(sym: SymbolicModel, solver: SolverOption = 'auto'): ModelIR {
   if (!SOLVERS.includes(solver)) {
