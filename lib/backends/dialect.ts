@@ -3,6 +3,7 @@
  * between targets: math function names, float literals, casts.
  */
 import { BackendError } from '../errors.js';
+import { SOLVER_NAMES } from '../expr/rules.js';
 import type { ExprIR, OpName, StmtIR } from '../ir/types.js';
 import type { ContainerPlan, NetworkPlan } from '../plan/types.js';
 
@@ -150,8 +151,6 @@ export function solverLabel(c: Pick<ContainerPlan, 'ir'>): string {
   const rules = new Set<string>(SOLVER_NAMES);
   return Object.entries(c.ir.solvers).filter(([, r]) => r !== 'none').map(([x, r]) => `${identifier(x)} ${rules.has(r) ? r : 'unknown rule'}`).join(', ') || 'no ODE';
 }
-
-const SOLVER_NAMES = ['euler', 'exponential-euler', 'midpoint', 'heun', 'rk4'];
 
 /**
  * A description of every buffer of a plan for comments, from the plan's

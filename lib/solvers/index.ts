@@ -2,25 +2,18 @@
  * Update rules. Each rule turns the symbolic equations of a model into IR
  * statements for one step; all new values are computed from the old ones.
  * `lowerModel` chooses the rule per state, clips to bounds and adds `@post`.
+ * The rules themselves are in `rules/`, one file each, listed in `registry.ts`.
  */
 import { ExpressionError } from '../errors.js';
-import { cse, fold, num, op, ref, refsOf, toIR } from '../ir/build.js';
+import { num, op, ref, toIR } from '../ir/build.js';
+import { optimise } from '../ir/optimise.js';
 import { DT, type ExprIR, type ModelIR, type StmtIR } from '../ir/types.js';
 import type { SolverName } from '../expr/rules.js';
 import type { SymbolicModel } from '../symbolic/inspect.js';
+import { applicableRules, RULES, SOLVERS, type SolverOption } from './registry.js';
+import type { Stage, StepBuilder } from './rule.js';
 
-/** How to choose the update rule: per state automatically, or one for all. */
-export type SolverOption = 'auto' | SolverName;
-
-/** The rules that `solver` accepts, for validation and messages. */
-export const SOLVERS: readonly SolverOption[] = ['auto', 'euler', 'exponential-euler', 'midpoint', 'heun', 'rk4'];
-
-/** Derivative expressions evaluated at one stage of a rule. */
-interface Stage {
-  lets: StmtIR[];
-  /** dx/dt at this stage, by state. */
-  f: Map<string, ExprIR>;
-}
+export { SOLVERS, type SolverOption } from './registry.js';
 
 /**
  * Lowers a model and its update rules to IR. The result is computed once per
@@ -28,7 +21,7 @@ interface Stage {
  * `structuredClone`, to change it).
  * @param sym - the model's symbolic form (from `inspect`)
  * @param solver - `'auto'` (per state, as `inspect(...).solver(x)` shows) or one rule for all ODE states
- * @throws {@link ExpressionError} when exponential Euler is forced on an equation that is not conditionally linear
+ * @throws {@link ExpressionError} for an unknown rule, or a forced rule that cannot integrate a state (e.g. exponential Euler on an equation that is not conditionally linear)
  */
 export function lowerModel(sym: SymbolicModel, solver: SolverOption = 'auto'): ModelIR {
   if (!SOLVERS.includes(solver)) {
@@ -58,11 +51,24 @@ function lower(sym: SymbolicModel, solver: SolverOption): ModelIR {
   const where = (x: string) => `${sym.name}#${x}`;
   const ode = sym.states;
   const solvers: ModelIR['solvers'] = {};
+  // The automatic choice is SymbolicModel.solver (lib/symbolic/inspect.ts).
   for (const x of sym.allStates) solvers[x] = ode.includes(x) ? (solver === 'auto' ? sym.solver(x) : solver) : 'none';
+  // The states of each rule, in the model's order; one-stage rules first.
+  const groups = new Map<SolverName, string[]>();
   for (const x of ode) {
-    if (solvers[x] === 'exponential-euler' && !sym.isLinear(x)) {
-      throw new ExpressionError(where(x), `exponential Euler needs dx/dt = A + B·x with A and B free of x, and '${sym.equation(x).toString()}' is not of that form.`, "Use solver 'auto', 'euler', 'midpoint', 'heun' or 'rk4'.");
+    const name = solvers[x] as SolverName;
+    const why = RULES[name].applies(sym, x);
+    if (why !== undefined) {
+      const ok = ['auto', ...applicableRules(sym, x)].map((n) => `'${n}'`);
+      throw new ExpressionError(where(x), `these equations cannot be integrated by rule '${name}': ${why}`, `Use solver ${ok.slice(0, -1).join(', ')} or ${ok.at(-1)}.`);
     }
+    const group = groups.get(name);
+    if (group) group.push(x);
+    else groups.set(name, [x]);
+  }
+  const order = [...groups].sort(([a], [b]) => Number(RULES[a].stages > 1) - Number(RULES[b].stages > 1));
+  if (order.filter(([n]) => RULES[n].stages > 1).length > 1) {
+    throw new ExpressionError(sym.name, `mixes rules of more than one stage (${order.map(([n]) => n).join(', ')}).`, 'Use one multi-stage rule for every state.');
   }
 
   // Evaluates every intermediate and derivative with states read from `names`.
@@ -76,48 +82,26 @@ function lower(sym: SymbolicModel, solver: SolverOption): ModelIR {
   const next = new Map<string, ExprIR>();
   const base = stage('', (x) => x);
   body.push(...base.lets);
-  const multi = ode.filter((x) => ['midpoint', 'heun', 'rk4'].includes(solvers[x]));
-  for (const x of ode) {
-    const f = base.f.get(x)!;
-    if (solvers[x] === 'euler') next.set(x, op('add', ref(x), op('mul', dt, f)));
-    if (solvers[x] === 'exponential-euler') {
-      // x + f(x)·(e^{B·dt} − 1)/B, which is exact for constant A and B; the
-      // factor tends to dt as B → 0, so B = 0 falls back to Euler.
-      const B = `__B_${x}`;
-      body.push({ kind: 'let', name: B, expr: toIR(sym.coefficient(x), where(x)) });
-      const phi = op('select', op('ne', ref(B), num(0)), op('div', op('expm1', op('mul', ref(B), dt)), ref(B)), dt);
-      next.set(x, op('add', ref(x), op('mul', f, phi)));
-    }
-  }
-  if (multi.length) {
-    const rule = solvers[multi[0]];
-    const k1 = new Map(multi.map((x) => [x, base.f.get(x)!]));
-    const step = (k: Map<string, ExprIR>, h: ExprIR, suffix: string): Stage => {
-      for (const x of multi) body.push({ kind: 'let', name: `${x}${suffix}`, expr: op('add', ref(x), op('mul', h, k.get(x)!)) });
-      const s = stage(suffix, (x) => (multi.includes(x) ? `${x}${suffix}` : x));
+  const builder: StepBuilder = {
+    sym,
+    where,
+    base,
+    push: (...stmts) => void body.push(...stmts),
+    setNext: (x, value) => void next.set(x, value),
+    step(states, k, h, suffix) {
+      for (const x of states) body.push({ kind: 'let', name: `${x}${suffix}`, expr: op('add', ref(x), op('mul', h, k.get(x)!)) });
+      const s = stage(suffix, (x) => (states.includes(x) ? `${x}${suffix}` : x));
       body.push(...s.lets);
       return s;
-    };
-    const half = op('mul', num(0.5), dt);
-    const combine = (ks: Map<string, ExprIR>[], weights: number[]) => {
-      for (const x of multi) {
+    },
+    combine(states, ks, weights) {
+      for (const x of states) {
         const sum = ks.map((k, i) => op('mul', num(weights[i]), k.get(x)!)).reduce((a, b) => op('add', a, b));
         next.set(x, op('add', ref(x), op('mul', dt, sum)));
       }
-    };
-    if (rule === 'midpoint') {
-      const s2 = step(k1, half, '__s2');
-      combine([s2.f], [1]);
-    } else if (rule === 'heun') {
-      const s2 = step(k1, dt, '__s2');
-      combine([k1, s2.f], [0.5, 0.5]);
-    } else {
-      const s2 = step(k1, half, '__s2');
-      const s3 = step(s2.f, half, '__s3');
-      const s4 = step(s3.f, dt, '__s4');
-      combine([k1, s2.f, s3.f, s4.f], [1 / 6, 1 / 3, 1 / 3, 1 / 6]);
-    }
-  }
+    },
+  };
+  for (const [name, states] of order) RULES[name].build(builder, states);
   for (const s of sym.spec.states) {
     const e = next.get(s.name);
     if (e) body.push({ kind: 'set', name: s.name, expr: s.bounds ? clip(e, s.bounds) : e });
@@ -146,24 +130,4 @@ function lower(sym: SymbolicModel, solver: SolverOption): ModelIR {
 /** Clamps into [lo, hi] with comparisons, so that NaN passes through unchanged. */
 function clip(e: ExprIR, [lo, hi]: [number, number]): ExprIR {
   return op('select', op('lt', e, num(lo)), num(lo), op('select', op('gt', e, num(hi)), num(hi), e));
-}
-
-/** Folding, then common subexpressions, then dead `let`s removed. */
-export function optimise(stmts: StmtIR[]): StmtIR[] {
-  const folded = stmts.map((s) => ({ ...s, expr: fold(s.expr) }));
-  // Inline lets that are just a name or a number, so CSE sees through them.
-  const alias = new Map<string, ExprIR>();
-  const resolved: StmtIR[] = [];
-  const sub = (e: ExprIR): ExprIR => (e.k === 'ref' ? alias.get(e.name) ?? e : e.k === 'op' ? op(e.op, ...e.args.map(sub)) : e);
-  for (const s of folded) {
-    const expr = sub(s.expr);
-    if (s.kind === 'let' && expr.k !== 'op') alias.set(s.name, expr);
-    else resolved.push({ ...s, expr });
-  }
-  const out = cse(resolved);
-  const used = new Set<string>();
-  for (let i = out.length - 1; i >= 0; i--) {
-    if (out[i].kind === 'set' || used.has(out[i].name)) refsOf(out[i].expr, used);
-  }
-  return out.filter((s) => s.kind === 'set' || used.has(s.name));
 }

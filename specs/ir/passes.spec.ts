@@ -10,7 +10,7 @@ import { ExpressionError } from '../../lib/index.js';
 import { evaluate } from '../../lib/backends/interpreter/index.js';
 import { cse, fold, num, op, printBlock, printExpr, ref, refsOf, substituteIR, toIR } from '../../lib/ir/build.js';
 import type { ExprIR, StmtIR } from '../../lib/ir/types.js';
-import { optimise } from '../../lib/solvers/index.js';
+import { optimise } from '../../lib/ir/optimise.js';
 
 const env = (o: Record<string, number>) => new Map(Object.entries(o));
 const ir = (text: string) => toIR(parse(text), 'spec');

@@ -1,0 +1,33 @@
+/**
+ * Exponential Euler, for conditionally linear equations.
+ *
+ * @module
+ */
+import { num, op, ref, toIR } from '../../ir/build.js';
+import { DT } from '../../ir/types.js';
+import type { SolverRule } from '../rule.js';
+
+/**
+ * Exponential Euler: for dx/dt = A + B·x with A and B free of x,
+ * x + f(x)·(e^{B·dt} − 1)/B, exact while A and B are constant.
+ */
+export const exponentialEuler: SolverRule<'exponential-euler'> = {
+  name: 'exponential-euler',
+  stages: 1,
+  summary: 'exponential Euler, x + f(x)·(e^{B·dt} − 1)/B: exact for constant A and B; conditionally linear equations only',
+  applies(sym, x) {
+    if (sym.isLinear(x)) return undefined;
+    return `exponential Euler needs dx/dt = A + B·x with A and B free of x, and '${sym.equation(x).toString()}' is not of that form.`;
+  },
+  build(step, states) {
+    const dt = ref(DT);
+    for (const x of states) {
+      // x + f(x)·(e^{B·dt} − 1)/B, which is exact for constant A and B; the
+      // factor tends to dt as B → 0, so B = 0 falls back to Euler.
+      const B = `__B_${x}`;
+      step.push({ kind: 'let', name: B, expr: toIR(step.sym.coefficient(x), step.where(x)) });
+      const phi = op('select', op('ne', ref(B), num(0)), op('div', op('expm1', op('mul', ref(B), dt)), ref(B)), dt);
+      step.setNext(x, op('add', ref(x), op('mul', step.base.f.get(x)!, phi)));
+    }
+  },
+};
