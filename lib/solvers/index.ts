@@ -4,9 +4,10 @@
  * `lowerModel` chooses the rule per state, clips to bounds and adds `@post`.
  */
 import { ExpressionError } from '../errors.js';
-import { cse, fold, num, op, ref, refsOf, toIR } from '../ir/build.js';
+import { cse, fold, limitDepth, num, op, ref, refsOf, substituteIR, toIR } from '../ir/build.js';
 import { DT, type ExprIR, type ModelIR, type StmtIR } from '../ir/types.js';
 import type { SolverName, SymbolicModel } from '../symbolic/inspect.js';
+import { excerpt } from '../symbolic/limits.js';
 
 /** How to choose the update rule: per state automatically, or one for all. */
 export type SolverOption = 'auto' | SolverName;
@@ -60,7 +61,8 @@ function lower(sym: SymbolicModel, solver: SolverOption): ModelIR {
   for (const x of sym.allStates) solvers[x] = ode.includes(x) ? (solver === 'auto' ? sym.solver(x) : solver) : 'none';
   for (const x of ode) {
     if (solvers[x] === 'exponential-euler' && !sym.isLinear(x)) {
-      throw new ExpressionError(where(x), `exponential Euler needs dx/dt = A + B·x with A and B free of x, and '${sym.equation(x).toString()}' is not of that form.`, "Use solver 'auto', 'euler', 'midpoint', 'heun' or 'rk4'.");
+      const text = sym.spec.states.find((s) => s.name === x)!.derivative!;
+      throw new ExpressionError(where(x), `exponential Euler needs dx/dt = A + B·x with A and B free of x, and '${excerpt(text, 200)}' is not of that form.`, "Use solver 'auto', 'euler', 'midpoint', 'heun' or 'rk4'.");
     }
   }
 
@@ -147,19 +149,22 @@ function clip(e: ExprIR, [lo, hi]: [number, number]): ExprIR {
   return op('select', op('lt', e, num(lo)), num(lo), op('select', op('gt', e, num(hi)), num(hi), e));
 }
 
-/** Folding, then common subexpressions, then dead `let`s removed. */
+/**
+ * Folding, then common subexpressions, then expressions deeper than
+ * `MAX_EXPR_DEPTH` cut into `let`s, then dead `let`s removed. Every pass is
+ * linear in the size of the block.
+ */
 export function optimise(stmts: StmtIR[]): StmtIR[] {
   const folded = stmts.map((s) => ({ ...s, expr: fold(s.expr) }));
   // Inline lets that are just a name or a number, so CSE sees through them.
   const alias = new Map<string, ExprIR>();
   const resolved: StmtIR[] = [];
-  const sub = (e: ExprIR): ExprIR => (e.k === 'ref' ? alias.get(e.name) ?? e : e.k === 'op' ? op(e.op, ...e.args.map(sub)) : e);
   for (const s of folded) {
-    const expr = sub(s.expr);
+    const expr = alias.size ? substituteIR(s.expr, alias) : s.expr;
     if (s.kind === 'let' && expr.k !== 'op') alias.set(s.name, expr);
     else resolved.push({ ...s, expr });
   }
-  const out = cse(resolved);
+  const out = limitDepth(cse(resolved));
   const used = new Set<string>();
   for (let i = out.length - 1; i >= 0; i--) {
     if (out[i].kind === 'set' || used.has(out[i].name)) refsOf(out[i].expr, used);
