@@ -73,7 +73,7 @@ function toIRStep(node: MathNode, args: ExprIR[], where: string, rename: (name: 
 /** The operands of an expression (none for a number or a name). */
 const operands = (e: ExprIR): readonly ExprIR[] => (e.k === 'op' ? e.args : []);
 
-/** A stable printed form of an expression (also the CSE key). */
+/** A stable printed form of an expression (recursive: for expressions as deep as {@link limitDepth} leaves them). */
 export function printExpr(e: ExprIR): string {
   if (e.k === 'num') return Object.is(e.v, -0) ? '-0' : String(e.v);
   if (e.k === 'ref') return e.name;
