@@ -5,6 +5,7 @@
  */
 import { parse, type MathNode } from 'mathjs';
 import { ExpressionError } from '../errors.js';
+import { checkText, checkTree } from './limits.js';
 
 /**
  * A frozen record without a prototype: a lookup of a name that is not a key
@@ -45,7 +46,8 @@ const cache = new Map<string, MathNode>();
  * Results are cached by text; the returned tree must not be mutated.
  * @param text - the equation, e.g. `'(stimulus + bias) / c'`
  * @param where - named in the error, e.g. `IAF#v`
- * @throws {@link ExpressionError} on a syntax error (with its position) or an unsupported construct
+ * @throws {@link ExpressionError} on a syntax error (with its position), an unsupported construct,
+ *   or text that is too long or nests too deeply (see `limits.ts`)
  */
 export function parseExpression(text: string, where: string): MathNode {
   if (typeof text !== 'string' || text.trim() === '') {
@@ -53,6 +55,7 @@ export function parseExpression(text: string, where: string): MathNode {
   }
   const hit = cache.get(text);
   if (hit) return hit;
+  checkText(text, where);
   let node: MathNode;
   try {
     node = parse(text);
@@ -60,6 +63,7 @@ export function parseExpression(text: string, where: string): MathNode {
     const message = error instanceof Error ? error.message : String(error);
     throw new ExpressionError(where, `'${text}' does not parse: ${message}.`, 'Fix the syntax of the expression (mathjs syntax: + - * / ^, c ? a : b, and, or, not).', { cause: error });
   }
+  checkTree(node, text, where);
   checkSyntax(node, text, where);
   cache.set(text, node);
   return node;

@@ -4,22 +4,25 @@
  *
  * @module
  */
-import { cse, fold, op, refsOf } from './build.js';
+import { cse, fold, limitDepth, refsOf, substituteIR } from './build.js';
 import type { ExprIR, StmtIR } from './types.js';
 
-/** Folding, then common subexpressions, then dead `let`s removed. */
+/**
+ * Folding, then common subexpressions, then expressions deeper than
+ * `MAX_EXPR_DEPTH` cut into `let`s, then dead `let`s removed. Every pass is
+ * linear in the size of the block.
+ */
 export function optimise(stmts: StmtIR[]): StmtIR[] {
   const folded = stmts.map((s) => ({ ...s, expr: fold(s.expr) }));
   // Inline lets that are just a name or a number, so CSE sees through them.
   const alias = new Map<string, ExprIR>();
   const resolved: StmtIR[] = [];
-  const sub = (e: ExprIR): ExprIR => (e.k === 'ref' ? alias.get(e.name) ?? e : e.k === 'op' ? op(e.op, ...e.args.map(sub)) : e);
   for (const s of folded) {
-    const expr = sub(s.expr);
+    const expr = alias.size ? substituteIR(s.expr, alias) : s.expr;
     if (s.kind === 'let' && expr.k !== 'op') alias.set(s.name, expr);
     else resolved.push({ ...s, expr });
   }
-  const out = cse(resolved);
+  const out = limitDepth(cse(resolved));
   const used = new Set<string>();
   for (let i = out.length - 1; i >= 0; i--) {
     if (out[i].kind === 'set' || used.has(out[i].name)) refsOf(out[i].expr, used);

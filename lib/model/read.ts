@@ -233,24 +233,49 @@ function nonFiniteConstant(root: MathNode): { text: string; value: string } | nu
   return found;
 }
 
-/** Orders intermediates so each comes after those it uses; reports cycles. */
+/**
+ * Orders intermediates so each comes after those it uses; reports cycles.
+ * A depth-first search with an explicit stack: linear in the number of
+ * dependencies, however long a chain of intermediates is.
+ */
 function ordered(name: string, items: IntermediateSpec[], deps: Map<string, string[]>, problems: Problem[]): IntermediateSpec[] {
   const byName = new Map(items.map((i) => [i.name, i]));
   const out: IntermediateSpec[] = [];
-  const mark = new Map<string, 'visiting' | 'done'>();
-  const visit = (n: string, path: string[]): void => {
-    if (mark.get(n) === 'done') return;
-    if (mark.get(n) === 'visiting') {
-      const cycle = [...path.slice(path.indexOf(n)), n];
-      problems.push(problem(`${name}#${n}`, `intermediates depend on each other in a cycle (${cycle.join(' -> ')}).`, `Break the cycle by writing one of them without the others.`));
-      return;
+  const done = new Set<string>();
+  // The path being visited: names, where each is on it, and the next dependency to look at.
+  const path: string[] = [];
+  const onPath = new Map<string, number>();
+  const nextDep: number[] = [];
+  for (const root of items) {
+    if (done.has(root.name)) continue;
+    path.push(root.name);
+    onPath.set(root.name, 0);
+    nextDep.push(0);
+    while (path.length) {
+      const top = path.length - 1;
+      const n = path[top];
+      const list = deps.get(n) ?? [];
+      if (nextDep[top] < list.length) {
+        const d = list[nextDep[top]++];
+        if (!byName.has(d) || done.has(d)) continue;
+        const at = onPath.get(d);
+        if (at !== undefined) {
+          const cycle = [...path.slice(at), d];
+          problems.push(problem(`${name}#${d}`, `intermediates depend on each other in a cycle (${cycle.join(' -> ')}).`, `Break the cycle by writing one of them without the others.`));
+          continue;
+        }
+        onPath.set(d, path.length);
+        path.push(d);
+        nextDep.push(0);
+        continue;
+      }
+      path.pop();
+      nextDep.pop();
+      onPath.delete(n);
+      done.add(n);
+      out.push(byName.get(n)!);
     }
-    mark.set(n, 'visiting');
-    for (const d of deps.get(n) ?? []) if (byName.has(d)) visit(d, [...path, n]);
-    mark.set(n, 'done');
-    out.push(byName.get(n)!);
-  };
-  for (const i of items) visit(i.name, []);
+  }
   return out;
 }
 

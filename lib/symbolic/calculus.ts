@@ -4,12 +4,19 @@
  * `ConditionalNode`: conditionals are lifted to the top of the tree
  * (`f(c ? a : b) = c ? f(a) : f(b)`), and each branch is treated on its own.
  * All functions are pure: inputs are never mutated.
+ *
+ * mathjs works on trees, by recursion, and some of its passes take time far
+ * beyond linear in the size of the tree (`simplify` most of all), so the
+ * tree-based passes here only take trees within {@link fitsTrees}; larger
+ * inputs go through the graph-based passes of `dag.ts`, which give results
+ * that are correct but less simplified.
  */
 import {
   ConditionalNode, ConstantNode, FunctionNode, OperatorNode, ParenthesisNode, SymbolNode,
-  derivative as mathDerivative, simplify as mathSimplify, simplifyConstant, simplifyCore,
+  derivative as mathDerivative, equal, isZero as mathIsZero, simplify as mathSimplify, simplifyConstant, simplifyCore,
   type MathNode,
 } from 'mathjs';
+import { TermStore } from './dag.js';
 import { symbolsOf } from '../expr/parse.js';
 
 type AnyNode = MathNode & {
@@ -89,12 +96,50 @@ function rebuild(node: MathNode, args: MathNode[]): MathNode {
   return new FunctionNode(n.fn as SymbolNode, args);
 }
 
+/** Trees up to this many nodes go through mathjs' tree-based passes (derivative, lifting conditionals). */
+export const TREE_LIMIT = 2000;
+/** …and up to this depth: those passes are recursive. */
+export const TREE_DEPTH = 100;
+/** …and when lifting conditionals gives at most this many nodes. */
+export const LIFT_LIMIT = 20_000;
+/**
+ * Trees up to this many nodes go through mathjs' `simplify`. Its time grows
+ * steeply with size: measured, up to about 0.5 s at 40 nodes for the worst
+ * shapes found (`a·x − b·x − c·x …`), and over 10 s at 120.
+ */
+export const SIMPLIFY_LIMIT = 40;
+
+/**
+ * Whether a tree (shared subtrees counted at each use) is small enough for
+ * the tree-based passes: {@link TREE_LIMIT}, {@link TREE_DEPTH} and
+ * {@link LIFT_LIMIT}. Takes time linear in the graph, whatever the tree.
+ */
+export function fitsTrees(node: MathNode): boolean {
+  const t = new TermStore([]).fromMath(node);
+  return t.size <= TREE_LIMIT && t.depth <= TREE_DEPTH && t.size * t.branches <= LIFT_LIMIT;
+}
+
+/** The nodes of a tree (shared subtrees counted at each use), counting at most up to `cap + 1`. */
+export function treeSize(node: MathNode, cap: number): number {
+  let size = 0;
+  const stack = [node];
+  while (stack.length && size <= cap) {
+    const n = stack.pop()!;
+    size++;
+    n.forEach((c) => void stack.push(c));
+  }
+  return size;
+}
+
 const simplifyCache = new Map<string, MathNode>();
 /**
  * mathjs `simplify`, made to accept conditionals (each branch is simplified; a
  * conditional whose branches agree collapses), cached by the printed input.
+ * Trees beyond {@link fitsTrees} are returned as they are, and branches of
+ * more than {@link SIMPLIFY_LIMIT} nodes are only folded ({@link tidy}).
  */
 export function simplify(node: MathNode): MathNode {
+  if (!fitsTrees(node)) return node;
   const key = node.toString();
   const hit = simplifyCache.get(key);
   if (hit) return hit;
@@ -114,9 +159,13 @@ function simplifyLifted(node: MathNode): MathNode {
   return safeSimplify(node);
 }
 
+/** mathjs' rules, with its `simplifyCore` replaced by {@link core} (same result, linear time). */
+const RULES = (mathSimplify as unknown as { rules: unknown[] }).rules.map((r) => (r === simplifyCore ? core : r));
+
 function safeSimplify(node: MathNode): MathNode {
+  if (treeSize(node, SIMPLIFY_LIMIT) > SIMPLIFY_LIMIT) return tidy(node);
   try {
-    return holding(node, mathSimplify);
+    return holding(node, (n) => mathSimplify(n, RULES as never));
   } catch {
     // Some trees are beyond mathjs' rules: keep them.
     return node;
@@ -145,7 +194,7 @@ export function tidy(node: MathNode): MathNode {
   const n = node as AnyNode;
   if (node.type === 'ConditionalNode') return new ConditionalNode(n.condition!, tidy(n.trueExpr!), tidy(n.falseExpr!));
   try {
-    return holding(node, (n) => simplifyConstant(simplifyCore(n)));
+    return holding(node, (n) => simplifyConstant(core(n)));
   } catch {
     return node;
   }
@@ -157,6 +206,11 @@ export function tidy(node: MathNode): MathNode {
  * kept); comparisons, logic, floor and ceil count as locally constant.
  */
 export function differentiate(node: MathNode, x: string): MathNode {
+  if (!fitsTrees(node)) {
+    // Beyond mathjs: differentiated as a graph, folded as it is built.
+    const store = new TermStore([x]);
+    return store.toMath(store.derivative(store.fromMath(node), x, x));
+  }
   return tidy(diffLifted(liftConditionals(minMaxToConditional(unparen(node))), x));
 }
 
@@ -212,4 +266,157 @@ export function occursInStep(node: MathNode, x: string): boolean {
 export function isZero(node: MathNode): boolean {
   const n = node as AnyNode;
   return node.type === 'ConstantNode' && n.value === 0;
+}
+
+/**
+ * mathjs `simplifyCore` (default context), rewritten to remember the result
+ * for each node it has seen. mathjs' own version simplifies the first
+ * operand of every sum and product twice, which takes time exponential in the
+ * length of a chain `a + b + c + …` (a 25-term sum took 40 s); this one gives
+ * the same tree in linear time. Specs compare the two on random trees.
+ */
+export function core(root: MathNode): MathNode {
+  const memo = new Map<MathNode, MathNode>();
+  const go = (node: MathNode): MathNode => {
+    let out = memo.get(node);
+    if (!out) {
+      out = coreStep(node, go);
+      memo.set(node, out);
+    }
+    return out;
+  };
+  return go(root);
+}
+
+/** Operators whose single-argument form is the argument itself (mathjs' `trivial`). */
+const TRIVIAL = new Set(['add', 'unaryPlus', 'multiply']);
+/** mathjs functions that have an operator form, with that operator. */
+const OPERATOR_OF: Readonly<Record<string, string>> = {
+  or: 'or', xor: 'xor', and: 'and', bitOr: '|', bitXor: '^|', bitAnd: '&', equal: '==', unequal: '!=',
+  smaller: '<', larger: '>', smallerEq: '<=', largerEq: '>=', leftShift: '<<', rightArithShift: '>>',
+  rightLogShift: '>>>', to: 'to', add: '+', subtract: '-', multiply: '*', divide: '/', dotMultiply: '.*',
+  dotDivide: './', mod: 'mod', unaryPlus: '+', unaryMinus: '-', bitNot: '~', not: 'not', pow: '^',
+  dotPow: '.^', nullish: '??', factorial: '!', ctranspose: "'",
+};
+const node0 = new ConstantNode(0);
+const node1 = new ConstantNode(1);
+const nodeT = new ConstantNode(true);
+const nodeF = new ConstantNode(false);
+
+function coreStep(input: MathNode, go: (n: MathNode) => MathNode): MathNode {
+  const isConst = (x: MathNode): x is MathNode & { value: unknown } => x.type === 'ConstantNode';
+  const isOp = (x: MathNode): x is OperatorNode => x.type === 'OperatorNode';
+  const constZero = (x: MathNode) => isConst(x) && mathIsZero(x.value as number);
+  const constOne = (x: MathNode) => isConst(x) && equal(x.value as number, 1);
+  const alwaysBoolean = (x: MathNode) => isOp(x) && ['and', 'not', 'or'].includes(x.op);
+  const unary = (x: MathNode): x is OperatorNode => isOp(x) && x.args.length === 1;
+  const i = input as AnyNode;
+  const trivial = input.type === 'ParenthesisNode'
+    || ((input.type === 'OperatorNode' || input.type === 'FunctionNode') && TRIVIAL.has(fnName(input)));
+  if (trivial) {
+    if (input.type === 'FunctionNode' && i.args!.length === 1) return go(i.args![0]);
+    let count = 0;
+    let first: MathNode | undefined;
+    input.forEach((c) => {
+      if (++count === 1) first = c;
+    });
+    if (count === 1) return go(first!);
+  }
+  let node = input;
+  if (node.type === 'FunctionNode') {
+    const name = fnName(node);
+    const op = OPERATOR_OF[name];
+    if (!op) return new FunctionNode(go((node as AnyNode).fn as MathNode) as SymbolNode, (node as AnyNode).args!.map(go));
+    let args = (node as AnyNode).args!;
+    if (args.length > 2 && (name === 'add' || name === 'multiply' || name === 'unaryPlus')) {
+      // Unflattened into binary operations, as mathjs does (without mutating the input).
+      args = [...args];
+      while (args.length > 2) {
+        const last = args.pop()!;
+        const seclast = args.pop()!;
+        args.push(new OperatorNode(op as never, name as never, [last, seclast]));
+      }
+    }
+    node = new OperatorNode(op as never, name as never, args);
+  }
+  if (isOp(node) && node.args.length === 1) {
+    const a0 = go(node.args[0]);
+    if (node.op === '~' && unary(a0) && a0.op === '~') return a0.args[0];
+    if (node.op === 'not' && unary(a0) && a0.op === 'not' && alwaysBoolean(a0.args[0])) return a0.args[0];
+    let finish = true;
+    if (node.op === '-' && isOp(a0)) {
+      if (a0.args.length === 2 && a0.fn === 'subtract') {
+        node = new OperatorNode('-', 'subtract', [a0.args[1], a0.args[0]]);
+        finish = false;
+      }
+      if (a0.args.length === 1 && a0.op === '-') return a0.args[0];
+    }
+    if (finish) return new OperatorNode((node as OperatorNode).op, (node as OperatorNode).fn, [a0]);
+  }
+  if (isOp(node) && node.args.length === 2) {
+    let n: OperatorNode = node;
+    const a = go(n.args[0]);
+    let b = go(n.args[1]);
+    if (n.op === '+') {
+      if (constZero(a)) return b;
+      if (constZero(b)) return a;
+      if (unary(b) && b.op === '-') {
+        b = b.args[0];
+        n = new OperatorNode('-', 'subtract', [a, b]) as unknown as OperatorNode;
+      }
+    }
+    if (n.op === '-') {
+      if (unary(b) && b.op === '-') return go(new OperatorNode('+', 'add', [a, b.args[0]]));
+      if (constZero(a)) return go(new OperatorNode('-', 'unaryMinus', [b]));
+      if (constZero(b)) return a;
+      return new OperatorNode(n.op, n.fn, [a, b]);
+    }
+    if (n.op === '*') {
+      if (isConst(a)) {
+        if (constZero(a)) return node0;
+        if (constOne(a)) return b;
+      }
+      if (isConst(b)) {
+        if (constZero(b)) return node0;
+        if (constOne(b)) return a;
+        if (n.fn === 'multiply') return new OperatorNode(n.op, n.fn, [b, a], n.implicit);
+      }
+      return new OperatorNode(n.op, n.fn, [a, b], n.implicit);
+    }
+    if (n.op === '/') {
+      if (constZero(a)) return node0;
+      if (constOne(b)) return a;
+      return new OperatorNode(n.op, n.fn, [a, b]);
+    }
+    if (n.op === '^' && isConst(b)) {
+      if (constZero(b)) return node1;
+      if (constOne(b)) return a;
+    }
+    if (n.op === 'and') {
+      if (isConst(a)) {
+        if (a.value) {
+          if (alwaysBoolean(b)) return b;
+          if (isConst(b)) return b.value ? nodeT : nodeF;
+        } else return nodeF;
+      }
+      if (isConst(b)) {
+        if (b.value) {
+          if (alwaysBoolean(a)) return a;
+        } else return nodeF;
+      }
+    }
+    if (n.op === 'or') {
+      if (isConst(a)) {
+        if (a.value) return nodeT;
+        if (alwaysBoolean(b)) return b;
+      }
+      if (isConst(b)) {
+        if (b.value) return nodeT;
+        if (alwaysBoolean(a)) return a;
+      }
+    }
+    return new OperatorNode(n.op, n.fn, [a, b]);
+  }
+  if (isOp(node)) return new OperatorNode(node.op, node.fn, node.args.map(go));
+  return node;
 }

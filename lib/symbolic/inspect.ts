@@ -7,7 +7,8 @@ import { ConstantNode, type MathNode } from 'mathjs';
 import { ExpressionError } from '../errors.js';
 import { readModel, type ModelClass } from '../model/read.js';
 import type { ModelSpec } from '../model/spec.js';
-import { differentiate, isZero, occursInStep, simplify, substitute, tidy, unparen } from './calculus.js';
+import { differentiate, isZero, simplify, substitute, tidy, unparen, SIMPLIFY_LIMIT, TREE_DEPTH, TREE_LIMIT, LIFT_LIMIT, treeSize } from './calculus.js';
+import { TermStore, type Term } from './dag.js';
 import { parseExpression, symbolsOf } from '../expr/parse.js';
 import type { AutoSolver } from '../expr/rules.js';
 
@@ -23,6 +24,16 @@ export interface LinearForm {
 /**
  * The symbolic form of one model class. Obtain it with {@link inspect}; every
  * result is computed on first use and cached.
+ *
+ * Intermediates are substituted by sharing, never by copying, so a chain of
+ * intermediates that each use the previous one twice costs as much as the
+ * chain, not as the (exponentially large) tree it stands for. Equations whose
+ * expanded tree is small (the library's models, for instance) are
+ * differentiated and simplified with mathjs; larger ones with the graph-based
+ * passes of `dag.ts`, which fold constants and trivial identities only: their
+ * results are correct but less simplified, their linearity is decided from the
+ * derivative as built (an `x` that only simplification would cancel counts),
+ * and the trees returned share subtrees (printing one may take long).
  */
 export class SymbolicModel {
   /** States that have a `@derivative` (the ODE system), in declaration order. */
@@ -41,6 +52,9 @@ export class SymbolicModel {
   private readonly inter = new Map<string, MathNode>();
   private readonly expandedInter = new Map<string, MathNode>();
   private readonly memo = new Map<string, unknown>();
+  /** The same equations as shared terms (see `dag.ts`), with every state tracked. */
+  private readonly terms: TermStore;
+  private readonly interTerms = new Map<string, Term>();
 
   constructor(readonly spec: ModelSpec) {
     this.allStates = spec.states.map((s) => s.name);
@@ -57,6 +71,8 @@ export class SymbolicModel {
       if (s.derivative !== undefined) this.raw.set(s.name, unparen(parseExpression(s.derivative, `${spec.name}#${s.name}`)));
       if (s.post !== undefined) this.posts.set(s.name, unparen(parseExpression(s.post, `${spec.name}#${s.name}`)));
     }
+    this.terms = new TermStore(this.allStates);
+    for (const [name, node] of this.inter) this.interTerms.set(name, this.terms.fromMath(node, this.interTerms));
   }
 
   /** The model's class name. */
@@ -95,18 +111,48 @@ export class SymbolicModel {
     return node;
   }
 
-  /** Substitutes every intermediate into `node`. */
+  /** Substitutes every intermediate into `node` (sharing their trees). */
   expand(node: MathNode): MathNode {
     return unparen(substitute(node, this.expandedInter));
   }
 
+  /** dx/dt with every intermediate substituted, as a shared term. */
+  private full(x: string): Term {
+    return this.cached(`full:${x}`, () => this.terms.fromMath(this.equation(x), this.interTerms));
+  }
+
+  /** dx/dt with the intermediates that read x substituted, as a shared term. */
+  private partial(x: string): Term {
+    return this.cached(`partial:${x}`, () => this.terms.fromMath(this.equation(x), this.dependent(x, this.interTerms)));
+  }
+
+  /** The entries of `map` for the intermediates that read x (substituted). */
+  private dependent<T>(x: string, map: ReadonlyMap<string, T>): Map<string, T> {
+    return new Map([...map].filter(([n]) => this.terms.reads(this.interTerms.get(n)!, x)));
+  }
+
   /**
-   * dx/dt with every intermediate substituted, simplified by mathjs.
-   * A state without `@derivative` has derivative 0.
+   * Whether dx/dt, expanded, is small enough for mathjs (see `fitsTrees` in
+   * calculus.ts); decided from the shared term, in time linear in the graph.
+   */
+  private small(x: string): boolean {
+    const t = this.full(x);
+    return t.size <= TREE_LIMIT && t.depth <= TREE_DEPTH && t.size * t.branches <= LIFT_LIMIT;
+  }
+
+  /** ∂(dy/dt)/∂x of the shared term (for equations beyond mathjs). */
+  private termDerivative(y: string, x: string, expanded: 'full' | 'partial'): Term {
+    return this.terms.derivative(expanded === 'full' ? this.full(y) : this.partial(y), x, `${this.name}#${y}`);
+  }
+
+  /**
+   * dx/dt with every intermediate substituted, simplified by mathjs (when
+   * small enough, see the class notes). A state without `@derivative` has
+   * derivative 0.
    */
   derivative(x: string): MathNode {
     this.checkState(x);
-    return this.cached(`d:${x}`, () => simplify(this.expand(this.equation(x))));
+    return this.cached(`d:${x}`, () => (this.small(x) ? simplify(this.expand(this.equation(x))) : this.terms.toMath(this.full(x))));
   }
 
   /**
@@ -117,7 +163,10 @@ export class SymbolicModel {
   jacobian(): Record<string, Record<string, MathNode>> {
     return this.cached('jacobian', () => Object.fromEntries(this.states.map((y) => [
       y,
-      Object.fromEntries(this.states.map((x) => [x, simplifyIfSmall(differentiate(this.expand(this.equation(y)), x))])),
+      Object.fromEntries(this.states.map((x) => [
+        x,
+        this.small(y) ? simplifyIfSmall(differentiate(this.expand(this.equation(y)), x)) : this.terms.toMath(this.termDerivative(y, x, 'full')),
+      ])),
     ])));
   }
 
@@ -128,8 +177,8 @@ export class SymbolicModel {
   coefficient(x: string): MathNode {
     this.checkState(x, true);
     return this.cached(`B:${x}`, () => {
-      const dependent = new Map([...this.expandedInter].filter(([, n]) => symbolsOf(n).includes(x)));
-      return differentiate(unparen(substitute(this.equation(x), dependent)), x);
+      if (!this.small(x)) return this.terms.toMath(this.termDerivative(x, x, 'partial'));
+      return differentiate(unparen(substitute(this.equation(x), this.dependent(x, this.expandedInter))), x);
     });
   }
 
@@ -143,6 +192,9 @@ export class SymbolicModel {
     this.checkState(x, true);
     return this.cached(`lin:${x}`, () => {
       if (!this.isLinear(x)) return null;
+      if (!this.small(x)) {
+        return { A: this.terms.toMath(this.terms.substitute(this.full(x), x, this.terms.zero)), B: this.terms.toMath(this.termDerivative(x, x, 'full')) };
+      }
       const f = this.expand(this.equation(x));
       return { A: simplify(substitute(f, new Map([[x, new ConstantNode(0)]]))), B: simplify(differentiate(f, x)) };
     });
@@ -152,11 +204,12 @@ export class SymbolicModel {
   isLinear(x: string): boolean {
     this.checkState(x, true);
     return this.cached(`isLin:${x}`, () => {
-      const f = this.expand(this.equation(x));
-      if (occursInStep(f, x)) return false;
+      if (this.terms.readsInStep(this.full(x), x)) return false;
+      if (!this.small(x)) return !this.terms.reads(this.termDerivative(x, x, 'full'), x);
       const cheap = tidy(this.coefficient(x));
-      if (!symbolsOf(this.expand(cheap)).includes(x)) return true;
-      return !symbolsOf(simplify(differentiate(f, x))).includes(x);
+      if (!this.terms.reads(this.terms.fromMath(cheap, this.interTerms), x)) return true;
+      // Only mathjs' simplify can tell whether x cancels (it simplifies small branches only).
+      return !symbolsOf(simplify(differentiate(this.expand(this.equation(x)), x))).includes(x);
     });
   }
 
@@ -169,14 +222,31 @@ export class SymbolicModel {
     if (!this.states.includes(x)) return 'none';
     return this.cached(`solver:${x}`, () => {
       if (!this.isLinear(x)) return 'euler';
-      const B = tidy(this.coefficient(x));
-      return isZero(B) ? 'euler' : 'exponential-euler';
+      if (!this.small(x)) {
+        const B = this.termDerivative(x, x, 'partial');
+        return B.kind === 'num' && B.value === 0 ? 'euler' : 'exponential-euler';
+      }
+      return isZero(tidy(this.coefficient(x))) ? 'euler' : 'exponential-euler';
     });
   }
 
   /** LaTeX of the whole system: intermediates, derivatives and posts. */
   toTex(): string {
-    const tex = (n: MathNode) => n.toTex({ parenthesis: 'auto', implicit: 'hide' });
+    // mathjs writes the arguments of a function twice (the second time to fill
+    // its template), which doubles the time with every level of nesting
+    // (sin nested 20 deep took seconds): each node's LaTeX is remembered.
+    const memo = new Map<MathNode, string>();
+    const handler = (node: MathNode, options: object): string | undefined => {
+      let out = memo.get(node);
+      if (out === undefined) {
+        const own = (node as unknown as { _toTex?: (o: object) => string })._toTex;
+        if (typeof own !== 'function') return undefined;
+        out = own.call(node, options);
+        memo.set(node, out);
+      }
+      return out;
+    };
+    const tex = (n: MathNode) => n.toTex({ parenthesis: 'auto', implicit: 'hide', handler } as never);
     const name = (s: string) => s.replace(/_/g, '\\_');
     const lines: string[] = [];
     for (const [n, node] of this.inter) lines.push(`\\mathrm{${name(n)}} &= ${tex(node)}`);
@@ -199,14 +269,10 @@ export class SymbolicModel {
   }
 }
 
-/** Trees up to this many nodes go through mathjs' simplify. */
-const SIMPLIFY_LIMIT = 120;
-
+/** Simplified by mathjs when small (see `SIMPLIFY_LIMIT` in calculus.ts), otherwise only folded. */
 function simplifyIfSmall(node: MathNode): MathNode {
   const folded = tidy(node);
-  let size = 0;
-  folded.traverse(() => void size++);
-  return size <= SIMPLIFY_LIMIT ? simplify(folded) : folded;
+  return treeSize(folded, SIMPLIFY_LIMIT) <= SIMPLIFY_LIMIT ? simplify(folded) : folded;
 }
 
 const cache = new WeakMap<ModelClass, SymbolicModel>();

@@ -5,6 +5,7 @@
  */
 import { num, op, ref, toIR } from '../../ir/build.js';
 import { DT } from '../../ir/types.js';
+import { excerpt } from '../../expr/limits.js';
 import type { SolverRule } from '../rule.js';
 
 /**
@@ -17,7 +18,9 @@ export const exponentialEuler: SolverRule<'exponential-euler'> = {
   summary: 'exponential Euler, x + f(x)·(e^{B·dt} − 1)/B: exact for constant A and B; conditionally linear equations only',
   applies(sym, x) {
     if (sym.isLinear(x)) return undefined;
-    return `exponential Euler needs dx/dt = A + B·x with A and B free of x, and '${sym.equation(x).toString()}' is not of that form.`;
+    // The equation as written (shortened): a printed tree could be very long.
+    const text = sym.spec.states.find((s) => s.name === x)?.derivative ?? '';
+    return `exponential Euler needs dx/dt = A + B·x with A and B free of x, and '${excerpt(text, 200)}' is not of that form.`;
   },
   build(step, states) {
     const dt = ref(DT);
