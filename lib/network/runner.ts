@@ -241,7 +241,7 @@ export class Runner {
    * Runs the network for `steps` steps of `dt` seconds, continuing from where
    * the last run stopped. Recordings are appended.
    *
-   * Everything the run needs (recordings grown to their final size, and the
+   * Everything the run needs (this run's rows of every recording, and the
    * snapshots of checkFinite) is sized and allocated before the first step,
    * so that a run refused for memory changes nothing. When a run stops early
    * (checkFinite, abort, an input function that throws), state, `step` and
@@ -284,10 +284,10 @@ export class Runner {
     // from the first run, so that continued runs append evenly spaced rows.
     const s0 = this.host.step;
     const rowsBefore = (k: number, rate: number) => rowsBetween(s0, s0 + k, rate);
-    const recs = this.recordings(plan, steps, rowsBefore);
     const unitSteps = Math.max(1, plan.containers.reduce((s, cp) => s + cp.num, 0));
     const streamBytes = plan.buffers.reduce((s, b) => s + (b.role === 'stream' ? b.length * bytesOf(arrayTypeOf(b.type, plan.dtype)) : 0), 0);
     const block = options.blockSteps ?? defaultBlock(backend.capabilities, steps, unitSteps, streamBytes);
+    const recs = this.recordings(plan, steps, Math.min(block, steps), rowsBefore);
     // checkFinite: room to put back what a block (and a step) changes.
     const watched = plan.buffers.flatMap((b, i) => (b.role === 'state' || b.role === 'input' || b.role === 'op' ? [i] : []));
     const copies = () => ({
@@ -310,27 +310,39 @@ export class Runner {
     /** Keeps the first k steps of this run: recordings and step (no allocation). */
     const keep = (k: number) => {
       for (const rec of recs) {
-        const { r, cp, data, result, prev, prevRows } = rec;
+        const { r, cp, data, result, prev } = rec;
         let recording: Recording;
         if (r.mode === 'sum') {
           for (let i = 0; i < cp.num; i++) result[i] = (prev ? prev.data[i] : 0) + data[i];
           recording = new Recording(r.variable, result, cp.num, (prev ? prev.rate : 0) + k, dt, 'sum');
         } else {
-          const rows = rowsBefore(k, r.rate);
-          if (result !== data) result.set(data.subarray(0, rows * cp.num), prevRows * cp.num);
-          recording = new Recording(r.variable, result.subarray(0, (prevRows + rows) * cp.num), cp.num, r.rate, dt);
+          const rows = rec.chunk!.subarray(0, rowsBefore(k, r.rate) * cp.num);
+          recording = prev ? prev.append(rows) : new Recording(r.variable, rows, cp.num, r.rate, dt);
         }
         rec.container.recorder.put(recording);
       }
       this.host.step += k;
     };
-    const traceView = (rec: (typeof recs)[number], k: number) => rec.data.subarray((rec.offset + rowsBefore(k, rec.r.rate)) * rec.cp.num);
+    // A block writes its trace rows into this run's rows of the recording
+    // (direct), or from the start of a block buffer whose rows are then
+    // copied there (flush).
+    let blockStart = 0;
+    const traceView = (rec: (typeof recs)[number], k: number) => rec.data.subarray((rowsBefore(k, rec.r.rate) - (rec.direct ? 0 : rowsBefore(blockStart, rec.r.rate))) * rec.cp.num);
+    /** Copies the rows of the steps from the block's start to `k` out of the block buffers (no allocation). */
+    const flush = (k: number) => {
+      for (const rec of recs) {
+        if (rec.r.mode !== 'trace' || rec.direct) continue;
+        const from = rowsBefore(blockStart, rec.r.rate);
+        rec.chunk!.set(rec.data.subarray(0, (rowsBefore(k, rec.r.rate) - from) * rec.cp.num), from * rec.cp.num);
+      }
+    };
     try {
       while (done < steps) {
         if (options.signal?.aborted) throw new RunAbortedError('Network.run', done);
         const n = Math.min(block, steps - done);
         const view = buffers.slice();
         for (const [b, inp] of streams) view[b] = inp.block(done, n, plan.dtype);
+        blockStart = done;
         for (const rec of recs) view[rec.r.out] = rec.r.mode === 'sum' ? rec.data : traceView(rec, done);
         if (snapshot) save(snapshot);
         await program.run(view, { k0: s0 + done, steps: n, dt });
@@ -355,6 +367,7 @@ export class Runner {
               if (hit) {
                 restore(before);
                 await program.upload?.(buffers);
+                flush(k);
                 keep(k);
                 progress?.update(k);
                 progress?.stop(false);
@@ -367,6 +380,7 @@ export class Runner {
             }
           }
         }
+        flush(done + n);
         done += n;
         progress?.update(done);
         if (options.signal) await new Promise((r) => setImmediate(r));
@@ -386,13 +400,17 @@ export class Runner {
   }
 
   /**
-   * The arrays of every recording of a run of `steps` steps, allocated at
-   * their final size: a continued recording gets one array holding the rows
-   * of earlier runs followed by room for this run's, so that keeping the
-   * results after the run needs no allocation.
+   * The arrays of every recording of a run of `steps` steps in blocks of at
+   * most `block` steps: for a trace, this run's rows (float64), which the
+   * blocks write into directly in a float64 run, or through a block buffer
+   * of the run's dtype; for a 'sum', the run's totals and the kept totals. A
+   * continued trace keeps the rows of earlier runs where they are (see
+   * {@link Recording.append}), so that a run costs the same however the steps
+   * are split into runs. Everything is allocated here, before the first
+   * step, so that keeping the results needs no allocation.
    * @throws {@link InputDataError} when they do not fit (nothing has changed yet)
    */
-  private recordings(plan: NetworkPlan, steps: number, rowsBefore: (k: number, rate: number) => number) {
+  private recordings(plan: NetworkPlan, steps: number, block: number, rowsBefore: (k: number, rate: number) => number) {
     const where = 'Network.run';
     const fix = "Record fewer variables, keep every k-th step with record(..., { rate: k }), count spikes with { mode: 'sum' }, or run in shorter pieces.";
     const bytes = bytesOf(plan.dtype);
@@ -403,28 +421,24 @@ export class Runner {
       const prev = old && old.mode === r.mode && (r.mode === 'sum' || old.rate === r.rate) ? old : null;
       const prevRows = prev && r.mode === 'trace' ? prev.shape[0] : 0;
       const rows = r.mode === 'sum' ? 1 : rowsBefore(steps, r.rate);
-      return { r, cp, container, prev, prevRows, rows };
+      const direct = r.mode === 'trace' && plan.dtype === 'float64';
+      // Rows one block writes: at most one per `rate` steps, and no more than the run's.
+      const blockRows = r.mode === 'sum' ? 1 : direct ? 0 : Math.min(rows, Math.ceil(block / r.rate));
+      return { r, cp, container, prev, prevRows, rows, direct, blockRows };
     }));
     let needed = 0;
-    for (const { r, cp, prevRows, rows } of wanted) {
-      const result = (prevRows + rows) * cp.num * 8;
-      needed += plan.dtype === 'float64' && r.mode === 'trace' ? result : result + rows * cp.num * bytes;
-    }
-    checkBytes(where, 'the recordings', needed, fix);
+    for (const { cp, rows, blockRows } of wanted) needed += blockRows * cp.num * bytes + rows * cp.num * 8;
+    // Below 64 MiB an allocation that fails is still refused (allocate); the free memory is not asked for.
+    if (needed >= 2 ** 26) checkBytes(where, 'the recordings', needed, fix);
+    // The rows of every run must fit in one array once joined.
     for (const { r, cp, prevRows, rows } of wanted) checkElements(where, `the recording of ${cp.name}.${r.variable}`, (prevRows + rows) * cp.num, fix);
     return wanted.map((w) => {
-      const { r, cp, prev, prevRows, rows } = w;
+      const { r, cp, rows, direct, blockRows } = w;
       const label = `the recording of ${cp.name}.${r.variable}`;
-      if (r.mode === 'trace' && plan.dtype === 'float64') {
-        // The blocks write straight into the tail of the final array.
-        const data = allocate(where, label, 'float64', (prevRows + rows) * cp.num, fix) as Float64Array;
-        if (prev) data.set(prev.data);
-        return { ...w, data, result: data, offset: prevRows };
-      }
-      const data = allocate(where, label, plan.dtype, rows * cp.num, fix);
-      const result = allocate64(where, label, (prevRows + rows) * cp.num, fix);
-      if (prev && r.mode === 'trace') result.set(prev.data);
-      return { ...w, data, result, offset: 0 };
+      const kept = allocate64(where, label, rows * cp.num, fix);
+      if (r.mode === 'sum') return { ...w, data: allocate(where, label, plan.dtype, cp.num, fix), result: kept, chunk: null };
+      const data = direct ? kept : allocate(where, label, plan.dtype, blockRows * cp.num, fix);
+      return { ...w, data, result: kept, chunk: kept };
     });
   }
 
