@@ -134,6 +134,12 @@ export class Recorder {
     if (!(r.variable in Recorder.prototype) && r.variable !== 'owner' && r.variable !== 'items') Object.defineProperty(this, r.variable, { get: () => this.items.get(r.variable), configurable: true, enumerable: true });
   }
 
+  /** @internal Forgets the recording of a variable (one recorded with keep: false). */
+  drop(variable: string): void {
+    if (!this.items.delete(variable)) return;
+    delete (this as Record<string, unknown>)[variable];
+  }
+
   /** @internal Forgets every recording. */
   clear(): void {
     for (const k of this.items.keys()) delete (this as Record<string, unknown>)[k];
