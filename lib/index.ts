@@ -57,6 +57,8 @@ export {
   type CompileOptions,
   type RunOptions,
   type RunResult,
+  type RecordedBlock,
+  type BlockRows,
   type InputOptions,
   type AddOptions,
   type RecordOptions,

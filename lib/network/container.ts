@@ -19,6 +19,13 @@ export interface RecordOptions {
   rate?: number;
   /** 'trace' keeps values per kept step; 'sum' keeps one running total per unit (e.g. spike counts). */
   mode?: 'trace' | 'sum';
+  /**
+   * Whether the recorder keeps the rows (default true). With `false` (traces
+   * only) the rows are only handed to `run(dt, { onBlock })` block by block,
+   * so a long run needs memory for one block, not for the whole recording;
+   * `recorder.get` then has nothing for the variable.
+   */
+  keep?: boolean;
 }
 
 /** Options of `Network.add`. Unknown keys and values of the wrong type are refused. */
@@ -211,13 +218,15 @@ export class Container {
     const options = checkOptions<RecordOptions>(where, given, RECORD_RULES, { usage: (x) => `Name the variables as strings and pass the options last, e.g. record(${names()}, { rate: ${typeof x === 'number' && Number.isInteger(x) && x > 0 ? x : 10} }).` });
     const rate = options.rate ?? 1;
     const mode = options.mode ?? 'trace';
+    const keep = options.keep ?? true;
+    if (!keep && mode === 'sum') throw new InputDataError(where, "keep: false applies to traces; a 'sum' is one row per unit.", "Keep the sum (drop keep: false), or record a trace with { keep: false } and onBlock.");
     if (args.length === 0) throw new InputDataError(where, 'no variable named.', `Name one or more of: ${this.variables.join(', ')}.`);
     for (const v of args) {
       if (typeof v !== 'string' || !this.values.has(v)) {
         throw new InputDataError(where, `'${String(v)}' is not a variable of ${this.spec.name}.`, `${typeof v === 'string' ? didYouMean(v, this.variables) : ''}Record one of: ${this.variables.join(', ')}.`);
       }
     }
-    for (const v of args as string[]) this.records.set(v, { rate, mode });
+    for (const v of args as string[]) this.records.set(v, { rate, mode, keep });
     return this;
   }
 }
@@ -225,6 +234,7 @@ export class Container {
 const RECORD_RULES = {
   rate: { type: 'count', fix: 'Give rate as a whole number of steps, at least 1.' },
   mode: { type: 'enum', values: ['trace', 'sum'] },
+  keep: { type: 'boolean' },
 } as const;
 
 /**

@@ -1,4 +1,4 @@
-export { Network, type CompileOptions, type RunOptions, type RunResult, type InputOptions } from './network.js';
+export { Network, type BlockRows, type CompileOptions, type RecordedBlock, type RunOptions, type RunResult, type InputOptions } from './network.js';
 export { Container, type AddOptions, type RecordOptions, type Source } from './container.js';
 export { Input, type InputData } from './input.js';
 export { Recorder, Recording } from './recorder.js';

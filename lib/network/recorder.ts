@@ -1,17 +1,19 @@
 /** Recorded variables: row-major (rows × units) arrays with helpers. */
 import { InputDataError } from '../errors.js';
+import { allocate64 } from '../plan/arrays.js';
 import type { FloatArray } from '../plan/types.js';
 
 /** One recorded variable of one container. */
 export class Recording {
-  /**
-   * Row-major values, (rows × num). Often a view into the run's larger
-   * buffer (`data.byteOffset` need not be 0): use `data.slice()`, not
-   * `data.buffer`, for an array of its own.
-   */
-  readonly data: Float64Array;
   /** `[rows, num]`; row r holds the value after step r·rate. */
   readonly shape: [number, number];
+  /**
+   * The rows of each run, in order: the first `count` arrays of a list that
+   * the recordings continuing this one share and push to (so that appending
+   * copies nothing), until `data` joins them into `joined`.
+   */
+  private chunks: { list: Float64Array[]; count: number };
+  private joined: Float64Array | null = null;
 
   /**
    * @param variable - the variable recorded
@@ -22,8 +24,48 @@ export class Recording {
    * @param mode - 'trace' (one row per kept step) or 'sum' (one row of totals)
    */
   constructor(readonly variable: string, data: FloatArray, num: number, readonly rate: number, readonly dt: number, readonly mode: 'trace' | 'sum' = 'trace') {
-    this.data = data instanceof Float64Array ? data : Float64Array.from(data);
-    this.shape = [num ? this.data.length / num : 0, num];
+    this.chunks = { list: [data instanceof Float64Array ? data : Float64Array.from(data)], count: 1 };
+    this.shape = [num ? data.length / num : 0, num];
+  }
+
+  /**
+   * Row-major values, (rows × num). A recording continued over several
+   * runs keeps each run's rows apart and joins them here once, on the first
+   * read, so that a run never copies the rows of earlier runs: read `data`
+   * after the last run (or consume the rows as they come with `onBlock`),
+   * not after each. Often a view into a larger buffer (`data.byteOffset`
+   * need not be 0): use `data.slice()`, not `data.buffer`, for an array of
+   * its own.
+   * @throws {@link InputDataError} when the joined rows cannot be allocated
+   */
+  get data(): Float64Array {
+    if (this.joined) return this.joined;
+    const { list, count } = this.chunks;
+    if (count === 1) return list[0];
+    const where = `recording '${this.variable}'`;
+    const fix = 'Record fewer steps (a larger rate) or fewer variables, or consume the rows block by block with run(dt, { onBlock }).';
+    let length = 0;
+    for (let c = 0; c < count; c++) length += list[c].length;
+    const joined = allocate64(where, 'the joined rows', length, fix);
+    for (let c = 0, at = 0; c < count; at += list[c].length, c++) joined.set(list[c], at);
+    this.joined = joined;
+    return joined;
+  }
+
+  /**
+   * This recording continued by the rows of one more run (kept apart until
+   * `data` is read): no element is copied.
+   * @internal
+   */
+  append(rows: Float64Array): Recording {
+    const num = this.shape[1];
+    const next = new Recording(this.variable, rows, num, this.rate, this.dt, this.mode);
+    // The latest recording of a list pushes to it; an older one starts its own.
+    const own = this.chunks.count === this.chunks.list.length ? this.chunks.list : this.chunks.list.slice(0, this.chunks.count);
+    own.push(rows);
+    next.chunks = { list: own, count: own.length };
+    next.shape[0] = this.shape[0] + (num ? rows.length / num : 0);
+    return next;
   }
 
   /** The value at row `t` for unit `i`. @throws {@link InputDataError} when out of range */
@@ -90,6 +132,12 @@ export class Recorder {
   put(r: Recording): void {
     this.items.set(r.variable, r);
     if (!(r.variable in Recorder.prototype) && r.variable !== 'owner' && r.variable !== 'items') Object.defineProperty(this, r.variable, { get: () => this.items.get(r.variable), configurable: true, enumerable: true });
+  }
+
+  /** @internal Forgets the recording of a variable (one recorded with keep: false). */
+  drop(variable: string): void {
+    if (!this.items.delete(variable)) return;
+    delete (this as Record<string, unknown>)[variable];
   }
 
   /** @internal Forgets every recording. */

@@ -12,8 +12,8 @@ import { BackendError, BusyError, InputDataError, NetworkWiringError, NumericalE
 import { checkOptions, describeValue, type OptionRules } from '../options.js';
 import { allocate, allocate64, allocateBuffers, checkBytes, checkElements, checkPlanArrays } from '../plan/arrays.js';
 import { planNetwork } from '../plan/build.js';
-import { rowsBetween } from '../plan/layout.js';
-import { arrayTypeOf, bytesOf, type BufferArray, type Dtype, type NetworkPlan } from '../plan/types.js';
+import { firstRow, NUMBERS, rowsBetween } from '../plan/layout.js';
+import { arrayTypeOf, bytesOf, type BufferArray, type Dtype, type FloatArray, type NetworkPlan } from '../plan/types.js';
 import { SOLVERS, type SolverOption } from '../solvers/index.js';
 import type { Container } from './container.js';
 import { graphOf } from './graph.js';
@@ -55,6 +55,46 @@ export interface RunOptions {
   signal?: AbortSignal;
   /** Steps per block handed to the back end at once (default: chosen from the network size). */
   blockSteps?: number;
+  /**
+   * Called after each block (awaited when it returns a Promise) with the
+   * trace rows that block wrote, for every trace recording (kept or recorded
+   * with `{ keep: false }`): a way to consume a long run without keeping it.
+   * The arrays are views, valid only during the call: copy what you keep.
+   * When it throws, the run stops after that block (state, step and kept
+   * recordings end there) and the error is thrown by `run`.
+   */
+  onBlock?: (block: RecordedBlock) => void | Promise<void>;
+}
+
+/** The trace rows one block wrote, given to `run(dt, { onBlock })`. */
+export interface RecordedBlock {
+  /** The first network step of the block (counted since the last reset). */
+  k0: number;
+  /** Steps in the block. */
+  steps: number;
+  /** One entry per trace recording, in the order of containers and records. */
+  records: BlockRows[];
+  /**
+   * The rows of one recording.
+   * @throws {@link InputDataError} when that variable of that container is not recorded as a trace
+   */
+  get(container: string, variable: string): BlockRows;
+}
+
+/** The rows of one trace recording written by one block (see {@link RecordedBlock}). */
+export interface BlockRows {
+  /** The container's name. */
+  container: string;
+  /** The variable. */
+  variable: string;
+  /** Row-major values, (rows × num), in the run's dtype; a view valid during the call only. */
+  data: FloatArray;
+  /** `[rows, num]` (rows may be 0 when the rate skips the whole block). */
+  shape: [number, number];
+  /** The index of the first row among all rows of the recording (row r holds the value after step r·rate). */
+  firstRow: number;
+  /** Steps between rows. */
+  rate: number;
 }
 
 /** What a run did. */
@@ -81,6 +121,7 @@ export const RUN_RULES: OptionRules = {
   checkFinite: { type: 'boolean' },
   signal: { type: 'signal' },
   blockSteps: { type: 'count' },
+  onBlock: { type: 'function' },
 };
 /** Each run option → 'Network.run', for the hint when one is passed elsewhere. */
 export const ofRun = Object.fromEntries(Object.keys(RUN_RULES).map((k) => [k, 'Network.run']));
@@ -241,7 +282,7 @@ export class Runner {
    * Runs the network for `steps` steps of `dt` seconds, continuing from where
    * the last run stopped. Recordings are appended.
    *
-   * Everything the run needs (recordings grown to their final size, and the
+   * Everything the run needs (this run's rows of every recording, and the
    * snapshots of checkFinite) is sized and allocated before the first step,
    * so that a run refused for memory changes nothing. When a run stops early
    * (checkFinite, abort, an input function that throws), state, `step` and
@@ -257,7 +298,7 @@ export class Runner {
   async run(dt: number, options?: RunOptions): Promise<RunResult> {
     this.guard('Network.run');
     const o = checkOptions<RunOptions>('Network.run', options, RUN_RULES, {
-      usage: (x) => (typeof x === 'number' ? `Write run(dt, { steps: ${x} }).` : 'Pass { steps, verbose, checkFinite, signal, blockSteps }, or nothing.'),
+      usage: (x) => (typeof x === 'number' ? `Write run(dt, { steps: ${x} }).` : 'Pass { steps, verbose, checkFinite, signal, blockSteps, onBlock }, or nothing.'),
       elsewhere: ofCompile,
     });
     if (typeof dt !== 'number' || !Number.isFinite(dt) || dt <= 0) {
@@ -284,10 +325,10 @@ export class Runner {
     // from the first run, so that continued runs append evenly spaced rows.
     const s0 = this.host.step;
     const rowsBefore = (k: number, rate: number) => rowsBetween(s0, s0 + k, rate);
-    const recs = this.recordings(plan, steps, rowsBefore);
     const unitSteps = Math.max(1, plan.containers.reduce((s, cp) => s + cp.num, 0));
     const streamBytes = plan.buffers.reduce((s, b) => s + (b.role === 'stream' ? b.length * bytesOf(arrayTypeOf(b.type, plan.dtype)) : 0), 0);
     const block = options.blockSteps ?? defaultBlock(backend.capabilities, steps, unitSteps, streamBytes);
+    const recs = this.recordings(plan, steps, Math.min(block, steps), rowsBefore);
     // checkFinite: room to put back what a block (and a step) changes.
     const watched = plan.buffers.flatMap((b, i) => (b.role === 'state' || b.role === 'input' || b.role === 'op' ? [i] : []));
     const copies = () => ({
@@ -310,27 +351,60 @@ export class Runner {
     /** Keeps the first k steps of this run: recordings and step (no allocation). */
     const keep = (k: number) => {
       for (const rec of recs) {
-        const { r, cp, data, result, prev, prevRows } = rec;
+        const { r, cp, data, result, prev } = rec;
+        if (!rec.keep) {
+          rec.container.recorder.drop(r.variable);
+          continue;
+        }
         let recording: Recording;
         if (r.mode === 'sum') {
-          for (let i = 0; i < cp.num; i++) result[i] = (prev ? prev.data[i] : 0) + data[i];
-          recording = new Recording(r.variable, result, cp.num, (prev ? prev.rate : 0) + k, dt, 'sum');
+          for (let i = 0; i < cp.num; i++) result![i] = (prev ? prev.data[i] : 0) + data[i];
+          recording = new Recording(r.variable, result!, cp.num, (prev ? prev.rate : 0) + k, dt, 'sum');
         } else {
-          const rows = rowsBefore(k, r.rate);
-          if (result !== data) result.set(data.subarray(0, rows * cp.num), prevRows * cp.num);
-          recording = new Recording(r.variable, result.subarray(0, (prevRows + rows) * cp.num), cp.num, r.rate, dt);
+          const rows = rec.chunk!.subarray(0, rowsBefore(k, r.rate) * cp.num);
+          recording = prev ? prev.append(rows) : new Recording(r.variable, rows, cp.num, r.rate, dt);
         }
         rec.container.recorder.put(recording);
       }
       this.host.step += k;
     };
-    const traceView = (rec: (typeof recs)[number], k: number) => rec.data.subarray((rec.offset + rowsBefore(k, rec.r.rate)) * rec.cp.num);
+    // A block writes its trace rows into this run's rows of the recording
+    // (direct), or from the start of a block buffer whose rows are then
+    // copied there (flush).
+    let blockStart = 0;
+    const traceView = (rec: (typeof recs)[number], k: number) => rec.data.subarray((rowsBefore(k, rec.r.rate) - (rec.direct ? 0 : rowsBefore(blockStart, rec.r.rate))) * rec.cp.num);
+    /** Hands the rows of the steps from the block's start to `k` to onBlock. */
+    const emit = async (k: number) => {
+      if (!options.onBlock) return;
+      const records: BlockRows[] = recs.filter((rec) => rec.r.mode === 'trace').map((rec) => {
+        const { r, cp } = rec;
+        const from = rowsBefore(blockStart, r.rate);
+        const rows = rowsBefore(k, r.rate) - from;
+        const data = rec.direct ? rec.data.subarray(from * cp.num, (from + rows) * cp.num) : rec.data.subarray(0, rows * cp.num);
+        return { container: cp.name, variable: r.variable, data, shape: [rows, cp.num], firstRow: firstRow(NUMBERS, s0 + blockStart, r.rate), rate: r.rate };
+      });
+      const get = (container: string, variable: string) => {
+        const found = records.find((b) => b.container === container && b.variable === variable);
+        if (!found) throw new InputDataError('RecordedBlock.get', `${container}.${variable} is not recorded as a trace.`, `Use one of: ${records.map((b) => `${b.container}.${b.variable}`).join(', ') || '(none)'}.`);
+        return found;
+      };
+      await options.onBlock({ k0: s0 + blockStart, steps: k - blockStart, records, get });
+    };
+    /** Copies the rows of the steps from the block's start to `k` out of the block buffers (no allocation). */
+    const flush = (k: number) => {
+      for (const rec of recs) {
+        if (rec.r.mode !== 'trace' || rec.direct || !rec.chunk) continue;
+        const from = rowsBefore(blockStart, rec.r.rate);
+        rec.chunk!.set(rec.data.subarray(0, (rowsBefore(k, rec.r.rate) - from) * rec.cp.num), from * rec.cp.num);
+      }
+    };
     try {
       while (done < steps) {
         if (options.signal?.aborted) throw new RunAbortedError('Network.run', done);
         const n = Math.min(block, steps - done);
         const view = buffers.slice();
         for (const [b, inp] of streams) view[b] = inp.block(done, n, plan.dtype);
+        blockStart = done;
         for (const rec of recs) view[rec.r.out] = rec.r.mode === 'sum' ? rec.data : traceView(rec, done);
         if (snapshot) save(snapshot);
         await program.run(view, { k0: s0 + done, steps: n, dt });
@@ -355,7 +429,9 @@ export class Runner {
               if (hit) {
                 restore(before);
                 await program.upload?.(buffers);
+                flush(k);
                 keep(k);
+                await emit(k).catch(() => undefined);
                 progress?.update(k);
                 progress?.stop(false);
                 const step = s0 + k;
@@ -367,8 +443,10 @@ export class Runner {
             }
           }
         }
+        flush(done + n);
         done += n;
         progress?.update(done);
+        await emit(done);
         if (options.signal) await new Promise((r) => setImmediate(r));
       }
       await program.download?.(buffers);
@@ -386,13 +464,17 @@ export class Runner {
   }
 
   /**
-   * The arrays of every recording of a run of `steps` steps, allocated at
-   * their final size: a continued recording gets one array holding the rows
-   * of earlier runs followed by room for this run's, so that keeping the
-   * results after the run needs no allocation.
+   * The arrays of every recording of a run of `steps` steps in blocks of at
+   * most `block` steps: for a trace, this run's rows (float64), which the
+   * blocks write into directly in a float64 run, or through a block buffer
+   * of the run's dtype; for a 'sum', the run's totals and the kept totals. A
+   * continued trace keeps the rows of earlier runs where they are (see
+   * {@link Recording.append}), so that a run costs the same however the steps
+   * are split into runs. Everything is allocated here, before the first
+   * step, so that keeping the results needs no allocation.
    * @throws {@link InputDataError} when they do not fit (nothing has changed yet)
    */
-  private recordings(plan: NetworkPlan, steps: number, rowsBefore: (k: number, rate: number) => number) {
+  private recordings(plan: NetworkPlan, steps: number, block: number, rowsBefore: (k: number, rate: number) => number) {
     const where = 'Network.run';
     const fix = "Record fewer variables, keep every k-th step with record(..., { rate: k }), count spikes with { mode: 'sum' }, or run in shorter pieces.";
     const bytes = bytesOf(plan.dtype);
@@ -403,28 +485,26 @@ export class Runner {
       const prev = old && old.mode === r.mode && (r.mode === 'sum' || old.rate === r.rate) ? old : null;
       const prevRows = prev && r.mode === 'trace' ? prev.shape[0] : 0;
       const rows = r.mode === 'sum' ? 1 : rowsBefore(steps, r.rate);
-      return { r, cp, container, prev, prevRows, rows };
+      const keep = container.records.get(r.variable)?.keep !== false;
+      const direct = r.mode === 'trace' && plan.dtype === 'float64' && keep;
+      // Rows one block writes: at most one per `rate` steps, and no more than the run's.
+      const blockRows = r.mode === 'sum' ? 1 : direct ? 0 : Math.min(rows, Math.ceil(block / r.rate));
+      return { r, cp, container, prev, prevRows, rows, direct, blockRows, keep };
     }));
     let needed = 0;
-    for (const { r, cp, prevRows, rows } of wanted) {
-      const result = (prevRows + rows) * cp.num * 8;
-      needed += plan.dtype === 'float64' && r.mode === 'trace' ? result : result + rows * cp.num * bytes;
-    }
-    checkBytes(where, 'the recordings', needed, fix);
-    for (const { r, cp, prevRows, rows } of wanted) checkElements(where, `the recording of ${cp.name}.${r.variable}`, (prevRows + rows) * cp.num, fix);
+    for (const { cp, rows, blockRows, keep } of wanted) needed += blockRows * cp.num * bytes + (keep ? rows * cp.num * 8 : 0);
+    // Below 64 MiB an allocation that fails is still refused (allocate); the free memory is not asked for.
+    if (needed >= 2 ** 26) checkBytes(where, 'the recordings', needed, fix);
+    // The rows of every run must fit in one array once joined.
+    for (const { r, cp, prevRows, rows, keep } of wanted) if (keep) checkElements(where, `the recording of ${cp.name}.${r.variable}`, (prevRows + rows) * cp.num, fix);
     return wanted.map((w) => {
-      const { r, cp, prev, prevRows, rows } = w;
+      const { r, cp, rows, direct, blockRows, keep } = w;
       const label = `the recording of ${cp.name}.${r.variable}`;
-      if (r.mode === 'trace' && plan.dtype === 'float64') {
-        // The blocks write straight into the tail of the final array.
-        const data = allocate(where, label, 'float64', (prevRows + rows) * cp.num, fix) as Float64Array;
-        if (prev) data.set(prev.data);
-        return { ...w, data, result: data, offset: prevRows };
-      }
-      const data = allocate(where, label, plan.dtype, rows * cp.num, fix);
-      const result = allocate64(where, label, (prevRows + rows) * cp.num, fix);
-      if (prev && r.mode === 'trace') result.set(prev.data);
-      return { ...w, data, result, offset: 0 };
+      if (!keep) return { ...w, data: allocate(where, label, plan.dtype, blockRows * cp.num, fix), result: null, chunk: null };
+      const kept = allocate64(where, label, rows * cp.num, fix);
+      if (r.mode === 'sum') return { ...w, data: allocate(where, label, plan.dtype, cp.num, fix), result: kept, chunk: null };
+      const data = direct ? kept : allocate(where, label, plan.dtype, blockRows * cp.num, fix);
+      return { ...w, data, result: kept, chunk: kept };
     });
   }
 

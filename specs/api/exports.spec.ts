@@ -29,7 +29,7 @@ const TYPES = [
   'BackendErrorCode',
   'StateOptionsArgs', 'FieldDecorator', 'FieldDecorators', 'ModelValues', 'ModelClass', 'ModelSpec', 'StateSpec', 'ValueSpec', 'IntermediateSpec',
   'SolverName', 'AutoSolver', 'LinearForm', 'SolverOption', 'ModelIR', 'StmtIR', 'ExprIR', 'OpName', 'EmitTarget', 'EmitOptions',
-  'CompileOptions', 'RunOptions', 'RunResult', 'InputOptions', 'AddOptions', 'RecordOptions', 'Source', 'InputData', 'OperandSource',
+  'CompileOptions', 'RunOptions', 'RunResult', 'RecordedBlock', 'BlockRows', 'InputOptions', 'AddOptions', 'RecordOptions', 'Source', 'InputData', 'OperandSource',
   'SolveOptions', 'Dtype', 'NetworkPlan',
   'Backend', 'BackendCapabilities', 'BackendName', 'BackendStatus', 'FloatArray', 'Program',
 ];

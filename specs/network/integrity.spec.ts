@@ -141,7 +141,7 @@ describe('network/integrity', () => {
     }
 
     for (const dtype of ['float64', 'float32'] as const) {
-      it(`${dtype}: a continued run whose grown recording cannot be allocated fails before any step; state, step and recordings are unchanged`, async () => {
+      it(`${dtype}: a continued run whose rows cannot be allocated fails before any step; state, step and recordings are unchanged`, async () => {
         const nn = new Network();
         const iaf = nn.add(models.IAF, { name: 'iaf', num: 10, params: { stimulus: 3 } });
         iaf.record('v');
@@ -149,8 +149,8 @@ describe('network/integrity', () => {
         await nn.run(DT, { steps: 100 });
         const v = Array.from(iaf.get('v'));
         const rec = Array.from(iaf.recorder.get('v').data);
-        // This run's rows fit (1,000 values); the grown recording (2,000) does not.
-        const e = await withAllocationLimit(2000, () => rejects(() => nn.run(DT, { steps: 100 }), InputDataError));
+        // This run's rows (1,000 values: 8,000 bytes of float64, 4,000 of float32) do not fit.
+        const e = await withAllocationLimit(dtype === 'float64' ? 1000 : 500, () => rejects(() => nn.run(DT, { steps: 100 }), InputDataError));
         expect(Array.from(iaf.get('v'))).to.deep.equal(v);
         expect(nn.step).to.equal(100);
         expect(Array.from(iaf.recorder.get('v').data)).to.deep.equal(rec);
