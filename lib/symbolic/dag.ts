@@ -304,7 +304,9 @@ export class TermStore {
             case 'subtract': return this.sub(d[0], d[1]);
             case 'unaryMinus': return this.neg(d[0]);
             case 'multiply': return this.add(this.mul(d[0], b), this.mul(a, d[1]));
-            case 'divide': return this.div(this.sub(this.mul(d[0], b), this.mul(a, d[1])), this.pow(b, this.num(2)));
+            case 'divide':
+              if (d[1] === this.zero) return this.div(d[0], b);
+              return this.div(this.sub(this.mul(d[0], b), this.mul(a, d[1])), this.pow(b, this.num(2)));
             case 'pow':
               if (!this.reads(b, x)) return this.mul(this.mul(b, this.pow(a, this.sub(b, this.one))), d[0]);
               if (!this.reads(a, x)) return this.mul(this.mul(t, this.call('log', a)), d[1]);
