@@ -108,6 +108,11 @@ export const LIFT_LIMIT = 20_000;
  * shapes found (`a·x − b·x − c·x …`), and over 10 s at 120.
  */
 export const SIMPLIFY_LIMIT = 40;
+/**
+ * …and at most this many nodes in all the branches of one conditional, so
+ * that many small branches cannot add up: the branches beyond are only folded.
+ */
+export const SIMPLIFY_BUDGET = 100;
 
 /**
  * Whether a tree (shared subtrees counted at each use) is small enough for
@@ -135,27 +140,31 @@ const simplifyCache = new Map<string, MathNode>();
 /**
  * mathjs `simplify`, made to accept conditionals (each branch is simplified; a
  * conditional whose branches agree collapses), cached by the printed input.
- * Trees beyond {@link fitsTrees} are returned as they are, and branches of
- * more than {@link SIMPLIFY_LIMIT} nodes are only folded ({@link tidy}).
+ * Trees beyond {@link fitsTrees} are returned as they are; branches of more
+ * than {@link SIMPLIFY_LIMIT} nodes, and those beyond {@link SIMPLIFY_BUDGET}
+ * nodes in all, are only folded ({@link tidy}).
  */
 export function simplify(node: MathNode): MathNode {
   if (!fitsTrees(node)) return node;
   const key = node.toString();
   const hit = simplifyCache.get(key);
   if (hit) return hit;
-  const out = simplifyLifted(liftConditionals(node));
+  const out = simplifyLifted(liftConditionals(node), { left: SIMPLIFY_BUDGET });
   simplifyCache.set(key, out);
   return out;
 }
 
-function simplifyLifted(node: MathNode): MathNode {
+function simplifyLifted(node: MathNode, budget: { left: number }): MathNode {
   const n = node as AnyNode;
   if (node.type === 'ConditionalNode') {
-    const a = simplifyLifted(n.trueExpr!);
-    const b = simplifyLifted(n.falseExpr!);
+    const a = simplifyLifted(n.trueExpr!, budget);
+    const b = simplifyLifted(n.falseExpr!, budget);
     if (a.toString() === b.toString()) return a;
     return new ConditionalNode(n.condition!, a, b);
   }
+  const size = treeSize(node, SIMPLIFY_LIMIT);
+  if (size > SIMPLIFY_LIMIT || size > budget.left) return tidy(node);
+  budget.left -= size;
   return safeSimplify(node);
 }
 
@@ -163,7 +172,6 @@ function simplifyLifted(node: MathNode): MathNode {
 const RULES = (mathSimplify as unknown as { rules: unknown[] }).rules.map((r) => (r === simplifyCore ? core : r));
 
 function safeSimplify(node: MathNode): MathNode {
-  if (treeSize(node, SIMPLIFY_LIMIT) > SIMPLIFY_LIMIT) return tidy(node);
   try {
     return holding(node, (n) => mathSimplify(n, RULES as never));
   } catch {
