@@ -237,6 +237,9 @@ export class SymbolicModel {
     // (sin nested 20 deep took seconds): each node's LaTeX is remembered.
     const memo = new Map<MathNode, string>();
     const handler = (node: MathNode, options: object): string | undefined => {
+      // Every variable is set the same way, whatever mathjs would take it for
+      // (it sets names of units such as m, h, ms or EK upright).
+      if (node.type === 'SymbolNode') return texName((node as unknown as { name: string }).name);
       let out = memo.get(node);
       if (out === undefined) {
         const own = (node as unknown as { _toTex?: (o: object) => string })._toTex;
@@ -247,11 +250,10 @@ export class SymbolicModel {
       return out;
     };
     const tex = (n: MathNode) => n.toTex({ parenthesis: 'auto', implicit: 'hide', handler } as never);
-    const name = (s: string) => s.replace(/_/g, '\\_');
     const lines: string[] = [];
-    for (const [n, node] of this.inter) lines.push(`\\mathrm{${name(n)}} &= ${tex(node)}`);
-    for (const x of this.states) lines.push(`\\frac{d\\,\\mathrm{${name(x)}}}{dt} &= ${tex(this.raw.get(x)!)}`);
-    for (const [x, node] of this.posts) lines.push(`\\mathrm{${name(x)}} &\\leftarrow ${tex(node)}`);
+    for (const [n, node] of this.inter) lines.push(`${texName(n)} &= ${tex(node)}`);
+    for (const x of this.states) lines.push(`\\frac{d${texName(x)}}{dt} &= ${tex(this.raw.get(x)!)}`);
+    for (const [x, node] of this.posts) lines.push(`${texName(x)} &\\leftarrow ${tex(node)}`);
     return `\\begin{aligned}\n${lines.join(' \\\\\n')}\n\\end{aligned}`;
   }
 
@@ -267,6 +269,24 @@ export class SymbolicModel {
     if (this.spec.inputs.length) lines.push(`  inputs: ${fmt(this.inputs)}`);
     return lines.join('\n');
   }
+}
+
+const GREEK = new Set([
+  'alpha', 'beta', 'gamma', 'delta', 'epsilon', 'zeta', 'eta', 'theta', 'iota', 'kappa', 'lambda', 'mu', 'nu', 'xi', 'pi',
+  'rho', 'sigma', 'tau', 'upsilon', 'phi', 'chi', 'psi', 'omega', 'Gamma', 'Delta', 'Theta', 'Lambda', 'Xi', 'Pi', 'Sigma',
+  'Upsilon', 'Phi', 'Psi', 'Omega',
+]);
+
+/**
+ * How `toTex` sets a name: a Greek letter's name as the letter (`tau` → τ),
+ * the constant e as e, and every other name in italics as one word
+ * (`\mathit{gNa}`, `\mathit{m}`, `\mathit{ms}`), so that no variable reads as
+ * a unit or as a product of letters.
+ */
+export function texName(name: string): string {
+  if (GREEK.has(name)) return `\\${name}`;
+  if (name === 'e') return 'e';
+  return `\\mathit{${name.replace(/_/g, '\\_')}}`;
 }
 
 /** Simplified by mathjs when small (see `SIMPLIFY_LIMIT` in calculus.ts), otherwise only folded. */

@@ -5,6 +5,7 @@
  */
 import { expect } from 'chai';
 import { Model, derivative, inspect, intermediate, models, param, post, state } from '../../lib/index.js';
+import { texName } from '../../lib/symbolic/inspect.js';
 
 /** True when every unescaped { has its }, never closing more than opened. */
 function balanced(tex: string): boolean {
@@ -20,7 +21,6 @@ function balanced(tex: string): boolean {
   return depth === 0;
 }
 
-const texName = (s: string) => s.replace(/_/g, '\\_');
 
 describe('symbolic/render', () => {
   describe('toTex()', () => {
@@ -31,9 +31,9 @@ describe('symbolic/render', () => {
         expect(tex.startsWith('\\begin{aligned}\n')).to.equal(true);
         expect(tex.endsWith('\n\\end{aligned}')).to.equal(true);
         expect(balanced(tex), tex).to.equal(true);
-        for (const x of s.states) expect(tex).to.contain(`\\frac{d\\,\\mathrm{${texName(x)}}}{dt} &= `);
-        for (const i of Object.keys(s.intermediates)) expect(tex).to.contain(`\\mathrm{${texName(i)}} &= `);
-        for (const x of s.allStates.filter((v) => s.postEquation(v))) expect(tex).to.contain(`\\mathrm{${texName(x)}} &\\leftarrow `);
+        for (const x of s.states) expect(tex).to.contain(`\\frac{d${texName(x)}}{dt} &= `);
+        for (const i of Object.keys(s.intermediates)) expect(tex).to.contain(`${texName(i)} &= `);
+        for (const x of s.allStates.filter((v) => s.postEquation(v))) expect(tex).to.contain(`${texName(x)} &\\leftarrow `);
         const lines = tex.split(' \\\\\n');
         expect(lines).to.have.length(Object.keys(s.intermediates).length + s.states.length + s.allStates.filter((v) => s.postEquation(v)).length);
       });
@@ -41,9 +41,21 @@ describe('symbolic/render', () => {
 
     it('IAF renders its equation as a fraction and its posts as cases', () => {
       const tex = inspect(models.IAF).toTex();
-      expect(tex).to.contain('\\frac{d\\,\\mathrm{v}}{dt} &= \\frac{');
+      expect(tex).to.contain('\\frac{d\\mathit{v}}{dt} &= \\frac{');
       expect(tex).to.contain('\\begin{cases}');
       expect(tex).to.contain('\\text{otherwise}');
+    });
+
+    it('every variable is set alike: names mathjs takes for units (m, h, ms, EK) are italic words, Greek names letters', () => {
+      for (const M of Object.values(models)) {
+        const tex = inspect(M).toTex();
+        expect(tex, M.name).not.to.match(/\\mathrm\{/);
+      }
+      const cs = inspect(models.ConnorStevens).toTex();
+      expect(cs).to.contain('\\mathit{v}+50+\\mathit{ns}');
+      expect(texName('tau')).to.equal('\\tau');
+      expect(texName('m_inf')).to.equal('\\mathit{m\\_inf}');
+      expect(inspect(models.HodgkinHuxley).toTex()).to.contain('\\mathit{m}');
     });
 
     it('the balance check itself catches an unbalanced string', () => {
