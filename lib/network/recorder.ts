@@ -5,7 +5,7 @@ import type { FloatArray } from '../plan/types.js';
 
 /** One recorded variable of one container. */
 export class Recording {
-  /** `[rows, num]`; row r holds the value after step r·rate. */
+  /** `[rows, num]`; row r holds the value after global step `firstStep + r·rate` (see {@link times}). */
   readonly shape: [number, number];
   /**
    * The rows of each run, in order: the first `count` arrays of a list that
@@ -22,8 +22,11 @@ export class Recording {
    * @param rate - steps between rows
    * @param dt - the step in seconds
    * @param mode - 'trace' (one row per kept step) or 'sum' (one row of totals)
+   * @param firstStep - the global step (0-based, counted since the last
+   *   reset) whose result is row 0 of a trace; for a 'sum', the first step
+   *   counted (default 0)
    */
-  constructor(readonly variable: string, data: FloatArray, num: number, readonly rate: number, readonly dt: number, readonly mode: 'trace' | 'sum' = 'trace') {
+  constructor(readonly variable: string, data: FloatArray, num: number, readonly rate: number, readonly dt: number, readonly mode: 'trace' | 'sum' = 'trace', readonly firstStep: number = 0) {
     this.chunks = { list: [data instanceof Float64Array ? data : Float64Array.from(data)], count: 1 };
     this.shape = [num ? data.length / num : 0, num];
   }
@@ -59,7 +62,7 @@ export class Recording {
    */
   append(rows: Float64Array): Recording {
     const num = this.shape[1];
-    const next = new Recording(this.variable, rows, num, this.rate, this.dt, this.mode);
+    const next = new Recording(this.variable, rows, num, this.rate, this.dt, this.mode, this.firstStep);
     // The latest recording of a list pushes to it; an older one starts its own.
     const own = this.chunks.count === this.chunks.list.length ? this.chunks.list : this.chunks.list.slice(0, this.chunks.count);
     own.push(rows);
@@ -83,9 +86,19 @@ export class Recording {
     return out;
   }
 
-  /** Times in seconds of each row. */
+  /**
+   * The simulated time in seconds at which each row's values hold. Row r of
+   * a trace holds the value after global step `firstStep + r·rate` (steps
+   * counted from 0 since the last reset), that is at time
+   * `(firstStep + r·rate + 1)·dt`: with rate 1 from the start, row 0 is at
+   * dt, not 0. A recording that starts in a later run starts at its first
+   * recorded step. The one row of a 'sum' holds the totals after its last
+   * step: `(firstStep + rate)·dt`, `rate` being the steps counted.
+   */
   times(): Float64Array {
-    return Float64Array.from({ length: this.shape[0] }, (_, r) => r * this.rate * this.dt);
+    const { firstStep, rate, dt } = this;
+    if (this.mode === 'sum') return Float64Array.from({ length: this.shape[0] }, () => (firstStep + rate) * dt);
+    return Float64Array.from({ length: this.shape[0] }, (_, r) => (firstStep + r * rate + 1) * dt);
   }
 
   /** Non-zero entries as events: `unit[j]` was non-zero at step `step[j]` (for spikes). */

@@ -359,10 +359,11 @@ export class Runner {
         let recording: Recording;
         if (r.mode === 'sum') {
           for (let i = 0; i < cp.num; i++) result![i] = (prev ? prev.data[i] : 0) + data[i];
-          recording = new Recording(r.variable, result!, cp.num, (prev ? prev.rate : 0) + k, dt, 'sum');
+          recording = new Recording(r.variable, result!, cp.num, (prev ? prev.rate : 0) + k, dt, 'sum', prev ? prev.firstStep : s0);
         } else {
           const rows = rec.chunk!.subarray(0, rowsBefore(k, r.rate) * cp.num);
-          recording = prev ? prev.append(rows) : new Recording(r.variable, rows, cp.num, r.rate, dt);
+          // Row 0 of a new trace is the first step of this run that is a multiple of the rate.
+          recording = prev ? prev.append(rows) : new Recording(r.variable, rows, cp.num, r.rate, dt, 'trace', firstRow(NUMBERS, s0, r.rate) * r.rate);
         }
         rec.container.recorder.put(recording);
       }

@@ -1,0 +1,62 @@
+/**
+ * `Recording.times()`: each row's time is the simulated time at which its
+ * values hold, checked on a model whose state is the elapsed time (x = 0 at
+ * the start, dx/dt = 1: after step k, x = (k + 1)·dt), for one run,
+ * continued runs of odd lengths, and a recording that starts in a later run.
+ */
+import { expect } from 'chai';
+import { Model, Network, derivative, state, type BackendName } from '../../lib/index.js';
+
+const DT = 0.01;
+
+class Clock extends Model {
+  @state(0) @derivative('1') x!: number;
+}
+
+async function clockNet(backend: BackendName) {
+  const nn = new Network();
+  const clock = nn.add(Clock, { name: 'clock', num: 2 });
+  await nn.compile({ backend });
+  return { nn, clock };
+}
+
+/** Every row's values equal its time (the state is the elapsed time). */
+function expectRowsAtTimes(nn: Network, variable = 'x'): void {
+  const rec = nn.containers[0].recorder.get(variable);
+  const times = rec.times();
+  const [rows, num] = rec.shape;
+  expect(times.length).to.equal(rows);
+  for (let r = 0; r < rows; r++) for (let i = 0; i < num; i++) expect(rec.data[r * num + i]).to.be.closeTo(times[r], 1e-12);
+}
+
+describe('network/times', () => {
+  for (const backend of ['interpreter', 'js'] as BackendName[]) {
+    for (const rate of [1, 3]) {
+      it(`${backend}, rate ${rate}: row r holds the value at times()[r], over one run`, async () => {
+        const { nn, clock } = await clockNet(backend);
+        clock.record('x', { rate });
+        await nn.run(DT, { steps: 10 });
+        expect(clock.recorder.get('x').shape[0]).to.equal(Math.ceil(10 / rate));
+        expectRowsAtTimes(nn);
+        expect(clock.recorder.get('x').times()[0]).to.be.closeTo(DT, 1e-15);
+      });
+
+      it(`${backend}, rate ${rate}: the same over continued runs of 5, 7 and 3 steps`, async () => {
+        const { nn, clock } = await clockNet(backend);
+        clock.record('x', { rate });
+        for (const steps of [5, 7, 3]) await nn.run(DT, { steps, blockSteps: 2 });
+        expect(clock.recorder.get('x').shape[0]).to.equal(Math.ceil(15 / rate));
+        expectRowsAtTimes(nn);
+      });
+
+      it(`${backend}, rate ${rate}: the same for a recording that starts in a later run`, async () => {
+        const { nn, clock } = await clockNet(backend);
+        await nn.run(DT, { steps: 5 });
+        clock.record('x', { rate });
+        for (const steps of [7, 3]) await nn.run(DT, { steps });
+        expect(clock.recorder.get('x').shape[0]).to.be.greaterThan(0);
+        expectRowsAtTimes(nn);
+      });
+    }
+  }
+});
