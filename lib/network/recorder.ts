@@ -5,7 +5,12 @@ import type { FloatArray } from '../plan/types.js';
 
 /** One recorded variable of one container. */
 export class Recording {
-  /** `[rows, num]`; row r holds the value after global step `firstStep + r·rate` (see {@link times}). */
+  /**
+   * `[rows, num]`; row r holds the value after global step `firstStep + r·rate`,
+   * or, with an initial row (`initialStep` not null), row 0 the values before
+   * step `initialStep` and row r ≥ 1 those after step `firstStep + (r − 1)·rate`
+   * (see {@link times}).
+   */
   readonly shape: [number, number];
   /**
    * The rows of each run, in order: the first `count` arrays of a list that
@@ -25,8 +30,10 @@ export class Recording {
    * @param firstStep - the global step (0-based, counted since the last
    *   reset) whose result is row 0 of a trace; for a 'sum', the first step
    *   counted (default 0)
+   * @param initialStep - for a trace whose row 0 holds the values before a
+   *   step (recorded with `{ initial: true }`): that step; else null (default)
    */
-  constructor(readonly variable: string, data: FloatArray, num: number, readonly rate: number, readonly dt: number, readonly mode: 'trace' | 'sum' = 'trace', readonly firstStep: number = 0) {
+  constructor(readonly variable: string, data: FloatArray, num: number, readonly rate: number, readonly dt: number, readonly mode: 'trace' | 'sum' = 'trace', readonly firstStep: number = 0, readonly initialStep: number | null = null) {
     this.chunks = { list: [data instanceof Float64Array ? data : Float64Array.from(data)], count: 1 };
     this.shape = [num ? data.length / num : 0, num];
   }
@@ -62,7 +69,7 @@ export class Recording {
    */
   append(rows: Float64Array): Recording {
     const num = this.shape[1];
-    const next = new Recording(this.variable, rows, num, this.rate, this.dt, this.mode, this.firstStep);
+    const next = new Recording(this.variable, rows, num, this.rate, this.dt, this.mode, this.firstStep, this.initialStep);
     // The latest recording of a list pushes to it; an older one starts its own.
     const own = this.chunks.count === this.chunks.list.length ? this.chunks.list : this.chunks.list.slice(0, this.chunks.count);
     own.push(rows);
@@ -92,13 +99,17 @@ export class Recording {
    * counted from 0 since the last reset), that is at time
    * `(firstStep + r·rate + 1)·dt`: with rate 1 from the start, row 0 is at
    * dt, not 0. A recording that starts in a later run starts at its first
-   * recorded step. The one row of a 'sum' holds the totals after its last
-   * step: `(firstStep + rate)·dt`, `rate` being the steps counted.
+   * recorded step. With an initial row (`{ initial: true }`), row 0 holds
+   * the values before step `initialStep`, at `initialStep·dt` (0 after a
+   * reset), and the rows after it follow as above. The one row of a 'sum'
+   * holds the totals after its last step: `(firstStep + rate)·dt`, `rate`
+   * being the steps counted.
    */
   times(): Float64Array {
-    const { firstStep, rate, dt } = this;
+    const { firstStep, initialStep, rate, dt } = this;
     if (this.mode === 'sum') return Float64Array.from({ length: this.shape[0] }, () => (firstStep + rate) * dt);
-    return Float64Array.from({ length: this.shape[0] }, (_, r) => (firstStep + r * rate + 1) * dt);
+    if (initialStep === null) return Float64Array.from({ length: this.shape[0] }, (_, r) => (firstStep + r * rate + 1) * dt);
+    return Float64Array.from({ length: this.shape[0] }, (_, r) => (r === 0 ? initialStep * dt : (firstStep + (r - 1) * rate + 1) * dt));
   }
 
   /** Non-zero entries as events: `unit[j]` was non-zero at step `step[j]` (for spikes). */

@@ -5,7 +5,7 @@
  * continued runs of odd lengths, and a recording that starts in a later run.
  */
 import { expect } from 'chai';
-import { Model, Network, derivative, state, type BackendName } from '../../lib/index.js';
+import { InputDataError, Model, Network, derivative, state, type BackendName } from '../../lib/index.js';
 
 const DT = 0.01;
 
@@ -59,4 +59,51 @@ describe('network/times', () => {
       });
     }
   }
+});
+
+describe('network/times: record(..., { initial: true })', () => {
+  for (const backend of ['interpreter', 'js'] as BackendName[]) {
+    for (const rate of [1, 3]) {
+      it(`${backend}, rate ${rate}: row 0 holds the initial value at time 0, then the rows of the steps`, async () => {
+        const { nn, clock } = await clockNet(backend);
+        clock.record('x', { rate, initial: true });
+        for (const steps of [5, 7]) await nn.run(DT, { steps, blockSteps: 2 });
+        const rec = clock.recorder.get('x');
+        expect(rec.shape).to.deep.equal([1 + Math.ceil(12 / rate), 2]);
+        expect(rec.times()[0]).to.equal(0);
+        expect(Array.from(rec.data.subarray(0, 2))).to.deep.equal([0, 0]);
+        expectRowsAtTimes(nn);
+      });
+    }
+
+    it(`${backend}: a recording that starts in a later run starts with the values before that run, at step·dt`, async () => {
+      const { nn, clock } = await clockNet(backend);
+      await nn.run(DT, { steps: 4 });
+      clock.record('x', { rate: 3, initial: true });
+      await nn.run(DT, { steps: 6 });
+      const rec = clock.recorder.get('x');
+      expect(rec.times()[0]).to.be.closeTo(4 * DT, 1e-15);
+      expect(rec.data[0]).to.be.closeTo(4 * DT, 1e-12);
+      expectRowsAtTimes(nn);
+    });
+  }
+
+  it("float32: the initial row is the run's value as well", async () => {
+    const nn = new Network();
+    const clock = nn.add(Clock, { name: 'clock', num: 2, states: { x: 0.5 } });
+    await nn.compile({ backend: 'js', dtype: 'float32' });
+    clock.record('x', { initial: true });
+    await nn.run(DT, { steps: 3 });
+    const rec = clock.recorder.get('x');
+    expect(rec.shape).to.deep.equal([4, 2]);
+    expect(rec.at(0, 1)).to.equal(0.5);
+    expect(rec.times()[0]).to.equal(0);
+  });
+
+  it('is refused for a sum or with keep: false, and a misspelt key is refused with the nearest', async () => {
+    const { clock } = await clockNet('js');
+    expect(() => clock.record('x', { mode: 'sum', initial: true })).to.throw(InputDataError, /initial: true applies to traces/);
+    expect(() => clock.record('x', { keep: false, initial: true })).to.throw(InputDataError, /initial: true applies to kept traces/);
+    expect(() => clock.record('x', { inital: true } as never)).to.throw(InputDataError, /'inital' is not an option. Did you mean 'initial'\?/);
+  });
 });
