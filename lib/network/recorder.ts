@@ -1,6 +1,6 @@
 /** Recorded variables: row-major (rows × units) arrays with helpers. */
 import { InputDataError } from '../errors.js';
-import { allocate64 } from '../plan/arrays.js';
+import { allocate } from '../plan/arrays.js';
 import type { FloatArray } from '../plan/types.js';
 
 /** One recorded variable of one container. */
@@ -17,12 +17,12 @@ export class Recording {
    * the recordings continuing this one share and push to (so that appending
    * copies nothing), until `data` joins them into `joined`.
    */
-  private chunks: { list: Float64Array[]; count: number };
-  private joined: Float64Array | null = null;
+  private chunks: { list: FloatArray[]; count: number };
+  private joined: FloatArray | null = null;
 
   /**
    * @param variable - the variable recorded
-   * @param data - the values (copied to float64 when given as float32)
+   * @param data - the values, kept as given (float64, or float32 from a float32 run)
    * @param num - units per row
    * @param rate - steps between rows
    * @param dt - the step in seconds
@@ -34,7 +34,7 @@ export class Recording {
    *   step (recorded with `{ initial: true }`): that step; else null (default)
    */
   constructor(readonly variable: string, data: FloatArray, num: number, readonly rate: number, readonly dt: number, readonly mode: 'trace' | 'sum' = 'trace', readonly firstStep: number = 0, readonly initialStep: number | null = null) {
-    this.chunks = { list: [data instanceof Float64Array ? data : Float64Array.from(data)], count: 1 };
+    this.chunks = { list: [data], count: 1 };
     this.shape = [num ? data.length / num : 0, num];
   }
 
@@ -45,18 +45,24 @@ export class Recording {
    * after the last run (or consume the rows as they come with `onBlock`),
    * not after each. Often a view into a larger buffer (`data.byteOffset`
    * need not be 0): use `data.slice()`, not `data.buffer`, for an array of
-   * its own.
+   * its own. The element type is the run's dtype: a `Float32Array` from
+   * float32 runs, a `Float64Array` from float64 runs (and when the runs of
+   * a continued recording mixed the two).
    * @throws {@link InputDataError} when the joined rows cannot be allocated
    */
-  get data(): Float64Array {
+  get data(): FloatArray {
     if (this.joined) return this.joined;
     const { list, count } = this.chunks;
     if (count === 1) return list[0];
     const where = `recording '${this.variable}'`;
     const fix = 'Record fewer steps (a larger rate) or fewer variables, or consume the rows block by block with run(dt, { onBlock }).';
     let length = 0;
-    for (let c = 0; c < count; c++) length += list[c].length;
-    const joined = allocate64(where, 'the joined rows', length, fix);
+    let float32 = true;
+    for (let c = 0; c < count; c++) {
+      length += list[c].length;
+      float32 &&= list[c] instanceof Float32Array;
+    }
+    const joined = allocate(where, 'the joined rows', float32 ? 'float32' : 'float64', length, fix);
     for (let c = 0, at = 0; c < count; at += list[c].length, c++) joined.set(list[c], at);
     this.joined = joined;
     return joined;
@@ -67,7 +73,7 @@ export class Recording {
    * `data` is read): no element is copied.
    * @internal
    */
-  append(rows: Float64Array): Recording {
+  append(rows: FloatArray): Recording {
     const num = this.shape[1];
     const next = new Recording(this.variable, rows, num, this.rate, this.dt, this.mode, this.firstStep, this.initialStep);
     // The latest recording of a list pushes to it; an older one starts its own.

@@ -10,7 +10,7 @@ import { backends } from '../backends/index.js';
 import { unsupported, type Backend, type BackendCapabilities, type BackendName, type Program } from '../backends/types.js';
 import { BackendError, BusyError, InputDataError, NetworkWiringError, NumericalError, RunAbortedError } from '../errors.js';
 import { checkOptions, describeValue, type OptionRules } from '../options.js';
-import { allocate, allocate64, allocateBuffers, checkBytes, checkElements, checkPlanArrays } from '../plan/arrays.js';
+import { allocate, allocateBuffers, checkBytes, checkElements, checkPlanArrays } from '../plan/arrays.js';
 import { planNetwork } from '../plan/build.js';
 import { firstRow, NUMBERS, rowsBetween } from '../plan/layout.js';
 import { arrayTypeOf, bytesOf, type BufferArray, type Dtype, type FloatArray, type NetworkPlan } from '../plan/types.js';
@@ -467,9 +467,9 @@ export class Runner {
 
   /**
    * The arrays of every recording of a run of `steps` steps in blocks of at
-   * most `block` steps: for a trace, this run's rows (float64), which the
-   * blocks write into directly in a float64 run, or through a block buffer
-   * of the run's dtype; for a 'sum', the run's totals and the kept totals. A
+   * most `block` steps: for a trace, this run's rows (of the run's dtype),
+   * which the blocks write into directly, or through a block buffer when the
+   * rows are not kept; for a 'sum', the run's totals and the kept totals. A
    * continued trace keeps the rows of earlier runs where they are (see
    * {@link Recording.append}), so that a run costs the same however the steps
    * are split into runs. A new trace recorded with `{ initial: true }` gets
@@ -492,13 +492,13 @@ export class Runner {
       const keep = container.records.get(r.variable)?.keep !== false;
       // The initial row: only for a kept trace that starts with this run.
       const head = r.mode === 'trace' && keep && !prev && container.records.get(r.variable)?.initial === true ? 1 : 0;
-      const direct = r.mode === 'trace' && plan.dtype === 'float64' && keep;
+      const direct = r.mode === 'trace' && keep;
       // Rows one block writes: at most one per `rate` steps, and no more than the run's.
       const blockRows = r.mode === 'sum' ? 1 : direct ? 0 : Math.min(rows, Math.ceil(block / r.rate));
       return { r, cp, container, prev, prevRows, rows, direct, blockRows, keep, head };
     }));
     let needed = 0;
-    for (const { cp, rows, blockRows, keep, head } of wanted) needed += blockRows * cp.num * bytes + (keep ? (head + rows) * cp.num * 8 : 0);
+    for (const { cp, rows, blockRows, keep, head } of wanted) needed += blockRows * cp.num * bytes + (keep ? (head + rows) * cp.num * bytes : 0);
     // Below 64 MiB an allocation that fails is still refused (allocate); the free memory is not asked for.
     if (needed >= 2 ** 26) checkBytes(where, 'the recordings', needed, fix);
     // The rows of every run must fit in one array once joined.
@@ -507,7 +507,7 @@ export class Runner {
       const { r, cp, rows, direct, blockRows, keep, head } = w;
       const label = `the recording of ${cp.name}.${r.variable}`;
       if (!keep) return { ...w, data: allocate(where, label, plan.dtype, blockRows * cp.num, fix), result: null, chunk: null };
-      const kept = allocate64(where, label, (head + rows) * cp.num, fix);
+      const kept = allocate(where, label, plan.dtype, (head + rows) * cp.num, fix);
       if (r.mode === 'sum') return { ...w, data: allocate(where, label, plan.dtype, cp.num, fix), result: kept, chunk: null };
       // The initial row: the values now, before the first step (the host copy is current between runs).
       if (head) kept.set(buffers[r.source].subarray(0, cp.num));

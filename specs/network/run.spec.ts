@@ -33,7 +33,7 @@ async function iafNet(backend: BackendName = 'js') {
   return { nn, iaf };
 }
 
-const rows = (data: Float64Array, num: number, i: number) => Array.from({ length: data.length / num }, (_, r) => data[r * num + i]);
+const rows = (data: ArrayLike<number>, num: number, i: number) => Array.from({ length: data.length / num }, (_, r) => data[r * num + i]);
 
 describe('network/run', () => {
   describe('record rate', () => {

@@ -107,3 +107,25 @@ describe('network/times: record(..., { initial: true })', () => {
     expect(() => clock.record('x', { inital: true } as never)).to.throw(InputDataError, /'inital' is not an option. Did you mean 'initial'\?/);
   });
 });
+
+describe('network/times: the element type of recordings', () => {
+  for (const dtype of ['float64', 'float32'] as const) {
+    it(`${dtype}: traces (one run, continued runs, initial row) and sums keep the run's dtype`, async () => {
+      const nn = new Network();
+      const clock = nn.add(Clock, { name: 'clock', num: 2 });
+      await nn.compile({ backend: 'js', dtype });
+      clock.record('x', { rate: 2, initial: true });
+      const want = dtype === 'float32' ? Float32Array : Float64Array;
+      await nn.run(DT, { steps: 5, blockSteps: 2 });
+      expect(clock.recorder.get('x').data).to.be.instanceOf(want);
+      await nn.run(DT, { steps: 4 });
+      const rec = clock.recorder.get('x');
+      expect(rec.data).to.be.instanceOf(want);
+      expect(rec.shape).to.deep.equal([1 + 5, 2]);
+      for (let r = 0; r < rec.shape[0]; r++) expect(rec.at(r, 1)).to.be.closeTo(rec.times()[r], dtype === 'float32' ? 1e-6 : 1e-12);
+      clock.record('x', { mode: 'sum' });
+      await nn.run(DT, { steps: 3 });
+      expect(clock.recorder.get('x').data).to.be.instanceOf(want);
+    });
+  }
+});
