@@ -35,7 +35,7 @@ async function ours(n: number, k: number, dtype: 'float64' | 'float32', blockSte
   await nn.run(dt, { steps: k, blockSteps });
   const s = (performance.now() - t) / 1e3;
   const spikes = hh.recorder.get('spike').data;
-  return { rate: (n * k) / s, spikes, total: spikes.reduce((a, b) => a + b, 0), compileMs };
+  return { rate: (n * k) / s, spikes, total: Array.from(spikes).reduce((a, b) => a + b, 0), compileMs };
 }
 
 async function reference(n: number, k: number, dtype: 'float64' | 'float32') {

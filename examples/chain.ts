@@ -30,7 +30,7 @@ export async function main(backend: 'auto' | 'js' | 'cpu' | 'cuda' = 'auto'): Pr
   await nn.compile({ backend });
   console.log(`chain: compiled for ${nn.chosen?.backend}`);
   await nn.run(dt, { steps });
-  const count = (x: Float64Array) => x.reduce((a, b) => a + b, 0);
+  const count = (x: ArrayLike<number>) => Array.from(x).reduce((a, b) => a + b, 0);
   const nIaf = count(iaf.recorder.get('spike').data);
   const nHH = count(hh.recorder.get('spike').data);
   console.log(`chain: IAF fired ${nIaf} times, HH fired ${nHH} times`);

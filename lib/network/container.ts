@@ -26,6 +26,13 @@ export interface RecordOptions {
    * `recorder.get` then has nothing for the variable.
    */
   keep?: boolean;
+  /**
+   * Whether a kept trace starts with a row of the values before the first
+   * step of the first run that records it (default false): the initial
+   * state, at time `step·dt` (0 after a reset); `times()` includes it. A
+   * recording continued by later runs keeps that one row first.
+   */
+  initial?: boolean;
 }
 
 /** Options of `Network.add`. Unknown keys and values of the wrong type are refused. */
@@ -220,13 +227,16 @@ export class Container {
     const mode = options.mode ?? 'trace';
     const keep = options.keep ?? true;
     if (!keep && mode === 'sum') throw new InputDataError(where, "keep: false applies to traces; a 'sum' is one row per unit.", "Keep the sum (drop keep: false), or record a trace with { keep: false } and onBlock.");
+    const initial = options.initial ?? false;
+    if (initial && mode === 'sum') throw new InputDataError(where, "initial: true applies to traces; a 'sum' is one row of totals.", 'Record a trace with { initial: true }, or drop initial for the sum.');
+    if (initial && !keep) throw new InputDataError(where, 'initial: true applies to kept traces; with keep: false no row is kept.', 'Drop keep: false to keep the initial row, or drop initial.');
     if (args.length === 0) throw new InputDataError(where, 'no variable named.', `Name one or more of: ${this.variables.join(', ')}.`);
     for (const v of args) {
       if (typeof v !== 'string' || !this.values.has(v)) {
         throw new InputDataError(where, `'${String(v)}' is not a variable of ${this.spec.name}.`, `${typeof v === 'string' ? didYouMean(v, this.variables) : ''}Record one of: ${this.variables.join(', ')}.`);
       }
     }
-    for (const v of args as string[]) this.records.set(v, { rate, mode, keep });
+    for (const v of args as string[]) this.records.set(v, { rate, mode, keep, initial });
     return this;
   }
 }
@@ -235,6 +245,7 @@ const RECORD_RULES = {
   rate: { type: 'count', fix: 'Give rate as a whole number of steps, at least 1.' },
   mode: { type: 'enum', values: ['trace', 'sum'] },
   keep: { type: 'boolean' },
+  initial: { type: 'boolean' },
 } as const;
 
 /**

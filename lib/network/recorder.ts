@@ -1,30 +1,40 @@
 /** Recorded variables: row-major (rows × units) arrays with helpers. */
 import { InputDataError } from '../errors.js';
-import { allocate64 } from '../plan/arrays.js';
+import { allocate } from '../plan/arrays.js';
 import type { FloatArray } from '../plan/types.js';
 
 /** One recorded variable of one container. */
 export class Recording {
-  /** `[rows, num]`; row r holds the value after step r·rate. */
+  /**
+   * `[rows, num]`; row r holds the value after global step `firstStep + r·rate`,
+   * or, with an initial row (`initialStep` not null), row 0 the values before
+   * step `initialStep` and row r ≥ 1 those after step `firstStep + (r − 1)·rate`
+   * (see {@link times}).
+   */
   readonly shape: [number, number];
   /**
    * The rows of each run, in order: the first `count` arrays of a list that
    * the recordings continuing this one share and push to (so that appending
    * copies nothing), until `data` joins them into `joined`.
    */
-  private chunks: { list: Float64Array[]; count: number };
-  private joined: Float64Array | null = null;
+  private chunks: { list: FloatArray[]; count: number };
+  private joined: FloatArray | null = null;
 
   /**
    * @param variable - the variable recorded
-   * @param data - the values (copied to float64 when given as float32)
+   * @param data - the values, kept as given (float64, or float32 from a float32 run)
    * @param num - units per row
    * @param rate - steps between rows
    * @param dt - the step in seconds
    * @param mode - 'trace' (one row per kept step) or 'sum' (one row of totals)
+   * @param firstStep - the global step (0-based, counted since the last
+   *   reset) whose result is row 0 of a trace; for a 'sum', the first step
+   *   counted (default 0)
+   * @param initialStep - for a trace whose row 0 holds the values before a
+   *   step (recorded with `{ initial: true }`): that step; else null (default)
    */
-  constructor(readonly variable: string, data: FloatArray, num: number, readonly rate: number, readonly dt: number, readonly mode: 'trace' | 'sum' = 'trace') {
-    this.chunks = { list: [data instanceof Float64Array ? data : Float64Array.from(data)], count: 1 };
+  constructor(readonly variable: string, data: FloatArray, num: number, readonly rate: number, readonly dt: number, readonly mode: 'trace' | 'sum' = 'trace', readonly firstStep: number = 0, readonly initialStep: number | null = null) {
+    this.chunks = { list: [data], count: 1 };
     this.shape = [num ? data.length / num : 0, num];
   }
 
@@ -35,18 +45,24 @@ export class Recording {
    * after the last run (or consume the rows as they come with `onBlock`),
    * not after each. Often a view into a larger buffer (`data.byteOffset`
    * need not be 0): use `data.slice()`, not `data.buffer`, for an array of
-   * its own.
+   * its own. The element type is the run's dtype: a `Float32Array` from
+   * float32 runs, a `Float64Array` from float64 runs (and when the runs of
+   * a continued recording mixed the two).
    * @throws {@link InputDataError} when the joined rows cannot be allocated
    */
-  get data(): Float64Array {
+  get data(): FloatArray {
     if (this.joined) return this.joined;
     const { list, count } = this.chunks;
     if (count === 1) return list[0];
     const where = `recording '${this.variable}'`;
     const fix = 'Record fewer steps (a larger rate) or fewer variables, or consume the rows block by block with run(dt, { onBlock }).';
     let length = 0;
-    for (let c = 0; c < count; c++) length += list[c].length;
-    const joined = allocate64(where, 'the joined rows', length, fix);
+    let float32 = true;
+    for (let c = 0; c < count; c++) {
+      length += list[c].length;
+      float32 &&= list[c] instanceof Float32Array;
+    }
+    const joined = allocate(where, 'the joined rows', float32 ? 'float32' : 'float64', length, fix);
     for (let c = 0, at = 0; c < count; at += list[c].length, c++) joined.set(list[c], at);
     this.joined = joined;
     return joined;
@@ -57,9 +73,9 @@ export class Recording {
    * `data` is read): no element is copied.
    * @internal
    */
-  append(rows: Float64Array): Recording {
+  append(rows: FloatArray): Recording {
     const num = this.shape[1];
-    const next = new Recording(this.variable, rows, num, this.rate, this.dt, this.mode);
+    const next = new Recording(this.variable, rows, num, this.rate, this.dt, this.mode, this.firstStep, this.initialStep);
     // The latest recording of a list pushes to it; an older one starts its own.
     const own = this.chunks.count === this.chunks.list.length ? this.chunks.list : this.chunks.list.slice(0, this.chunks.count);
     own.push(rows);
@@ -83,9 +99,23 @@ export class Recording {
     return out;
   }
 
-  /** Times in seconds of each row. */
+  /**
+   * The simulated time in seconds at which each row's values hold. Row r of
+   * a trace holds the value after global step `firstStep + r·rate` (steps
+   * counted from 0 since the last reset), that is at time
+   * `(firstStep + r·rate + 1)·dt`: with rate 1 from the start, row 0 is at
+   * dt, not 0. A recording that starts in a later run starts at its first
+   * recorded step. With an initial row (`{ initial: true }`), row 0 holds
+   * the values before step `initialStep`, at `initialStep·dt` (0 after a
+   * reset), and the rows after it follow as above. The one row of a 'sum'
+   * holds the totals after its last step: `(firstStep + rate)·dt`, `rate`
+   * being the steps counted.
+   */
   times(): Float64Array {
-    return Float64Array.from({ length: this.shape[0] }, (_, r) => r * this.rate * this.dt);
+    const { firstStep, initialStep, rate, dt } = this;
+    if (this.mode === 'sum') return Float64Array.from({ length: this.shape[0] }, () => (firstStep + rate) * dt);
+    if (initialStep === null) return Float64Array.from({ length: this.shape[0] }, (_, r) => (firstStep + r * rate + 1) * dt);
+    return Float64Array.from({ length: this.shape[0] }, (_, r) => (r === 0 ? initialStep * dt : (firstStep + (r - 1) * rate + 1) * dt));
   }
 
   /** Non-zero entries as events: `unit[j]` was non-zero at step `step[j]` (for spikes). */

@@ -10,7 +10,7 @@ import { backends } from '../backends/index.js';
 import { unsupported, type Backend, type BackendCapabilities, type BackendName, type Program } from '../backends/types.js';
 import { BackendError, BusyError, InputDataError, NetworkWiringError, NumericalError, RunAbortedError } from '../errors.js';
 import { checkOptions, describeValue, type OptionRules } from '../options.js';
-import { allocate, allocate64, allocateBuffers, checkBytes, checkElements, checkPlanArrays } from '../plan/arrays.js';
+import { allocate, allocateBuffers, checkBytes, checkElements, checkPlanArrays } from '../plan/arrays.js';
 import { planNetwork } from '../plan/build.js';
 import { firstRow, NUMBERS, rowsBetween } from '../plan/layout.js';
 import { arrayTypeOf, bytesOf, type BufferArray, type Dtype, type FloatArray, type NetworkPlan } from '../plan/types.js';
@@ -328,7 +328,7 @@ export class Runner {
     const unitSteps = Math.max(1, plan.containers.reduce((s, cp) => s + cp.num, 0));
     const streamBytes = plan.buffers.reduce((s, b) => s + (b.role === 'stream' ? b.length * bytesOf(arrayTypeOf(b.type, plan.dtype)) : 0), 0);
     const block = options.blockSteps ?? defaultBlock(backend.capabilities, steps, unitSteps, streamBytes);
-    const recs = this.recordings(plan, steps, Math.min(block, steps), rowsBefore);
+    const recs = this.recordings(plan, buffers, steps, Math.min(block, steps), rowsBefore);
     // checkFinite: room to put back what a block (and a step) changes.
     const watched = plan.buffers.flatMap((b, i) => (b.role === 'state' || b.role === 'input' || b.role === 'op' ? [i] : []));
     const copies = () => ({
@@ -351,7 +351,7 @@ export class Runner {
     /** Keeps the first k steps of this run: recordings and step (no allocation). */
     const keep = (k: number) => {
       for (const rec of recs) {
-        const { r, cp, data, result, prev } = rec;
+        const { r, cp, data, result, prev, head } = rec;
         if (!rec.keep) {
           rec.container.recorder.drop(r.variable);
           continue;
@@ -359,10 +359,12 @@ export class Runner {
         let recording: Recording;
         if (r.mode === 'sum') {
           for (let i = 0; i < cp.num; i++) result![i] = (prev ? prev.data[i] : 0) + data[i];
-          recording = new Recording(r.variable, result!, cp.num, (prev ? prev.rate : 0) + k, dt, 'sum');
+          recording = new Recording(r.variable, result!, cp.num, (prev ? prev.rate : 0) + k, dt, 'sum', prev ? prev.firstStep : s0);
         } else {
-          const rows = rec.chunk!.subarray(0, rowsBefore(k, r.rate) * cp.num);
-          recording = prev ? prev.append(rows) : new Recording(r.variable, rows, cp.num, r.rate, dt);
+          const rows = result!.subarray(0, (head + rowsBefore(k, r.rate)) * cp.num);
+          // Row 0 of a new trace is the first step of this run that is a multiple
+          // of the rate (after the initial row, with { initial: true }).
+          recording = prev ? prev.append(rows) : new Recording(r.variable, rows, cp.num, r.rate, dt, 'trace', firstRow(NUMBERS, s0, r.rate) * r.rate, head ? s0 : null);
         }
         rec.container.recorder.put(recording);
       }
@@ -465,16 +467,18 @@ export class Runner {
 
   /**
    * The arrays of every recording of a run of `steps` steps in blocks of at
-   * most `block` steps: for a trace, this run's rows (float64), which the
-   * blocks write into directly in a float64 run, or through a block buffer
-   * of the run's dtype; for a 'sum', the run's totals and the kept totals. A
+   * most `block` steps: for a trace, this run's rows (of the run's dtype),
+   * which the blocks write into directly, or through a block buffer when the
+   * rows are not kept; for a 'sum', the run's totals and the kept totals. A
    * continued trace keeps the rows of earlier runs where they are (see
    * {@link Recording.append}), so that a run costs the same however the steps
-   * are split into runs. Everything is allocated here, before the first
-   * step, so that keeping the results needs no allocation.
+   * are split into runs. A new trace recorded with `{ initial: true }` gets
+   * one more row first (`head`), the values before this run's first step.
+   * Everything is allocated here, before the first step, so that keeping the
+   * results needs no allocation.
    * @throws {@link InputDataError} when they do not fit (nothing has changed yet)
    */
-  private recordings(plan: NetworkPlan, steps: number, block: number, rowsBefore: (k: number, rate: number) => number) {
+  private recordings(plan: NetworkPlan, buffers: BufferArray[], steps: number, block: number, rowsBefore: (k: number, rate: number) => number) {
     const where = 'Network.run';
     const fix = "Record fewer variables, keep every k-th step with record(..., { rate: k }), count spikes with { mode: 'sum' }, or run in shorter pieces.";
     const bytes = bytesOf(plan.dtype);
@@ -486,25 +490,30 @@ export class Runner {
       const prevRows = prev && r.mode === 'trace' ? prev.shape[0] : 0;
       const rows = r.mode === 'sum' ? 1 : rowsBefore(steps, r.rate);
       const keep = container.records.get(r.variable)?.keep !== false;
-      const direct = r.mode === 'trace' && plan.dtype === 'float64' && keep;
+      // The initial row: only for a kept trace that starts with this run.
+      const head = r.mode === 'trace' && keep && !prev && container.records.get(r.variable)?.initial === true ? 1 : 0;
+      const direct = r.mode === 'trace' && keep;
       // Rows one block writes: at most one per `rate` steps, and no more than the run's.
       const blockRows = r.mode === 'sum' ? 1 : direct ? 0 : Math.min(rows, Math.ceil(block / r.rate));
-      return { r, cp, container, prev, prevRows, rows, direct, blockRows, keep };
+      return { r, cp, container, prev, prevRows, rows, direct, blockRows, keep, head };
     }));
     let needed = 0;
-    for (const { cp, rows, blockRows, keep } of wanted) needed += blockRows * cp.num * bytes + (keep ? rows * cp.num * 8 : 0);
+    for (const { cp, rows, blockRows, keep, head } of wanted) needed += blockRows * cp.num * bytes + (keep ? (head + rows) * cp.num * bytes : 0);
     // Below 64 MiB an allocation that fails is still refused (allocate); the free memory is not asked for.
     if (needed >= 2 ** 26) checkBytes(where, 'the recordings', needed, fix);
     // The rows of every run must fit in one array once joined.
-    for (const { r, cp, prevRows, rows, keep } of wanted) if (keep) checkElements(where, `the recording of ${cp.name}.${r.variable}`, (prevRows + rows) * cp.num, fix);
+    for (const { r, cp, prevRows, rows, keep, head } of wanted) if (keep) checkElements(where, `the recording of ${cp.name}.${r.variable}`, (prevRows + head + rows) * cp.num, fix);
     return wanted.map((w) => {
-      const { r, cp, rows, direct, blockRows, keep } = w;
+      const { r, cp, rows, direct, blockRows, keep, head } = w;
       const label = `the recording of ${cp.name}.${r.variable}`;
       if (!keep) return { ...w, data: allocate(where, label, plan.dtype, blockRows * cp.num, fix), result: null, chunk: null };
-      const kept = allocate64(where, label, rows * cp.num, fix);
+      const kept = allocate(where, label, plan.dtype, (head + rows) * cp.num, fix);
       if (r.mode === 'sum') return { ...w, data: allocate(where, label, plan.dtype, cp.num, fix), result: kept, chunk: null };
-      const data = direct ? kept : allocate(where, label, plan.dtype, blockRows * cp.num, fix);
-      return { ...w, data, result: kept, chunk: kept };
+      // The initial row: the values now, before the first step (the host copy is current between runs).
+      if (head) kept.set(buffers[r.source].subarray(0, cp.num));
+      const chunk = kept.subarray(head * cp.num);
+      const data = direct ? chunk : allocate(where, label, plan.dtype, blockRows * cp.num, fix);
+      return { ...w, data, result: kept, chunk };
     });
   }
 
