@@ -118,12 +118,20 @@ export class Recording {
     return Float64Array.from({ length: this.shape[0] }, (_, r) => (r === 0 ? initialStep * dt : (firstStep + (r - 1) * rate + 1) * dt));
   }
 
-  /** Non-zero entries as events: `unit[j]` was non-zero at step `step[j]` (for spikes). */
+  /**
+   * Non-zero entries as events: `unit[j]` was non-zero after global step
+   * `step[j]` (for spikes). An initial row is not an event.
+   */
   events(): { unit: Int32Array; step: Int32Array } {
     const [rows, num] = this.shape;
     const unit: number[] = [];
     const step: number[] = [];
-    for (let t = 0; t < rows; t++) for (let i = 0; i < num; i++) if (this.data[t * num + i] !== 0) { unit.push(i); step.push(t * this.rate); }
+    // Row r holds the value after global step firstStep + r·rate; an initial
+    // row (the values before any step of the recording) is no event.
+    const skip = this.mode === 'trace' && this.initialStep !== null ? 1 : 0;
+    for (let t = skip; t < rows; t++) {
+      for (let i = 0; i < num; i++) if (this.data[t * num + i] !== 0) { unit.push(i); step.push(this.firstStep + (t - skip) * this.rate); }
+    }
     return { unit: Int32Array.from(unit), step: Int32Array.from(step) };
   }
 

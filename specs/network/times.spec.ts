@@ -5,7 +5,7 @@
  * continued runs of odd lengths, and a recording that starts in a later run.
  */
 import { expect } from 'chai';
-import { InputDataError, Model, Network, derivative, state, type BackendName } from '../../lib/index.js';
+import { InputDataError, Model, Network, derivative, post, state, type BackendName } from '../../lib/index.js';
 
 const DT = 0.01;
 
@@ -128,4 +128,25 @@ describe('network/times: the element type of recordings', () => {
       expect(clock.recorder.get('x').data).to.be.instanceOf(want);
     });
   }
+});
+
+describe('network/times: events() name the global step of each row', () => {
+  /** Fires (spike = 1) on every step whose number k is a multiple of 4: k + 1 ≡ 1 (mod 4) after step k. */
+  class Ticker extends Model {
+    @state(0) @derivative('1') n!: number;
+    @state(0) @post('(n - 4 * floor(n / 4)) < 0.5 ? 1 : 0') spike!: number;
+  }
+
+  it('with an initial row, and for a recording that starts in a later run', async () => {
+    const nn = new Network();
+    const c = nn.add(Ticker, { name: 'ticker' });
+    await nn.compile({ backend: 'js' });
+    await nn.run(1, { steps: 3 });
+    c.record('spike', { initial: true });
+    await nn.run(1, { steps: 10 });
+    // After step k, n = k + 1: spikes after steps 3, 7, 11 (n = 4, 8, 12).
+    const e = c.recorder.get('spike').events();
+    expect(Array.from(e.step)).to.deep.equal([3, 7, 11]);
+    expect(Array.from(e.unit)).to.deep.equal([0, 0, 0]);
+  });
 });
