@@ -434,7 +434,10 @@ describe('compile cache security', function () {
     it('PTX is not cached in a shared folder', async function () {
       const dir = folder('ptx');
       chmodSync(dir, 0o777);
-      await withEnv({ NEURAL_CACHE_DIR: dir, TMPDIR: root }, () => throws(() => cache.cachePath('spec-kernel', 'd'.repeat(64), 'ptx'), BackendError));
+      const error = await withEnv({ NEURAL_CACHE_DIR: dir, TMPDIR: root }, () => throws(() => cache.cachePath('spec-kernel', 'd'.repeat(64), 'ptx'), BackendError));
+      expect(error.code).to.equal('cache');
+      expect(error.message).to.include(`chmod 700 ${dir}`);
+      expect(readdirSync(dir)).to.deep.equal([]);
     });
   });
 
