@@ -158,3 +158,32 @@ export function temporaryCacheDir(prefix = 'neural-cache-spec-'): () => string {
   });
   return folder;
 }
+
+/**
+ * Runs `body` with these environment variables set (`undefined`: unset), then
+ * puts the previous values back: at once for a synchronous body, when its
+ * Promise settles for an asynchronous one.
+ * @param env - the variables and their values for the call
+ * @param body - what to run
+ * @returns what `body` returns
+ */
+export function withEnv<T>(env: Record<string, string | undefined>, body: () => T): T {
+  const saved = Object.fromEntries(Object.keys(env).map((key) => [key, process.env[key]]));
+  const apply = (values: Record<string, string | undefined>) => {
+    for (const [key, value] of Object.entries(values)) {
+      if (value === undefined) delete process.env[key];
+      else process.env[key] = value;
+    }
+  };
+  apply(env);
+  let result: T;
+  try {
+    result = body();
+  } catch (error) {
+    apply(saved);
+    throw error;
+  }
+  if (result instanceof Promise) return result.finally(() => apply(saved)) as T;
+  apply(saved);
+  return result;
+}

@@ -9,26 +9,10 @@ import { chmodSync, mkdirSync, readdirSync, realpathSync, statSync, writeFileSyn
 import { join } from 'node:path';
 import { BackendError, clearCache } from '../../../lib/index.js';
 import { cacheDir } from '../../../lib/backends/native/cache.js';
-import { temporaryFolder, throws } from '../../support.js';
+import { temporaryFolder, throws, withEnv } from '../../support.js';
 
 const mode = (path: string) => statSync(path).mode & 0o7777;
 
-/** Runs `body` with these environment variables (undefined: unset), then puts them back. */
-function withEnv<T>(env: Record<string, string | undefined>, body: () => T): T {
-  const saved = Object.fromEntries(Object.keys(env).map((key) => [key, process.env[key]]));
-  const apply = (values: Record<string, string | undefined>) => {
-    for (const [key, value] of Object.entries(values)) {
-      if (value === undefined) delete process.env[key];
-      else process.env[key] = value;
-    }
-  };
-  apply(env);
-  try {
-    return body();
-  } finally {
-    apply(saved);
-  }
-}
 
 describe('compile cache folder', () => {
   const folder = temporaryFolder('neural-cache-dir-');

@@ -29,7 +29,7 @@ import * as binding from '../../../lib/backends/native/binding.js';
 import * as cache from '../../../lib/backends/native/cache.js';
 import * as compiler from '../../../lib/backends/native/compiler.js';
 import * as driver from '../../../lib/backends/cuda/driver.js';
-import { needsBackend, needsNvcc, rejects, skipBecause, temporaryFolder, throws } from '../../support.js';
+import { needsBackend, needsNvcc, rejects, skipBecause, temporaryFolder, throws, withEnv } from '../../support.js';
 import { EXPECTED, NO_ENTRY, OTHER, PLANTED, SOURCE, STRANGER, child, tamper, type Helpers, type Outcome, type Tamper } from './cache-support.js';
 
 const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
@@ -41,22 +41,6 @@ const unique = (source: string) => `/* ${process.pid} ${Date.now()} ${Math.rando
 const leftovers = (names: string[]) => names.filter((name) => /\.[0-9]+\.[0-9a-z]+\.[a-z0-9]+$|^probe-/.test(name));
 
 
-/** Runs `body` with NEURAL_CACHE_DIR (and TMPDIR, so that no fallback escapes into the real one) set. */
-async function withEnv<T>(env: Record<string, string | undefined>, body: () => T | Promise<T>): Promise<T> {
-  const saved = Object.fromEntries(Object.keys(env).map((key) => [key, process.env[key]]));
-  const apply = (values: Record<string, string | undefined>) => {
-    for (const [key, value] of Object.entries(values)) {
-      if (value === undefined) delete process.env[key];
-      else process.env[key] = value;
-    }
-  };
-  apply(env);
-  try {
-    return await body();
-  } finally {
-    apply(saved);
-  }
-}
 
 describe('compile cache security', function () {
   this.timeout(180_000);
