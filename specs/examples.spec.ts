@@ -4,6 +4,7 @@ import { readFileSync, rmSync } from 'node:fs';
 import { main as iaf } from '../examples/iaf.js';
 import { main as hhRamp } from '../examples/hh-ramp.js';
 import { main as chain } from '../examples/chain.js';
+import { silenceConsoleLog } from './support.js';
 
 const PNG = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
 
@@ -24,14 +25,7 @@ function svg(path: string): string {
 }
 
 describe('examples', function () {
-  let log: typeof console.log;
-  beforeEach(() => {
-    log = console.log;
-    console.log = () => undefined;
-  });
-  afterEach(() => {
-    console.log = log;
-  });
+  silenceConsoleLog();
 
   it('iaf: the seed example gives counts 1 1 2 … 9 and writes a voltage SVG and a raster PNG', async () => {
     for (const f of ['out/iaf-v.svg', 'out/iaf-raster.png']) rmSync(f, { force: true });

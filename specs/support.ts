@@ -187,3 +187,15 @@ export function withEnv<T>(env: Record<string, string | undefined>, body: () => 
   apply(saved);
   return result;
 }
+
+/** Silences `console.log` for every test of the enclosing `describe` block (what examples print is not checked there). */
+export function silenceConsoleLog(): void {
+  let log: typeof console.log;
+  beforeEach(() => {
+    log = console.log;
+    console.log = () => undefined;
+  });
+  afterEach(() => {
+    console.log = log;
+  });
+}

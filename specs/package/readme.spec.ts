@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import ts from 'typescript';
+import { silenceConsoleLog } from '../support.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 const name = (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { name: string }).name;
@@ -103,14 +104,7 @@ describe('package/README', function () {
       expect(emitted.size).to.equal(all.length);
     });
 
-    let log: typeof console.log;
-    beforeEach(() => {
-      log = console.log;
-      console.log = () => undefined;
-    });
-    afterEach(() => {
-      console.log = log;
-    });
+    silenceConsoleLog();
 
     for (const s of all) {
       it(`the ${s.lang} snippet at README.md:${s.line} runs`, async () => {
