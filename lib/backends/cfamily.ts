@@ -14,7 +14,7 @@
 import type { OpName } from '../ir/types.js';
 import { SCALARS, scalarIndex, type IntegerSyntax } from '../plan/layout.js';
 import type { NetworkPlan } from '../plan/types.js';
-import { bufferLabels, checkPlan, containerLabel, finiteOrSpecial, integer, type Dialect } from './dialect.js';
+import { bufferLabels, checkPlan, containerLabel, literalNumber, integer, type Dialect } from './dialect.js';
 import { SourceTarget, arrayKernel, registerKernel, unitStep, type SourceSyntax } from './kernel.js';
 import type { LoopStyle } from './operators.js';
 
@@ -24,7 +24,7 @@ const MATH: Partial<Record<OpName, string>> = { abs: 'fabs' };
 export function cDialect(f32: boolean): Dialect {
   return {
     num: (v) => {
-      if (Number.isNaN(finiteOrSpecial(v))) return '(0.0/0.0)';
+      if (Number.isNaN(literalNumber(v))) return '(0.0/0.0)';
       if (!Number.isFinite(v)) return v > 0 ? 'INFINITY' : '(-INFINITY)';
       let s = String(v);
       if (!/[.eE]/.test(s)) s += '.0';

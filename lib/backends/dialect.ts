@@ -54,7 +54,7 @@ export function renderCondition(e: ExprIR, d: Dialect, name: (n: string) => stri
 const NONE: ReadonlySet<string> = new Set();
 
 /** A literal must be a number (NaN and infinity are rendered by the dialect); anything else is refused, never pasted. */
-export function finiteOrSpecial(v: unknown): number {
+export function literalNumber(v: unknown): number {
   if (typeof v !== 'number') throw new BackendError('code generation', `the literal ${JSON.stringify(String(v).slice(0, 80))} is not a number.`, 'This is a bug in the IR.', { code: 'invalid-plan' });
   return v;
 }
@@ -72,7 +72,7 @@ function render(e: ExprIR, d: Dialect, name: (n: string) => string, conditions: 
     return `(${go(a[0])} ${INFIX[x.op]} ${go(a[1])})`;
   };
   const go = (x: ExprIR): string => {
-    if (x.k === 'num') return d.num(finiteOrSpecial(x.v));
+    if (x.k === 'num') return d.num(x.v);
     if (x.k === 'ref') return conditions.has(x.name) ? d.bool(name(x.name)) : name(x.name);
     const a = x.args;
     if (BOOLEAN.has(x.op)) return d.bool(raw(x));
@@ -101,7 +101,7 @@ function render(e: ExprIR, d: Dialect, name: (n: string) => string, conditions: 
 
 /** JavaScript: every number is a double; comparisons give booleans, turned into 0/1. */
 export const JS: Dialect = {
-  num: (v) => (Number.isNaN(finiteOrSpecial(v)) ? 'NaN' : v === Infinity ? 'Infinity' : v === -Infinity ? '-Infinity' : Object.is(v, -0) ? '-0' : String(v)),
+  num: (v) => (Number.isNaN(literalNumber(v)) ? 'NaN' : v === Infinity ? 'Infinity' : v === -Infinity ? '-Infinity' : Object.is(v, -0) ? '-0' : String(v)),
   fn: (name) => `Math.${name}`,
   bool: (t) => `(${t} ? 1 : 0)`,
 };
@@ -199,7 +199,7 @@ export function checkPlan(plan: NetworkPlan): void {
     for (const [n, terms] of Object.entries(c.inputs)) {
       identifier(n);
       for (const t of terms) {
-        if (t.kind === 'const') finiteOrSpecial(t.value);
+        if (t.kind === 'const') literalNumber(t.value);
         else { buffer(t.buffer); integer(t.num); }
       }
     }
