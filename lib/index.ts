@@ -26,10 +26,24 @@ export {
 } from './errors.js';
 
 // Declaring models.
-export { state, param, input, derivative, intermediate, post, defineModel, type StateOptionsArgs, type FieldDecorator, type FieldDecorators } from './model/decorators.js';
+export {
+  state,
+  param,
+  input,
+  derivative,
+  intermediate,
+  post,
+  spike,
+  defineModel,
+  type StateOptionsArgs,
+  type DerivativeOptionsArgs,
+  type SpikeOptionsArgs,
+  type FieldDecorator,
+  type FieldDecorators,
+} from './model/decorators.js';
 export { Model, type ModelValues } from './model/model.js';
 export { readModel, type ModelClass } from './model/read.js';
-export type { ModelSpec, StateSpec, ValueSpec, IntermediateSpec } from './model/spec.js';
+export type { ModelSpec, StateSpec, ValueSpec, IntermediateSpec, SpikeSpec, ResetSpec } from './model/spec.js';
 
 // Looking at models: equations, update rules, IR and generated code.
 export { inspect, SymbolicModel, type SolverName, type AutoSolver, type LinearForm } from './symbolic/index.js';
@@ -45,6 +59,7 @@ export {
   Input,
   Recorder,
   Recording,
+  SpikeRecording,
   Sum,
   Mean,
   BlockSum,
@@ -61,6 +76,7 @@ export {
   type BlockRows,
   type InputOptions,
   type AddOptions,
+  type NetworkOptions,
   type RecordOptions,
   type Source,
   type InputData,

@@ -128,9 +128,9 @@ export function identifier(name: string): string {
   return name;
 }
 
-/** The local (or scalar) of container `ci` that holds `name`: `dt` → `dt0`, `v` → `c0_v`. */
+/** The local (or scalar) of container `ci` that holds `name`: `dt` → `dt0`, `t` → `t0`, `v` → `c0_v`. */
 export function local(ci: number, name: string): string {
-  return name === 'dt' ? `dt${integer(ci)}` : `c${integer(ci)}_${identifier(name)}`;
+  return name === 'dt' || name === 't' ? `${name}${integer(ci)}` : `c${integer(ci)}_${identifier(name)}`;
 }
 
 /** A non-negative safe integer as source text (sizes, indices, rates). */
@@ -167,6 +167,7 @@ export function bufferLabels(plan: NetworkPlan): string[] {
       if (o.matrix !== undefined) out[o.matrix] = `c${ci} matrix of operator ${oi}`;
     });
     for (const r of c.records) out[r.out] = `record of c${ci}.${identifier(r.variable)}`;
+    if (c.spikes && c.ir.events) out[c.spikes.out] = `spikes of c${ci}.${identifier(c.ir.events.name)}`;
   });
   return out;
 }
@@ -189,6 +190,7 @@ export function checkPlan(plan: NetworkPlan): void {
   };
   plan.buffers.forEach((b, i) => {
     integer(b.length);
+    if (b.role === 'spikes' && b.type === 'int32') return;
     if (b.type !== 'float') throw new BackendError('code generation', `buffer ${i} has the element type ${JSON.stringify(String(b.type).slice(0, 80))}; generated code holds every buffer in the run's float type.`, "Run the plan on a back end whose capabilities list this element type.", { code: 'unsupported' });
   });
   plan.containers.forEach((c) => {
@@ -209,5 +211,10 @@ export function checkPlan(plan: NetworkPlan): void {
       if (o.matrix !== undefined) buffer(o.matrix);
     }
     for (const r of c.records) { identifier(r.variable); buffer(r.source); buffer(r.out); integer(r.rate); }
+    if (c.ir.events) for (const s of c.ir.events.stmts) identifier(s.name);
+    if (c.spikes) {
+      buffer(c.spikes.out);
+      if (plan.buffers[c.spikes.out].role !== 'spikes' || plan.buffers[c.spikes.out].type !== 'int32') throw new BackendError('code generation', `the spike buffer ${c.spikes.out} is not an int32 buffer of role 'spikes'.`, 'This is a bug in the network plan.', { code: 'invalid-plan' });
+    }
   });
 }

@@ -22,7 +22,8 @@
  * @module
  */
 import { BackendError } from '../errors.js';
-import type { StmtIR } from '../ir/types.js';
+import { TIME, type StmtIR } from '../ir/types.js';
+import { refsOf } from '../ir/build.js';
 import { firstRow, traceIndex, writesRow, type IntegerSyntax } from '../plan/layout.js';
 import type { ContainerPlan, NetworkPlan, OperatorPlan, RecordPlan, TermPlan } from '../plan/types.js';
 import { conditionLets, containerLabel, integer, local, renderCondition, renderExpr, solverLabel, type Dialect } from './dialect.js';
@@ -39,13 +40,17 @@ export type KernelMode = 'array' | 'registers';
  * - `clip`: states with bounds are clipped to them (the solver folds the
  *   clipping into the update's sets, so this phase adds no statement);
  * - `post`: the model's `@post` block, simultaneous sets;
+ * - `spike`: the spike condition (threshold, out of the refractory period),
+ *   then for a unit that fires the reset, `lastspike` and `not_refractory`
+ *   (selects on the flag, simultaneous sets); the flag stays visible to the
+ *   record phase;
  * - `store`: state and connected inputs back to their arrays;
- * - `record`: trace rows and running sums.
+ * - `record`: trace rows, running sums and spikes.
  */
-export type Phase = 'load' | 'inputs' | 'update' | 'clip' | 'post' | 'store' | 'record';
+export type Phase = 'load' | 'inputs' | 'update' | 'clip' | 'post' | 'spike' | 'store' | 'record';
 
 /** Every {@link Phase}, in the order {@link unitStep} walks them. */
-export const PHASES: readonly Phase[] = ['load', 'inputs', 'update', 'clip', 'post', 'store', 'record'];
+export const PHASES: readonly Phase[] = ['load', 'inputs', 'update', 'clip', 'post', 'spike', 'store', 'record'];
 
 /** What a term of a connected input reads: a term of the plan, or (register mode) a variable held in a local. */
 export type Operand = TermPlan | { kind: 'local'; container: number; name: string };
@@ -84,6 +89,16 @@ export interface KernelTarget {
   recordSum(ci: number, r: RecordPlan, name: string, stored: boolean): void;
   /** Writes the recorded variable to the trace row of the step, when the step writes one; as {@link recordSum}. */
   recordTrace(ci: number, r: RecordPlan, name: string, stored: boolean): void;
+  /**
+   * When the spike flag `flag` (a condition let) holds, appends
+   * `(k − k0, i)` to the spike buffer `out` (element 0 counts the pairs,
+   * pair j is at 1 + 2j), or marks the unit for {@link afterUnits} to append.
+   */
+  recordSpike(ci: number, flag: string, out: number): void;
+  /** Declares the time at the start of the step, `t = k·dt`, for container `ci`. */
+  time(ci: number): void;
+  /** After the loop over container `ci`'s units in a step (array mode): appends to spike buffer `out` the spikes it marked, if it marks them. */
+  afterUnits?(ci: number, out: number): void;
   /** Runs `body` for every step of the block. */
   steps(body: () => void): void;
   /** Runs `body` for every unit of container `ci` (a loop, or the current thread). */
@@ -129,11 +144,15 @@ export function unitStore(t: KernelTarget, plan: NetworkPlan, ci: number, mode: 
   for (const n of Object.keys(c.inputs)) t.store(ci, n, c.buffers[n]);
 }
 
-/** A block of simultaneous sets: lets and new values in order, then every set state takes its new value. */
-function block(t: KernelTarget, ci: number, phase: 'update' | 'post', stmts: readonly StmtIR[]): void {
+/**
+ * A block of simultaneous sets: lets and new values in order, then every
+ * set state takes its new value. `scoped`: its lets are local to it (the
+ * spike block's are not: the record phase reads the flag).
+ */
+function block(t: KernelTarget, ci: number, phase: 'update' | 'post' | 'spike', stmts: readonly StmtIR[], scoped = true): void {
   if (!stmts.length) return;
   t.phase(ci, phase);
-  t.open();
+  if (scoped) t.open();
   const conditions = conditionLets(stmts);
   const sets: string[] = [];
   for (const s of stmts) {
@@ -141,7 +160,14 @@ function block(t: KernelTarget, ci: number, phase: 'update' | 'post', stmts: rea
     else { t.next(ci, s, conditions); sets.push(s.name); }
   }
   for (const s of sets) t.assign(ci, s);
-  t.close();
+  if (scoped) t.close();
+}
+
+/** Whether container `c`'s statements read the time `t`. */
+export function readsTime(c: ContainerPlan): boolean {
+  const refs = new Set<string>();
+  for (const s of [...c.ir.update, ...c.ir.post, ...(c.ir.events?.stmts ?? [])]) refsOf(s.expr, refs);
+  return refs.has(TIME);
 }
 
 /**
@@ -153,6 +179,7 @@ export function unitStep(t: KernelTarget, plan: NetworkPlan, ci: number, mode: K
   const c = plan.containers[ci];
   t.comment(`${containerLabel(c, ci)}: ${solverLabel(c)}`);
   if (mode === 'array') unitLoad(t, plan, ci, mode);
+  if (readsTime(c)) t.time(ci);
   const inputs = Object.entries(c.inputs);
   if (inputs.length) {
     t.phase(ci, 'inputs');
@@ -162,13 +189,18 @@ export function unitStep(t: KernelTarget, plan: NetworkPlan, ci: number, mode: K
   const bounded = c.ir.states.filter((s) => s.bounds && c.ir.update.some((u) => u.kind === 'set' && u.name === s.name));
   if (bounded.length) t.phase(ci, 'clip', `${bounded.map((s) => local(ci, s.name)).join(', ')} (bounds applied in the update's sets)`);
   block(t, ci, 'post', c.ir.post);
+  if (c.ir.events) block(t, ci, 'spike', c.ir.events.stmts, false);
   if (mode === 'array') unitStore(t, plan, ci, mode);
-  if (c.records.length) {
+  if (c.records.length || c.spikes) {
     t.phase(ci, 'record');
     for (const r of c.records) {
       const name = variableOf(c, ci, r.source);
       if (r.mode === 'sum') t.recordSum(ci, r, name, mode === 'array');
       else t.recordTrace(ci, r, name, mode === 'array');
+    }
+    if (c.spikes) {
+      if (!c.ir.events) throw new BackendError('code generation', `container ${ci} records spikes but its model declares none.`, 'This is a bug in the network plan.', { code: 'invalid-plan' });
+      t.recordSpike(ci, c.ir.events.name, c.spikes.out);
     }
   }
 }
@@ -202,6 +234,7 @@ export function arrayKernel(t: KernelTarget, plan: NetworkPlan): void {
   t.steps(() => plan.containers.forEach((c, ci) => {
     for (const o of c.operators) t.operator(ci, o);
     t.units(ci, () => unitStep(t, plan, ci, 'array'));
+    if (c.spikes) t.afterUnits?.(ci, c.spikes.out);
   }));
 }
 
@@ -229,6 +262,18 @@ export interface SourceSyntax {
    * C compilers have been measured with), rather than from its local.
    */
   recordStored: boolean;
+  /** The time at the start of step `k` for container `ci`, e.g. `k * dt0`. */
+  time(ci: number): string;
+  /**
+   * How container `ci`'s spikes are recorded: appended where the unit
+   * fires, or (`flags`) marked in `array` at `i − lo` inside the unit loop
+   * (which may be vectorised) and appended by a scan over [lo, hi) after it.
+   */
+  spikes(ci: number): { kind: 'append' } | { kind: 'flags'; array: string; lo: string; hi: string };
+  /** Statements that reserve a pair in spike buffer `b` and leave its index in `at`. */
+  takePair(b: string): string[];
+  /** A cast to the spike buffer's element type (`(int32_t)`), or ''. */
+  intCast: string;
 }
 
 /**
@@ -333,6 +378,31 @@ export class SourceTarget implements KernelTarget {
 
   recordSum(ci: number, r: RecordPlan, name: string, stored: boolean): void {
     this.line(`b${integer(r.out)}[i] += ${this.recorded(ci, r, name, stored)};`);
+  }
+
+  time(ci: number): void {
+    this.line(`${this.syntax.real(false)} ${local(ci, TIME)} = ${this.syntax.time(ci)};`);
+  }
+
+  recordSpike(ci: number, flag: string, out: number): void {
+    const style = this.syntax.spikes(ci);
+    if (style.kind === 'flags') this.line(`${style.array}[i - ${style.lo}] = ${local(ci, flag)};`);
+    else this.nest(`if (${local(ci, flag)})`, () => this.appendPair(out));
+  }
+
+  afterUnits(ci: number, out: number): void {
+    const style = this.syntax.spikes(ci);
+    if (style.kind !== 'flags') return;
+    this.nest(`for (int64_t i = ${style.lo}; i < ${style.hi}; i++)`, () => this.nest(`if (${style.array}[i - ${style.lo}])`, () => this.appendPair(out)));
+  }
+
+  /** Appends (k − k0, i) to spike buffer `out`. */
+  private appendPair(out: number): void {
+    const b = `b${integer(out)}`;
+    for (const l of this.syntax.takePair(b)) this.line(l);
+    const cast = this.syntax.intCast;
+    this.line(`${b}[at] = ${cast}(k - k0);`);
+    this.line(`${b}[at + 1] = ${cast}i;`);
   }
 
   recordTrace(ci: number, r: RecordPlan, name: string, stored: boolean): void {

@@ -20,7 +20,25 @@ function ownRecord<T>(entries: Record<string, T>): Readonly<Record<string, T>> {
 export const FUNCTIONS: Readonly<Record<string, number>> = ownRecord({
   abs: 1, exp: 1, log: 1, sqrt: 1, cbrt: 1, pow: 2, min: 2, max: 2,
   sin: 1, cos: 1, tan: 1, tanh: 1, floor: 1, ceil: 1,
+  rand: 0, randn: 0,
 });
+
+/**
+ * Functions that draw random numbers (`rand()`: uniform in [0, 1),
+ * `randn()`: standard normal): each call in an equation is its own draw, for
+ * each unit and step. They may appear in spike conditions, resets and
+ * `@post` equations, not in derivatives (noise in a derivative is `xi`).
+ */
+export const RANDOM_FUNCTIONS: ReadonlySet<string> = new Set(['rand', 'randn']);
+
+/**
+ * Symbols every equation may read without declaring them: the time `t` at
+ * the start of the step and the step `dt`, both in the model's time unit.
+ */
+export const BUILTINS: ReadonlySet<string> = new Set(['t', 'dt']);
+
+/** Gaussian white noise in a derivative (see `derivative`). */
+export const NOISE = 'xi';
 
 /** Operators an equation may use (mathjs `fn` names). */
 export const OPERATORS = new Set([
@@ -102,6 +120,15 @@ function checkSyntax(root: MathNode, text: string, where: string): void {
         throw new ExpressionError(where, `'${text}' contains a ${node.type}, which an equation cannot hold.`, 'Write a single expression without assignments, indexing, matrices or strings.');
     }
   });
+}
+
+/** The names of the functions an expression calls, sorted. */
+export function functionsOf(node: MathNode): string[] {
+  const names = new Set<string>();
+  node.traverse((child) => {
+    if (child.type === 'FunctionNode') names.add(String((child as unknown as { fn: { name?: string } }).fn?.name ?? ''));
+  });
+  return [...names].sort();
 }
 
 /** The names of the symbols an expression reads (functions excluded), sorted. */

@@ -55,6 +55,8 @@ function toIRStep(node: MathNode, args: ExprIR[], where: string, rename: (name: 
     case 'FunctionNode': {
       const name = (a.fn as { name: string }).name;
       if (FUNCTIONS.has(name as OpName)) return op(name as OpName, ...args);
+      // Numbered by lowerModel, one draw per call.
+      if (name === 'rand' || name === 'randn') return op(name);
       if (name === 'pow') return op('pow', ...args);
       const one = num(1);
       if (name === 'sec') return op('div', one, op('cos', ...args));

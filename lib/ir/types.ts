@@ -9,7 +9,14 @@ export type OpName =
   | 'add' | 'sub' | 'mul' | 'div' | 'pow' | 'neg'
   | 'lt' | 'le' | 'gt' | 'ge' | 'eq' | 'ne' | 'and' | 'or' | 'not' | 'select'
   | 'abs' | 'exp' | 'expm1' | 'log' | 'sqrt' | 'cbrt' | 'min' | 'max'
-  | 'sin' | 'cos' | 'tan' | 'tanh' | 'cosh' | 'sinh' | 'floor' | 'ceil' | 'sign';
+  | 'sin' | 'cos' | 'tan' | 'tanh' | 'cosh' | 'sinh' | 'floor' | 'ceil' | 'sign'
+  /**
+   * Random draws, `rand(d)` uniform in [0, 1) and `randn(d)` standard normal:
+   * `d` (a number) numbers the draw within the unit's step, so that each
+   * (seed, container, unit, step, draw) has its own value on every back end.
+   * A draw is always the whole expression of a `let` (see {@link isDraw}).
+   */
+  | 'rand' | 'randn';
 
 /** An expression: a number, a named local, or an operation on expressions. */
 export type ExprIR =
@@ -41,7 +48,22 @@ export interface ModelIR {
   update: StmtIR[];
   /** Applied after the update and the clipping to bounds. */
   post: StmtIR[];
+  /**
+   * The spike, after `post`: `stmts` define the condition let `name` (the
+   * spike flag: the threshold, and out of the refractory period) and set the
+   * reset states, `lastspike` and `not_refractory` with selects on it. Its
+   * lets stay visible to the record phase.
+   */
+  events?: { name: string; stmts: StmtIR[] };
 }
+
+/** Whether `e` is a random draw, `rand(d)` or `randn(d)`; `d` is its number. */
+export function isDraw(e: ExprIR): e is { k: 'op'; op: 'rand' | 'randn'; args: [{ k: 'num'; v: number }] } {
+  return e.k === 'op' && (e.op === 'rand' || e.op === 'randn') && e.args.length === 1 && e.args[0].k === 'num';
+}
+
+/** The name of the time at the start of the step (model time units), as `dt` is the step's. */
+export const TIME = 't';
 
 /** Names the back ends use for the step size in model time units. */
 export const DT = 'dt';

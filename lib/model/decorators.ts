@@ -26,7 +26,7 @@ symbols.metadata ??= Symbol.for('Symbol.metadata');
 const METADATA: symbol = symbols.metadata;
 
 /** What a decorator was used for. */
-export type FieldKind = 'state' | 'param' | 'input' | 'derivative' | 'intermediate' | 'post';
+export type FieldKind = 'state' | 'param' | 'input' | 'derivative' | 'intermediate' | 'post' | 'spike';
 
 /** One decorator application, exactly as the user wrote it (an *Args* record). */
 export interface FieldRecord {
@@ -34,14 +34,43 @@ export interface FieldRecord {
   property: string;
   /** The initial value or default (state, param, input) or the equation text. */
   value: number | string;
-  /** Extra options (`bounds` for states). */
-  options?: StateOptionsArgs;
+  /** Extra options (`bounds` for states, `unlessRefractory` for derivatives, the spike's threshold, reset and refractory period). */
+  options?: StateOptionsArgs | DerivativeOptionsArgs | SpikeOptionsArgs;
 }
 
 /** Options of {@link state}. */
 export interface StateOptionsArgs {
   /** `[lower, upper]`: the state is clipped into this range after every step. */
   bounds?: [number, number];
+}
+
+/** Options of {@link derivative}. */
+export interface DerivativeOptionsArgs {
+  /**
+   * Hold the state during the refractory period that follows each spike
+   * (Brian2's `(unless refractory)`): its update is skipped while
+   * `not_refractory` is 0. The model must declare a refractory period.
+   */
+  unlessRefractory?: boolean;
+}
+
+/** Options of {@link spike}: when a unit fires and what firing does. */
+export interface SpikeOptionsArgs {
+  /** The spike condition, evaluated after each step, e.g. `'v > vt'`. */
+  threshold: string;
+  /**
+   * Statements run in a unit that fires, in order, e.g. `'v = vr'` or
+   * `['v = vr', 'w += b']` (also `'v = vr; w += b'`); `=`, `+=`, `-=`, `*=`
+   * and `/=` on states.
+   */
+  reset?: string | readonly string[];
+  /**
+   * The refractory period after a spike, in the model's time unit (the unit
+   * of its equations, `1 / timeScale` seconds): a number, or an expression
+   * such as `'tref'`, evaluated each step. While it lasts, the unit cannot
+   * fire again and states declared with `unlessRefractory` are held.
+   */
+  refractory?: number | string;
 }
 
 /**
@@ -60,7 +89,7 @@ const RECORDS = Symbol.for('neural:fields');
 
 type Bag = Record<PropertyKey, unknown>;
 
-function record(kind: FieldKind, value: number | string, options?: StateOptionsArgs): FieldDecorator {
+function record(kind: FieldKind, value: number | string, options?: FieldRecord['options']): FieldDecorator {
   const decorate = (target: unknown, context: unknown): void => {
     const entry = (property: string): FieldRecord => ({ kind, property, value, options });
     if (typeof context === 'object' && context !== null && 'kind' in context) {
@@ -140,10 +169,16 @@ export const param = (defaultValue: number): FieldDecorator => record('param', d
 /** Declares an input (driven by a network connection) with its default value. */
 export const input = (defaultValue = 0): FieldDecorator => record('input', defaultValue);
 /**
- * Gives the time derivative of a state as a mathjs expression.
+ * Gives the time derivative of a state as a mathjs expression. It may read
+ * the time `t`, the step `dt`, and `xi`: Gaussian white noise (of unit
+ * 1/sqrt(time unit), independent for each state, unit and step), which makes
+ * the equation stochastic (integrated by Euler–Maruyama; the noise must be
+ * additive: its factor may not depend on a state).
+ * @param options - `unlessRefractory: true` holds the state during the refractory period
  * @example `@derivative('(stimulus + bias) / c')`
+ * @example `@derivative('(El - v) / tau + sigma * sqrt(2 / tau) * xi', { unlessRefractory: true })`
  */
-export const derivative = (expression: string): FieldDecorator => record('derivative', expression);
+export const derivative = (expression: string, options?: DerivativeOptionsArgs): FieldDecorator => record('derivative', expression, options);
 /** Names a sub-expression that derivatives and posts may use by name. */
 export const intermediate = (expression: string): FieldDecorator => record('intermediate', expression);
 /**
@@ -151,6 +186,17 @@ export const intermediate = (expression: string): FieldDecorator => record('inte
  * are evaluated from the values before any of them is applied.
  */
 export const post = (expression: string): FieldDecorator => record('post', expression);
+
+/**
+ * Declares the model's spike: the field names the event (record it with
+ * `record('spike')` to get the indices and times of the units that fired).
+ * After every step (and `@post`), a unit whose `threshold` holds and that is
+ * not refractory fires: its `reset` statements run, `lastspike` (readable in
+ * equations, like `not_refractory`) becomes the step's time `t`, and the
+ * refractory period starts.
+ * @example `@spike({ threshold: 'v > vt', reset: 'v = vr', refractory: 5 }) spike!: number;`
+ */
+export const spike = (options: SpikeOptionsArgs): FieldDecorator => record('spike', '', options);
 
 /** The fields of {@link defineModel}: one decorator or several per field name. */
 export type FieldDecorators = Record<string, FieldDecorator | readonly FieldDecorator[]>;

@@ -5,14 +5,14 @@
  */
 import type { MathNode } from 'mathjs';
 import { ExpressionError, ModelDefinitionError, describeValue } from '../errors.js';
-import { isConstant, parseExpression, symbolsOf } from '../expr/parse.js';
-import { ownRecords, type FieldRecord } from './decorators.js';
-import type { IntermediateSpec, ModelSpec, StateSpec, ValueSpec } from './spec.js';
+import { BUILTINS, functionsOf, isConstant, NOISE, parseExpression, RANDOM_FUNCTIONS, symbolsOf } from '../expr/parse.js';
+import { ownRecords, type DerivativeOptionsArgs, type FieldRecord, type SpikeOptionsArgs, type StateOptionsArgs } from './decorators.js';
+import type { IntermediateSpec, ModelSpec, ResetSpec, SpikeSpec, StateSpec, ValueSpec } from './spec.js';
 
 /** Anything constructible whose prototype chain may carry decorator records. */
 export type ModelClass = abstract new (...args: never[]) => object;
 
-type Role = 'state' | 'param' | 'input' | 'intermediate';
+type Role = 'state' | 'param' | 'input' | 'intermediate' | 'spike';
 interface Field {
   property: string;
   role?: Role;
@@ -20,8 +20,20 @@ interface Field {
   expression?: string;
   bounds?: [number, number];
   derivative?: string;
+  unlessRefractory?: boolean;
   post?: string;
+  spike?: SpikeOptionsArgs;
 }
+
+/**
+ * The states the library adds to a model with a spike: the time of the last
+ * spike (model time units; long ago at the start) and, with a refractory
+ * period, whether the unit is out of it (1) or in it (0).
+ */
+export const LASTSPIKE = 'lastspike';
+export const NOT_REFRACTORY = 'not_refractory';
+/** `lastspike` before any spike: 10^4 seconds before time 0, in model time units (times the time scale). */
+export const NEVER_SPIKED = -1e4;
 
 const cache = new WeakMap<ModelClass, ModelSpec>();
 
@@ -71,8 +83,13 @@ function build(ctor: ModelClass): ModelSpec {
   const params: ValueSpec[] = [];
   const inputs: ValueSpec[] = [];
   const intermediates: IntermediateSpec[] = [];
+  const spikes: Field[] = [];
   for (const f of fields.values()) {
     const where = `${name}#${f.property}`;
+    if (f.role === 'spike') {
+      spikes.push(f);
+      continue;
+    }
     if (!f.role) {
       if (f.derivative !== undefined) problems.push(problem(where, `@derivative is on a field that is not a state.`, `Add @state(initial) to '${f.property}'.`));
       if (f.post !== undefined) problems.push(problem(where, `@post is on a field that is not a state.`, `Add @state(initial) to '${f.property}'.`));
@@ -85,6 +102,7 @@ function build(ctor: ModelClass): ModelSpec {
       const s: StateSpec = { name: f.property, initial: f.value ?? 0 };
       if (f.bounds !== undefined) s.bounds = f.bounds;
       if (f.derivative !== undefined) s.derivative = f.derivative;
+      if (f.unlessRefractory) s.unlessRefractory = true;
       if (f.post !== undefined) s.post = f.post;
       states.push(s);
     } else if (f.role === 'param') params.push({ name: f.property, value: f.value ?? 0 });
@@ -92,18 +110,43 @@ function build(ctor: ModelClass): ModelSpec {
     else intermediates.push({ name: f.property, expression: f.expression ?? '' });
   }
 
+  const spike = spikes.length ? readSpike(name, spikes, problems) : undefined;
+  if (spike) {
+    const scale = typeof timeScale === 'number' && Number.isFinite(timeScale) ? timeScale : 1;
+    states.push({ name: LASTSPIKE, initial: NEVER_SPIKED * scale, builtin: true });
+    if (spike.refractory !== undefined) states.push({ name: NOT_REFRACTORY, initial: 1, builtin: true });
+  }
+  for (const s of states) {
+    if (s.unlessRefractory && spike?.refractory === undefined) {
+      problems.push(problem(`${name}#${s.name}`, `unlessRefractory is set but the model declares no refractory period.`, "Give @spike a refractory period, e.g. @spike({ threshold: 'v > vt', reset: 'v = vr', refractory: 2 }), or drop unlessRefractory."));
+    }
+  }
+
   const known = new Set([...states, ...params, ...inputs, ...intermediates].map((x) => x.name));
   for (const f of fields.values()) {
     const trouble = nameProblem(f.property);
     if (trouble) problems.push(problem(`${name}#${printable(f.property)}`, trouble.what, trouble.fix));
   }
+  // What each kind of equation may read besides the model's fields and the constants.
+  const noise = (kind: string) => kind === 'derivative';
+  const random = (kind: string) => kind !== 'derivative' && kind !== 'intermediate';
   const check = (where: string, text: string, kind: string): string[] => {
     try {
       const node = parseExpression(text, where);
       const syms = symbolsOf(node);
       for (const s of syms) {
-        if (!known.has(s) && !isConstant(s)) {
-          problems.push(problem(where, `'${text}' uses unknown symbol '${printable(s)}'.`, `Declare it with @param or @state${kind === 'intermediate' ? '' : ', or name it with @intermediate'}.`));
+        if (s === NOISE) {
+          if (!noise(kind)) problems.push(problem(where, `'${text}' uses the noise 'xi' in ${kind === 'intermediate' ? 'an intermediate' : `a ${kind}`}.`, "Write xi in the @derivative of the state it drives (each state's xi is its own noise)."));
+        } else if (!known.has(s) && !isConstant(s) && !BUILTINS.has(s)) {
+          const fix = s === LASTSPIKE || s === NOT_REFRACTORY
+            ? `'${s}' exists in models that declare a spike${s === NOT_REFRACTORY ? ' with a refractory period' : ''} (@spike).`
+            : `Declare it with @param or @state${kind === 'intermediate' ? '' : ', or name it with @intermediate'}.`;
+          problems.push(problem(where, `'${text}' uses unknown symbol '${printable(s)}'.`, fix));
+        }
+      }
+      for (const f of functionsOf(node)) {
+        if (RANDOM_FUNCTIONS.has(f) && !random(kind)) {
+          problems.push(problem(where, `'${text}' calls ${f}() in ${kind === 'intermediate' ? 'an intermediate' : `a ${kind}`}; random draws belong in spike conditions, resets and @post equations.`, kind === 'derivative' ? "For noise in a derivative use xi (Gaussian white noise), e.g. 'sigma * xi'." : 'Write the call where it is used.'));
         }
       }
       const bad = nonFiniteConstant(node);
@@ -121,9 +164,67 @@ function build(ctor: ModelClass): ModelSpec {
   }
   const deps = new Map<string, string[]>();
   for (const i of intermediates) deps.set(i.name, check(`${name}#${i.name}`, i.expression, 'intermediate'));
+  if (spike) {
+    const where = `${name}#${spike.name}`;
+    check(where, spike.threshold, 'spike condition');
+    if (spike.refractory !== undefined) check(where, spike.refractory, 'refractory period');
+    for (const r of spike.reset) {
+      check(where, r.expression, 'reset');
+      const target = states.find((s) => s.name === r.target);
+      if (!target || target.builtin) {
+        const list = states.filter((s) => !s.builtin).map((s) => s.name).join(', ') || '(none)';
+        problems.push(problem(where, `the reset '${r.target} ${r.op} ${r.expression}' assigns '${printable(r.target)}', which is not a state${target ? ' the model may set (the library keeps it)' : ''}.`, `A reset sets states: ${list}.`));
+      }
+    }
+  }
 
   const sorted = ordered(name, intermediates, deps, problems);
-  return problems.length ? fail(name, problems) : { name, timeScale: timeScale as number, states, params, inputs, intermediates: sorted };
+  return problems.length ? fail(name, problems) : { name, timeScale: timeScale as number, states, params, inputs, intermediates: sorted, ...(spike ? { spike } : {}) };
+}
+
+const RESET = /^\s*([A-Za-z_][A-Za-z0-9_]*)\s*([-+*/]?=)(?!=)\s*([\s\S]*?)\s*$/;
+
+/** The spike of a model from its `@spike` field (one per model). */
+function readSpike(name: string, fields: Field[], problems: Problem[]): SpikeSpec | undefined {
+  if (fields.length > 1) {
+    problems.push(problem(name, `declares ${fields.length} spikes (${fields.map((f) => f.property).join(', ')}).`, 'Declare one @spike per model.'));
+  }
+  const f = fields[0];
+  const where = `${name}#${f.property}`;
+  const o = f.spike;
+  if (typeof o !== 'object' || o === null) {
+    problems.push(problem(where, `@spike needs options, got ${describeValue(o)}.`, "Write e.g. @spike({ threshold: 'v > vt', reset: 'v = vr', refractory: 2 })."));
+    return undefined;
+  }
+  const unknown = Object.keys(o).filter((k) => !['threshold', 'reset', 'refractory'].includes(k));
+  if (unknown.length) problems.push(problem(where, `@spike has unknown option${unknown.length > 1 ? 's' : ''} ${unknown.map((k) => `'${printable(k)}'`).join(', ')}.`, 'Use threshold, reset and refractory.'));
+  if (typeof o.threshold !== 'string' || !o.threshold.trim()) {
+    problems.push(problem(where, `@spike needs a threshold condition as text, got ${describeValue(o.threshold)}.`, "Write e.g. threshold: 'v > vt'."));
+    return undefined;
+  }
+  const spec: SpikeSpec = { name: f.property, threshold: o.threshold, reset: [] };
+  const texts = o.reset === undefined ? [] : typeof o.reset === 'string' ? [o.reset] : Array.isArray(o.reset) ? o.reset : null;
+  if (texts === null || texts.some((t) => typeof t !== 'string')) {
+    problems.push(problem(where, `the reset ${describeValue(o.reset)} is not text or a list of texts.`, "Write e.g. reset: 'v = vr' or reset: ['v = vr', 'w += b']."));
+  } else {
+    for (const statement of texts.flatMap((t) => (t as string).split(/[;\n]/)).filter((t) => t.trim())) {
+      const m = RESET.exec(statement);
+      if (!m || !m[3]) {
+        problems.push(problem(where, `the reset statement '${printable(statement.trim())}' is not 'state = expression' (or +=, -=, *=, /=).`, "Write e.g. 'v = vr' or 'w += b'."));
+        continue;
+      }
+      spec.reset.push({ target: m[1], op: m[2] as ResetSpec['op'], expression: m[3] });
+    }
+  }
+  const r = o.refractory;
+  if (r !== undefined) {
+    if (typeof r === 'number') {
+      if (!Number.isFinite(r) || r < 0) problems.push(problem(where, `the refractory period ${describeValue(r)} is not a finite number >= 0.`, 'Give it in the model\'s time unit, e.g. refractory: 2, or as an expression.'));
+      else spec.refractory = String(r);
+    } else if (typeof r === 'string' && r.trim()) spec.refractory = r;
+    else problems.push(problem(where, `the refractory period ${describeValue(r)} is neither a number nor an expression.`, "Write e.g. refractory: 2 or refractory: 'tref'."));
+  }
+  return spec;
 }
 
 function apply(f: Field, r: FieldRecord, cls: string, seenHere: Map<string, Role>, problems: Problem[]): void {
@@ -131,6 +232,12 @@ function apply(f: Field, r: FieldRecord, cls: string, seenHere: Map<string, Role
   if (r.kind === 'derivative' || r.kind === 'post') {
     if (typeof r.value !== 'string') problems.push(problem(where, `@${r.kind} needs an equation string, got ${describeValue(r.value)}.`, `Write it as text, e.g. '-v / tau'.`));
     else f[r.kind] = r.value;
+    if (r.kind === 'derivative') {
+      const o = r.options as DerivativeOptionsArgs | undefined;
+      if (o !== undefined && (typeof o !== 'object' || o === null || Object.keys(o).some((k) => k !== 'unlessRefractory') || (o.unlessRefractory !== undefined && typeof o.unlessRefractory !== 'boolean'))) {
+        problems.push(problem(where, `@derivative options ${describeValue(o)} are not { unlessRefractory: boolean }.`, "Write e.g. @derivative('(vr - v) / tau', { unlessRefractory: true })."));
+      } else f.unlessRefractory = o?.unlessRefractory === true;
+    }
     return;
   }
   const prior = seenHere.get(r.property);
@@ -140,6 +247,12 @@ function apply(f: Field, r: FieldRecord, cls: string, seenHere: Map<string, Role
   }
   seenHere.set(r.property, r.kind);
   f.role = r.kind;
+  if (r.kind === 'spike') {
+    f.spike = r.options as SpikeOptionsArgs;
+    delete f.value;
+    delete f.expression;
+    return;
+  }
   if (r.kind === 'intermediate') {
     if (typeof r.value !== 'string') problems.push(problem(where, `@intermediate needs an equation string, got ${describeValue(r.value)}.`, ''));
     else f.expression = r.value;
@@ -151,7 +264,7 @@ function apply(f: Field, r: FieldRecord, cls: string, seenHere: Map<string, Role
   } else f.value = r.value;
   delete f.expression;
   if (r.kind === 'state') {
-    const b = r.options?.bounds;
+    const b = (r.options as StateOptionsArgs | undefined)?.bounds;
     if (b !== undefined) {
       if (!Array.isArray(b) || b.length !== 2 || !b.every((x) => typeof x === 'number' && !Number.isNaN(x)) || !(b[0] < b[1])) {
         problems.push(problem(where, `bounds ${describeValue(b)} are not [lower, upper] with lower < upper.`, `Write e.g. { bounds: [-80, 30] }.`));
@@ -176,6 +289,9 @@ const RESERVED: ReadonlyMap<string, string> = new Map([
   ['t', 'the simulation time in equations'],
   ['e', "the constant e in equations"],
   ['pi', "the constant pi in equations"],
+  ['xi', 'the noise in derivatives'],
+  [LASTSPIKE, 'the time of the last spike'],
+  [NOT_REFRACTORY, 'whether a unit is out of its refractory period'],
 ]);
 
 /** Why a field name cannot be used, or null when it can. */

@@ -9,6 +9,29 @@ export interface StateSpec {
   derivative?: string;
   /** Equation text of the value after each step. */
   post?: string;
+  /** Held during the refractory period (`@derivative(…, { unlessRefractory: true })`). */
+  unlessRefractory?: boolean;
+  /** Made by the library for a model with a spike (`lastspike`, `not_refractory`), not declared by the model. */
+  builtin?: boolean;
+}
+
+/** One statement of a reset: `target op expression`. */
+export interface ResetSpec {
+  target: string;
+  op: '=' | '+=' | '-=' | '*=' | '/=';
+  expression: string;
+}
+
+/** A model's spike (`@spike`). */
+export interface SpikeSpec {
+  /** The field that names the event. */
+  name: string;
+  /** Equation text of the spike condition. */
+  threshold: string;
+  /** The reset statements, run in order in a unit that fires. */
+  reset: ResetSpec[];
+  /** Equation text of the refractory period (model time units), when there is one. */
+  refractory?: string;
 }
 
 /** A named number: a parameter default or an input default. */
@@ -34,4 +57,6 @@ export interface ModelSpec {
   inputs: ValueSpec[];
   /** In an order where each depends only on earlier ones. */
   intermediates: IntermediateSpec[];
+  /** The spike, when the model declares one. */
+  spike?: SpikeSpec;
 }

@@ -231,14 +231,26 @@ export class Container {
     if (initial && mode === 'sum') throw new InputDataError(where, "initial: true applies to traces; a 'sum' is one row of totals.", 'Record a trace with { initial: true }, or drop initial for the sum.');
     if (initial && !keep) throw new InputDataError(where, 'initial: true applies to kept traces; with keep: false no row is kept.', 'Drop keep: false to keep the initial row, or drop initial.');
     if (args.length === 0) throw new InputDataError(where, 'no variable named.', `Name one or more of: ${this.variables.join(', ')}.`);
+    const spike = this.spec.spike?.name;
+    const recordable = spike ? [spike, ...this.variables] : this.variables;
     for (const v of args) {
-      if (typeof v !== 'string' || !this.values.has(v)) {
-        throw new InputDataError(where, `'${String(v)}' is not a variable of ${this.spec.name}.`, `${typeof v === 'string' ? didYouMean(v, this.variables) : ''}Record one of: ${this.variables.join(', ')}.`);
+      if (typeof v !== 'string' || !(this.values.has(v) || v === spike)) {
+        throw new InputDataError(where, `'${String(v)}' is not a variable of ${this.spec.name}.`, `${typeof v === 'string' ? didYouMean(v, recordable) : ''}Record one of: ${recordable.join(', ')}.`);
       }
     }
-    for (const v of args as string[]) this.records.set(v, { rate, mode, keep, initial });
+    for (const v of args as string[]) {
+      if (v === spike) this.recordsSpikes = true;
+      else this.records.set(v, { rate, mode, keep, initial });
+    }
     return this;
   }
+
+  /**
+   * Whether the model's spikes are recorded (`record('spike')`, the name
+   * of its `@spike` field): every spike is kept, whatever the rate of the
+   * traces recorded with it.
+   */
+  recordsSpikes = false;
 }
 
 const RECORD_RULES = {

@@ -49,6 +49,7 @@ export function graphOf(containers: readonly Container[], inputs: readonly Input
       ...(c.solver !== undefined ? { solver: c.solver } : {}),
       connections: [...c.connections].map(([k, sources]) => [k, sources.map(source)]),
       records: [...c.records].map(([variable, o]) => ({ variable, rate: o.rate, mode: o.mode })),
+      ...(c.recordsSpikes ? { spikes: true } : {}),
     })),
   };
   return { graph, matrixIds: ids };

@@ -6,7 +6,8 @@
  * end.
  */
 import type { BackendName } from '../backends/types.js';
-import { NetworkWiringError } from '../errors.js';
+import { randomInt } from 'node:crypto';
+import { InputDataError, NetworkWiringError } from '../errors.js';
 import { Model } from '../model/model.js';
 import { readModel, type ModelClass } from '../model/read.js';
 import { checkOptions, describeValue, type OptionRules } from '../options.js';
@@ -39,6 +40,14 @@ const ADD_RULES: OptionRules = {
 };
 const INPUT_RULES: OptionRules = { name: { type: 'string' }, num: { type: 'count' } };
 
+/** Options of `new Network`. */
+export interface NetworkOptions {
+  /** The seed of the random draws: an integer in [0, 2^32) (default: a random one). */
+  seed?: number;
+}
+
+const NETWORK_RULES: OptionRules = { seed: { type: 'number' } };
+
 /**
  * A network of containers and inputs.
  *
@@ -58,10 +67,28 @@ export class Network {
   readonly inputs: Input[] = [];
   /** Steps run since the last reset. */
   step = 0;
+  /**
+   * The seed of every random draw of the network's runs (`xi`, `rand()`,
+   * `randn()`): an integer in [0, 2^32). The same seed gives the same
+   * numbers on every back end, however the run is split into blocks or
+   * runs. Chosen at random unless given (`new Network({ seed: 42 })`).
+   */
+  seed: number;
   /** The back end compile chose, and why when 'auto' chose. */
   chosen: { backend: BackendName; reason: string } | null = null;
   /** Compiled state, run loop and the rule of one call at a time. */
   private readonly runner: Runner = new Runner(this);
+
+  /**
+   * @param options - `seed`: the seed of the random draws (default: a random one)
+   * @throws {@link InputDataError} for an unknown option or a seed that is not an integer in [0, 2^32)
+   */
+  constructor(options?: NetworkOptions) {
+    const o = checkOptions<NetworkOptions>('new Network', options, NETWORK_RULES, { usage: () => 'Pass { seed }, or nothing.' });
+    const seed = o.seed ?? randomInt(2 ** 32);
+    if (!Number.isInteger(seed) || seed < 0 || seed >= 2 ** 32) throw new InputDataError('new Network', `seed ${seed} is not an integer in [0, 2^32).`, 'Give a whole number, e.g. new Network({ seed: 42 }).');
+    this.seed = seed;
+  }
 
   /**
    * Adds `num` input streams.

@@ -144,17 +144,142 @@ export class Recording {
 }
 
 /**
- * The recordings of one container. `recorder.get('v')` or `recorder.v`.
+ * The spikes of one container: which unit fired in which step, as Brian2's
+ * SpikeMonitor keeps them (`i` and `t` there, {@link units} and
+ * {@link times} here), in the order of steps and, within a step, of units.
+ * Every spike is kept, as events, not as a dense trace.
+ */
+export class SpikeRecording {
+  private chunks: { list: SpikeChunk[]; count: number };
+  private joined: SpikeChunk | null = null;
+
+  /**
+   * @param variable - the name of the model's spike (its `@spike` field)
+   * @param num - units of the container
+   * @param duration - seconds of simulated time the recording covers
+   * @param chunk - the spikes of one run (or block)
+   */
+  constructor(readonly variable: string, readonly num: number, readonly duration: number, chunk: SpikeChunk) {
+    this.chunks = { list: [chunk], count: 1 };
+  }
+
+  /** The spikes joined once, on first read. */
+  private all(): SpikeChunk {
+    if (this.joined) return this.joined;
+    const { list, count } = this.chunks;
+    if (count === 1) return (this.joined = list[0]);
+    let n = 0;
+    for (let c = 0; c < count; c++) n += list[c].units.length;
+    const where = `spike recording '${this.variable}'`;
+    const fix = 'Record spikes of fewer units, or run in shorter pieces and save each.';
+    const out: SpikeChunk = { units: allocate(where, 'the units', 'int32', n, fix) as Int32Array, steps: allocate(where, 'the steps', 'float64', n, fix) as Float64Array, times: allocate(where, 'the times', 'float64', n, fix) as Float64Array };
+    for (let c = 0, at = 0; c < count; at += list[c].units.length, c++) {
+      out.units.set(list[c].units, at);
+      out.steps.set(list[c].steps, at);
+      out.times.set(list[c].times, at);
+    }
+    return (this.joined = out);
+  }
+
+  /** Number of spikes. */
+  get count(): number {
+    let n = 0;
+    for (let c = 0; c < this.chunks.count; c++) n += this.chunks.list[c].units.length;
+    return n;
+  }
+
+  /** The unit of each spike. */
+  get units(): Int32Array {
+    return this.all().units;
+  }
+
+  /** The global step (counted since the last reset) in which each spike happened. */
+  get steps(): Float64Array {
+    return this.all().steps;
+  }
+
+  /**
+   * The time of each spike in seconds: `step·dt`, the time at the start of
+   * the step whose update crossed the threshold (Brian2's convention).
+   */
+  times(): Float64Array {
+    return this.all().times;
+  }
+
+  /** Spikes per unit. */
+  counts(): Float64Array {
+    const out = new Float64Array(this.num);
+    for (const u of this.units) out[u]++;
+    return out;
+  }
+
+  /** Mean firing rate of each unit over the recorded time, in Hz (spikes per second). */
+  rates(): Float64Array {
+    const c = this.counts();
+    if (this.duration > 0) for (let i = 0; i < c.length; i++) c[i] /= this.duration;
+    return c;
+  }
+
+  /**
+   * This recording continued by the spikes of one more block or run, over
+   * `seconds` more of simulated time (kept apart until read).
+   * @internal
+   */
+  append(chunk: SpikeChunk, seconds: number): SpikeRecording {
+    const next = new SpikeRecording(this.variable, this.num, this.duration + seconds, chunk);
+    const own = this.chunks.count === this.chunks.list.length ? this.chunks.list : this.chunks.list.slice(0, this.chunks.count);
+    own.push(chunk);
+    next.chunks = { list: own, count: own.length };
+    return next;
+  }
+}
+
+/** Spikes of one piece of a run, in order: unit, step and time of each. */
+export interface SpikeChunk {
+  units: Int32Array;
+  steps: Float64Array;
+  times: Float64Array;
+}
+
+/**
+ * The recordings of one container. `recorder.get('v')` or `recorder.v`;
+ * spikes: `recorder.spikes()` or `recorder.spike` (the `@spike` field's name).
  */
 export class Recorder {
   private readonly items = new Map<string, Recording>();
+  private spiking: SpikeRecording | null = null;
   [variable: string]: unknown;
 
   constructor(private readonly owner: string) {}
 
+  /**
+   * The recorded spikes.
+   * @throws {@link InputDataError} when no spikes were recorded
+   */
+  spikes(): SpikeRecording {
+    if (!this.spiking) {
+      throw new InputDataError(`${this.owner}.recorder`, 'no spikes were recorded.', "Call record('spike') (the name of the model's @spike field) before run().");
+    }
+    return this.spiking;
+  }
+
+  /** @internal The spike recording, or null. */
+  spikesOrNull(): SpikeRecording | null {
+    return this.spiking;
+  }
+
+  /** @internal Replaces the spike recording. */
+  putSpikes(r: SpikeRecording): void {
+    this.spiking = r;
+    if (!(r.variable in Recorder.prototype) && r.variable !== 'owner' && r.variable !== 'items' && r.variable !== 'spiking') Object.defineProperty(this, r.variable, { get: () => this.spiking, configurable: true, enumerable: true });
+  }
+
   /** The recording of a variable. @throws {@link InputDataError} when it was not recorded */
   get(variable: string): Recording {
     const r = this.items.get(variable);
+    if (!r && this.spiking?.variable === variable) {
+      throw new InputDataError(`${this.owner}.recorder`, `'${variable}' is the model's spike, recorded as events.`, `Use recorder.spikes() (units, times(), counts(), rates()).`);
+    }
     if (!r) {
       throw new InputDataError(`${this.owner}.recorder`, `'${variable}' has no recording.`, `Call record('${variable}') before run(); recorded: ${[...this.items.keys()].join(', ') || '(none)'}.`);
     }
@@ -182,5 +307,7 @@ export class Recorder {
   clear(): void {
     for (const k of this.items.keys()) delete (this as Record<string, unknown>)[k];
     this.items.clear();
+    if (this.spiking) delete (this as Record<string, unknown>)[this.spiking.variable];
+    this.spiking = null;
   }
 }

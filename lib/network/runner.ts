@@ -19,7 +19,7 @@ import type { Container } from './container.js';
 import { graphOf } from './graph.js';
 import type { Input } from './input.js';
 import { startProgress } from './progress.js';
-import { Recording } from './recorder.js';
+import { Recording, SpikeRecording, type SpikeChunk } from './recorder.js';
 
 /** Options of {@link Network.compile}. Unknown keys and values of the wrong type are refused. */
 export interface CompileOptions {
@@ -139,6 +139,8 @@ export interface RunHost {
   readonly inputs: readonly Input[];
   /** Steps run since the last reset. */
   step: number;
+  /** The seed of the random draws. */
+  readonly seed: number;
   /** The back end compile chose, and why. */
   chosen: { backend: BackendName; reason: string } | null;
 }
@@ -327,8 +329,26 @@ export class Runner {
     const rowsBefore = (k: number, rate: number) => rowsBetween(s0, s0 + k, rate);
     const unitSteps = Math.max(1, plan.containers.reduce((s, cp) => s + cp.num, 0));
     const streamBytes = plan.buffers.reduce((s, b) => s + (b.role === 'stream' ? b.length * bytesOf(arrayTypeOf(b.type, plan.dtype)) : 0), 0);
-    const block = options.blockSteps ?? defaultBlock(backend.capabilities, steps, unitSteps, streamBytes);
+    const seed = checkSeed(this.host.seed);
+    // Spikes: a buffer of (step, unit) pairs for one block, room for every
+    // unit firing in every step; blocks are cut so that it stays small.
+    const spiking = plan.containers.flatMap((cp, ci) => (cp.spikes ? [{ ci, cp, out: cp.spikes.out }] : []));
+    const widest = Math.max(0, ...spiking.map((x) => x.cp.num));
+    const block = Math.min(options.blockSteps ?? defaultBlock(backend.capabilities, steps, unitSteps, streamBytes), widest ? Math.max(1, Math.floor(SPIKE_PAIRS_PER_BLOCK / widest)) : Infinity);
     const recs = this.recordings(plan, buffers, steps, Math.min(block, steps), rowsBefore);
+    const spikeRecs = spiking.map((x) => ({
+      ...x,
+      container: this.host.containers[x.ci],
+      pairs: allocate('Network.run', `the spikes of ${x.cp.name} in one block`, 'int32', 1 + 2 * x.cp.num * Math.min(block, steps), 'Run with smaller blocks (run(dt, { blockSteps })).') as Int32Array,
+      chunks: [] as SpikeChunk[],
+    }));
+    /** Takes the spikes of the steps from `k` (run-relative) that the last program.run wrote. */
+    const collect = (k: number) => {
+      for (const rec of spikeRecs) {
+        if (rec.pairs[0] > 0) rec.chunks.push(spikeChunk(rec.pairs, rec.cp.num, s0 + k, dt));
+        rec.pairs[0] = 0;
+      }
+    };
     // checkFinite: room to put back what a block (and a step) changes.
     const watched = plan.buffers.flatMap((b, i) => (b.role === 'state' || b.role === 'input' || b.role === 'op' ? [i] : []));
     const copies = () => ({
@@ -367,6 +387,11 @@ export class Runner {
           recording = prev ? prev.append(rows) : new Recording(r.variable, rows, cp.num, r.rate, dt, 'trace', firstRow(NUMBERS, s0, r.rate) * r.rate, head ? s0 : null);
         }
         rec.container.recorder.put(recording);
+      }
+      for (const rec of spikeRecs) {
+        const chunk = joinChunks(rec.chunks);
+        const prev = rec.container.recorder.spikesOrNull();
+        rec.container.recorder.putSpikes(prev ? prev.append(chunk, k * dt) : new SpikeRecording(rec.cp.ir.events!.name, rec.cp.num, k * dt, chunk));
       }
       this.host.step += k;
     };
@@ -408,13 +433,15 @@ export class Runner {
         for (const [b, inp] of streams) view[b] = inp.block(done, n, plan.dtype);
         blockStart = done;
         for (const rec of recs) view[rec.r.out] = rec.r.mode === 'sum' ? rec.data : traceView(rec, done);
+        for (const rec of spikeRecs) { rec.pairs[0] = 0; view[rec.out] = rec.pairs; }
         if (snapshot) save(snapshot);
-        await program.run(view, { k0: s0 + done, steps: n, dt });
+        await program.run(view, { k0: s0 + done, steps: n, dt, seed });
         if (snapshot && before) {
           await program.download?.(buffers);
           const bad = this.firstNonFinite(plan, buffers);
           if (bad) {
             // Replay the block one step at a time from the snapshot to find the exact step.
+            for (const rec of spikeRecs) rec.pairs[0] = 0;
             restore(snapshot);
             await program.upload?.(buffers);
             let k = done;
@@ -425,10 +452,12 @@ export class Runner {
               // What the failing step would change, to put it back: the state
               // and recordings then agree (both end before that step).
               save(before);
-              await program.run(one, { k0: s0 + k, steps: 1, dt });
+              await program.run(one, { k0: s0 + k, steps: 1, dt, seed });
               await program.download?.(buffers);
               const hit = this.firstNonFinite(plan, buffers);
+              if (!hit) collect(k);
               if (hit) {
+                for (const rec of spikeRecs) rec.pairs[0] = 0;
                 restore(before);
                 await program.upload?.(buffers);
                 flush(k);
@@ -445,6 +474,7 @@ export class Runner {
             }
           }
         }
+        collect(done);
         flush(done + n);
         done += n;
         progress?.update(done);
@@ -619,6 +649,59 @@ function checkRange(where: string, values: ArrayLike<number>, dtype: Dtype): voi
 }
 
 /** The smallest normal number of each dtype. */
+/** Spike pairs a block may hold for its widest spiking container (room for every unit in every step: 16 MiB of int32). */
+const SPIKE_PAIRS_PER_BLOCK = 2 ** 21;
+
+/**
+ * The spikes a block wrote as (k − k0, unit) pairs after a count (see
+ * `ContainerPlan.spikes`), sorted by step and unit, with global steps
+ * (`k0` is the block's first) and times `step·dt`.
+ */
+function spikeChunk(pairs: Int32Array, num: number, k0: number, dt: number): SpikeChunk {
+  const n = pairs[0];
+  // Keys step·num + unit are exact (below 2^53) and sort like (step, unit).
+  const keys = new Float64Array(n);
+  let sorted = true;
+  for (let j = 0; j < n; j++) {
+    keys[j] = pairs[1 + 2 * j] * num + pairs[2 + 2 * j];
+    if (j > 0 && keys[j] < keys[j - 1]) sorted = false;
+  }
+  if (!sorted) keys.sort();
+  const units = new Int32Array(n);
+  const steps = new Float64Array(n);
+  const times = new Float64Array(n);
+  for (let j = 0; j < n; j++) {
+    const kk = Math.floor(keys[j] / num);
+    units[j] = keys[j] - kk * num;
+    steps[j] = k0 + kk;
+    times[j] = steps[j] * dt;
+  }
+  return { units, steps, times };
+}
+
+/** One chunk of the chunks of a run, in order. */
+function joinChunks(chunks: SpikeChunk[]): SpikeChunk {
+  if (chunks.length === 1) return chunks[0];
+  const n = chunks.reduce((s, c) => s + c.units.length, 0);
+  const out: SpikeChunk = { units: new Int32Array(n), steps: new Float64Array(n), times: new Float64Array(n) };
+  let at = 0;
+  for (const c of chunks) {
+    out.units.set(c.units, at);
+    out.steps.set(c.steps, at);
+    out.times.set(c.times, at);
+    at += c.units.length;
+  }
+  return out;
+}
+
+/** The seed as the draws take it: an integer in [0, 2^32). */
+function checkSeed(seed: unknown): number {
+  if (typeof seed !== 'number' || !Number.isInteger(seed) || seed < 0 || seed >= 2 ** 32) {
+    throw new InputDataError('Network.seed', `${describeValue(seed)} is not an integer in [0, 2^32).`, 'Set network.seed to a whole number, e.g. new Network({ seed: 42 }).');
+  }
+  return seed;
+}
+
 const MIN_NORMAL: Record<Dtype, number> = { float64: 2 ** -1022, float32: 2 ** -126 };
 
 /**

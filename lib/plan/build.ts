@@ -50,6 +50,8 @@ export interface ContainerGraph {
   connections: [input: string, sources: SourceGraph[]][];
   /** Recorded variables, in the order they were first recorded. */
   records: { variable: string; rate: number; mode: 'trace' | 'sum' }[];
+  /** Whether the spikes of the model (its `@spike`) are recorded. */
+  spikes?: boolean;
 }
 
 /** A network as plain data: what {@link planNetwork} plans. */
@@ -141,7 +143,12 @@ export function planNetwork(graph: NetworkGraph, options: PlanOptions = {}): Pla
       out: add({ name: `record ${c.name}.${variable}`, role: 'record', length: c.num }),
     }));
     const ir = lowerModel(inspect(c.model), c.solver ?? solver);
-    return { name: c.name, num: c.num, ir, buffers: containerBuffers[ci], inputs, operators, records };
+    const plan: ContainerPlan = { name: c.name, num: c.num, ir, buffers: containerBuffers[ci], inputs, operators, records };
+    if (c.spikes) {
+      if (!ir.events) throw new NetworkWiringError(`${c.name}.record`, `${ir.model} declares no spike.`, 'Declare one with @spike({ threshold, reset, refractory }).');
+      plan.spikes = { out: buffers.push({ name: `spikes of ${c.name}`, role: 'spikes', type: 'int32', length: 2 * c.num }) - 1 };
+    }
+    return plan;
   });
   const n0 = containers[0]?.num;
   const fusable = containers.every((c) => c.num === n0 && c.operators.length === 0 && Object.values(c.inputs).flat().every((t) => t.kind === 'const' || t.num === n0));

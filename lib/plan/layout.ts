@@ -2,7 +2,7 @@
  * The layout of what a compiled program reads besides its buffers, defined
  * once for every back end and the run loop:
  *
- * - the scalars of a block, `[k0, steps, n_0, dt_0, n_1, dt_1, …]`
+ * - the scalars of a block, `[k0, steps, seed, n_0, dt_0, n_1, dt_1, …]`
  *   ({@link SCALARS}, {@link scalarIndex}, {@link blockScalars});
  * - which rows of a trace recording a block writes ({@link firstRow},
  *   {@link traceIndex}, {@link rowsBetween}). Row r of a trace holds the
@@ -21,10 +21,11 @@ import type { BlockArgs, NetworkPlan } from './types.js';
 
 /**
  * Where each scalar of a block is: `k0` (first global step of the block),
- * `steps` (steps in the block), then for container `ci` its number of units
- * at `first + stride·ci` and its dt (in the model's time units) right after.
+ * `steps` (steps in the block), `seed` (of the random draws), then for
+ * container `ci` its number of units at `first + stride·ci` and its dt (in
+ * the model's time units) right after.
  */
-export const SCALARS = { k0: 0, steps: 1, first: 2, stride: 2 } as const;
+export const SCALARS = { k0: 0, steps: 1, seed: 2, first: 3, stride: 2 } as const;
 
 /** The index of container `ci`'s number of units (`'num'`) or dt (`'dt'`) among the scalars of a block. */
 export function scalarIndex(ci: number, which: 'num' | 'dt'): number {
@@ -32,13 +33,14 @@ export function scalarIndex(ci: number, which: 'num' | 'dt'): number {
 }
 
 /**
- * The scalars of a block: `[k0, steps, num_0, dt_0, num_1, dt_1, …]`, each dt
+ * The scalars of a block: `[k0, steps, seed, num_0, dt_0, num_1, dt_1, …]`, each dt
  * in its model's time units (dt · timeScale).
  */
 export function blockScalars(plan: NetworkPlan, args: BlockArgs): Float64Array {
   const s = new Float64Array(SCALARS.first + SCALARS.stride * plan.containers.length);
   s[SCALARS.k0] = args.k0;
   s[SCALARS.steps] = args.steps;
+  s[SCALARS.seed] = args.seed ?? 0;
   plan.containers.forEach((c, ci) => {
     s[scalarIndex(ci, 'num')] = c.num;
     s[scalarIndex(ci, 'dt')] = args.dt * c.ir.timeScale;

@@ -45,7 +45,7 @@ export type BufferArray = Float64Array | Float32Array | Int32Array | Uint8Array;
 export type BufferRole = 'state' | 'param' | 'input' | 'stream' | 'op' | 'matrix' | 'record' | 'index' | 'spikes' | 'ring';
 
 /** Roles whose buffers are sized for each block (and allocated empty at compile). */
-export const BLOCK_ROLES: ReadonlySet<BufferRole> = new Set<BufferRole>(['stream', 'record']);
+export const BLOCK_ROLES: ReadonlySet<BufferRole> = new Set<BufferRole>(['stream', 'record', 'spikes']);
 
 /** Where one term of a container's input comes from. */
 export type TermPlan =
@@ -94,6 +94,13 @@ export interface ContainerPlan {
   /** Operators to compute just before this container updates. */
   operators: OperatorPlan[];
   records: RecordPlan[];
+  /**
+   * Where the spikes of a block go, when they are recorded: an int32 buffer
+   * (role `spikes`, sized for each block: 1 + 2·num·steps) whose element 0
+   * counts the spikes and pair j, at 1 + 2j, is (k − k0, unit). Pairs may
+   * come in any order (threads append as they find them).
+   */
+  spikes?: { out: number };
 }
 
 /** A buffer: one typed array shared between the network and a back end. */
@@ -144,4 +151,6 @@ export interface BlockArgs {
   steps: number;
   /** dt in seconds. */
   dt: number;
+  /** The seed of the random draws (an integer in [0, 2^32)); 0 when absent. */
+  seed?: number;
 }

@@ -5,11 +5,15 @@
  * The rules themselves are in `rules/`, one file each, listed in `registry.ts`.
  */
 import { ExpressionError } from '../errors.js';
-import { num, op, ref, toIR } from '../ir/build.js';
+import { num, op, ref, substituteIR, toIR } from '../ir/build.js';
 import { optimise } from '../ir/optimise.js';
-import { DT, type ExprIR, type ModelIR, type StmtIR } from '../ir/types.js';
+import { DT, TIME, type ExprIR, type ModelIR, type StmtIR } from '../ir/types.js';
+import { NOISE, parseExpression, symbolsOf } from '../expr/parse.js';
 import type { SolverName } from '../expr/rules.js';
+import { LASTSPIKE, NOT_REFRACTORY } from '../model/read.js';
+import { postOrder } from '../symbolic/dag.js';
 import type { SymbolicModel } from '../symbolic/inspect.js';
+import { unparen } from '../symbolic/calculus.js';
 import { applicableRules, RULES, SOLVERS, type SolverOption } from './registry.js';
 import type { Stage, StepBuilder } from './rule.js';
 
@@ -55,6 +59,12 @@ function lower(sym: SymbolicModel, solver: SolverOption): ModelIR {
   for (const x of sym.allStates) solvers[x] = ode.includes(x) ? (solver === 'auto' ? sym.solver(x) : solver) : 'none';
   // The states of each rule, in the model's order; one-stage rules first.
   const groups = new Map<SolverName, string[]>();
+  const noisy = ode.filter((x) => sym.noise(x) !== null);
+  for (const x of noisy) {
+    if (solvers[x] !== 'euler') {
+      throw new ExpressionError(where(x), `dx/dt has noise (xi), and rule '${solvers[x]}' integrates deterministic equations only.`, "Use solver 'euler' (Euler–Maruyama) or 'auto' for this model.");
+    }
+  }
   for (const x of ode) {
     const name = solvers[x] as SolverName;
     const why = RULES[name].applies(sym, x);
@@ -71,17 +81,27 @@ function lower(sym: SymbolicModel, solver: SolverOption): ModelIR {
     throw new ExpressionError(sym.name, `mixes rules of more than one stage (${order.map(([n]) => n).join(', ')}).`, 'Use one multi-stage rule for every state.');
   }
 
-  // Evaluates every intermediate and derivative with states read from `names`.
+  // Evaluates every intermediate and derivative with states read from `names`
+  // (and the time of the stage, `t<suffix>`, in a further stage).
   const stage = (suffix: string, names: (x: string) => string): Stage => {
-    const local = (n: string) => (Object.hasOwn(sym.intermediates, n) ? `${n}${suffix}` : sym.allStates.includes(n) ? names(n) : n);
+    const local = (n: string) => (Object.hasOwn(sym.intermediates, n) ? `${n}${suffix}` : sym.allStates.includes(n) ? names(n) : n === TIME && suffix ? `${TIME}${suffix}` : n);
     const lets = Object.keys(sym.intermediates).map((n): StmtIR => ({ kind: 'let', name: `${n}${suffix}`, expr: toIR(sym.intermediate(n), where(n), local) }));
     return { lets, f: new Map(ode.map((x) => [x, toIR(sym.equation(x), where(x), local)])) };
   };
   const dt = ref(DT);
   const body: StmtIR[] = [];
+  // Whether the equations read the time (each further stage then has its own).
+  const timed = [...ode.map((x) => sym.equation(x)), ...Object.keys(sym.intermediates).map((n) => sym.intermediate(n))].some((n) => symbolsOf(n).includes(TIME));
   const next = new Map<string, ExprIR>();
   const base = stage('', (x) => x);
   body.push(...base.lets);
+  // Euler–Maruyama: with xi = N / sqrt(dt) (N a standard normal draw of its
+  // own for each state), x + dt·f gives x + dt·f(xi = 0) + g·sqrt(dt)·N.
+  for (const x of noisy) {
+    const n = `__xi_${x}`;
+    body.push({ kind: 'let', name: n, expr: op('randn') });
+    base.f.set(x, substituteIR(base.f.get(x)!, new Map([[NOISE, op('div', ref(n), op('sqrt', dt))]])));
+  }
   const builder: StepBuilder = {
     sym,
     where,
@@ -89,6 +109,7 @@ function lower(sym: SymbolicModel, solver: SolverOption): ModelIR {
     push: (...stmts) => void body.push(...stmts),
     setNext: (x, value) => void next.set(x, value),
     step(states, k, h, suffix) {
+      if (timed) body.push({ kind: 'let', name: `${TIME}${suffix}`, expr: op('add', ref(TIME), h) });
       for (const x of states) body.push({ kind: 'let', name: `${x}${suffix}`, expr: op('add', ref(x), op('mul', h, k.get(x)!)) });
       const s = stage(suffix, (x) => (states.includes(x) ? `${x}${suffix}` : x));
       body.push(...s.lets);
@@ -103,8 +124,12 @@ function lower(sym: SymbolicModel, solver: SolverOption): ModelIR {
   };
   for (const [name, states] of order) RULES[name].build(builder, states);
   for (const s of sym.spec.states) {
-    const e = next.get(s.name);
-    if (e) body.push({ kind: 'set', name: s.name, expr: s.bounds ? clip(e, s.bounds) : e });
+    let e = next.get(s.name);
+    if (!e) continue;
+    if (s.bounds) e = clip(e, s.bounds);
+    // Held while refractory (not_refractory is 0).
+    if (s.unlessRefractory) e = op('select', ref(NOT_REFRACTORY), e, ref(s.name));
+    body.push({ kind: 'set', name: s.name, expr: e });
   }
 
   const postBody: StmtIR[] = [];
@@ -115,6 +140,13 @@ function lower(sym: SymbolicModel, solver: SolverOption): ModelIR {
     for (const s of posts) postBody.push({ kind: 'set', name: s.name, expr: toIR(sym.postEquation(s.name)!, where(s.name), local) });
   }
 
+  const events = sym.spec.spike ? lowerSpike(sym) : undefined;
+  // Every random draw gets its number, in the order of the blocks.
+  const draws = { next: 0 };
+  const update = numberDraws(body, draws);
+  const post = numberDraws(postBody, draws);
+  const spike = events && { name: events.name, stmts: numberDraws(events.stmts, draws) };
+
   return {
     model: sym.name,
     timeScale: sym.spec.timeScale,
@@ -122,9 +154,90 @@ function lower(sym: SymbolicModel, solver: SolverOption): ModelIR {
     params: sym.spec.params.map((p) => ({ ...p })),
     inputs: sym.spec.inputs.map((p) => ({ ...p })),
     solvers,
-    update: optimise(body),
-    post: optimise(postBody),
+    update: optimise(update),
+    post: optimise(post),
+    ...(spike ? { events: { name: spike.name, stmts: optimise(spike.stmts) } } : {}),
   };
+}
+
+/**
+ * The spike of a model as statements run after `post`: the intermediates
+ * again (suffix `__s`), the refractory test, the spike flag, then the reset
+ * (each statement in order, on the values the earlier ones left) and the
+ * new `lastspike` and `not_refractory`, all as selects on the flag so that
+ * a unit that does not fire keeps its values (and the loop stays free of
+ * branches).
+ *
+ * The refractory test is Brian2's: a unit is out of its refractory period
+ * at step time t when ⌊(t − lastspike)/dt + 10⁻³⌋ ≥ ⌊refractory/dt + 10⁻³⌋,
+ * both durations counted in whole steps.
+ */
+function lowerSpike(sym: SymbolicModel): { name: string; stmts: StmtIR[] } {
+  const spike = sym.spec.spike!;
+  const where = `${sym.name}#${spike.name}`;
+  const suffix = '__s';
+  const local = (n: string) => (Object.hasOwn(sym.intermediates, n) ? `${n}${suffix}` : n);
+  const ir = (text: string) => toIR(unparen(parseExpression(text, where)), where, local);
+  const stmts: StmtIR[] = Object.keys(sym.intermediates).map((n) => ({ kind: 'let', name: `${n}${suffix}`, expr: toIR(sym.intermediate(n), `${sym.name}#${n}`, local) }));
+  let condition = ir(spike.threshold);
+  if (!(condition.k === 'op' && CONDITIONS.has(condition.op))) condition = op('ne', condition, num(0));
+  const steps = (e: ExprIR) => op('floor', op('add', op('div', e, ref(DT)), num(1e-3)));
+  const refractory = spike.refractory !== undefined;
+  if (refractory) {
+    stmts.push({ kind: 'let', name: '__refractory', expr: ir(spike.refractory!) });
+    stmts.push({ kind: 'let', name: '__out', expr: op('ge', steps(op('sub', ref(TIME), ref(LASTSPIKE))), steps(ref('__refractory'))) });
+    condition = op('and', condition, ref('__out'));
+  }
+  const flag = spike.name;
+  stmts.push({ kind: 'let', name: flag, expr: condition });
+  // Sequential: each statement reads what the earlier ones set.
+  const current = new Map<string, string>();
+  const value = (n: string) => current.get(n) ?? local(n);
+  const OPS = { '+=': 'add', '-=': 'sub', '*=': 'mul', '/=': 'div' } as const;
+  spike.reset.forEach((r, j) => {
+    const rhs = toIR(unparen(parseExpression(r.expression, where)), where, value);
+    const old = ref(value(r.target));
+    const next = r.op === '=' ? rhs : op(OPS[r.op], old, rhs);
+    const name = `${r.target}__r${j}`;
+    stmts.push({ kind: 'let', name, expr: op('select', ref(flag), next, old) });
+    current.set(r.target, name);
+  });
+  for (const [target, name] of current) stmts.push({ kind: 'set', name: target, expr: ref(name) });
+  stmts.push({ kind: 'set', name: LASTSPIKE, expr: op('select', ref(flag), ref(TIME), ref(LASTSPIKE)) });
+  if (refractory) stmts.push({ kind: 'set', name: NOT_REFRACTORY, expr: op('select', ref(flag), num(0), ref('__out')) });
+  return { name: flag, stmts };
+}
+
+const CONDITIONS = new Set(['lt', 'le', 'gt', 'ge', 'eq', 'ne', 'and', 'or', 'not']);
+
+/**
+ * Numbers the random draws of a block (`rand()` → `rand(d)`, in order,
+ * continuing `counter`) and makes each the whole expression of its own
+ * `let __r<d>`, placed before its first use, as back ends expect.
+ */
+function numberDraws(stmts: readonly StmtIR[], counter: { next: number }): StmtIR[] {
+  const out: StmtIR[] = [];
+  const memo = new Map<ExprIR, ExprIR>();
+  for (const s of stmts) {
+    const expr = postOrder<ExprIR, ExprIR>(s.expr, (e) => (e.k === 'op' ? e.args : []), (e, args) => {
+      if (e.k !== 'op') return e;
+      if ((e.op === 'rand' || e.op === 'randn') && e.args.length === 0) {
+        const d = counter.next++;
+        const name = `__r${d}`;
+        out.push({ kind: 'let', name, expr: op(e.op, num(d)) });
+        return ref(name);
+      }
+      return op(e.op, ...args);
+    }, memo);
+    if (s.kind === 'let' && expr.k === 'ref' && expr.name.startsWith('__r') && s.expr.k === 'op' && s.expr.args.length === 0) {
+      // The let was the draw itself: keep its name for the draw.
+      const d = out.pop()!;
+      out.push({ ...s, expr: d.expr });
+      continue;
+    }
+    out.push({ ...s, expr });
+  }
+  return out;
 }
 
 /** Clamps into [lo, hi] with comparisons, so that NaN passes through unchanged. */

@@ -9,7 +9,7 @@ import { readModel, type ModelClass } from '../model/read.js';
 import type { ModelSpec } from '../model/spec.js';
 import { differentiate, isZero, simplify, substitute, tidy, unparen, SIMPLIFY_LIMIT, TREE_DEPTH, TREE_LIMIT, LIFT_LIMIT, treeSize } from './calculus.js';
 import { TermStore, type Term } from './dag.js';
-import { parseExpression, symbolsOf } from '../expr/parse.js';
+import { NOISE, parseExpression, symbolsOf } from '../expr/parse.js';
 import type { AutoSolver } from '../expr/rules.js';
 
 export type { SolverName, AutoSolver } from '../expr/rules.js';
@@ -214,13 +214,48 @@ export class SymbolicModel {
   }
 
   /**
-   * The automatic update rule: exponential Euler when x' is linear in x with
-   * B not identically 0, explicit Euler otherwise; `'none'` without a derivative.
+   * The factor g of the noise in dx/dt = f + g·xi, or null when the equation
+   * has no `xi`. Only additive noise is integrated: g may read parameters,
+   * inputs, `t` and `dt`, not a state (with multiplicative noise the
+   * equation's meaning depends on the stochastic calculus, Itô or
+   * Stratonovich, and Euler–Maruyama converges with order 1/2 at best).
+   * @throws {@link ExpressionError} when xi is not a term of the form g·xi with g free of xi and of every state
+   */
+  noise(x: string): MathNode | null {
+    this.checkState(x);
+    return this.cached(`noise:${x}`, () => {
+      const raw = this.raw.get(x);
+      if (!raw || !symbolsOf(raw).includes(NOISE)) return null;
+      const f = this.expand(raw);
+      const g = simplifyIfSmall(differentiate(f, NOISE));
+      const where = `${this.name}#${x}`;
+      const reads = symbolsOf(g);
+      if (reads.includes(NOISE)) {
+        throw new ExpressionError(where, `dx/dt is not linear in the noise xi (its factor ${shortText(g)} reads xi).`, "Write the noise as a term g * xi, e.g. 'sigma * xi'.");
+      }
+      const states = reads.filter((n) => this.allStates.includes(n));
+      if (states.length) {
+        throw new ExpressionError(
+          where,
+          `the noise is multiplicative: its factor ${shortText(g)} reads the state${states.length > 1 ? 's' : ''} ${states.join(', ')}. Only additive noise (a factor free of states) is integrated, by Euler–Maruyama.`,
+          'Make the factor of xi independent of the states (e.g. a parameter), or drive the state with a noisy input instead.',
+        );
+      }
+      return g;
+    });
+  }
+
+  /**
+   * The automatic update rule: Euler–Maruyama (`'euler'`) for a stochastic
+   * equation (with `xi`), exponential Euler when x' is linear in x with B
+   * not identically 0, explicit Euler otherwise; `'none'` without a
+   * derivative.
    */
   solver(x: string): AutoSolver {
     this.checkState(x);
     if (!this.states.includes(x)) return 'none';
     return this.cached(`solver:${x}`, () => {
+      if (this.noise(x)) return 'euler';
       if (!this.isLinear(x)) return 'euler';
       if (!this.small(x)) {
         const B = this.termDerivative(x, x, 'partial');
@@ -254,6 +289,17 @@ export class SymbolicModel {
     for (const [n, node] of this.inter) lines.push(`${texName(n)} &= ${tex(node)}`);
     for (const x of this.states) lines.push(`\\frac{d${texName(x)}}{dt} &= ${tex(this.raw.get(x)!)}`);
     for (const [x, node] of this.posts) lines.push(`${texName(x)} &\\leftarrow ${tex(node)}`);
+    const spike = this.spec.spike;
+    if (spike) {
+      const where = `${this.name}#${spike.name}`;
+      lines.push(`\\text{spike} &: ${tex(unparen(parseExpression(spike.threshold, where)))}`);
+      const ops: Record<string, string> = { '=': '', '+=': '+', '-=': '-', '*=': '\\cdot', '/=': '/' };
+      for (const r of spike.reset) {
+        const rhs = tex(unparen(parseExpression(r.expression, where)));
+        lines.push(`${texName(r.target)} &\\leftarrow ${r.op === '=' ? rhs : `${texName(r.target)} ${ops[r.op]} \\left(${rhs}\\right)`}`);
+      }
+      if (spike.refractory !== undefined) lines.push(`\\text{refractory} &: ${tex(unparen(parseExpression(spike.refractory, where)))}`);
+    }
     return `\\begin{aligned}\n${lines.join(' \\\\\n')}\n\\end{aligned}`;
   }
 
@@ -263,6 +309,10 @@ export class SymbolicModel {
     for (const [n, node] of this.inter) lines.push(`  ${n} = ${node.toString()}`);
     for (const x of this.states) lines.push(`  d${x}/dt = ${this.raw.get(x)!.toString()}    [${this.solver(x)}]`);
     for (const [x, node] of this.posts) lines.push(`  ${x} <- ${node.toString()}    [post]`);
+    const spike = this.spec.spike;
+    if (spike) {
+      lines.push(`  ${spike.name}: ${spike.threshold}${spike.reset.length ? `  ->  ${spike.reset.map((r) => `${r.target} ${r.op} ${r.expression}`).join('; ')}` : ''}${spike.refractory !== undefined ? `  (refractory ${spike.refractory})` : ''}`);
+    }
     const fmt = (r: Record<string, number>) => Object.entries(r).map(([k, v]) => `${k}=${v}`).join(', ');
     lines.push(`  states: ${this.spec.states.map((s) => `${s.name}=${s.initial}${s.bounds ? ` in [${s.bounds.join(', ')}]` : ''}`).join(', ')}`);
     if (this.spec.params.length) lines.push(`  params: ${fmt(this.params)}`);
@@ -287,6 +337,12 @@ export function texName(name: string): string {
   if (GREEK.has(name)) return `\\${name}`;
   if (name === 'e') return 'e';
   return `\\mathit{${name.replace(/_/g, '\\_')}}`;
+}
+
+/** A tree as text for a message: short ones whole, long ones cut. */
+function shortText(node: MathNode): string {
+  const text = treeSize(node, 200) <= 200 ? node.toString() : '(a long expression)';
+  return `'${text.length > 120 ? `${text.slice(0, 120)}…` : text}'`;
 }
 
 /** Simplified by mathjs when small (see `SIMPLIFY_LIMIT` in calculus.ts), otherwise only folded. */

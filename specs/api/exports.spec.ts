@@ -15,10 +15,10 @@ const VALUES = [
   'NeuralError', 'ModelDefinitionError', 'ExpressionError', 'NetworkWiringError', 'InputDataError', 'BackendError', 'NativeError',
   'NumericalError', 'RunAbortedError', 'BusyError',
   // declaring and looking at models
-  'state', 'param', 'input', 'derivative', 'intermediate', 'post', 'defineModel', 'Model', 'readModel',
+  'state', 'param', 'input', 'derivative', 'intermediate', 'post', 'spike', 'defineModel', 'Model', 'readModel',
   'inspect', 'SymbolicModel', 'lowerModel', 'printBlock', 'emit',
   // networks
-  'Network', 'Container', 'Input', 'Recorder', 'Recording', 'Sum', 'Mean', 'BlockSum', 'BlockMean', 'Repeat', 'Dot', 'Operator', 'VarRef',
+  'Network', 'Container', 'Input', 'Recorder', 'Recording', 'SpikeRecording', 'Sum', 'Mean', 'BlockSum', 'BlockMean', 'Repeat', 'Dot', 'Operator', 'VarRef',
   'solve',
   // back ends and their compile cache, the model library, the utilities
   'backends', 'clearCache', 'models', 'utils',
@@ -27,9 +27,10 @@ const VALUES = [
 /** Types the package exports (nothing at run time). */
 const TYPES = [
   'BackendErrorCode',
-  'StateOptionsArgs', 'FieldDecorator', 'FieldDecorators', 'ModelValues', 'ModelClass', 'ModelSpec', 'StateSpec', 'ValueSpec', 'IntermediateSpec',
+  'StateOptionsArgs', 'DerivativeOptionsArgs', 'SpikeOptionsArgs', 'FieldDecorator', 'FieldDecorators', 'ModelValues', 'ModelClass', 'ModelSpec', 'StateSpec', 'ValueSpec',
+  'IntermediateSpec', 'SpikeSpec', 'ResetSpec',
   'SolverName', 'AutoSolver', 'LinearForm', 'SolverOption', 'ModelIR', 'StmtIR', 'ExprIR', 'OpName', 'EmitTarget', 'EmitOptions',
-  'CompileOptions', 'RunOptions', 'RunResult', 'RecordedBlock', 'BlockRows', 'InputOptions', 'AddOptions', 'RecordOptions', 'Source', 'InputData', 'OperandSource',
+  'CompileOptions', 'RunOptions', 'RunResult', 'RecordedBlock', 'BlockRows', 'InputOptions', 'AddOptions', 'NetworkOptions', 'RecordOptions', 'Source', 'InputData', 'OperandSource',
   'SolveOptions', 'Dtype', 'NetworkPlan',
   'Backend', 'BackendCapabilities', 'BackendName', 'BackendStatus', 'FloatArray', 'Program',
 ];

@@ -16,8 +16,8 @@ import { allocateBuffers } from '../../lib/plan/arrays.js';
 import { NUMBERS, SCALARS, blockScalars, firstRow, rowsBetween, scalarIndex, traceIndex, writesRow } from '../../lib/plan/layout.js';
 
 describe('backends/kernel: one skeleton, every target', () => {
-  it('the phases are walked in order: load, inputs, update, clip, post, store, record', () => {
-    expect(PHASES).to.deep.equal(['load', 'inputs', 'update', 'clip', 'post', 'store', 'record']);
+  it('the phases are walked in order: load, inputs, update, clip, post, spike, store, record', () => {
+    expect(PHASES).to.deep.equal(['load', 'inputs', 'update', 'clip', 'post', 'spike', 'store', 'record']);
   });
 
   it('generated JavaScript, C and CUDA C name the phases of a unit in comments, in order', () => {
@@ -45,14 +45,15 @@ describe('backends/kernel: one skeleton, every target', () => {
 });
 
 describe('plan/layout: the block scalars and trace rows', () => {
-  it('blockScalars lays out [k0, steps, num_i, dt_i·timeScale] at the indices scalarIndex gives', () => {
+  it('blockScalars lays out [k0, steps, seed, num_i, dt_i·timeScale] at the indices scalarIndex gives', () => {
     const nn = new Network();
     nn.add(models.IAF, { num: 3 });
     nn.add(models.HodgkinHuxley, { num: 5 });
     const plan = nn.plan();
-    const s = blockScalars(plan, { k0: 7, steps: 11, dt: 1e-4 });
+    const s = blockScalars(plan, { k0: 7, steps: 11, dt: 1e-4, seed: 2 ** 32 - 1 });
     expect(s.length).to.equal(SCALARS.first + SCALARS.stride * 2);
-    expect([s[SCALARS.k0], s[SCALARS.steps]]).to.deep.equal([7, 11]);
+    expect([s[SCALARS.k0], s[SCALARS.steps], s[SCALARS.seed]]).to.deep.equal([7, 11, 2 ** 32 - 1]);
+    expect(blockScalars(plan, { k0: 7, steps: 11, dt: 1e-4 })[SCALARS.seed]).to.equal(0);
     plan.containers.forEach((c, ci) => {
       expect(s[scalarIndex(ci, 'num')]).to.equal(c.num);
       expect(s[scalarIndex(ci, 'dt')]).to.equal(1e-4 * c.ir.timeScale);

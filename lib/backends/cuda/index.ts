@@ -89,15 +89,15 @@ export const cudaBackend: Backend = {
         });
         await transfer(uploads);
         const S = blockScalars(plan, args);
-        const types = `ll${plan.containers.map(() => `l${bytes === 8 ? 'd' : 'f'}`).join('')}${'p'.repeat(ptrs.length)}`;
+        const types = `lll${plan.containers.map(() => `l${bytes === 8 ? 'd' : 'f'}`).join('')}${'p'.repeat(ptrs.length)}`;
         const sizes = plan.containers.flatMap((_, ci) => [S[scalarIndex(ci, 'num')], S[scalarIndex(ci, 'dt')]]);
         const grid = (n: number) => Math.max(1, Math.ceil(n / THREADS));
         if (steps) {
           // Every kernel of every phase, for each step of the block; argument 0 is the step index k.
-          const kernels = phases.flat().map((kernel) => ({ fn: kernel.fn, grid: grid(kernel.size), block: THREADS, types, args: [0, args.k0, ...sizes, ...ptrs], stepArg: 0 }));
+          const kernels = phases.flat().map((kernel) => ({ fn: kernel.fn, grid: grid(kernel.size), block: THREADS, types, args: [0, args.k0, S[SCALARS.seed], ...sizes, ...ptrs], stepArg: 0 }));
           await launchSteps(kernels, args.k0, args.steps);
         } else {
-          await launch(fn, grid(plan.containers[0]?.num ?? 0), THREADS, types, [S[SCALARS.k0], S[SCALARS.steps], ...sizes, ...ptrs]);
+          await launch(fn, grid(plan.containers[0]?.num ?? 0), THREADS, types, [S[SCALARS.k0], S[SCALARS.steps], S[SCALARS.seed], ...sizes, ...ptrs]);
         }
         const downloads: Transfer[] = [];
         for (const [i, rec] of recordOf) {

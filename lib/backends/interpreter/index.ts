@@ -6,7 +6,7 @@
  * writing source.
  */
 import { BackendError } from '../../errors.js';
-import { DT, type ExprIR, type OpName, type StmtIR } from '../../ir/types.js';
+import { DT, TIME, type ExprIR, type OpName, type StmtIR } from '../../ir/types.js';
 import { NUMBERS, SCALARS, blockScalars, firstRow, scalarIndex, traceIndex, writesRow } from '../../plan/layout.js';
 import type { NetworkPlan, OperatorPlan, RecordPlan, TermPlan } from '../../plan/types.js';
 import { arrayKernel, type KernelTarget, type Operand } from '../kernel.js';
@@ -148,6 +148,20 @@ class EvaluateTarget implements KernelTarget {
     });
   }
 
+  time(ci: number): void {
+    this.add((f) => { f.env[ci].set(TIME, f.k * f.env[ci].get(DT)!); });
+  }
+
+  recordSpike(ci: number, flag: string, out: number): void {
+    this.add((f) => {
+      if (f.env[ci].get(flag)! === 0) return;
+      const b = f.B[out];
+      const at = 1 + 2 * b[0]++;
+      b[at] = f.k - f.S[SCALARS.k0];
+      b[at + 1] = f.i;
+    });
+  }
+
   steps(body: () => void): void {
     const inner = this.gather(body);
     this.add((f) => {
@@ -172,7 +186,7 @@ class EvaluateTarget implements KernelTarget {
 /** Interprets the plan directly (step by step, unit by unit), walking the kernel skeleton's phases. */
 export const interpreterBackend: Backend = {
   name: 'interpreter',
-  capabilities: { fusion: false, unitStepsPerBlock: 2e6, maxBlockSteps: Infinity, streamBytesPerBlock: 64e6, dtypes: ['float64', 'float32'], elements: ['float'], device: false },
+  capabilities: { fusion: false, unitStepsPerBlock: 2e6, maxBlockSteps: Infinity, streamBytesPerBlock: 64e6, dtypes: ['float64', 'float32'], elements: ['float', 'int32'], device: false },
   status: () => ({ ok: true }),
   async compile(plan: NetworkPlan): Promise<Program> {
     const target = new EvaluateTarget(plan, plan.dtype === 'float32' ? Math.fround : (x: number) => x);

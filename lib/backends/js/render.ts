@@ -28,6 +28,7 @@ export function renderJS(plan: NetworkPlan): string {
     Object.values(c.inputs).flat().forEach((x) => x.kind !== 'const' && used.add(x.buffer));
     c.operators.forEach((o) => { used.add(o.out); used.add(o.source.buffer); if (o.matrix !== undefined) used.add(o.matrix); });
     c.records.forEach((r) => used.add(r.out));
+    if (c.spikes) used.add(c.spikes.out);
   });
   const labels = bufferLabels(plan);
   for (const b of [...used].sort((x, y) => x - y)) t.line(`const b${b} = B[${b}]; // ${labels[b]}`);
@@ -68,5 +69,9 @@ function jsSyntax(f32: boolean): SourceSyntax {
     unitLoop: (ci) => [`for (let i = 0; i < n${integer(ci)}; i++)`],
     loops: JS_LOOPS,
     recordStored: false,
+    time: (ci) => `k * dt${integer(ci)}`,
+    spikes: () => ({ kind: 'append' }),
+    takePair: (b) => [`const at = 1 + 2 * ${b}[0]++;`],
+    intCast: '',
   };
 }
