@@ -22,7 +22,7 @@
  * @module
  */
 import { BackendError } from '../errors.js';
-import { TIME, type StmtIR } from '../ir/types.js';
+import { isDraw, TIME, type ExprIR, type StmtIR } from '../ir/types.js';
 import { refsOf } from '../ir/build.js';
 import { firstRow, traceIndex, writesRow, type IntegerSyntax } from '../plan/layout.js';
 import type { ContainerPlan, NetworkPlan, OperatorPlan, RecordPlan, TermPlan } from '../plan/types.js';
@@ -264,6 +264,8 @@ export interface SourceSyntax {
   recordStored: boolean;
   /** The time at the start of step `k` for container `ci`, e.g. `k * dt0`. */
   time(ci: number): string;
+  /** Draw `d` of container `ci` for unit `i` and step `k` (stream `run`): uniform on [0, 1) (`rand`) or standard normal (`randn`). */
+  draw(kind: 'rand' | 'randn', ci: number, d: number): string;
   /**
    * How container `ci`'s spikes are recorded: appended where the unit
    * fires, or (`flags`) marked in `array` at `i − lo` inside the unit loop
@@ -354,6 +356,9 @@ export class SourceTarget implements KernelTarget {
 
   let(ci: number, stmt: StmtIR, conditions: ReadonlySet<string>): void {
     const name = (n: string) => local(ci, n);
+    const e: ExprIR = stmt.expr;
+    // The draw's number is checked to be an integer before it enters source.
+    if (isDraw(e)) return this.line(`${this.syntax.real(false)} ${name(stmt.name)} = ${this.syntax.draw(e.op, ci, Number(integer(e.args[0].v)))};`);
     if (conditions.has(stmt.name)) this.line(`${this.syntax.condition} ${name(stmt.name)} = ${renderCondition(stmt.expr, this.syntax.dialect, name, conditions)};`);
     else this.line(`${this.syntax.real(false)} ${name(stmt.name)} = ${renderExpr(stmt.expr, this.syntax.dialect, name, conditions)};`);
   }

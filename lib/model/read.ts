@@ -341,7 +341,9 @@ function nonFiniteConstant(root: MathNode): { text: string; value: string } | nu
       // The name of a called function is a SymbolNode but reads nothing.
       if (!(node.type === 'FunctionNode' && path === 'fn')) parts.push({ child, fixed: constant(child) });
     });
-    const fixed = node.type !== 'SymbolNode' && parts.every((p) => p.fixed);
+    // A random draw is no constant either.
+    const draws = node.type === 'FunctionNode' && RANDOM_FUNCTIONS.has(String((node as unknown as { fn: { name?: string } }).fn?.name));
+    const fixed = node.type !== 'SymbolNode' && !draws && parts.every((p) => p.fixed);
     if (!fixed) for (const p of parts) if (p.fixed) check(p.child);
     return fixed;
   };

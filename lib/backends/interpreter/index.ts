@@ -6,7 +6,8 @@
  * writing source.
  */
 import { BackendError } from '../../errors.js';
-import { DT, TIME, type ExprIR, type OpName, type StmtIR } from '../../ir/types.js';
+import { DT, isDraw, TIME, type ExprIR, type OpName, type StmtIR } from '../../ir/types.js';
+import { RANDOM, STREAMS } from '../../random/philox.js';
 import { NUMBERS, SCALARS, blockScalars, firstRow, scalarIndex, traceIndex, writesRow } from '../../plan/layout.js';
 import type { NetworkPlan, OperatorPlan, RecordPlan, TermPlan } from '../../plan/types.js';
 import { arrayKernel, type KernelTarget, type Operand } from '../kernel.js';
@@ -120,6 +121,13 @@ class EvaluateTarget implements KernelTarget {
   close(): void {}
 
   let(ci: number, stmt: StmtIR): void {
+    const e = stmt.expr;
+    if (isDraw(e)) {
+      const draw = e.op === 'rand' ? RANDOM.u : RANDOM.n;
+      const d = e.args[0].v;
+      this.add((f) => { f.env[ci].set(stmt.name, draw(f.S[SCALARS.seed], STREAMS.run, ci, f.i, f.k, d)); });
+      return;
+    }
     this.add((f) => { f.env[ci].set(stmt.name, evaluate(stmt.expr, f.env[ci])); });
   }
 

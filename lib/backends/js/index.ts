@@ -2,8 +2,9 @@
 import type { NetworkPlan } from '../../plan/types.js';
 import { blockScalars, type Backend, type Program } from '../types.js';
 import { renderJS } from './render.js';
+import { RANDOM, type RandomFunctions } from '../../random/philox.js';
 
-type Compiled = (B: unknown[], S: Float64Array) => void;
+type Compiled = (B: unknown[], S: Float64Array, R: RandomFunctions) => void;
 const cache = new Map<string, Compiled>();
 
 /** Generated JavaScript, one function per network structure (cached by source). */
@@ -15,7 +16,7 @@ export const jsBackend: Backend = {
     const source = renderJS(plan);
     let fn = cache.get(source);
     if (!fn) {
-      fn = new Function('B', 'S', source) as Compiled;
+      fn = new Function('B', 'S', 'R', source) as Compiled;
       cache.set(source, fn);
     }
     const run = fn;
@@ -23,7 +24,7 @@ export const jsBackend: Backend = {
       backend: 'js',
       source,
       async run(buffers, args) {
-        run(buffers, blockScalars(plan, args));
+        run(buffers, blockScalars(plan, args), RANDOM);
       },
     };
   },

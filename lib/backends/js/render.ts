@@ -1,13 +1,15 @@
 /**
  * Renders a network plan as one JavaScript function over typed arrays:
- * `run(B, S)` with B the buffers (streams and records as views of the block)
- * and S the scalars of the block (lib/plan/layout.ts). Nothing is allocated
+ * `run(B, S, R)` with B the buffers (streams and records as views of the
+ * block), S the scalars of the block (lib/plan/layout.ts) and R the random
+ * draws (`RANDOM` of lib/random/philox.ts). Nothing is allocated
  * inside the step loop. The per-unit body is the shared kernel skeleton
  * (lib/backends/kernel.ts) written in JavaScript.
  */
 import type { IntegerSyntax } from '../../plan/layout.js';
 import { SCALARS, scalarIndex } from '../../plan/layout.js';
 import type { NetworkPlan } from '../../plan/types.js';
+import { STREAMS } from '../../random/philox.js';
 import { JS, bufferLabels, checkPlan, integer } from '../dialect.js';
 import { SourceTarget, arrayKernel, registerKernel, type SourceSyntax } from '../kernel.js';
 import type { LoopStyle } from '../operators.js';
@@ -17,7 +19,7 @@ export function renderJS(plan: NetworkPlan): string {
   checkPlan(plan);
   const t = new SourceTarget(jsSyntax(plan.dtype === 'float32'));
   t.line(`'use strict';`);
-  t.line(`const k0 = S[${SCALARS.k0}], steps = S[${SCALARS.steps}], kEnd = k0 + steps;`);
+  t.line(`const k0 = S[${SCALARS.k0}], steps = S[${SCALARS.steps}], kEnd = k0 + steps, seed = S[${SCALARS.seed}];`);
   plan.containers.forEach((c, ci) => {
     t.line(`const n${ci} = S[${scalarIndex(ci, 'num')}], dt${ci} = S[${scalarIndex(ci, 'dt')}];`);
     t.firstRows(c, 'const');
@@ -70,6 +72,7 @@ function jsSyntax(f32: boolean): SourceSyntax {
     loops: JS_LOOPS,
     recordStored: false,
     time: (ci) => `k * dt${integer(ci)}`,
+    draw: (kind, ci, d) => `R.${kind === 'rand' ? 'u' : 'n'}(seed, ${STREAMS.run}, ${integer(ci)}, i, k, ${integer(d)})`,
     spikes: () => ({ kind: 'append' }),
     takePair: (b) => [`const at = 1 + 2 * ${b}[0]++;`],
     intCast: '',
