@@ -72,6 +72,23 @@ function toIRStep(node: MathNode, args: ExprIR[], where: string, rename: (name: 
   throw new ExpressionError(where, `'${text}' holds ${node.type} '${String(a.fn ?? a.name ?? '')}', which cannot be lowered.`, 'Use only the supported operators and functions.');
 }
 
+/**
+ * Numbers the random draws of an expression (`rand()` → `rand(d)`), in
+ * order, continuing `counter`; a draw shared by two parents (the same
+ * object) keeps one number. `memo` carries sharing across expressions.
+ * @param onDraw - called with each new draw and its number (e.g. to hoist it into a let)
+ */
+export function numberDraws(e: ExprIR, counter: { next: number }, onDraw: (draw: ExprIR, d: number) => ExprIR = (x) => x, memo = new Map<ExprIR, ExprIR>()): ExprIR {
+  return postOrder<ExprIR, ExprIR>(e, operands, (x, args) => {
+    if (x.k !== 'op') return x;
+    if ((x.op === 'rand' || x.op === 'randn') && x.args.length === 0) {
+      const d = counter.next++;
+      return onDraw(op(x.op, num(d)), d);
+    }
+    return op(x.op, ...args);
+  }, memo);
+}
+
 /** The operands of an expression (none for a number or a name). */
 const operands = (e: ExprIR): readonly ExprIR[] => (e.k === 'op' ? e.args : []);
 

@@ -9,6 +9,11 @@ import { Input } from './input.js';
 import { allocate64 } from '../plan/arrays.js';
 import { Operator, VarRef } from './operators.js';
 import { Recorder } from './recorder.js';
+import { evaluate } from '../backends/interpreter/index.js';
+import { isConstant, parseExpression, symbolsOf } from '../expr/parse.js';
+import { numberDraws, toIR } from '../ir/build.js';
+import { normal, STREAMS, uniform } from '../random/philox.js';
+import { unparen } from '../symbolic/calculus.js';
 
 /** A single source of a connection. */
 export type Source = Input | VarRef | Operator | number;
@@ -35,16 +40,22 @@ export interface RecordOptions {
   initial?: boolean;
 }
 
+/** What a container draws its random values from: the network's seed and its own index. */
+export interface RandomContext {
+  seed: () => number;
+  index: number;
+}
+
 /** Options of `Network.add`. Unknown keys and values of the wrong type are refused. */
 export interface AddOptions {
   /** The container's name, unique in the network (default: model name and index). */
   name?: string;
   /** Number of units, a whole number of at least 1 (default 1). */
   num?: number;
-  /** Parameter (or unconnected input) values: one number for all units, or one per unit. */
-  params?: Record<string, number | ArrayLike<number>>;
-  /** Initial state values: one number for all units, or one per unit. */
-  states?: Record<string, number | ArrayLike<number>>;
+  /** Parameter (or unconnected input) values: one number for all units, one per unit, or an expression (see `Container.set`). */
+  params?: Record<string, number | ArrayLike<number> | string>;
+  /** Initial state values: one number for all units, one per unit, or an expression (see `Container.set`). */
+  states?: Record<string, number | ArrayLike<number> | string>;
   /** Update rule for this container (default: the network's). */
   solver?: SolverOption;
 }
@@ -82,7 +93,8 @@ export class Container {
    * Use `network.add(Model, options)`, which checks the options and sizes.
    * @throws {@link InputDataError} for an unknown name or a value that is not a finite number
    */
-  constructor(readonly model: ModelClass, readonly name: string, readonly num: number, options: AddOptions, instance?: Model) {
+  constructor(readonly model: ModelClass, readonly name: string, readonly num: number, options: AddOptions, instance?: Model, random?: RandomContext) {
+    this.random = random;
     this.spec = readModel(model);
     this.recorder = new Recorder(name);
     this.solver = options.solver;
@@ -94,22 +106,57 @@ export class Container {
     const params = [...this.spec.params, ...this.spec.inputs].map((p) => p.name);
     const states = this.spec.states.map((s) => s.name);
     // Check everything before writing anything.
-    const writes: [string, number | Float64Array][] = [];
+    const writes: [string, number | ArrayLike<number> | string][] = [];
     for (const [key, v] of Object.entries(options.params ?? {})) {
       if (!params.includes(key)) {
         const state = states.includes(key) ? `'${key}' is a state: pass it in states. ` : '';
         throw new InputDataError(`${name}.params`, `'${key}' is not a parameter or input of ${this.spec.name}.`, `${state}${didYouMean(key, params)}Use one of: ${params.join(', ')}.`);
       }
-      writes.push([key, perUnit(`${name}.${key}`, v, num)]);
+      writes.push([key, v]);
     }
     for (const [key, v] of Object.entries(options.states ?? {})) {
       if (!states.includes(key)) {
         const param = params.includes(key) ? `'${key}' is a parameter: pass it in params. ` : '';
         throw new InputDataError(`${name}.states`, `'${key}' is not a state of ${this.spec.name}.`, `${param}${didYouMean(key, states)}Use one of: ${states.join(', ')}.`);
       }
-      writes.push([key, perUnit(`${name}.${key}`, v, num)]);
+      writes.push([key, v]);
     }
-    for (const [key, v] of writes) write(this.values.get(key)!, v);
+    // Numbers and lists first (checked before anything is written), then
+    // expressions in the order given, each reading the values before it.
+    const checked = writes.map(([key, v]): [string, number | Float64Array | string] => [key, typeof v === 'string' ? v : perUnit(`${name}.${key}`, v, num)]);
+    for (const [key, v] of checked) if (typeof v !== 'string') write(this.values.get(key)!, v);
+    for (const [key, v] of checked) if (typeof v === 'string') write(this.values.get(key)!, this.drawn(`${name}.${key}`, key, v));
+  }
+
+  /** The network's seed and this container's index, for values drawn from expressions. */
+  private readonly random?: RandomContext;
+
+  /**
+   * The values of an expression for every unit: it may read the container's
+   * variables (their values now, unit by unit), the constants, and draw
+   * `rand()` (uniform on [0, 1)) and `randn()` (standard normal) from the
+   * network's generator (stream `initial`, addressed by the container, the
+   * unit, the variable and the draw), so that the same seed gives the same
+   * values on every machine.
+   */
+  private drawn(where: string, variable: string, text: string): Float64Array {
+    const node = unparen(parseExpression(text, where));
+    for (const s of symbolsOf(node)) {
+      if (!this.values.has(s) && !isConstant(s)) throw new InputDataError(where, `'${text}' uses unknown symbol '${s}'.`, `${didYouMean(s, this.variables)}Use the variables of ${this.spec.name} (${this.variables.join(', ')}), constants and rand(), randn().`);
+    }
+    const ir = numberDraws(toIR(node, where), { next: 0 });
+    const seed = this.random?.seed() ?? 0;
+    const ci = this.random?.index ?? 0;
+    const k = this.variables.indexOf(variable);
+    const read = symbolsOf(node).filter((n) => this.values.has(n)).map((n) => [n, this.current ? this.current(n) : this.values.get(n)!] as const);
+    const env = new Map<string, number>();
+    const out = new Float64Array(this.num);
+    for (let i = 0; i < this.num; i++) {
+      for (const [n, values] of read) env.set(n, values[i]);
+      out[i] = evaluate(ir, env, (kind, d) => (kind === 'rand' ? uniform : normal)(seed, STREAMS.initial, ci, i, k, d));
+      if (!Number.isFinite(out[i])) throw new InputDataError(`${where}[${i}]`, `'${text}' gives ${out[i]}.`, 'Write an expression that is finite for every unit.');
+    }
+    return out;
   }
 
   /** Names of every variable (states, params, inputs). */
@@ -125,17 +172,20 @@ export class Container {
    * parameter or input it sets the value, which `reset()` keeps.
    *
    * Refused while a run, compile or reset of the network is in progress.
-   * @param value - a finite number, or exactly `num` finite numbers (an array
-   *   or a numeric typed array); nothing is written unless all are valid
+   * @param value - a finite number, exactly `num` finite numbers (an array
+   *   or a numeric typed array), or an expression evaluated for each unit:
+   *   it reads the container's variables and may draw `rand()` and
+   *   `randn()` from the network's seed, e.g. `'vr + rand() * (vt - vr)'`;
+   *   nothing is written unless all values are valid
    * @throws {@link InputDataError} on an unknown name, a wrong length or a value that is not a finite number
    * @throws {@link BusyError} while a run, compile or reset is in progress
    */
-  set(variable: string, value: number | ArrayLike<number>): this {
+  set(variable: string, value: number | ArrayLike<number> | string): this {
     this.guard?.(`${this.name}.set`);
     const where = `${this.name}.${variable}`;
     const target = this.values.get(variable);
     if (!target) throw new InputDataError(where, `'${String(variable)}' is not a variable of ${this.spec.name}.`, `${didYouMean(String(variable), this.variables)}Use one of: ${this.variables.join(', ')}.`);
-    const data = perUnit(where, value, this.num);
+    const data = typeof value === 'string' ? this.drawn(where, variable, value) : perUnit(where, value, this.num);
     if (this.store) this.store(variable, data);
     else write(target, data);
     return this;

@@ -142,7 +142,7 @@ export class Network {
     const fix = 'Use fewer units, or split the population into several containers.';
     checkElements(`container '${name}'`, 'each variable', num, fix);
     checkBytes(`container '${name}'`, `the values of ${num.toLocaleString('en')} units × ${variables} variables`, num * variables * 8, fix);
-    const c = new Container(ctor, name, num, o, instance);
+    const c = new Container(ctor, name, num, o, instance, { seed: () => this.seed, index: this.containers.length });
     c.guard = (call) => this.runner.guard(call);
     c.current = (v) => this.runner.current(c, v);
     c.store = (v, value) => this.runner.store(c, v, value);

@@ -5,13 +5,12 @@
  * The rules themselves are in `rules/`, one file each, listed in `registry.ts`.
  */
 import { ExpressionError } from '../errors.js';
-import { num, op, ref, substituteIR, toIR } from '../ir/build.js';
+import { num, numberDraws, op, ref, substituteIR, toIR } from '../ir/build.js';
 import { optimise } from '../ir/optimise.js';
 import { DT, TIME, type ExprIR, type ModelIR, type StmtIR } from '../ir/types.js';
 import { NOISE, parseExpression, symbolsOf } from '../expr/parse.js';
 import type { SolverName } from '../expr/rules.js';
 import { LASTSPIKE, NOT_REFRACTORY } from '../model/read.js';
-import { postOrder } from '../symbolic/dag.js';
 import type { SymbolicModel } from '../symbolic/inspect.js';
 import { unparen } from '../symbolic/calculus.js';
 import { applicableRules, RULES, SOLVERS, type SolverOption } from './registry.js';
@@ -143,9 +142,9 @@ function lower(sym: SymbolicModel, solver: SolverOption): ModelIR {
   const events = sym.spec.spike ? lowerSpike(sym) : undefined;
   // Every random draw gets its number, in the order of the blocks.
   const draws = { next: 0 };
-  const update = numberDraws(body, draws);
-  const post = numberDraws(postBody, draws);
-  const spike = events && { name: events.name, stmts: numberDraws(events.stmts, draws) };
+  const update = hoistDraws(body, draws);
+  const post = hoistDraws(postBody, draws);
+  const spike = events && { name: events.name, stmts: hoistDraws(events.stmts, draws) };
 
   return {
     model: sym.name,
@@ -215,26 +214,19 @@ const CONDITIONS = new Set(['lt', 'le', 'gt', 'ge', 'eq', 'ne', 'and', 'or', 'no
  * continuing `counter`) and makes each the whole expression of its own
  * `let __r<d>`, placed before its first use, as back ends expect.
  */
-function numberDraws(stmts: readonly StmtIR[], counter: { next: number }): StmtIR[] {
+function hoistDraws(stmts: readonly StmtIR[], counter: { next: number }): StmtIR[] {
   const out: StmtIR[] = [];
   const memo = new Map<ExprIR, ExprIR>();
   for (const s of stmts) {
-    const expr = postOrder<ExprIR, ExprIR>(s.expr, (e) => (e.k === 'op' ? e.args : []), (e, args) => {
-      if (e.k !== 'op') return e;
-      if ((e.op === 'rand' || e.op === 'randn') && e.args.length === 0) {
-        const d = counter.next++;
-        const name = `__r${d}`;
-        out.push({ kind: 'let', name, expr: op(e.op, num(d)) });
-        return ref(name);
-      }
-      return op(e.op, ...args);
-    }, memo);
-    if (s.kind === 'let' && expr.k === 'ref' && expr.name.startsWith('__r') && s.expr.k === 'op' && s.expr.args.length === 0) {
-      // The let was the draw itself: keep its name for the draw.
-      const d = out.pop()!;
-      out.push({ ...s, expr: d.expr });
+    // A let that is the draw itself keeps its name for it.
+    if (s.kind === 'let' && s.expr.k === 'op' && (s.expr.op === 'rand' || s.expr.op === 'randn') && s.expr.args.length === 0) {
+      out.push({ ...s, expr: numberDraws(s.expr, counter, (draw) => draw, memo) });
       continue;
     }
+    const expr = numberDraws(s.expr, counter, (draw, d) => {
+      out.push({ kind: 'let', name: `__r${d}`, expr: draw });
+      return ref(`__r${d}`);
+    }, memo);
     out.push({ ...s, expr });
   }
   return out;

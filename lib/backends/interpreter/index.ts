@@ -25,17 +25,22 @@ const FN: Partial<Record<OpName, (...a: number[]) => number>> = {
 
 /**
  * Evaluates one expression in an environment of named values.
- * @throws {@link BackendError} (code `invalid-plan`) when it reads a name the environment does not hold
+ * @param draw - the value of a random draw `rand(d)` / `randn(d)` (none: a draw is refused)
+ * @throws {@link BackendError} (code `invalid-plan`) when it reads a name the environment does not hold, or meets a draw without `draw`
  */
-export function evaluate(e: ExprIR, env: Map<string, number>): number {
+export function evaluate(e: ExprIR, env: Map<string, number>, draw?: (kind: 'rand' | 'randn', d: number) => number): number {
   if (e.k === 'num') return e.v;
+  if (isDraw(e)) {
+    if (!draw) throw new BackendError('interpreter', 'a random draw is evaluated where none is expected.', 'This is a bug in the IR: draws are the whole expression of a let.', { code: 'invalid-plan' });
+    return draw(e.op, e.args[0].v);
+  }
   if (e.k === 'ref') {
     const v = env.get(e.name);
     if (v === undefined) throw new BackendError('interpreter', `'${e.name}' is read but not defined.`, 'This is a bug in the IR or the network plan.', { code: 'invalid-plan' });
     return v;
   }
-  if (e.op === 'select') return evaluate(e.args[0], env) !== 0 ? evaluate(e.args[1], env) : evaluate(e.args[2], env);
-  return FN[e.op]!(...e.args.map((a) => evaluate(a, env)));
+  if (e.op === 'select') return evaluate(e.args[0], env, draw) !== 0 ? evaluate(e.args[1], env, draw) : evaluate(e.args[2], env, draw);
+  return FN[e.op]!(...e.args.map((a) => evaluate(a, env, draw)));
 }
 
 function termValue(t: TermPlan, B: BufferArray[], i: number, kk: number): number {
