@@ -17,7 +17,7 @@ import { inspect, models, readModel } from 'neural-ts';
 /** The repository, from dist/examples/ (compiled) or examples/. */
 const ROOT = fileURLToPath(new URL(import.meta.url.includes('/dist/') ? '../..' : '..', import.meta.url));
 /** The files of the model library, in the order their models are listed. */
-const SOURCES = [['Neurons', 'lib/models/neurons.ts'], ['Synapses', 'lib/models/synapses.ts']] as const;
+const SOURCES = [['Neurons', 'lib/models/neurons.ts'], ['Spiking neurons and sources', 'lib/models/spiking.ts'], ['Synapses', 'lib/models/synapses.ts']] as const;
 
 /** A doc comment: its text (markdown) and its block tags. */
 interface Doc {
@@ -64,6 +64,7 @@ function readSources() {
     const text = readFileSync(join(ROOT, path), 'utf8');
     const file = ts.createSourceFile(path, text, ts.ScriptTarget.ES2022, true);
     const names: string[] = [];
+    const shared = new Map<string, Map<string, string>>();
     let moduleDoc: Doc | undefined;
     for (const statement of file.statements) {
       // The module comment is the one that carries @module, before the first statement.
@@ -72,14 +73,19 @@ function readSources() {
         if (first?.tags.some((t) => t.name === 'module')) moduleDoc = first;
       }
       if (!ts.isClassDeclaration(statement) || !statement.name) continue;
-      if (!ts.getModifiers(statement)?.some((m) => m.kind === ts.SyntaxKind.ExportKeyword)) continue;
       const fields = new Map<string, string>();
+      // A class of the same file that this one extends (a part two models share) gives its fields' docs first.
+      const parent = statement.heritageClauses?.flatMap((h) => h.types.map((t) => t.expression.getText(file)))[0];
+      const inherited = parent ? shared.get(parent) : undefined;
+      if (inherited) for (const [k, v] of inherited) fields.set(k, v);
       for (const member of statement.members) {
         if (!ts.isPropertyDeclaration(member) || !ts.isIdentifier(member.name)) continue;
         if (ts.getModifiers(member)?.some((m) => m.kind === ts.SyntaxKind.StaticKeyword)) continue;
         const doc = docOf(text, member);
         if (doc) fields.set(member.name.text, doc.text);
       }
+      shared.set(statement.name.text, fields);
+      if (!ts.getModifiers(statement)?.some((m) => m.kind === ts.SyntaxKind.ExportKeyword)) continue;
       names.push(statement.name.text);
       classes.set(statement.name.text, { doc: docOf(text, statement), fields });
     }
@@ -87,6 +93,12 @@ function readSources() {
   }
   return { classes, modules };
 }
+
+/** What the states the library adds to a model with a spike hold. */
+const BUILTIN_STATES: Record<string, string> = {
+  lastspike: 'Time of the last spike, in the model time unit (long before 0 until the first).',
+  not_refractory: '1 out of the refractory period, 0 in it.',
+};
 
 /** A number as the page shows it (the shortest form that reads back exactly). */
 const num = (x: number) => String(x);
@@ -133,8 +145,9 @@ export function modelsDoc(): string {
       parts.push('$$', s.toTex(), '$$', '');
       parts.push('| state | initial | bounds | update rule | description |', '|---|---|---|---|---|');
       for (const st of spec.states) {
-        const rule = s.solver(st.name) === 'none' ? 'post only' : s.solver(st.name);
-        parts.push(`| ${st.name} | ${num(st.initial)} | ${st.bounds ? `[${st.bounds.map(num).join(', ')}]` : ''} | ${rule} | ${cell(links(fields.get(st.name) ?? '', names))} |`);
+        const rule = st.builtin ? 'set by the spike' : s.solver(st.name) === 'none' ? 'post only' : s.solver(st.name);
+        const text = st.builtin ? BUILTIN_STATES[st.name] : fields.get(st.name);
+        parts.push(`| ${st.name} | ${num(st.initial)} | ${st.bounds ? `[${st.bounds.map(num).join(', ')}]` : ''} | ${rule} | ${cell(links(text ?? '', names))} |`);
       }
       if (model.originalStart) {
         parts.push('', `Original start values (\`${name}.originalStart\`): ${Object.entries(model.originalStart).map(([k, v]) => `${k} = ${num(v)}`).join(', ')}.`);

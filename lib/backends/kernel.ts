@@ -39,18 +39,19 @@ export type KernelMode = 'array' | 'registers';
  * - `update`: the solver step, a block of simultaneous sets;
  * - `clip`: states with bounds are clipped to them (the solver folds the
  *   clipping into the update's sets, so this phase adds no statement);
- * - `post`: the model's `@post` block, simultaneous sets;
  * - `spike`: the spike condition (threshold, out of the refractory period),
  *   then for a unit that fires the reset, `lastspike` and `not_refractory`
  *   (selects on the flag, simultaneous sets); the flag stays visible to the
  *   record phase;
+ * - `post`: the model's `@post` block, simultaneous sets (after the reset:
+ *   a `@post` that keeps the previous `v` lets a threshold compare both);
  * - `store`: state and connected inputs back to their arrays;
  * - `record`: trace rows, running sums and spikes.
  */
-export type Phase = 'load' | 'inputs' | 'update' | 'clip' | 'post' | 'spike' | 'store' | 'record';
+export type Phase = 'load' | 'inputs' | 'update' | 'clip' | 'spike' | 'post' | 'store' | 'record';
 
 /** Every {@link Phase}, in the order {@link unitStep} walks them. */
-export const PHASES: readonly Phase[] = ['load', 'inputs', 'update', 'clip', 'post', 'spike', 'store', 'record'];
+export const PHASES: readonly Phase[] = ['load', 'inputs', 'update', 'clip', 'spike', 'post', 'store', 'record'];
 
 /** What a term of a connected input reads: a term of the plan, or (register mode) a variable held in a local. */
 export type Operand = TermPlan | { kind: 'local'; container: number; name: string };
@@ -188,8 +189,8 @@ export function unitStep(t: KernelTarget, plan: NetworkPlan, ci: number, mode: K
   block(t, ci, 'update', c.ir.update);
   const bounded = c.ir.states.filter((s) => s.bounds && c.ir.update.some((u) => u.kind === 'set' && u.name === s.name));
   if (bounded.length) t.phase(ci, 'clip', `${bounded.map((s) => local(ci, s.name)).join(', ')} (bounds applied in the update's sets)`);
-  block(t, ci, 'post', c.ir.post);
   if (c.ir.events) block(t, ci, 'spike', c.ir.events.stmts, false);
+  block(t, ci, 'post', c.ir.post);
   if (mode === 'array') unitStore(t, plan, ci, mode);
   if (c.records.length || c.spikes) {
     t.phase(ci, 'record');

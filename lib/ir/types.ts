@@ -46,10 +46,10 @@ export interface ModelIR {
   solvers: Record<string, SolverName | AutoSolver>;
   /** The solver step. Reads `dt` (in model time units), states, params, inputs. */
   update: StmtIR[];
-  /** Applied after the update and the clipping to bounds. */
+  /** Applied after the update, the clipping to bounds and the spike (reset). */
   post: StmtIR[];
   /**
-   * The spike, after `post`: `stmts` define the condition let `name` (the
+   * The spike, after the update and before `post`: `stmts` define the condition let `name` (the
    * spike flag: the threshold, and out of the refractory period) and set the
    * reset states, `lastspike` and `not_refractory` with selects on it. Its
    * lets stay visible to the record phase.

@@ -56,7 +56,7 @@ export interface DerivativeOptionsArgs {
 
 /** Options of {@link spike}: when a unit fires and what firing does. */
 export interface SpikeOptionsArgs {
-  /** The spike condition, evaluated after each step, e.g. `'v > vt'`. */
+  /** The spike condition, evaluated after each step's update (before `@post`), e.g. `'v > vt'`. */
   threshold: string;
   /**
    * Statements run in a unit that fires, in order, e.g. `'v = vr'` or
@@ -190,10 +190,10 @@ export const post = (expression: string): FieldDecorator => record('post', expre
 /**
  * Declares the model's spike: the field names the event (record it with
  * `record('spike')` to get the indices and times of the units that fired).
- * After every step (and `@post`), a unit whose `threshold` holds and that is
- * not refractory fires: its `reset` statements run, `lastspike` (readable in
- * equations, like `not_refractory`) becomes the step's time `t`, and the
- * refractory period starts.
+ * After every step's update (and the clipping to bounds, before `@post`), a
+ * unit whose `threshold` holds and that is not refractory fires: its `reset`
+ * statements run, `lastspike` (readable in equations, like `not_refractory`)
+ * becomes the step's time `t`, and the refractory period starts.
  * @example `@spike({ threshold: 'v > vt', reset: 'v = vr', refractory: 5 }) spike!: number;`
  */
 export const spike = (options: SpikeOptionsArgs): FieldDecorator => record('spike', '', options);

@@ -27,7 +27,7 @@
  *
  * @module
  */
-import { Model, state, param, input, derivative, intermediate, post } from '../model/index.js';
+import { Model, state, param, input, derivative, intermediate, post, spike } from '../model/index.js';
 
 /** Upward crossing of `v` through 0 mV between the previous step and this one. */
 const CROSSING = 'vprev < 0 and v >= 0 ? 1 : 0';
@@ -97,40 +97,13 @@ export class LeakyIAF extends Model {
 }
 
 /**
- * Hodgkin–Huxley model of the squid giant axon, with the resting potential
- * shifted to about −65 mV.
- *
- * Equations (mV, ms, µA/cm², mS/cm², capacitance 1 µF/cm²; `timeScale` 1e3):
- * - `dv/dt = stimulus − gK·n⁴·(v − EK) − gNa·m³·h·(v − ENa) − gL·(v − EL)`
- * - `dx/dt = αx(v)·(1 − x) − βx(v)·x` for `x` in `n, m, h`, with
- *   - `αn = −0.01(v + 55) / (exp(−(v + 55)/10) − 1)` (0.1 at v = −55),
- *     `βn = 0.125·exp(−(v + 65)/80)`
- *   - `αm = −0.1(v + 40) / (exp(−(v + 40)/10) − 1)` (1 at v = −40),
- *     `βm = 4·exp(−(v + 65)/18)`
- *   - `αh = 0.07·exp(−(v + 65)/20)`, `βh = 1 / (exp(−(v + 35)/10) + 1)`
- * - Bounds: `v` in [−80, 30], `n, m, h` in [0, 1] (clipped after each step).
- * - `spike` is 1 on the step where `v` crosses 0 mV upwards.
- *
- * The removable 0/0 points of `αn` and `αm` are guarded as in Neural: when
- * `|exp(−(v + 55)/10) − 1| ≤ 1e-7` the limit 0.1 is used (1 for `αm`). The
- * guards test expressions of `v` only, so each gate's derivative stays linear
- * in that gate with a coefficient that does not depend on it, and `v`'s
- * derivative is linear in `v`: every state here is conditionally linear.
- *
- * Start: the resting state at zero stimulus, v = −64.9963793311921 mV,
- * n = n∞(v) = 0.317732399760866, m = 0.0529550868130081,
- * h = 0.595994124739864 (the only root of dv/dt = 0 with the gates at steady
- * state in [−100, 60] mV; a 2 s RK4 run from Neural's start settles on it to
- * 1e-12). Neural starts at v = −60, n = m = 0, h = 1, which fires once at
- * start-up: {@link HodgkinHuxley.originalStart}.
- *
- * Reference: Hodgkin & Huxley, J. Physiol. 117:500–544 (1952); Neural's
- * `HodgkinHuxley` (same defaults, bounds and guards).
+ * The Hodgkin–Huxley equations, without spike detection: the part
+ * {@link HodgkinHuxley} (a spike state set by `@post`, as in Neural) and
+ * {@link HodgkinHuxleySpiking} (spikes as events) share. Documented on
+ * {@link HodgkinHuxley}.
  */
-export class HodgkinHuxley extends Model {
+class HodgkinHuxleyEquations extends Model {
   static timeScale = 1e3;
-  /** Neural's start values (v = −60 mV, n = m = 0, h = 1), off rest: the neuron fires once at start-up. */
-  static readonly originalStart = Object.freeze({ v: -60, n: 0, m: 0, h: 1, vprev: -60 });
 
   /** Maximal sodium conductance (mS/cm²). */
   @param(120) gNa!: number;
@@ -176,10 +149,64 @@ export class HodgkinHuxley extends Model {
   @state(0.595994124739864, { bounds: [0, 1] })
   @derivative('alpha_h * (1 - h) - beta_h * h')
   h!: number;
+}
+
+/**
+ * Hodgkin–Huxley model of the squid giant axon, with the resting potential
+ * shifted to about −65 mV.
+ *
+ * Equations (mV, ms, µA/cm², mS/cm², capacitance 1 µF/cm²; `timeScale` 1e3):
+ * - `dv/dt = stimulus − gK·n⁴·(v − EK) − gNa·m³·h·(v − ENa) − gL·(v − EL)`
+ * - `dx/dt = αx(v)·(1 − x) − βx(v)·x` for `x` in `n, m, h`, with
+ *   - `αn = −0.01(v + 55) / (exp(−(v + 55)/10) − 1)` (0.1 at v = −55),
+ *     `βn = 0.125·exp(−(v + 65)/80)`
+ *   - `αm = −0.1(v + 40) / (exp(−(v + 40)/10) − 1)` (1 at v = −40),
+ *     `βm = 4·exp(−(v + 65)/18)`
+ *   - `αh = 0.07·exp(−(v + 65)/20)`, `βh = 1 / (exp(−(v + 35)/10) + 1)`
+ * - Bounds: `v` in [−80, 30], `n, m, h` in [0, 1] (clipped after each step).
+ * - `spike` is 1 on the step where `v` crosses 0 mV upwards.
+ *
+ * The removable 0/0 points of `αn` and `αm` are guarded as in Neural: when
+ * `|exp(−(v + 55)/10) − 1| ≤ 1e-7` the limit 0.1 is used (1 for `αm`). The
+ * guards test expressions of `v` only, so each gate's derivative stays linear
+ * in that gate with a coefficient that does not depend on it, and `v`'s
+ * derivative is linear in `v`: every state here is conditionally linear.
+ *
+ * Start: the resting state at zero stimulus, v = −64.9963793311921 mV,
+ * n = n∞(v) = 0.317732399760866, m = 0.0529550868130081,
+ * h = 0.595994124739864 (the only root of dv/dt = 0 with the gates at steady
+ * state in [−100, 60] mV; a 2 s RK4 run from Neural's start settles on it to
+ * 1e-12). Neural starts at v = −60, n = m = 0, h = 1, which fires once at
+ * start-up: {@link HodgkinHuxley.originalStart}.
+ *
+ * Reference: Hodgkin & Huxley, J. Physiol. 117:500–544 (1952); Neural's
+ * `HodgkinHuxley` (same defaults, bounds and guards).
+ */
+export class HodgkinHuxley extends HodgkinHuxleyEquations {
+  /** Neural's start values (v = −60 mV, n = m = 0, h = 1), off rest: the neuron fires once at start-up. */
+  static readonly originalStart = Object.freeze({ v: -60, n: 0, m: 0, h: 1, vprev: -60 });
   /** 1 on the step where `v` crossed 0 mV upwards, else 0. */
   @state(0) @post(CROSSING) spike!: number;
   /** `v` at the end of the previous step (mV), for spike detection. */
   @state(-64.9963793311921) @post('v') vprev!: number;
+}
+
+/**
+ * {@link HodgkinHuxley} with its spikes declared as events (`@spike`): a
+ * spike is the step where `v` crosses 0 mV upwards, and `record('spike')`
+ * gives the units and times of the spikes rather than a 0/1 trace. Same
+ * equations, parameters, bounds and start (the resting state); `lastspike`
+ * holds the time of each unit's last spike (ms). Use {@link HodgkinHuxley}
+ * where the spike must be a variable to connect (e.g. to a synapse's
+ * stimulus).
+ */
+export class HodgkinHuxleySpiking extends HodgkinHuxleyEquations {
+  /** Neural's start values (v = −60 mV, n = m = 0, h = 1), off rest: the neuron fires once at start-up. */
+  static readonly originalStart = Object.freeze({ v: -60, n: 0, m: 0, h: 1, vprev: -60 });
+  /** `v` at the end of the previous step (mV), for spike detection. */
+  @state(-64.9963793311921) @post('v') vprev!: number;
+  /** A spike: `v` crossed 0 mV upwards in this step. */
+  @spike({ threshold: 'vprev < 0 and v >= 0' }) spike!: number;
 }
 
 /**

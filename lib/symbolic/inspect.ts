@@ -9,7 +9,7 @@ import { readModel, type ModelClass } from '../model/read.js';
 import type { ModelSpec } from '../model/spec.js';
 import { differentiate, isZero, simplify, substitute, tidy, unparen, SIMPLIFY_LIMIT, TREE_DEPTH, TREE_LIMIT, LIFT_LIMIT, treeSize } from './calculus.js';
 import { TermStore, type Term } from './dag.js';
-import { NOISE, parseExpression, symbolsOf } from '../expr/parse.js';
+import { NOISE, parseExpression, RANDOM_FUNCTIONS, symbolsOf } from '../expr/parse.js';
 import type { AutoSolver } from '../expr/rules.js';
 
 export type { SolverName, AutoSolver } from '../expr/rules.js';
@@ -275,6 +275,9 @@ export class SymbolicModel {
       // Every variable is set the same way, whatever mathjs would take it for
       // (it sets names of units such as m, h, ms or EK upright).
       if (node.type === 'SymbolNode') return texName((node as unknown as { name: string }).name);
+      // A draw reads as a function of nothing, set upright like other functions.
+      const fn = node.type === 'FunctionNode' ? String((node as unknown as { fn: { name?: string } }).fn?.name) : '';
+      if (RANDOM_FUNCTIONS.has(fn)) return `\\operatorname{${fn}}()`;
       let out = memo.get(node);
       if (out === undefined) {
         const own = (node as unknown as { _toTex?: (o: object) => string })._toTex;

@@ -44,8 +44,8 @@ const UTILS = [
 ];
 
 const MODELS = [
-  'AMPA', 'Alpha', 'ConnorStevens', 'Exponential', 'GABAB', 'HodgkinHuxley', 'IAF', 'Izhikevich', 'LeakyIAF', 'MorrisLecar', 'NMDA',
-  'Rinzel', 'WeightedExponential', 'Wilson',
+  'AMPA', 'Alpha', 'ConnorStevens', 'Exponential', 'GABAB', 'HodgkinHuxley', 'HodgkinHuxleySpiking', 'IAF', 'Izhikevich', 'LIF', 'LeakyIAF',
+  'MorrisLecar', 'NMDA', 'Poisson', 'Rinzel', 'WeightedExponential', 'Wilson',
 ];
 
 const sorted = (names: readonly string[]) => [...names].sort();

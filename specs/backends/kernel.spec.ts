@@ -16,8 +16,8 @@ import { allocateBuffers } from '../../lib/plan/arrays.js';
 import { NUMBERS, SCALARS, blockScalars, firstRow, rowsBetween, scalarIndex, traceIndex, writesRow } from '../../lib/plan/layout.js';
 
 describe('backends/kernel: one skeleton, every target', () => {
-  it('the phases are walked in order: load, inputs, update, clip, post, spike, store, record', () => {
-    expect(PHASES).to.deep.equal(['load', 'inputs', 'update', 'clip', 'post', 'spike', 'store', 'record']);
+  it('the phases are walked in order: load, inputs, update, clip, spike, post, store, record', () => {
+    expect(PHASES).to.deep.equal(['load', 'inputs', 'update', 'clip', 'spike', 'post', 'store', 'record']);
   });
 
   it('generated JavaScript, C and CUDA C name the phases of a unit in comments, in order', () => {

@@ -181,11 +181,11 @@ describe('errors/options', () => {
       expect((await rejects(() => new Network().add(m), InputDataError)).message).to.match(/^IAF#vt: 'abc' \(a string\) is not a number/);
     });
 
-    it('per-unit values: strings, bigints, null, objects, holes and BigInt64Array are refused', async () => {
+    it('per-unit values: bigints, null, objects, holes, BigInt64Array and strings that are no expression of the model are refused', async () => {
       const nn = new Network();
       const c = nn.add(models.IAF, { name: 'I', num: 3 });
       const cases: [unknown, RegExp][] = [
-        ['123', /^I\.c: '123' \(a string\) is not a number or a list of numbers/],
+        ['abc', /^I\.c: 'abc' uses unknown symbol 'abc'\./],
         [5n, /^I\.c: 5n \(a bigint\) is not a number or a list of numbers/],
         [null, /^I\.c: null is not a number or a list of numbers/],
         [{ length: 3 }, /^I\.c: an object is not a number or a list of numbers/],

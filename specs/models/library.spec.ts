@@ -13,8 +13,8 @@ import { Model, readModel, type ModelClass, type ModelSpec } from '../../lib/mod
 import * as models from '../../lib/models/index.js';
 import { seeded } from '../symbolic/support.js';
 import {
-  AMPA, Alpha, ConnorStevens, Exponential, GABAB, HodgkinHuxley, IAF, Izhikevich,
-  LeakyIAF, MorrisLecar, NMDA, Rinzel, WeightedExponential, Wilson,
+  AMPA, Alpha, ConnorStevens, Exponential, GABAB, HodgkinHuxley, HodgkinHuxleySpiking, IAF, Izhikevich,
+  LIF, LeakyIAF, MorrisLecar, NMDA, Poisson, Rinzel, WeightedExponential, Wilson,
 } from '../../lib/models/index.js';
 import { Network } from '../../lib/network/index.js';
 
@@ -310,7 +310,7 @@ const HAND: Record<string, HandModel> = {
 };
 
 const CLASSES: Record<string, ModelClass> = {
-  IAF, LeakyIAF, HodgkinHuxley, ConnorStevens, Wilson, Rinzel, MorrisLecar, Izhikevich,
+  IAF, LeakyIAF, HodgkinHuxley, HodgkinHuxleySpiking, ConnorStevens, Wilson, Rinzel, MorrisLecar, Izhikevich, LIF, Poisson,
   AMPA, NMDA, GABAB, Exponential, WeightedExponential, Alpha,
 };
 const NEURONS = ['IAF', 'LeakyIAF', 'HodgkinHuxley', 'ConnorStevens', 'Wilson', 'Rinzel', 'MorrisLecar', 'Izhikevich'];

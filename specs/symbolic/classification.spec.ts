@@ -12,15 +12,20 @@ import { close, randomScope, seeded, value, withIntermediates, type Scope } from
 type Expected = Record<string, { rule: 'euler' | 'exponential-euler'; B?: (x: Scope) => number; why: string }>;
 
 /** What every ODE state should get, with ∂(x')/∂x worked out by hand. */
+const HH: Expected = {
+  v: { rule: 'exponential-euler', B: (x) => -(x.gK * x.n ** 4 + x.gNa * x.m ** 3 * x.h + x.gL), why: 'ohmic currents are linear in v' },
+  n: { rule: 'exponential-euler', B: (x) => -(x.alpha_n + x.beta_n), why: "n' = αn(1 − n) − βn·n" },
+  m: { rule: 'exponential-euler', B: (x) => -(x.alpha_m + x.beta_m), why: "m' = αm(1 − m) − βm·m" },
+  h: { rule: 'exponential-euler', B: (x) => -(x.alpha_h + x.beta_h), why: "h' = αh(1 − h) − βh·h" },
+};
+
 const EXPECTED: Record<string, Expected> = {
   IAF: { v: { rule: 'euler', B: () => 0, why: "v' = (stimulus + bias)/c has B ≡ 0" } },
   LeakyIAF: { v: { rule: 'exponential-euler', B: (x) => -1 / (x.r * x.c), why: "v' = (stimulus − v/r)/c is linear, B = −1/(rc)" } },
-  HodgkinHuxley: {
-    v: { rule: 'exponential-euler', B: (x) => -(x.gK * x.n ** 4 + x.gNa * x.m ** 3 * x.h + x.gL), why: 'ohmic currents are linear in v' },
-    n: { rule: 'exponential-euler', B: (x) => -(x.alpha_n + x.beta_n), why: "n' = αn(1 − n) − βn·n" },
-    m: { rule: 'exponential-euler', B: (x) => -(x.alpha_m + x.beta_m), why: "m' = αm(1 − m) − βm·m" },
-    h: { rule: 'exponential-euler', B: (x) => -(x.alpha_h + x.beta_h), why: "h' = αh(1 − h) − βh·h" },
-  },
+  HodgkinHuxley: HH,
+  HodgkinHuxleySpiking: HH,
+  LIF: { v: { rule: 'exponential-euler', B: (x) => -1 / x.tau, why: "v' = (El − v + I)/tau is linear, B = −1/tau" } },
+  Poisson: {},
   ConnorStevens: {
     v: { rule: 'exponential-euler', B: (x) => -(x.gNa * x.m ** 3 * x.h + x.gK * x.n ** 4 + x.gL + x.ga * x.a ** 3 * x.b), why: 'ohmic currents are linear in v' },
     n: { rule: 'exponential-euler', B: (x) => -1 / x.tau_n, why: "n' = (n∞ − n)/τn with n∞, τn functions of v" },
@@ -101,7 +106,7 @@ describe('symbolic/classification of the library', () => {
           const next = seeded(name.length * 1000 + x.charCodeAt(0));
           for (let k = 0; k < 20; k++) {
             const scope = randomScope(s, next);
-            const full = { ...withIntermediates(s, scope), ...(name === 'HodgkinHuxley' ? hhRates(scope.v) : {}) };
+            const full = { ...withIntermediates(s, scope), ...(name.startsWith('HodgkinHuxley') ? hhRates(scope.v) : {}) };
             const got = value(lin!.B, scope);
             expect(close(got, B(full), 1e-10), `B at ${JSON.stringify(scope)}: ${got} vs ${B(full)}`).to.equal(true);
             // A is B·x away from the derivative, and free of x.

@@ -35,7 +35,9 @@ describe('symbolic/render', () => {
         for (const i of Object.keys(s.intermediates)) expect(tex).to.contain(`${texName(i)} &= `);
         for (const x of s.allStates.filter((v) => s.postEquation(v))) expect(tex).to.contain(`${texName(x)} &\\leftarrow `);
         const lines = tex.split(' \\\\\n');
-        expect(lines).to.have.length(Object.keys(s.intermediates).length + s.states.length + s.allStates.filter((v) => s.postEquation(v)).length);
+        const spike = s.spec.spike;
+        const spikeLines = spike ? 1 + spike.reset.length + (spike.refractory !== undefined ? 1 : 0) : 0;
+        expect(lines).to.have.length(Object.keys(s.intermediates).length + s.states.length + s.allStates.filter((v) => s.postEquation(v)).length + spikeLines);
       });
     }
 
