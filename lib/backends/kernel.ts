@@ -92,8 +92,9 @@ export interface KernelTarget {
   recordTrace(ci: number, r: RecordPlan, name: string, stored: boolean): void;
   /**
    * When the spike flag `flag` (a condition let) holds, appends
-   * `(k − k0, i)` to the spike buffer `out` (element 0 counts the pairs,
-   * pair j is at 1 + 2j), or marks the unit for {@link afterUnits} to append.
+   * `(k − k0, i)` to the spike buffer `out` (element 0 counts the spikes,
+   * element 1 is the room, in pairs; pair j is at 2 + 2j and is written only
+   * while j < room), or marks the unit for {@link afterUnits} to append.
    */
   recordSpike(ci: number, flag: string, out: number): void;
   /** Declares the time at the start of the step, `t = k·dt`, for container `ci`. */
@@ -273,7 +274,7 @@ export interface SourceSyntax {
    * (which may be vectorised) and appended by a scan over [lo, hi) after it.
    */
   spikes(ci: number): { kind: 'append' } | { kind: 'flags'; array: string; lo: string; hi: string };
-  /** Statements that reserve a pair in spike buffer `b` and leave its index in `at`. */
+  /** Statements that count one more spike in spike buffer `b` (element 0), leaving the count before it in `at`. */
   takePair(b: string): string[];
   /** A cast to the spike buffer's element type (`(int32_t)`), or ''. */
   intCast: string;
@@ -399,16 +400,25 @@ export class SourceTarget implements KernelTarget {
   afterUnits(ci: number, out: number): void {
     const style = this.syntax.spikes(ci);
     if (style.kind !== 'flags') return;
-    this.nest(`for (int64_t i = ${style.lo}; i < ${style.hi}; i++)`, () => this.nest(`if (${style.array}[i - ${style.lo}])`, () => this.appendPair(out)));
+    // Eight flags at a time: a step without spikes costs a few loads.
+    const { array: fl, lo, hi } = style;
+    this.nest(`for (int64_t j = 0; j < ${hi} - ${lo}; j += 8)`, () => {
+      this.line('uint64_t w;');
+      this.line(`memcpy(&w, ${fl} + j, 8);`);
+      this.line('if (!w) continue;');
+      this.nest(`for (int64_t i = ${lo} + j; i < ${lo} + j + 8 && i < ${hi}; i++)`, () => this.nest(`if (${fl}[i - ${lo}])`, () => this.appendPair(out)));
+    });
   }
 
-  /** Appends (k − k0, i) to spike buffer `out`. */
+  /** Appends (k − k0, i) to spike buffer `out` while there is room (the count goes on, so that the run loop sees how much room was needed). */
   private appendPair(out: number): void {
     const b = `b${integer(out)}`;
     for (const l of this.syntax.takePair(b)) this.line(l);
     const cast = this.syntax.intCast;
-    this.line(`${b}[at] = ${cast}(k - k0);`);
-    this.line(`${b}[at + 1] = ${cast}i;`);
+    this.nest(`if (at < ${b}[1])`, () => {
+      this.line(`${b}[2 + 2 * at] = ${cast}(k - k0);`);
+      this.line(`${b}[3 + 2 * at] = ${cast}i;`);
+    });
   }
 
   recordTrace(ci: number, r: RecordPlan, name: string, stored: boolean): void {

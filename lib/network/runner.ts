@@ -330,16 +330,22 @@ export class Runner {
     const unitSteps = Math.max(1, plan.containers.reduce((s, cp) => s + cp.num, 0));
     const streamBytes = plan.buffers.reduce((s, b) => s + (b.role === 'stream' ? b.length * bytesOf(arrayTypeOf(b.type, plan.dtype)) : 0), 0);
     const seed = checkSeed(this.host.seed);
-    // Spikes: a buffer of (step, unit) pairs for one block, room for every
-    // unit firing in every step; blocks are cut so that it stays small.
+    // Spikes: a buffer of (step, unit) pairs for one block. It starts small
+    // (room for every unit once, or 2^16 pairs); a block that finds more
+    // spikes than it holds is run again, from a snapshot, with room for all.
     const spiking = plan.containers.flatMap((cp, ci) => (cp.spikes ? [{ ci, cp, out: cp.spikes.out }] : []));
-    const widest = Math.max(0, ...spiking.map((x) => x.cp.num));
-    const block = Math.min(options.blockSteps ?? defaultBlock(backend.capabilities, steps, unitSteps, streamBytes), widest ? Math.max(1, Math.floor(SPIKE_PAIRS_PER_BLOCK / widest)) : Infinity);
+    const block = options.blockSteps ?? defaultBlock(backend.capabilities, steps, unitSteps, streamBytes);
     const recs = this.recordings(plan, buffers, steps, Math.min(block, steps), rowsBefore);
+    const spikeFix = 'Record the spikes of fewer units, or run with smaller blocks (run(dt, { blockSteps })).';
+    const pairsFor = (x: { cp: { name: string } }, capacity: number) => {
+      const a = allocate('Network.run', `the spikes of ${x.cp.name} in one block`, 'int32', 2 + 2 * capacity, spikeFix) as Int32Array;
+      a[1] = capacity;
+      return a;
+    };
     const spikeRecs = spiking.map((x) => ({
       ...x,
       container: this.host.containers[x.ci],
-      pairs: allocate('Network.run', `the spikes of ${x.cp.name} in one block`, 'int32', 1 + 2 * x.cp.num * Math.min(block, steps), 'Run with smaller blocks (run(dt, { blockSteps })).') as Int32Array,
+      pairs: pairsFor(x, Math.min(x.cp.num * Math.min(block, steps), Math.max(2 ** 16, x.cp.num))),
       chunks: [] as SpikeChunk[],
     }));
     /** Takes the spikes of the steps from `k` (run-relative) that the last program.run wrote. */
@@ -355,7 +361,7 @@ export class Runner {
       buffers: watched.map((i) => allocate('Network.run', 'a checkFinite snapshot', arrayTypeOf(plan.buffers[i].type, plan.dtype), buffers[i].length, 'Run without checkFinite, or with fewer units.')),
       sums: recs.map(({ r, data }) => (r.mode === 'sum' ? allocate('Network.run', 'a checkFinite snapshot', plan.dtype, data.length, 'Run without checkFinite.') : null)),
     });
-    const snapshot = options.checkFinite ? copies() : null;
+    const snapshot = options.checkFinite || spikeRecs.length ? copies() : null;
     const before = options.checkFinite ? copies() : null;
     const save = (to: ReturnType<typeof copies>) => {
       watched.forEach((b, j) => to.buffers[j].set(buffers[b]));
@@ -436,7 +442,19 @@ export class Runner {
         for (const rec of spikeRecs) { rec.pairs[0] = 0; view[rec.out] = rec.pairs; }
         if (snapshot) save(snapshot);
         await program.run(view, { k0: s0 + done, steps: n, dt, seed });
-        if (snapshot && before) {
+        // More spikes than room: run the block again from the snapshot with room for all of them.
+        for (let tries = 0; snapshot && spikeRecs.some((rec) => rec.pairs[0] > rec.pairs[1]); tries++) {
+          if (tries > 2) throw new BackendError(`backend '${program.backend}'`, 'a block found more spikes than it had room for, again and again.', 'This is a bug in the back end: a block run again must find the same spikes.', { code: 'invalid-plan' });
+          for (const rec of spikeRecs) {
+            if (rec.pairs[0] > rec.pairs[1]) rec.pairs = pairsFor(rec, Math.min(rec.cp.num * n, Math.ceil(rec.pairs[0] * 1.25)));
+            rec.pairs[0] = 0;
+            view[rec.out] = rec.pairs;
+          }
+          restore(snapshot);
+          await program.upload?.(buffers);
+          await program.run(view, { k0: s0 + done, steps: n, dt, seed });
+        }
+        if (options.checkFinite && snapshot && before) {
           await program.download?.(buffers);
           const bad = this.firstNonFinite(plan, buffers);
           if (bad) {
@@ -649,11 +667,9 @@ function checkRange(where: string, values: ArrayLike<number>, dtype: Dtype): voi
 }
 
 /** The smallest normal number of each dtype. */
-/** Spike pairs a block may hold for its widest spiking container (room for every unit in every step: 16 MiB of int32). */
-const SPIKE_PAIRS_PER_BLOCK = 2 ** 21;
-
 /**
- * The spikes a block wrote as (k − k0, unit) pairs after a count (see
+ * The spikes a block wrote as (k − k0, unit) pairs after a count and the
+ * room (see
  * `ContainerPlan.spikes`), sorted by step and unit, with global steps
  * (`k0` is the block's first) and times `step·dt`.
  */
@@ -663,7 +679,7 @@ function spikeChunk(pairs: Int32Array, num: number, k0: number, dt: number): Spi
   const keys = new Float64Array(n);
   let sorted = true;
   for (let j = 0; j < n; j++) {
-    keys[j] = pairs[1 + 2 * j] * num + pairs[2 + 2 * j];
+    keys[j] = pairs[2 + 2 * j] * num + pairs[3 + 2 * j];
     if (j > 0 && keys[j] < keys[j - 1]) sorted = false;
   }
   if (!sorted) keys.sort();

@@ -96,9 +96,11 @@ export interface ContainerPlan {
   records: RecordPlan[];
   /**
    * Where the spikes of a block go, when they are recorded: an int32 buffer
-   * (role `spikes`, sized for each block: 1 + 2·num·steps) whose element 0
-   * counts the spikes and pair j, at 1 + 2j, is (k − k0, unit). Pairs may
-   * come in any order (threads append as they find them).
+   * (role `spikes`, sized by the run loop) whose element 0 counts the
+   * spikes, element 1 holds the room (in pairs), and pair j, at 2 + 2j, is
+   * (k − k0, unit), written while j < room. Pairs may come in any order
+   * (threads append as they find them); a count above the room means the
+   * block must run again with more.
    */
   spikes?: { out: number };
 }

@@ -126,8 +126,14 @@ function lower(sym: SymbolicModel, solver: SolverOption): ModelIR {
     let e = next.get(s.name);
     if (!e) continue;
     if (s.bounds) e = clip(e, s.bounds);
-    // Held while refractory (not_refractory is 0).
-    if (s.unlessRefractory) e = op('select', ref(NOT_REFRACTORY), e, ref(s.name));
+    // Held while refractory (not_refractory is 0). The new value is a let of
+    // its own, computed in every unit, so that the select only picks one of
+    // two values: a branch that computes would keep C compilers from
+    // vectorising the loop (they do not speculate a division that might trap).
+    if (s.unlessRefractory) {
+      body.push({ kind: 'let', name: `${s.name}__h`, expr: e });
+      e = op('select', ref(NOT_REFRACTORY), ref(`${s.name}__h`), ref(s.name));
+    }
     body.push({ kind: 'set', name: s.name, expr: e });
   }
 
@@ -196,7 +202,12 @@ function lowerSpike(sym: SymbolicModel): { name: string; stmts: StmtIR[] } {
   spike.reset.forEach((r, j) => {
     const rhs = toIR(unparen(parseExpression(r.expression, where)), where, value);
     const old = ref(value(r.target));
-    const next = r.op === '=' ? rhs : op(OPS[r.op], old, rhs);
+    let next = r.op === '=' ? rhs : op(OPS[r.op], old, rhs);
+    // Computed in every unit, selected in those that fire (see unlessRefractory above).
+    if (next.k === 'op') {
+      stmts.push({ kind: 'let', name: `${r.target}__x${j}`, expr: next });
+      next = ref(`${r.target}__x${j}`);
+    }
     const name = `${r.target}__r${j}`;
     stmts.push({ kind: 'let', name, expr: op('select', ref(flag), next, old) });
     current.set(r.target, name);

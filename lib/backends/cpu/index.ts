@@ -3,11 +3,25 @@
  * system C compiler (-O3, vectorised math through libmvec, OpenMP over all
  * cores), loaded through the native addon and run off the main thread.
  */
+import { isDraw } from '../../ir/types.js';
 import type { NetworkPlan } from '../../plan/types.js';
 import { renderC } from '../cfamily.js';
 import { addonStatus, runC } from '../native/binding.js';
 import { compilerStatus, compileShared } from '../native/compiler.js';
 import { blockScalars, type Backend, type BackendStatus, type Program } from '../types.js';
+
+/**
+ * Whether a plan selects between values it must compute in every unit (a
+ * state held while refractory, a reset, a random draw). GCC keeps such a
+ * computation in a branch of its own, and a loop with a branch that might
+ * trap is not vectorised: `-fno-trapping-math` lets it compute both sides
+ * and blend them. It changes no value (traps are off, as in JavaScript), but
+ * it keeps GCC from vectorising some other loops (with masked calls of math
+ * functions, as in HodgkinHuxley's), so it is given to these plans only.
+ */
+function selectsComputedValues(plan: NetworkPlan): boolean {
+  return plan.containers.some((c) => [...c.ir.update, ...c.ir.post, ...(c.ir.events?.stmts ?? [])].some((s) => isDraw(s.expr) || /__(h|x\d+)$/.test(s.name)));
+}
 
 /** Native code for the CPU. */
 export const cpuBackend: Backend = {
@@ -22,7 +36,8 @@ export const cpuBackend: Backend = {
   },
   async compile(plan: NetworkPlan): Promise<Program> {
     const source = renderC(plan);
-    const lib = await compileShared(source, { flags: plan.fastMath ? ['-ffast-math'] : [], tag: plan.containers.map((c) => c.ir.model).join('-') || 'network', symbols: ['neural_run'] });
+    const flags = plan.fastMath ? ['-ffast-math'] : selectsComputedValues(plan) ? ['-fno-trapping-math'] : [];
+    const lib = await compileShared(source, { flags, tag: plan.containers.map((c) => c.ir.model).join('-') || 'network', symbols: ['neural_run'] });
     return {
       backend: 'cpu',
       source,

@@ -169,9 +169,10 @@ class EvaluateTarget implements KernelTarget {
     this.add((f) => {
       if (f.env[ci].get(flag)! === 0) return;
       const b = f.B[out];
-      const at = 1 + 2 * b[0]++;
-      b[at] = f.k - f.S[SCALARS.k0];
-      b[at + 1] = f.i;
+      const at = b[0]++;
+      if (at >= b[1]) return;
+      b[2 + 2 * at] = f.k - f.S[SCALARS.k0];
+      b[3 + 2 * at] = f.i;
     });
   }
 

@@ -74,7 +74,7 @@ function jsSyntax(f32: boolean): SourceSyntax {
     time: (ci) => `k * dt${integer(ci)}`,
     draw: (kind, ci, d) => `R.${kind === 'rand' ? 'u' : 'n'}(seed, ${STREAMS.run}, ${integer(ci)}, i, k, ${integer(d)})`,
     spikes: () => ({ kind: 'append' }),
-    takePair: (b) => [`const at = 1 + 2 * ${b}[0]++;`],
+    takePair: (b) => [`const at = ${b}[0]++;`],
     intCast: '',
   };
 }

@@ -1,0 +1,123 @@
+/**
+ * `npm run bench`: what spikes and noise cost on the cpu back end (the js
+ * back end when the addon is missing).
+ *
+ * - hh-pop with the spike declared as an event (`HodgkinHuxleySpiking`,
+ *   spikes recorded as events) against the same population with the seed's
+ *   `@post` spike state (`HodgkinHuxley`, spikes counted with a 'sum'
+ *   recording), from the same start (Neural's, which fires).
+ * - A leaky integrate-and-fire population driven above threshold with
+ *   Gaussian white noise (`xi`: one Philox draw and one Box–Muller normal per
+ *   unit and step) against the same population without the noise term.
+ *
+ * Each figure is the best of `reps` runs, the two variants measured in
+ * alternating rounds (the machine is shared); the ratio is noise-free
+ * time over noisy time (1 = free, 0.5 = twice as slow).
+ *
+ * Usage: node dist/bench/spiking.js [N_hh] [steps_hh] [N_lif] [steps_lif] [reps]
+ */
+import { Model, Network, backends, derivative, models, param, spike, state, type BackendName, type Container } from 'neural-ts';
+
+const N_HH = Number(process.argv[2] ?? 10000);
+const STEPS_HH = Number(process.argv[3] ?? 4000);
+const N_LIF = Number(process.argv[4] ?? 100000);
+const STEPS_LIF = Number(process.argv[5] ?? 10000);
+const reps = Number(process.argv[6] ?? 3);
+const backend: BackendName = backends.status().cpu.ok ? 'cpu' : 'js';
+const fmt = (x: number) => x.toExponential(2);
+
+/** A LIF population above threshold, with or without white noise (mV, ms). */
+class DrivenLIF extends Model {
+  static timeScale = 1e3;
+  @param(-50) vt!: number;
+  @param(-60) vr!: number;
+  @param(-45) El!: number;
+  @param(10) tau!: number;
+  @state(-60) @derivative('(El - v) / tau', { unlessRefractory: true }) v!: number;
+  @spike({ threshold: 'v > vt', reset: 'v = vr', refractory: 2 }) spike!: number;
+}
+
+class NoisyLIF extends Model {
+  static timeScale = 1e3;
+  @param(-50) vt!: number;
+  @param(-60) vr!: number;
+  @param(-45) El!: number;
+  @param(10) tau!: number;
+  @param(2) sigma!: number;
+  @state(-60) @derivative('(El - v) / tau + sigma * sqrt(2 / tau) * xi', { unlessRefractory: true }) v!: number;
+  @spike({ threshold: 'v > vt', reset: 'v = vr', refractory: 2 }) spike!: number;
+}
+
+interface Case {
+  label: string;
+  run: () => Promise<number>;
+  ms: number;
+  spikes: number;
+}
+
+/** A compiled network and a run from its initial state that returns the number of spikes. */
+async function prepare(label: string, build: (nn: Network) => { c: Container; count: () => number }, dt: number, steps: number): Promise<Case> {
+  const nn = new Network({ seed: 1 });
+  const { count } = build(nn);
+  await nn.compile({ backend });
+  await nn.run(dt, { steps: Math.min(steps, 200) });
+  return {
+    label,
+    ms: Infinity,
+    spikes: 0,
+    run: async () => {
+      await nn.reset();
+      await nn.run(dt, { steps });
+      return count();
+    },
+  };
+}
+
+/** Runs the cases in alternating rounds; keeps each one's best time. */
+async function measure(cases: Case[]): Promise<void> {
+  for (let r = 0; r < reps; r++) {
+    for (const c of cases) {
+      const t = performance.now();
+      c.spikes = await c.run();
+      c.ms = Math.min(c.ms, performance.now() - t);
+    }
+  }
+}
+
+console.log(`spiking: ${backend} back end, float64, best of ${reps} alternating rounds`);
+
+const hh = [
+  await prepare('hh-pop, @post spike state (sum recorded)', (nn) => {
+    const c = nn.add(models.HodgkinHuxley, { num: N_HH, states: models.HodgkinHuxley.originalStart });
+    c.set('stimulus', 10);
+    c.record('spike', { mode: 'sum' });
+    return { c, count: () => Array.from(c.recorder.get('spike').data).reduce((a, b) => a + b, 0) };
+  }, 1e-5, STEPS_HH),
+  await prepare('hh-pop, @spike events (recorded)', (nn) => {
+    const c = nn.add(models.HodgkinHuxleySpiking, { num: N_HH, states: models.HodgkinHuxleySpiking.originalStart });
+    c.set('stimulus', 10);
+    c.record('spike');
+    return { c, count: () => c.recorder.spikes().count };
+  }, 1e-5, STEPS_HH),
+];
+await measure(hh);
+const hhRate = (c: Case) => (N_HH * STEPS_HH) / (c.ms / 1e3);
+for (const c of hh) console.log(`  ${c.label.padEnd(44)} ${fmt(hhRate(c))} neuron-steps/s   spikes ${c.spikes}`);
+console.log(`  spike events against the @post spike state: ratio ${(hh[0].ms / hh[1].ms).toFixed(2)} (N = ${N_HH}, ${STEPS_HH} steps of 0.01 ms)`);
+
+const lif = [
+  await prepare('LIF, no noise', (nn) => {
+    const c = nn.add(DrivenLIF, { num: N_LIF });
+    c.record('spike');
+    return { c, count: () => c.recorder.spikes().count };
+  }, 1e-4, STEPS_LIF),
+  await prepare('LIF, white noise (xi)', (nn) => {
+    const c = nn.add(NoisyLIF, { num: N_LIF });
+    c.record('spike');
+    return { c, count: () => c.recorder.spikes().count };
+  }, 1e-4, STEPS_LIF),
+];
+await measure(lif);
+const lifRate = (c: Case) => (N_LIF * STEPS_LIF) / (c.ms / 1e3);
+for (const c of lif) console.log(`  ${c.label.padEnd(44)} ${fmt(lifRate(c))} neuron-steps/s   spikes ${c.spikes}`);
+console.log(`  noisy against noise-free LIF: ratio ${(lif[0].ms / lif[1].ms).toFixed(2)} (N = ${N_LIF}, ${STEPS_LIF} steps of 0.1 ms)`);
