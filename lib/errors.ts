@@ -48,6 +48,15 @@ export class NetworkWiringError extends NeuralError {}
 export class InputDataError extends NeuralError {}
 
 /**
+ * A data file (`.npy`, `.npz`, `.arrow`, `.parquet`) cannot be written or
+ * read: the path is not writable or readable, or the file is damaged, cut
+ * short, in another format, or holds what the library does not read (a
+ * big-endian or Fortran-order array, a column of text). `where` names the
+ * call and the file.
+ */
+export class DataFileError extends NeuralError {}
+
+/**
  * Why a back end cannot be used or failed, as a code to act on: the
  * {@link BackendError.code} of an error, and the `code` of an unavailable back
  * end in `backends.status()` (the same code for the same cause).
@@ -158,4 +167,16 @@ export function describeValue(value: unknown): string {
       return name && name !== 'Object' ? `${article(name)} ${name}` : 'an object';
     }
   }
+}
+
+/**
+ * A failed file operation as error messages show it: `EACCES: permission
+ * denied` from a Node error (its code and the words after it, without the
+ * path Node appends), else the error's message.
+ * @param error - what a file operation threw
+ */
+export function describeIoError(error: unknown): string {
+  const e = error as NodeJS.ErrnoException;
+  if (e && typeof e.code === 'string') return `${e.code}: ${(e.message ?? '').replace(/^[A-Z]+: /, '').replace(/, \w+ '.*'$/, '')}`;
+  return error instanceof Error ? error.message : String(error);
 }

@@ -22,6 +22,7 @@ export {
   NumericalError,
   RunAbortedError,
   BusyError,
+  DataFileError,
   type BackendErrorCode,
 } from './errors.js';
 
@@ -90,6 +91,32 @@ export {
 export { backends } from './backends/index.js';
 export { clearCache } from './backends/native/cache.js';
 export type { Backend, BackendCapabilities, BackendName, BackendStatus, FloatArray, Program } from './backends/types.js';
+
+// Saving and loading arrays, tables and recordings (.npy, .npz, Arrow, Parquet).
+export {
+  saveNpy,
+  loadNpy,
+  saveNpz,
+  loadNpz,
+  saveArrow,
+  loadArrow,
+  saveParquet,
+  loadParquet,
+  saveRecording,
+  loadRecording,
+  type NumericDtype,
+  type NumericArray,
+  type ArrayInput,
+  type NpyArray,
+  type NpzOptions,
+  type Columns,
+  type ColumnOptions,
+  type ColumnTable,
+  type ParquetOptions,
+  type RecordingMeta,
+  type RecordingFile,
+  type SaveRecordingOptions,
+} from './io/index.js';
 
 // The model library and the utilities, as namespaces.
 export { models, utils };

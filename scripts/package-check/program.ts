@@ -4,9 +4,11 @@
  * (ES module or CommonJS, legacy or standard decorators) and then run: it
  * builds models, compiles a network on the js back end (and cpu where the
  * native addon works), runs it and checks the numbers against the exact
- * solution. Any mismatch exits with status 1.
+ * solution, and saves a recording in each file format and reads it back
+ * (the Arrow and Parquet packages load on first use, also from CommonJS).
+ * Any mismatch exits with status 1.
  */
-import { Model, Network, backends, defineModel, derivative, input, param, readModel, state, type BackendName } from 'neural-ts';
+import { Model, Network, backends, defineModel, derivative, input, loadRecording, param, readModel, saveRecording, state, type BackendName } from 'neural-ts';
 
 /** A leaky integrator, per millisecond: v' = (rest - v) / tau + drive. */
 class Leak extends Model {
@@ -59,6 +61,12 @@ async function main(): Promise<void> {
     // Exponential Euler is exact for a linear equation with constant terms.
     check(`${backend}: a.v after ${ms} ms`, a.get('v')[1], -70 + 5 * Math.exp(-ms / 20), 1e-9);
     check(`${backend}: b.v after ${ms} ms`, b.get('v')[0], -60 - 5 * Math.exp(-ms / 5), 1e-9);
+    for (const ext of ['.npy', '.npz', '.arrow', '.parquet']) {
+      await saveRecording(`v-${backend}${ext}`, v);
+      const back = await loadRecording(`v-${backend}${ext}`);
+      check(`${backend}: ${ext} rows`, back.shape[0], steps);
+      check(`${backend}: ${ext} last value`, back.data[back.data.length - 1], v.data[v.data.length - 1]);
+    }
   }
   if (failures.length > 0) {
     console.error(`${variant}: FAILED\n  ${failures.join('\n  ')}`);

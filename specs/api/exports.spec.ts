@@ -13,13 +13,15 @@ import * as api from '../../lib/index.js';
 const VALUES = [
   // errors
   'NeuralError', 'ModelDefinitionError', 'ExpressionError', 'NetworkWiringError', 'InputDataError', 'BackendError', 'NativeError',
-  'NumericalError', 'RunAbortedError', 'BusyError',
+  'NumericalError', 'RunAbortedError', 'BusyError', 'DataFileError',
   // declaring and looking at models
   'state', 'param', 'input', 'derivative', 'intermediate', 'post', 'spike', 'defineModel', 'Model', 'readModel',
   'inspect', 'SymbolicModel', 'lowerModel', 'printBlock', 'emit',
   // networks
   'Network', 'Container', 'Input', 'Recorder', 'Recording', 'SpikeRecording', 'Sum', 'Mean', 'BlockSum', 'BlockMean', 'Repeat', 'Dot', 'Operator', 'VarRef',
   'solve',
+  // saving and loading arrays, tables and recordings
+  'saveNpy', 'loadNpy', 'saveNpz', 'loadNpz', 'saveArrow', 'loadArrow', 'saveParquet', 'loadParquet', 'saveRecording', 'loadRecording',
   // back ends and their compile cache, the model library, the utilities
   'backends', 'clearCache', 'models', 'utils',
 ];
@@ -33,6 +35,8 @@ const TYPES = [
   'CompileOptions', 'RunOptions', 'RunResult', 'RecordedBlock', 'BlockRows', 'InputOptions', 'AddOptions', 'NetworkOptions', 'RecordOptions', 'Source', 'InputData', 'OperandSource',
   'SolveOptions', 'Dtype', 'NetworkPlan',
   'Backend', 'BackendCapabilities', 'BackendName', 'BackendStatus', 'FloatArray', 'Program',
+  'NumericDtype', 'NumericArray', 'ArrayInput', 'NpyArray', 'NpzOptions', 'Columns', 'ColumnOptions', 'ColumnTable', 'ParquetOptions',
+  'RecordingMeta', 'RecordingFile', 'SaveRecordingOptions',
 ];
 
 const UTILS = [

@@ -6,11 +6,12 @@
  * also checks that the message is made of where, what and fix).
  */
 import { expect } from 'chai';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
-  BackendError, BusyError, ExpressionError, InputDataError, Model, ModelDefinitionError, NativeError, Network, NetworkWiringError,
-  NeuralError, NumericalError, RunAbortedError, backends, derivative, emit, inspect, models, readModel, state, utils, type BackendErrorCode,
+  BackendError, BusyError, DataFileError, ExpressionError, InputDataError, Model, ModelDefinitionError, NativeError, Network, NetworkWiringError,
+  NeuralError, NumericalError, Recording, RunAbortedError, backends, derivative, emit, inspect, loadNpy, models, readModel, saveRecording, state, utils,
+  type BackendErrorCode,
 } from '../../lib/index.js';
 import { describeValue } from '../../lib/errors.js';
 import { parseExpression } from '../../lib/expr/parse.js';
@@ -19,7 +20,7 @@ import { loadLibrary } from '../../lib/backends/native/binding.js';
 import { cacheDir } from '../../lib/backends/native/cache.js';
 import { compileShared } from '../../lib/backends/native/compiler.js';
 import { compileCuda, driverReasonCode } from '../../lib/backends/cuda/driver.js';
-import { needsBackend, needsNoBackend, rejects, temporaryCacheDir, throws } from '../support.js';
+import { needsBackend, needsNoBackend, rejects, temporaryCacheDir, temporaryFolder, throws } from '../support.js';
 
 describe('errors/catalogue', () => {
   describe('NeuralError', () => {
@@ -38,7 +39,7 @@ describe('errors/catalogue', () => {
     });
 
     it('every area has its own subclass', () => {
-      for (const C of [ModelDefinitionError, ExpressionError, NetworkWiringError, InputDataError, NativeError, BusyError]) {
+      for (const C of [ModelDefinitionError, ExpressionError, NetworkWiringError, InputDataError, NativeError, BusyError, DataFileError]) {
         const e = new C('w', 'x.', 'y.');
         expect(e).to.be.instanceOf(NeuralError);
         expect(e.name).to.equal(C.name);
@@ -407,6 +408,22 @@ describe('errors/catalogue', () => {
       await nn.compile({ backend: 'js' });
       const e = await rejects(() => nn.run(1e-4, { steps: 10, signal: AbortSignal.abort() }), RunAbortedError, { where: 'Network.run', fix: 'Recordings up to that step are readable.' });
       expect(e.completedSteps).to.equal(0);
+    });
+  });
+
+  describe('DataFileError', () => {
+    const folder = temporaryFolder('neural-catalogue-');
+
+    it('where names the call and the file; the fix says what to pass or write instead', async () => {
+      const path = join(folder(), 'v.npy');
+      await saveRecording(path, new Recording('v', Float64Array.of(1, 2), 2, 1, 1e-4));
+      writeFileSync(path, readFileSync(path).subarray(0, 100));
+      await rejects(() => loadNpy(path), DataFileError, { where: `loadNpy('${path}')`, message: 'is damaged', fix: 'Write the file again (np.save); it is not a valid .npy file.' });
+      const inside = join(path, 'w.npz');
+      await rejects(() => saveRecording(inside, new Recording('w', new Float64Array(0), 1, 1, 1e-4)), DataFileError, {
+        where: `saveRecording('${inside}')`,
+        fix: 'Pass a path in a folder that exists or can be created and is writable, that is not itself a folder.',
+      });
     });
   });
 

@@ -36,7 +36,7 @@ import {
 import { homedir } from 'node:os';
 import { basename, isAbsolute, join, relative, resolve, sep } from 'node:path';
 
-import { BackendError } from '../../errors.js';
+import { BackendError, describeIoError } from '../../errors.js';
 
 /** The `where` of errors about the cache folder and its files. */
 const WHERE = 'compile cache';
@@ -60,13 +60,6 @@ function currentUid(): number | undefined {
 /** `0755` for a mode. */
 function octal(mode: number): string {
   return (mode & 0o7777).toString(8).padStart(4, '0');
-}
-
-/** `EACCES: permission denied` from a Node error, or its message. */
-function ioText(error: unknown): string {
-  const e = error as NodeJS.ErrnoException;
-  if (e && typeof e.code === 'string') return `${e.code}: ${(e.message ?? '').replace(/^[A-Z]+: /, '').replace(/, \w+ '.*'$/, '')}`;
-  return error instanceof Error ? error.message : String(error);
 }
 
 /**
@@ -122,7 +115,7 @@ export function cacheDir(): string {
   } catch (error) {
     throw new BackendError(
       WHERE,
-      `the cache folder ${preferred} cannot be created (${ioText(error)}), and compiled code is never put in a shared place instead.`,
+      `the cache folder ${preferred} cannot be created (${describeIoError(error)}), and compiled code is never put in a shared place instead.`,
       fromEnv ? `Set NEURAL_CACHE_DIR to a folder that exists or can be created (it is created with mode 700).` : `Make ${base} writable, or ${elsewhere}`,
       { code: 'cache', cause: error },
     );
@@ -133,7 +126,7 @@ export function cacheDir(): string {
     real = realpathSync(preferred);
     stats = statSync(real);
   } catch (error) {
-    throw new BackendError(WHERE, `the cache folder ${preferred} cannot be examined (${ioText(error)}).`, `Check it, or ${elsewhere}`, { code: 'cache', cause: error });
+    throw new BackendError(WHERE, `the cache folder ${preferred} cannot be examined (${describeIoError(error)}).`, `Check it, or ${elsewhere}`, { code: 'cache', cause: error });
   }
   if (!stats.isDirectory()) {
     throw new BackendError(WHERE, `the cache folder ${real} is not a folder.`, `Remove it, or ${elsewhere}`, { code: 'cache' });
@@ -161,7 +154,7 @@ export function cacheDir(): string {
     try {
       chmodSync(real, stats.mode & 0o700);
     } catch (error) {
-      throw new BackendError(WHERE, `the cache folder ${real} (mode ${octal(stats.mode)}) cannot be made private (${ioText(error)}).`, `Run \`chmod 700 ${real}\`, or ${elsewhere}`, { code: 'cache', cause: error });
+      throw new BackendError(WHERE, `the cache folder ${real} (mode ${octal(stats.mode)}) cannot be made private (${describeIoError(error)}).`, `Run \`chmod 700 ${real}\`, or ${elsewhere}`, { code: 'cache', cause: error });
     }
   }
   return real;
@@ -254,7 +247,7 @@ export function cacheWriteError(path: string, error: unknown, detail?: string): 
       { code: 'cache', cause: error },
     );
   }
-  return new BackendError(WHERE, `could not write ${path} (${ioText(error)}).${more}`, `Check the cache folder ${dir}, ${elsewhere}.`, { code: 'cache', cause: error });
+  return new BackendError(WHERE, `could not write ${path} (${describeIoError(error)}).${more}`, `Check the cache folder ${dir}, ${elsewhere}.`, { code: 'cache', cause: error });
 }
 
 /**
@@ -321,7 +314,7 @@ export function readCacheFile(path: string): CacheRead | undefined {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') return undefined;
     if (code === 'ELOOP') return { problem: `${path} is a symbolic link` };
-    return { problem: `${path} cannot be opened (${ioText(error)})` };
+    return { problem: `${path} cannot be opened (${describeIoError(error)})` };
   }
   try {
     const stats = fstatSync(fd);
@@ -331,7 +324,7 @@ export function readCacheFile(path: string): CacheRead | undefined {
     if ((stats.mode & 0o022) !== 0) return { problem: `${path} is writable by group or others (mode ${octal(stats.mode)})` };
     return { data: readFileSync(fd) };
   } catch (error) {
-    return { problem: `${path} cannot be read (${ioText(error)})` };
+    return { problem: `${path} cannot be read (${describeIoError(error)})` };
   } finally {
     closeSync(fd);
   }
