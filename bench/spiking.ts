@@ -16,7 +16,7 @@
  *
  * Usage: node dist/bench/spiking.js [N_hh] [steps_hh] [N_lif] [steps_lif] [reps]
  */
-import { Model, Network, backends, derivative, models, param, spike, state, type BackendName, type Container } from 'neural-ts';
+import { Network, backends, models, type BackendName, type Container } from 'neural-ts';
 
 const N_HH = Number(process.argv[2] ?? 10000);
 const STEPS_HH = Number(process.argv[3] ?? 4000);
@@ -26,27 +26,8 @@ const reps = Number(process.argv[6] ?? 3);
 const backend: BackendName = backends.status().cpu.ok ? 'cpu' : 'js';
 const fmt = (x: number) => x.toExponential(2);
 
-/** A LIF population above threshold, with or without white noise (mV, ms). */
-class DrivenLIF extends Model {
-  static timeScale = 1e3;
-  @param(-50) vt!: number;
-  @param(-60) vr!: number;
-  @param(-45) El!: number;
-  @param(10) tau!: number;
-  @state(-60) @derivative('(El - v) / tau', { unlessRefractory: true }) v!: number;
-  @spike({ threshold: 'v > vt', reset: 'v = vr', refractory: 2 }) spike!: number;
-}
-
-class NoisyLIF extends Model {
-  static timeScale = 1e3;
-  @param(-50) vt!: number;
-  @param(-60) vr!: number;
-  @param(-45) El!: number;
-  @param(10) tau!: number;
-  @param(2) sigma!: number;
-  @state(-60) @derivative('(El - v) / tau + sigma * sqrt(2 / tau) * xi', { unlessRefractory: true }) v!: number;
-  @spike({ threshold: 'v > vt', reset: 'v = vr', refractory: 2 }) spike!: number;
-}
+/** A LIF population above threshold (mV, ms), with or without white noise (σ = 2 mV). */
+const DRIVEN = { El: -45, tau: 10, tref: 2 };
 
 interface Case {
   label: string;
@@ -107,12 +88,12 @@ console.log(`  spike events against the @post spike state: ratio ${(hh[0].ms / h
 
 const lif = [
   await prepare('LIF, no noise', (nn) => {
-    const c = nn.add(DrivenLIF, { num: N_LIF });
+    const c = nn.add(models.LIF, { num: N_LIF, params: DRIVEN });
     c.record('spike');
     return { c, count: () => c.recorder.spikes().count };
   }, 1e-4, STEPS_LIF),
   await prepare('LIF, white noise (xi)', (nn) => {
-    const c = nn.add(NoisyLIF, { num: N_LIF });
+    const c = nn.add(models.NoisyLIF, { num: N_LIF, params: { ...DRIVEN, sigma: 2 } });
     c.record('spike');
     return { c, count: () => c.recorder.spikes().count };
   }, 1e-4, STEPS_LIF),

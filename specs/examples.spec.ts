@@ -4,6 +4,8 @@ import { readFileSync, rmSync } from 'node:fs';
 import { main as iaf } from '../examples/iaf.js';
 import { main as hhRamp } from '../examples/hh-ramp.js';
 import { main as chain } from '../examples/chain.js';
+import { main as noisyLif } from '../examples/noisy-lif.js';
+import { main as ou } from '../examples/ou.js';
 import { silenceConsoleLog } from './support.js';
 
 const PNG = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
@@ -55,5 +57,25 @@ describe('examples', function () {
     expect(nIaf).to.equal(4);
     expect(nHH).to.be.greaterThan(nIaf);
     expect(svg('out/chain.svg').match(/aria-roledescription="line mark"/g)?.length).to.equal(3);
+  });
+
+  it('noisy-lif: the noisy population fires irregularly, the same on js and cpu, and writes a raster and a rate plot', async () => {
+    for (const f of ['out/noisy-lif-raster.png', 'out/noisy-lif-rate.svg']) rmSync(f, { force: true });
+    const js = await noisyLif('js');
+    // Mean drive −56 … −46 mV around a −50 mV threshold, σ = 4 mV: tens of Hz, irregular (CV well above a regular train's 0).
+    expect(js.rate).to.be.within(20, 80);
+    expect(js.cv).to.be.within(0.3, 1.2);
+    expect(pngSize('out/noisy-lif-raster.png')).to.deep.equal([640, 320]);
+    expect(svg('out/noisy-lif-rate.svg').match(/aria-roledescription="rect mark"|aria-roledescription="line mark"|aria-roledescription="area mark"/)).to.not.equal(null);
+    const again = await noisyLif('js');
+    expect(again.count).to.equal(js.count);
+  });
+
+  it('ou: the Ornstein–Uhlenbeck variance and autocorrelation follow theory; writes the two panels', async () => {
+    const gaps = await ou('js');
+    // 2,000 units: the variance's standard error is about 0.03; the largest gap over 101 times stays under 0.15.
+    expect(gaps.variance).to.be.below(0.15);
+    expect(gaps.correlation).to.be.below(0.06);
+    expect(svg('out/ou.svg').match(/aria-roledescription="line mark"/g)?.length).to.equal(4);
   });
 });

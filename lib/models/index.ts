@@ -12,11 +12,11 @@
  * {@link ConnorStevens}, {@link Wilson}, {@link Rinzel}, {@link MorrisLecar},
  * {@link Izhikevich}, whose spike is a 0/1 state set by `@post` (as in
  * Neural, so that it can be connected); with spikes as events (`@spike`):
- * {@link LIF}, {@link HodgkinHuxleySpiking} and the source {@link Poisson}. Synapses: {@link AMPA}, {@link NMDA}, {@link GABAB},
+ * {@link LIF}, {@link NoisyLIF}, {@link HodgkinHuxleySpiking} and the source {@link Poisson}. Synapses: {@link AMPA}, {@link NMDA}, {@link GABAB},
  * {@link Exponential}, {@link WeightedExponential}, {@link Alpha}.
  *
  * @module
  */
 export { IAF, LeakyIAF, HodgkinHuxley, HodgkinHuxleySpiking, ConnorStevens, Wilson, Rinzel, MorrisLecar, Izhikevich } from './neurons.js';
-export { LIF, Poisson } from './spiking.js';
+export { LIF, NoisyLIF, Poisson } from './spiking.js';
 export { AMPA, NMDA, GABAB, Exponential, WeightedExponential, Alpha } from './synapses.js';

@@ -63,3 +63,27 @@ export class Poisson extends Model {
   /** A spike, with probability `rate·dt` in each step. */
   @spike({ threshold: 'rand() < rate * dt' }) spike!: number;
 }
+
+/**
+ * {@link LIF} driven by Gaussian white noise as well as its input: an
+ * Ornstein–Uhlenbeck membrane potential between spikes, the diffusion
+ * approximation of many small random synaptic inputs.
+ *
+ * Equations (mV, ms; `timeScale` 1e3):
+ * - `dv/dt = (El − v + I) / tau + sigma·sqrt(2 / tau)·xi`, held during the
+ *   refractory period, integrated by Euler–Maruyama; without threshold, `v`
+ *   would fluctuate around `El + I` with standard deviation `sigma`;
+ * - spikes, reset and refractory period as in {@link LIF}.
+ *
+ * The noise comes from the network's seed: the same seed gives the same
+ * spikes on every back end.
+ *
+ * Reference: Brunel, J. Comput. Neurosci. 8:183–208 (2000), for the
+ * diffusion approximation; Brian2 writes the same equation with `xi`.
+ */
+export class NoisyLIF extends LIF {
+  /** Standard deviation of the free membrane potential (mV). */
+  @param(2) sigma!: number;
+  /** Membrane potential (mV). */
+  @derivative('(El - v + I) / tau + sigma * sqrt(2 / tau) * xi', { unlessRefractory: true }) declare v: number;
+}

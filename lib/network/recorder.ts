@@ -206,6 +206,15 @@ export class SpikeRecording {
     return this.all().times;
   }
 
+  /**
+   * The spikes as the analysis and plot helpers of `utils` take them
+   * (`plotRaster`, `psth`, `firingRates`, …): times in seconds, units, the
+   * number of units and the duration recorded.
+   */
+  events(): { times: Float64Array; units: Int32Array; num: number; duration: number } {
+    return { times: this.times(), units: this.units, num: this.num, duration: this.duration };
+  }
+
   /** Spikes per unit. */
   counts(): Float64Array {
     const out = new Float64Array(this.num);

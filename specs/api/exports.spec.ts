@@ -49,7 +49,7 @@ const UTILS = [
 
 const MODELS = [
   'AMPA', 'Alpha', 'ConnorStevens', 'Exponential', 'GABAB', 'HodgkinHuxley', 'HodgkinHuxleySpiking', 'IAF', 'Izhikevich', 'LIF', 'LeakyIAF',
-  'MorrisLecar', 'NMDA', 'Poisson', 'Rinzel', 'WeightedExponential', 'Wilson',
+  'MorrisLecar', 'NMDA', 'NoisyLIF', 'Poisson', 'Rinzel', 'WeightedExponential', 'Wilson',
 ];
 
 const sorted = (names: readonly string[]) => [...names].sort();

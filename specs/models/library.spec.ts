@@ -14,7 +14,7 @@ import * as models from '../../lib/models/index.js';
 import { seeded } from '../symbolic/support.js';
 import {
   AMPA, Alpha, ConnorStevens, Exponential, GABAB, HodgkinHuxley, HodgkinHuxleySpiking, IAF, Izhikevich,
-  LIF, LeakyIAF, MorrisLecar, NMDA, Poisson, Rinzel, WeightedExponential, Wilson,
+  LIF, LeakyIAF, MorrisLecar, NMDA, NoisyLIF, Poisson, Rinzel, WeightedExponential, Wilson,
 } from '../../lib/models/index.js';
 import { Network } from '../../lib/network/index.js';
 
@@ -310,7 +310,7 @@ const HAND: Record<string, HandModel> = {
 };
 
 const CLASSES: Record<string, ModelClass> = {
-  IAF, LeakyIAF, HodgkinHuxley, HodgkinHuxleySpiking, ConnorStevens, Wilson, Rinzel, MorrisLecar, Izhikevich, LIF, Poisson,
+  IAF, LeakyIAF, HodgkinHuxley, HodgkinHuxleySpiking, ConnorStevens, Wilson, Rinzel, MorrisLecar, Izhikevich, LIF, NoisyLIF, Poisson,
   AMPA, NMDA, GABAB, Exponential, WeightedExponential, Alpha,
 };
 const NEURONS = ['IAF', 'LeakyIAF', 'HodgkinHuxley', 'ConnorStevens', 'Wilson', 'Rinzel', 'MorrisLecar', 'Izhikevich'];

@@ -7,7 +7,7 @@
  * run is cut.
  */
 import { expect } from 'chai';
-import { InputDataError, Model, Network, derivative, param, spike, state, type BackendName } from '../../lib/index.js';
+import { InputDataError, Model, Network, derivative, models, param, spike, state, type BackendName } from '../../lib/index.js';
 import { normal, STREAMS, uniform } from '../../lib/random/philox.js';
 import { needsBackend, throws } from '../support.js';
 
@@ -18,16 +18,8 @@ class OU extends Model {
   @state(0) @derivative('-x / tau + sigma * sqrt(2 / tau) * xi') x!: number;
 }
 
-class NoisyLIF extends Model {
-  static timeScale = 1e3;
-  @param(-50) vt!: number;
-  @param(-60) vr!: number;
-  @param(-52) El!: number;
-  @param(10) tau!: number;
-  @param(3) sigma!: number;
-  @state(-60) @derivative('(El - v) / tau + sigma * sqrt(2 / tau) * xi', { unlessRefractory: true }) v!: number;
-  @spike({ threshold: 'v > vt', reset: 'v = vr', refractory: 2 }) spike!: number;
-}
+/** A noisy LIF population above threshold on average (mV, ms). */
+const NOISY = { El: -52, tau: 10, sigma: 3, tref: 2 };
 
 class Poisson extends Model {
   @param(50) rate!: number;
@@ -128,7 +120,7 @@ function uniformBridge(seed: number) {
 
 async function noisyRun(backend: BackendName, seed: number, pieces: number[], blockSteps?: number) {
   const nn = new Network({ seed });
-  const c = nn.add(NoisyLIF, { num: 60 });
+  const c = nn.add(models.NoisyLIF, { num: 60, params: NOISY });
   c.record('spike');
   await nn.compile({ backend });
   for (const steps of pieces) await nn.run(1e-4, { steps, ...(blockSteps ? { blockSteps } : {}) });
@@ -156,7 +148,7 @@ describe('spiking/noise: the same seed, the same numbers', () => {
     expect(a.steps).to.not.deep.equal(b.steps);
     const nn = new Network({ seed: 99 });
     nn.seed = 1;
-    const c = nn.add(NoisyLIF, { num: 60 });
+    const c = nn.add(models.NoisyLIF, { num: 60, params: NOISY });
     c.record('spike');
     await nn.compile({ backend: 'js' });
     await nn.run(1e-4, { steps: 2000 });
@@ -184,7 +176,7 @@ describe('spiking/noise: the same seed, the same numbers', () => {
 describe('spiking/noise: random initial values and parameters', () => {
   it("expressions draw per unit from the network's seed (stream 'initial'), reading other variables", () => {
     const nn = new Network({ seed: 4 });
-    const c = nn.add(NoisyLIF, { num: 1000, states: { v: 'vr + rand() * (vt - vr)' }, params: { tau: '10 + 2 * randn()' } });
+    const c = nn.add(models.NoisyLIF, { num: 1000, states: { v: 'vr + rand() * (vt - vr)' }, params: { tau: '10 + 2 * randn()' } });
     const v = c.get('v');
     expect(Math.min(...v)).to.be.at.least(-60);
     expect(Math.max(...v)).to.be.below(-50);
@@ -196,7 +188,7 @@ describe('spiking/noise: random initial values and parameters', () => {
     const tau = c.get('tau');
     expect(tau[3]).to.equal(10 + 2 * normal(4, STREAMS.initial, 0, 3, c.variables.indexOf('tau'), 0));
     // The same seed gives the same values; set() takes expressions too.
-    const again = new Network({ seed: 4 }).add(NoisyLIF, { num: 1000, states: { v: 'vr + rand() * (vt - vr)' } });
+    const again = new Network({ seed: 4 }).add(models.NoisyLIF, { num: 1000, states: { v: 'vr + rand() * (vt - vr)' } });
     expect(Array.from(again.get('v'))).to.deep.equal(Array.from(v));
     again.set('El', 'vr + 1');
     expect(again.get('El')[0]).to.equal(-59);
@@ -204,7 +196,7 @@ describe('spiking/noise: random initial values and parameters', () => {
 
   it('an expression with an unknown name, or one that is not finite, is refused', () => {
     const nn = new Network();
-    const c = nn.add(NoisyLIF, { num: 3 });
+    const c = nn.add(models.NoisyLIF, { num: 3 });
     throws(() => c.set('v', 'vrest + 1'), InputDataError, { where: 'NoisyLIF0.v', message: /unknown symbol 'vrest'/ });
     throws(() => c.set('v', 'log(rand() - 2)'), InputDataError, { where: 'NoisyLIF0.v[0]', message: /gives NaN/ });
   });

@@ -7,22 +7,13 @@
  */
 import { expect } from 'chai';
 import {
-  ExpressionError, InputDataError, Model, ModelDefinitionError, Network, NetworkWiringError, derivative, emit, input, inspect, intermediate, param, readModel, spike, state,
+  ExpressionError, InputDataError, Model, ModelDefinitionError, Network, NetworkWiringError, derivative, emit, inspect, intermediate, models, param, readModel, spike, state,
   type BackendName, type Dtype,
 } from '../../lib/index.js';
 import { needsBackend, rejects, throws } from '../support.js';
 
-class LIF extends Model {
-  static timeScale = 1e3;
-  @param(-50) vt!: number;
-  @param(-60) vr!: number;
-  @param(-45) El!: number;
-  @param(20) tau!: number;
-  @param(5) tref!: number;
-  @input(0) I!: number;
-  @state(-60) @derivative('(El - v + I) / tau', { unlessRefractory: true }) v!: number;
-  @spike({ threshold: 'v > vt', reset: 'v = vr', refractory: 'tref' }) spike!: number;
-}
+/** The library's LIF (vt −50, vr −60, tau 20 ms, refractory tref), with El and tref per unit below. */
+const LIF = models.LIF;
 
 const DT = 1e-4;
 const EL = [-45, -40, -49, -55, -30];

@@ -25,6 +25,7 @@ const EXPECTED: Record<string, Expected> = {
   HodgkinHuxley: HH,
   HodgkinHuxleySpiking: HH,
   LIF: { v: { rule: 'exponential-euler', B: (x) => -1 / x.tau, why: "v' = (El − v + I)/tau is linear, B = −1/tau" } },
+  NoisyLIF: { v: { rule: 'euler', B: (x) => -1 / x.tau, why: 'linear in v, but stochastic (xi): Euler–Maruyama' } },
   Poisson: {},
   ConnorStevens: {
     v: { rule: 'exponential-euler', B: (x) => -(x.gNa * x.m ** 3 * x.h + x.gK * x.n ** 4 + x.gL + x.ga * x.a ** 3 * x.b), why: 'ohmic currents are linear in v' },

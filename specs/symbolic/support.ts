@@ -46,6 +46,9 @@ export function randomScope(sym: SymbolicModel, next: () => number): Scope {
   }
   for (const [p, v] of Object.entries(sym.params)) scope[p] = v * (0.8 + 0.4 * next());
   for (const i of Object.keys(sym.inputs)) scope[i] = 20 * next();
+  // The noise and the time are symbols like any other for the symbolic pass.
+  scope.xi = 2 * next() - 1;
+  scope.t = 100 * next();
   return scope;
 }
 
