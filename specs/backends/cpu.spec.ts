@@ -5,7 +5,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Network, models, emit, Sum, Dot } from '../../lib/index.js';
 import { hhDrive, hhReference } from '../../bench/reference.js';
-import { renderCudaSteps } from '../../lib/backends/cfamily.js';
+import { renderCuda, renderCudaSteps } from '../../lib/backends/cfamily.js';
 import { needsBackend, needsNvcc, temporaryFolder } from '../support.js';
 
 describe('cpu back end', function () {
@@ -88,6 +88,25 @@ describe('generated CUDA compiles with nvcc -ptx', function () {
     hh.connect({ stimulus: [Dot([[1, 2, 0, 1], [0, 1, 3, 1]], syn.ref('g')), Sum(syn.ref('g'))] });
     hh.record('v', { rate: 2 });
     for (const dtype of ['float64', 'float32'] as const) ptx(`ops-${dtype}`, renderCudaSteps(nn.plan(dtype)).source);
+  });
+  it('spikes recorded with an atomic counter, noise and Poisson draws: fused and per-step kernels, float64 and float32', function () {
+    const nn = new Network();
+    const p = nn.add(models.Poisson, { name: 'P', num: 8 });
+    const lif = nn.add(models.NoisyLIF, { name: 'L', num: 8 });
+    lif.connect({ I: p.ref('lastspike') });
+    p.record('spike');
+    lif.record('spike', 'v', { rate: 3 });
+    const steps = new Network();
+    const q = steps.add(models.Poisson, { name: 'Q', num: 4 });
+    steps.add(models.LIF, { name: 'M', num: 2 }).connect({ I: Sum(q.ref('lastspike')) });
+    q.record('spike');
+    for (const dtype of ['float64', 'float32'] as const) {
+      const fused = renderCuda(nn.plan(dtype));
+      expect(fused).to.match(/atomicAdd\(&b\d+\[0\], 1\)/);
+      expect(fused).to.include('neural_normal(');
+      ptx(`spiking-${dtype}`, fused);
+      ptx(`spiking-steps-${dtype}`, renderCudaSteps(steps.plan(dtype)).source);
+    }
   });
   for (const [name, model] of Object.entries(models)) {
     it(`${name}`, function () {
