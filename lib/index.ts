@@ -78,6 +78,7 @@ export {
   type InputOptions,
   type AddOptions,
   type NetworkOptions,
+  type VariableOf,
   type RecordOptions,
   type Source,
   type InputData,

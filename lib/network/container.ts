@@ -40,6 +40,17 @@ export interface RecordOptions {
   initial?: boolean;
 }
 
+/**
+ * The names of a model's variables, for typed access: its number fields
+ * (params, inputs, states, intermediates and the spike) and the states the
+ * library adds to a model with a spike. Any string for an untyped model.
+ * @example VariableOf<models.LIF> // 'El' | 'vt' | … | 'v' | 'spike' | 'lastspike' | 'not_refractory'
+ */
+export type VariableOf<M> = 0 extends 1 & M ? string : [FieldsOf<M>] extends [never] ? string : FieldsOf<M> | 'lastspike' | 'not_refractory';
+
+/** The number fields of a model class's instances (none for `object` or `Model` itself). */
+type FieldsOf<M> = { [K in keyof M]-?: M[K] extends number ? K : never }[keyof M] & string;
+
 /** What a container draws its random values from: the network's seed and its own index. */
 export interface RandomContext {
   seed: () => number;
@@ -73,10 +84,10 @@ export interface AddOptions {
  * the initial value. Parameters and inputs have one value, which `set()`
  * changes at any time and which `reset()` keeps.
  */
-export class Container {
+export class Container<M = any> { // eslint-disable-line @typescript-eslint/no-explicit-any
   readonly spec: ModelSpec;
   /** The recordings of the last runs. */
-  readonly recorder: Recorder;
+  readonly recorder: Recorder<M>;
   /**
    * Per-unit values of params and inputs, and the initial values of states
    * (what `network.reset()` restores; see the class notes).
@@ -180,7 +191,7 @@ export class Container {
    * @throws {@link InputDataError} on an unknown name, a wrong length or a value that is not a finite number
    * @throws {@link BusyError} while a run, compile or reset is in progress
    */
-  set(variable: string, value: number | ArrayLike<number> | string): this {
+  set(variable: VariableOf<M>, value: number | ArrayLike<number> | string): this {
     this.guard?.(`${this.name}.set`);
     const where = `${this.name}.${variable}`;
     const target = this.values.get(variable);
@@ -202,13 +213,13 @@ export class Container {
    * The current values of a variable (after the last run), one per unit.
    * @throws {@link InputDataError} on an unknown name
    */
-  get(variable: string): Float64Array {
+  get(variable: VariableOf<M>): Float64Array {
     if (!this.values.has(variable)) throw new InputDataError(`${this.name}.${variable}`, `'${String(variable)}' is not a variable of ${this.spec.name}.`, `${didYouMean(String(variable), this.variables)}Use one of: ${this.variables.join(', ')}.`);
     return this.current ? this.current(variable) : Float64Array.from(this.values.get(variable)!);
   }
 
   /** A reference to one of this container's variables, to connect elsewhere. */
-  ref(variable: string): VarRef {
+  ref(variable: VariableOf<M>): VarRef {
     if (!this.values.has(variable)) {
       throw new NetworkWiringError(`${this.name}.ref('${String(variable)}')`, `'${String(variable)}' is not a variable of ${this.spec.name}.`, `${didYouMean(String(variable), this.variables)}Use one of: ${this.variables.join(', ')}.`);
     }
@@ -222,7 +233,7 @@ export class Container {
    * @throws {@link NetworkWiringError} for an unknown input or a size mismatch
    * @throws {@link BusyError} while a run, compile or reset is in progress
    */
-  connect(map: Record<string, Source | Source[]>): this {
+  connect(map: Partial<Record<VariableOf<M>, Source | Source[]>>): this {
     this.guard?.(`${this.name}.connect`);
     const inputs = this.spec.inputs.map((i) => i.name);
     if (!isPlainObject(map)) {
@@ -266,7 +277,7 @@ export class Container {
    * @throws {@link InputDataError} for an unknown variable, an unknown option or a bad rate or mode
    * @throws {@link BusyError} while a run, compile or reset is in progress
    */
-  record(...args: (string | RecordOptions)[]): this {
+  record(...args: (VariableOf<M> | RecordOptions)[]): this {
     this.guard?.(`${this.name}.record`);
     const where = `${this.name}.record`;
     args = [...args];

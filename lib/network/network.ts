@@ -120,6 +120,8 @@ export class Network {
    * @throws {@link NetworkWiringError} for something that is not a model, or a name that is taken
    * @throws {@link BusyError} while a run, compile or reset is in progress
    */
+  add<M extends object>(model: (abstract new (...args: never[]) => M) | M, options?: AddOptions): Container<M>;
+  add(model: ModelClass | Model, options?: AddOptions): Container;
   add(model: ModelClass | Model, options?: AddOptions): Container {
     this.runner.guard('Network.add');
     const instance = model instanceof Model ? model : undefined;

@@ -1,5 +1,6 @@
 /** Recorded variables: row-major (rows × units) arrays with helpers. */
 import { InputDataError } from '../errors.js';
+import type { VariableOf } from './container.js';
 import { allocate } from '../plan/arrays.js';
 import type { FloatArray } from '../plan/types.js';
 
@@ -254,7 +255,7 @@ export interface SpikeChunk {
  * The recordings of one container. `recorder.get('v')` or `recorder.v`;
  * spikes: `recorder.spikes()` or `recorder.spike` (the `@spike` field's name).
  */
-export class Recorder {
+export class Recorder<M = any> { // eslint-disable-line @typescript-eslint/no-explicit-any
   private readonly items = new Map<string, Recording>();
   private spiking: SpikeRecording | null = null;
   [variable: string]: unknown;
@@ -284,7 +285,7 @@ export class Recorder {
   }
 
   /** The recording of a variable. @throws {@link InputDataError} when it was not recorded */
-  get(variable: string): Recording {
+  get(variable: VariableOf<M>): Recording {
     const r = this.items.get(variable);
     if (!r && this.spiking?.variable === variable) {
       throw new InputDataError(`${this.owner}.recorder`, `'${variable}' is the model's spike, recorded as events.`, `Use recorder.spikes() (units, times(), counts(), rates()).`);

@@ -122,7 +122,7 @@ describe('errors/catalogue', () => {
     it('connecting an input the model lacks', async () => {
       const nn = new Network();
       const c = nn.add(models.IAF, { name: 'I' });
-      await rejects(() => c.connect({ current: 1 }), NetworkWiringError, { where: 'I.connect', fix: 'Connect one of its inputs: stimulus.' });
+      await rejects(() => c.connect({ current: 1 } as never), NetworkWiringError, { where: 'I.connect', fix: 'Connect one of its inputs: stimulus.' });
     });
 
     it('a size mismatch names both containers and the operators to use', async () => {
@@ -136,7 +136,7 @@ describe('errors/catalogue', () => {
     it('a reference to a variable the model lacks', async () => {
       const nn = new Network();
       const c = nn.add(models.IAF, { name: 'I' });
-      await rejects(() => c.ref('I'), NetworkWiringError, { where: "I.ref('I')", fix: /^Use one of: vt, c, bias, stimulus, spike, v\.$/ });
+      await rejects(() => c.ref('I' as never), NetworkWiringError, { where: "I.ref('I')", fix: /^Use one of: vt, c, bias, stimulus, spike, v\.$/ });
     });
 
     it('running before compiling', async () => {
@@ -239,7 +239,7 @@ describe('errors/catalogue', () => {
 
     it('recording an unknown variable, a bad rate or mode; reading what was not recorded', async () => {
       const { c } = await compiled();
-      await rejects(() => c.record('w'), InputDataError, { where: 'I.record', fix: 'Record one of: vt, c, bias, stimulus, spike, v.' });
+      await rejects(() => c.record('w' as never), InputDataError, { where: 'I.record', fix: 'Record one of: vt, c, bias, stimulus, spike, v.' });
       await rejects(() => c.record('v', { rate: 0 }), InputDataError, { where: 'I.record', fix: 'Give rate as a whole number of steps, at least 1.' });
       await rejects(() => c.record('v', { mode: 'mean' as never }), InputDataError, { where: 'I.record', fix: "Use 'trace' or 'sum'." });
       await rejects(() => c.recorder.get('v'), InputDataError, { where: 'I.recorder', fix: "Call record('v') before run(); recorded: (none)." });

@@ -80,7 +80,7 @@ describe('errors/options', () => {
       const nn = new Network();
       expect((await rejects(() => nn.add(models.IAF, { params: { bais: 1 } }), InputDataError)).fix).to.match(/^Did you mean 'bias'\?/);
       expect((await rejects(() => nn.add(models.IAF, { params: { v: 1 } }), InputDataError)).fix).to.match(/^'v' is a state: pass it in states\./);
-      expect((await rejects(() => nn.add(models.IAF, { num: 2 }).set('bais', 1), InputDataError)).fix).to.match(/^Did you mean 'bias'\?/);
+      expect((await rejects(() => nn.add(models.IAF, { num: 2 }).set('bais' as never, 1), InputDataError)).fix).to.match(/^Did you mean 'bias'\?/);
     });
   });
 

@@ -112,8 +112,8 @@ describe('network/back ends agree with the interpreter', () => {
     const f32 = await run('float32');
     for (let j = 0; j < f64.length; j++) {
       for (const v of f64[j].recorder.names()) {
-        const a = f64[j].recorder.get(v).data;
-        const b = f32[j].recorder.get(v).data;
+        const a = f64[j].recorder.get(v as never).data;
+        const b = f32[j].recorder.get(v as never).data;
         expect(b).to.be.instanceOf(Float32Array);
         const scale = Math.max(...a.map(Math.abs));
         expect(scale, `${f64[j].name}.${v} moves`).to.be.greaterThan(0);

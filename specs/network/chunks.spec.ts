@@ -44,8 +44,8 @@ describe('network/chunks', () => {
       const chunked = await iafNet(dtype);
       for (let i = 0; i < 50; i++) await chunked.nn.run(DT, { steps: 7 });
       for (const v of ['v', 'spike']) {
-        const a = once.iaf.recorder.get(v);
-        const b = chunked.iaf.recorder.get(v);
+        const a = once.iaf.recorder.get(v as never);
+        const b = chunked.iaf.recorder.get(v as never);
         expect(b.shape, v).to.deep.equal(a.shape);
         expect(Array.from(b.data), v).to.deep.equal(Array.from(a.data));
       }

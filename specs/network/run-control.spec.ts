@@ -97,8 +97,8 @@ describe('run control', () => {
     const inp = nn.input({ name: 'in', num: 3 });
     const iaf = nn.add(models.IAF, { name: 'I', num: 4 });
     expect(() => iaf.connect({ stimulus: inp })).to.throw(NetworkWiringError, /I\.connect\(stimulus\): in gives 3 values but I has 4 units\. Match the sizes, or use an operator/);
-    expect(() => iaf.connect({ nope: 1 })).to.throw(NetworkWiringError, /IAF has no input 'nope'/);
-    expect(() => iaf.record('w')).to.throw(InputDataError, /'w' is not a variable of IAF\. Record one of/);
+    expect(() => iaf.connect({ nope: 1 } as never)).to.throw(NetworkWiringError, /IAF has no input 'nope'/);
+    expect(() => iaf.record('w' as never)).to.throw(InputDataError, /'w' is not a variable of IAF\. Record one of/);
     expect(() => iaf.set('c', [1, 2])).to.throw(InputDataError, /I\.c: 2 per-unit values given for 4 units/);
     expect(() => nn.add(models.IAF, { num: 0 })).to.throw(InputDataError, /num = 0 is not a positive integer/);
     await rejects(() => nn.run(1e-4, { steps: 1 }), NetworkWiringError, { message: /not compiled\. Call await network\.compile\(\)/ }, 'ran before compile');

@@ -109,8 +109,8 @@ describe('network/run', () => {
       await twice.nn.run(DT, { steps: 7 });
       expect(twice.nn.step).to.equal(12);
       for (const v of ['v', 'spike']) {
-        expect(twice.iaf.recorder.get(v).shape).to.deep.equal([12, 3]);
-        expect(Array.from(twice.iaf.recorder.get(v).data)).to.deep.equal(Array.from(once.iaf.recorder.get(v).data));
+        expect(twice.iaf.recorder.get(v as never).shape).to.deep.equal([12, 3]);
+        expect(Array.from(twice.iaf.recorder.get(v as never).data)).to.deep.equal(Array.from(once.iaf.recorder.get(v as never).data));
       }
     });
 

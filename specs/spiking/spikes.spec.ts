@@ -7,7 +7,7 @@
  */
 import { expect } from 'chai';
 import {
-  ExpressionError, InputDataError, Model, ModelDefinitionError, Network, NetworkWiringError, derivative, emit, inspect, intermediate, models, param, readModel, spike, state,
+  ExpressionError, InputDataError, Model, ModelDefinitionError, Network, NetworkWiringError, derivative, emit, inspect, intermediate, models, param, readModel, spike, state, type ModelClass,
   type BackendName, type Dtype,
 } from '../../lib/index.js';
 import { needsBackend, rejects, throws } from '../support.js';
@@ -235,7 +235,7 @@ describe('spiking/spikes: declarations that are refused', () => {
   it('record of a spike a model does not declare is refused with the recordable names', () => {
     class Plain extends Model { @state(0) @derivative('1') v!: number; }
     const nn = new Network();
-    throws(() => nn.add(Plain).record('spike'), InputDataError, { message: /'spike' is not a variable of Plain/ });
+    throws(() => nn.add(Plain).record('spike' as never), InputDataError, { message: /'spike' is not a variable of Plain/ });
     expect(NetworkWiringError).to.be.a('function');
   });
 
@@ -246,5 +246,21 @@ describe('spiking/spikes: declarations that are refused', () => {
     expect(new Network({ seed: 0 }).seed).to.equal(0);
     const a = new Network().seed;
     expect(Number.isInteger(a) && a >= 0 && a < 2 ** 32).to.equal(true);
+  });
+});
+
+describe('spiking/spikes: containers are typed by their model', () => {
+  it('variable names are checked at compile time (a misspelt name does not compile) and at run time', () => {
+    const nn = new Network();
+    const lif = nn.add(models.LIF, { num: 2 });
+    lif.record('v', 'spike', 'lastspike');
+    // @ts-expect-error 'vv' is not a variable of LIF
+    throws(() => lif.record('vv'), InputDataError, { message: /'vv' is not a variable of LIF/ });
+    // @ts-expect-error 'taum' is not a variable of LIF
+    throws(() => lif.set('taum', 1), InputDataError, { fix: /Did you mean 'tau'\?/ });
+    expect(lif.get('tau')[0]).to.equal(20);
+    // A class known only as a ModelClass takes any name.
+    const any: ModelClass = models.LIF;
+    expect(() => nn.add(any, { name: 'other' }).record('v')).to.not.throw();
   });
 });
