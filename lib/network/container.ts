@@ -38,6 +38,12 @@ export interface RecordOptions {
    * recording continued by later runs keeps that one row first.
    */
   initial?: boolean;
+  /**
+   * Which units to keep (kept traces and sums): distinct unit indices, in
+   * the order of the recording's columns (default: every unit). Memory is
+   * that of the units kept; the recording's `units` names them.
+   */
+  units?: readonly number[];
 }
 
 /**
@@ -96,7 +102,7 @@ export class Container<M = any> { // eslint-disable-line @typescript-eslint/no-e
   /** Connected inputs: name → sources summed. */
   readonly connections = new Map<string, Source[]>();
   /** Recorded variables and their options. */
-  readonly records = new Map<string, Required<RecordOptions>>();
+  readonly records = new Map<string, Required<Omit<RecordOptions, 'units'>> & { units: Int32Array | null }>();
   /** This container's update rule, when `add` gave one (else the network's). */
   readonly solver?: SolverOption;
 
@@ -292,6 +298,8 @@ export class Container<M = any> { // eslint-disable-line @typescript-eslint/no-e
     if (initial && mode === 'sum') throw new InputDataError(where, "initial: true applies to traces; a 'sum' is one row of totals.", 'Record a trace with { initial: true }, or drop initial for the sum.');
     if (initial && !keep) throw new InputDataError(where, 'initial: true applies to kept traces; with keep: false no row is kept.', 'Drop keep: false to keep the initial row, or drop initial.');
     if (args.length === 0) throw new InputDataError(where, 'no variable named.', `Name one or more of: ${this.variables.join(', ')}.`);
+    const units = options.units === undefined ? null : unitList(where, options.units, this.num);
+    if (units && !keep) throw new InputDataError(where, 'units applies to kept recordings; with keep: false every unit goes to onBlock.', 'Drop keep: false, or drop units.');
     const spike = this.spec.spike?.name;
     const recordable = spike ? [spike, ...this.variables] : this.variables;
     for (const v of args) {
@@ -301,7 +309,7 @@ export class Container<M = any> { // eslint-disable-line @typescript-eslint/no-e
     }
     for (const v of args as string[]) {
       if (v === spike) this.recordsSpikes = true;
-      else this.records.set(v, { rate, mode, keep, initial });
+      else this.records.set(v, { rate, mode, keep, initial, units });
     }
     return this;
   }
@@ -314,7 +322,24 @@ export class Container<M = any> { // eslint-disable-line @typescript-eslint/no-e
   recordsSpikes = false;
 }
 
+/** Distinct unit indices in [0, num), as given. @throws {@link InputDataError} otherwise */
+function unitList(where: string, units: unknown, num: number): Int32Array {
+  const list = Array.isArray(units) || ArrayBuffer.isView(units) ? (units as ArrayLike<unknown>) : null;
+  if (!list || list.length === 0) throw new InputDataError(where, `units ${describeValue(units)} is not a non-empty list of unit indices.`, `Give e.g. units: [0, 5, 9] (each in 0..${num - 1}).`);
+  const seen = new Set<number>();
+  const out = new Int32Array(list.length);
+  for (let j = 0; j < list.length; j++) {
+    const u = list[j];
+    if (typeof u !== 'number' || !Number.isInteger(u) || u < 0 || u >= num) throw new InputDataError(`${where}: units[${j}]`, `${describeValue(u)} is not a unit index in 0..${num - 1}.`, 'Give whole numbers from 0 to num - 1.');
+    if (seen.has(u)) throw new InputDataError(`${where}: units[${j}]`, `unit ${u} is listed twice.`, 'List each unit once.');
+    seen.add(u);
+    out[j] = u;
+  }
+  return out;
+}
+
 const RECORD_RULES = {
+  units: { type: 'any' },
   rate: { type: 'count', fix: 'Give rate as a whole number of steps, at least 1.' },
   mode: { type: 'enum', values: ['trace', 'sum'] },
   keep: { type: 'boolean' },

@@ -33,8 +33,10 @@ export class Recording {
    *   counted (default 0)
    * @param initialStep - for a trace whose row 0 holds the values before a
    *   step (recorded with `{ initial: true }`): that step; else null (default)
+   * @param units - the unit of each column, when a subset was recorded
+   *   (`record(…, { units })`); null (default) when column i is unit i
    */
-  constructor(readonly variable: string, data: FloatArray, num: number, readonly rate: number, readonly dt: number, readonly mode: 'trace' | 'sum' = 'trace', readonly firstStep: number = 0, readonly initialStep: number | null = null) {
+  constructor(readonly variable: string, data: FloatArray, num: number, readonly rate: number, readonly dt: number, readonly mode: 'trace' | 'sum' = 'trace', readonly firstStep: number = 0, readonly initialStep: number | null = null, readonly units: Int32Array | null = null) {
     this.chunks = { list: [data], count: 1 };
     this.shape = [num ? data.length / num : 0, num];
   }
@@ -76,7 +78,7 @@ export class Recording {
    */
   append(rows: FloatArray): Recording {
     const num = this.shape[1];
-    const next = new Recording(this.variable, rows, num, this.rate, this.dt, this.mode, this.firstStep, this.initialStep);
+    const next = new Recording(this.variable, rows, num, this.rate, this.dt, this.mode, this.firstStep, this.initialStep, this.units);
     // The latest recording of a list pushes to it; an older one starts its own.
     const own = this.chunks.count === this.chunks.list.length ? this.chunks.list : this.chunks.list.slice(0, this.chunks.count);
     own.push(rows);
@@ -121,7 +123,8 @@ export class Recording {
 
   /**
    * Non-zero entries as events: `unit[j]` was non-zero after global step
-   * `step[j]` (for spikes). An initial row is not an event.
+   * `step[j]` (for spikes). An initial row is not an event. With a subset
+   * of units, `unit[j]` is the unit (not the column).
    */
   events(): { unit: Int32Array; step: Int32Array } {
     const [rows, num] = this.shape;
@@ -131,7 +134,7 @@ export class Recording {
     // row (the values before any step of the recording) is no event.
     const skip = this.mode === 'trace' && this.initialStep !== null ? 1 : 0;
     for (let t = skip; t < rows; t++) {
-      for (let i = 0; i < num; i++) if (this.data[t * num + i] !== 0) { unit.push(i); step.push(this.firstStep + (t - skip) * this.rate); }
+      for (let i = 0; i < num; i++) if (this.data[t * num + i] !== 0) { unit.push(this.units ? this.units[i] : i); step.push(this.firstStep + (t - skip) * this.rate); }
     }
     return { unit: Int32Array.from(unit), step: Int32Array.from(step) };
   }

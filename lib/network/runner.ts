@@ -383,14 +383,15 @@ export class Runner {
           continue;
         }
         let recording: Recording;
+        const { units, width } = rec;
         if (r.mode === 'sum') {
-          for (let i = 0; i < cp.num; i++) result![i] = (prev ? prev.data[i] : 0) + data[i];
-          recording = new Recording(r.variable, result!, cp.num, (prev ? prev.rate : 0) + k, dt, 'sum', prev ? prev.firstStep : s0);
+          for (let j = 0; j < width; j++) result![j] = (prev ? prev.data[j] : 0) + data[units ? units[j] : j];
+          recording = new Recording(r.variable, result!, width, (prev ? prev.rate : 0) + k, dt, 'sum', prev ? prev.firstStep : s0, null, units);
         } else {
-          const rows = result!.subarray(0, (head + rowsBefore(k, r.rate)) * cp.num);
+          const rows = result!.subarray(0, (head + rowsBefore(k, r.rate)) * width);
           // Row 0 of a new trace is the first step of this run that is a multiple
           // of the rate (after the initial row, with { initial: true }).
-          recording = prev ? prev.append(rows) : new Recording(r.variable, rows, cp.num, r.rate, dt, 'trace', firstRow(NUMBERS, s0, r.rate) * r.rate, head ? s0 : null);
+          recording = prev ? prev.append(rows) : new Recording(r.variable, rows, width, r.rate, dt, 'trace', firstRow(NUMBERS, s0, r.rate) * r.rate, head ? s0 : null, units);
         }
         rec.container.recorder.put(recording);
       }
@@ -428,7 +429,11 @@ export class Runner {
       for (const rec of recs) {
         if (rec.r.mode !== 'trace' || rec.direct || !rec.chunk) continue;
         const from = rowsBefore(blockStart, rec.r.rate);
-        rec.chunk!.set(rec.data.subarray(0, (rowsBefore(k, rec.r.rate) - from) * rec.cp.num), from * rec.cp.num);
+        const rows = rowsBefore(k, rec.r.rate) - from;
+        const { units, width, chunk, data } = rec;
+        const num = rec.cp.num;
+        if (!units) chunk.set(data.subarray(0, rows * num), from * num);
+        else for (let t = 0; t < rows; t++) for (let j = 0; j < width; j++) chunk[(from + t) * width + j] = data[t * num + units[j]];
       }
     };
     try {
@@ -532,34 +537,40 @@ export class Runner {
     const bytes = bytesOf(plan.dtype);
     const wanted = plan.containers.flatMap((cp, ci) => cp.records.map((r) => {
       const container = this.host.containers[ci];
+      const options = container.records.get(r.variable);
+      // The units kept (null: all), and the width of a kept row.
+      const units = options?.units ?? null;
+      const width = units ? units.length : cp.num;
       const old = container.recorder.names().includes(r.variable) ? container.recorder.get(r.variable) : null;
-      // A recording continues when its mode (and, for a trace, its rate) is unchanged; else it starts anew.
-      const prev = old && old.mode === r.mode && (r.mode === 'sum' || old.rate === r.rate) ? old : null;
+      // A recording continues when its mode, units (and, for a trace, its rate) are unchanged; else it starts anew.
+      const sameUnits = (a: Int32Array | null, b: Int32Array | null) => (a === null ? b === null : b !== null && a.length === b.length && a.every((u, j) => u === b[j]));
+      const prev = old && old.mode === r.mode && sameUnits(old.units, units) && (r.mode === 'sum' || old.rate === r.rate) ? old : null;
       const prevRows = prev && r.mode === 'trace' ? prev.shape[0] : 0;
       const rows = r.mode === 'sum' ? 1 : rowsBefore(steps, r.rate);
-      const keep = container.records.get(r.variable)?.keep !== false;
+      const keep = options?.keep !== false;
       // The initial row: only for a kept trace that starts with this run.
-      const head = r.mode === 'trace' && keep && !prev && container.records.get(r.variable)?.initial === true ? 1 : 0;
-      const direct = r.mode === 'trace' && keep;
+      const head = r.mode === 'trace' && keep && !prev && options?.initial === true ? 1 : 0;
+      // Every unit of a kept trace is written where it is kept; a subset goes through a block buffer.
+      const direct = r.mode === 'trace' && keep && !units;
       // Rows one block writes: at most one per `rate` steps, and no more than the run's.
       const blockRows = r.mode === 'sum' ? 1 : direct ? 0 : Math.min(rows, Math.ceil(block / r.rate));
-      return { r, cp, container, prev, prevRows, rows, direct, blockRows, keep, head };
+      return { r, cp, container, prev, prevRows, rows, direct, blockRows, keep, head, units, width };
     }));
     let needed = 0;
-    for (const { cp, rows, blockRows, keep, head } of wanted) needed += blockRows * cp.num * bytes + (keep ? (head + rows) * cp.num * bytes : 0);
+    for (const { cp, rows, blockRows, keep, head, width } of wanted) needed += blockRows * cp.num * bytes + (keep ? (head + rows) * width * bytes : 0);
     // Below 64 MiB an allocation that fails is still refused (allocate); the free memory is not asked for.
     if (needed >= 2 ** 26) checkBytes(where, 'the recordings', needed, fix);
     // The rows of every run must fit in one array once joined.
-    for (const { r, cp, prevRows, rows, keep, head } of wanted) if (keep) checkElements(where, `the recording of ${cp.name}.${r.variable}`, (prevRows + head + rows) * cp.num, fix);
+    for (const { r, cp, prevRows, rows, keep, head, width } of wanted) if (keep) checkElements(where, `the recording of ${cp.name}.${r.variable}`, (prevRows + head + rows) * width, fix);
     return wanted.map((w) => {
-      const { r, cp, rows, direct, blockRows, keep, head } = w;
+      const { r, cp, rows, direct, blockRows, keep, head, units, width } = w;
       const label = `the recording of ${cp.name}.${r.variable}`;
       if (!keep) return { ...w, data: allocate(where, label, plan.dtype, blockRows * cp.num, fix), result: null, chunk: null };
-      const kept = allocate(where, label, plan.dtype, (head + rows) * cp.num, fix);
+      const kept = allocate(where, label, plan.dtype, (head + rows) * width, fix);
       if (r.mode === 'sum') return { ...w, data: allocate(where, label, plan.dtype, cp.num, fix), result: kept, chunk: null };
       // The initial row: the values now, before the first step (the host copy is current between runs).
-      if (head) kept.set(buffers[r.source].subarray(0, cp.num));
-      const chunk = kept.subarray(head * cp.num);
+      if (head) kept.set(units ? Array.from(units, (u) => buffers[r.source][u]) : buffers[r.source].subarray(0, cp.num));
+      const chunk = kept.subarray(head * width);
       const data = direct ? chunk : allocate(where, label, plan.dtype, blockRows * cp.num, fix);
       return { ...w, data, result: kept, chunk };
     });
