@@ -212,6 +212,8 @@ export class Container<M = any> { // eslint-disable-line @typescript-eslint/no-e
   guard?: (call: string) => void;
   /** @internal Stores a checked value: the network decides between initial, current and both (see the class notes). */
   store?: (variable: string, value: number | Float64Array) => void;
+  /** @internal Tells the network that the wiring or the recordings changed. */
+  changed?: () => void;
   /** @internal Reads the current values from the network (after a run). */
   current?: (variable: string) => Float64Array;
 
@@ -255,6 +257,7 @@ export class Container<M = any> { // eslint-disable-line @typescript-eslint/no-e
       checked.push([key, sources]);
     }
     for (const [key, sources] of checked) this.connections.set(key, sources);
+    this.changed?.();
     return this;
   }
 
@@ -311,6 +314,7 @@ export class Container<M = any> { // eslint-disable-line @typescript-eslint/no-e
       if (v === spike) this.recordsSpikes = true;
       else this.records.set(v, { rate, mode, keep, initial, units });
     }
+    this.changed?.();
     return this;
   }
 

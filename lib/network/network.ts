@@ -67,6 +67,8 @@ export class Network {
   readonly inputs: Input[] = [];
   /** Steps run since the last reset. */
   step = 0;
+  /** @internal Counts the changes to what a plan is built from (see `RunHost.structure`). */
+  structure = 0;
   /**
    * The seed of every random draw of the network's runs (`xi`, `rand()`,
    * `randn()`): an integer in [0, 2^32). The same seed gives the same
@@ -109,6 +111,7 @@ export class Network {
     const inp = new Input(n, num);
     inp.guard = (call) => this.runner.guard(call);
     this.inputs.push(inp);
+    this.structure++;
     return inp;
   }
 
@@ -148,7 +151,9 @@ export class Network {
     c.guard = (call) => this.runner.guard(call);
     c.current = (v) => this.runner.current(c, v);
     c.store = (v, value) => this.runner.store(c, v, value);
+    c.changed = () => void this.structure++;
     this.containers.push(c);
+    this.structure++;
     return c;
   }
 

@@ -129,7 +129,7 @@ export const ofRun = Object.fromEntries(Object.keys(RUN_RULES).map((k) => [k, 'N
 export const ofCompile = Object.fromEntries(Object.keys(COMPILE_RULES).map((k) => [k, 'Network.compile']));
 
 type Settings = Required<CompileOptions>;
-type Compiled = { plan: NetworkPlan; program: Program; buffers: BufferArray[]; key: string; streams: Map<number, Input> };
+type Compiled = { plan: NetworkPlan; program: Program; buffers: BufferArray[]; key: string; streams: Map<number, Input>; structure: number; settings: Settings; backend: Backend };
 
 /** What the run loop reads and writes of its network. */
 export interface RunHost {
@@ -139,6 +139,8 @@ export interface RunHost {
   readonly inputs: readonly Input[];
   /** Steps run since the last reset. */
   step: number;
+  /** Counts the changes to what the plan is built from (containers, inputs, wiring, recordings). */
+  readonly structure: number;
   /** The seed of the random draws. */
   readonly seed: number;
   /** The back end compile chose, and why. */
@@ -235,10 +237,18 @@ export class Runner {
    * of the network changes unless it succeeds.
    */
   private async prepare(settings: Settings, backend: Backend): Promise<Compiled> {
+    // Nothing the plan is built from changed since the last compile: the
+    // same plan (a run in many short pieces does not plan each again).
+    const c = this.compiled;
+    if (c && c.structure === this.host.structure && c.backend === backend && c.settings === settings) return c;
+    const structure = this.host.structure;
     const { graph, matrixIds } = graphOf(this.host.containers, this.host.inputs);
     const { plan, streams, matrices } = planNetwork(graph, { dtype: settings.dtype, solver: settings.solver, fastMath: settings.fastMath });
     const key = `${backend.name} ${JSON.stringify(plan)} ${matrixIds.join(',')}`;
-    if (this.compiled?.key === key) return this.compiled;
+    if (this.compiled?.key === key) {
+      this.compiled = { ...this.compiled, structure, settings, backend };
+      return this.compiled;
+    }
     const why = unsupported(backend, plan);
     if (why) throw new BackendError(`backend '${backend.name}'`, `cannot run this network: ${why}.`, 'Compile for a back end whose capabilities list it (backends.pick(name).capabilities), or with another dtype.', { code: 'unsupported' });
     const where = 'Network.compile';
@@ -270,7 +280,7 @@ export class Runner {
       throw error;
     }
     old?.program.dispose?.();
-    this.compiled = { plan, program, buffers, key, streams: new Map(streams.map((b, i) => [b, this.host.inputs[i]])) };
+    this.compiled = { plan, program, buffers, key, streams: new Map(streams.map((b, i) => [b, this.host.inputs[i]])), structure, settings, backend };
     return this.compiled;
   }
 
