@@ -50,6 +50,8 @@ const C_INTS: IntegerSyntax<string> = {
   div: (a, b) => `(${a} / ${integer(b)})`,
   ceilDiv: (a, b) => `((${a} + ${integer(b - 1)}) / ${integer(b)})`,
   multiple: (a, b) => `${a} % ${integer(b)} == 0`,
+  equals: (a, n) => `${a} == ${integer(n)}`,
+  or: (a, b) => `(${a} || ${b})`,
 };
 
 /** The kernel in C or CUDA C: locals of the float type `real`, conditions `int`. */

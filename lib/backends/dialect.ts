@@ -166,7 +166,10 @@ export function bufferLabels(plan: NetworkPlan): string[] {
       out[o.out] = `c${ci} operator ${oi}`;
       if (o.matrix !== undefined) out[o.matrix] = `c${ci} matrix of operator ${oi}`;
     });
-    for (const r of c.records) out[r.out] = `record of c${ci}.${identifier(r.variable)}`;
+    for (const r of c.records) {
+      out[r.out] = `record of c${ci}.${identifier(r.variable)}`;
+      if (r.reduce) out[r.reduce.acc] = `${r.reduce.kind === 'max' ? 'max' : 'sum'} since the last row of c${ci}.${identifier(r.variable)}`;
+    }
     if (c.spikes && c.ir.events) out[c.spikes.out] = `spikes of c${ci}.${identifier(c.ir.events.name)}`;
   });
   return out;
@@ -210,7 +213,13 @@ export function checkPlan(plan: NetworkPlan): void {
       if (o.block !== undefined) integer(o.block);
       if (o.matrix !== undefined) buffer(o.matrix);
     }
-    for (const r of c.records) { identifier(r.variable); buffer(r.source); buffer(r.out); integer(r.rate); }
+    for (const r of c.records) {
+      identifier(r.variable); buffer(r.source); buffer(r.out); integer(r.rate);
+      if (r.reduce) {
+        buffer(r.reduce.acc);
+        if (r.reduce.kind !== 'max' && r.reduce.kind !== 'sum') throw new BackendError('code generation', `the reduction ${JSON.stringify(String(r.reduce.kind).slice(0, 40))} is unknown.`, "Use 'max' or 'sum'.", { code: 'invalid-plan' });
+      }
+    }
     if (c.ir.events) for (const s of c.ir.events.stmts) identifier(s.name);
     if (c.spikes) {
       buffer(c.spikes.out);

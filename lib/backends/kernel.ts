@@ -24,7 +24,7 @@
 import { BackendError } from '../errors.js';
 import { isDraw, TIME, type ExprIR, type StmtIR } from '../ir/types.js';
 import { refsOf } from '../ir/build.js';
-import { firstRow, traceIndex, writesRow, type IntegerSyntax } from '../plan/layout.js';
+import { firstRow, traceIndex, windowStarts, writesRow, type IntegerSyntax } from '../plan/layout.js';
 import type { ContainerPlan, NetworkPlan, OperatorPlan, RecordPlan, TermPlan } from '../plan/types.js';
 import { conditionLets, containerLabel, integer, local, renderCondition, renderExpr, solverLabel, type Dialect } from './dialect.js';
 import { renderOperator, type LoopStyle } from './operators.js';
@@ -424,7 +424,16 @@ export class SourceTarget implements KernelTarget {
   recordTrace(ci: number, r: RecordPlan, name: string, stored: boolean): void {
     const o = this.syntax.ints;
     const at = traceIndex(o, 'k', r.rate, firstRowName(r), `n${integer(ci)}`, 'i');
-    this.line(`if (${writesRow(o, 'k', r.rate)}) b${integer(r.out)}[${bare(at)}] = ${this.recorded(ci, r, name, stored)};`);
+    let value = this.recorded(ci, r, name, stored);
+    if (r.reduce) {
+      // The steps since the last row: a new window starts after each row (and at step 0).
+      const acc = `b${integer(r.reduce.acc)}[i]`;
+      const fresh = `(${windowStarts(o, 'k', r.rate)})`;
+      const combined = r.reduce.kind === 'max' ? `(${value} > ${acc} ? ${value} : ${acc})` : `(${acc} + ${value})`;
+      this.line(`${acc} = ${fresh} ? ${value} : ${combined};`);
+      value = acc;
+    }
+    this.line(`if (${writesRow(o, 'k', r.rate)}) b${integer(r.out)}[${bare(at)}] = ${value};`);
   }
 
   /** Declares the first row in this block of each trace record of `c`, `rb<buffer> = ⌈k0 / rate⌉`; `decl` is the declaration (`const`, `const int64_t`). */

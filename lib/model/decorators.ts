@@ -42,6 +42,13 @@ export interface FieldRecord {
 export interface StateOptionsArgs {
   /** `[lower, upper]`: the state is clipped into this range after every step. */
   bounds?: [number, number];
+  /**
+   * How a recording that keeps every n-th step combines the steps in
+   * between (the default of `record(…, { rate })` for this state): `'max'`
+   * for an event flag (a 0/1 spike state: a row is 1 when the unit fired in
+   * any of its steps), `'sum'` for counts; absent: the value at the kept step.
+   */
+  reduce?: 'max' | 'sum';
 }
 
 /** Options of {@link derivative}. */

@@ -19,6 +19,7 @@ interface Field {
   value?: number;
   expression?: string;
   bounds?: [number, number];
+  reduce?: 'max' | 'sum';
   derivative?: string;
   unlessRefractory?: boolean;
   post?: string;
@@ -101,6 +102,7 @@ function build(ctor: ModelClass): ModelSpec {
     if (f.role === 'state') {
       const s: StateSpec = { name: f.property, initial: f.value ?? 0 };
       if (f.bounds !== undefined) s.bounds = f.bounds;
+      if (f.reduce !== undefined) s.reduce = f.reduce;
       if (f.derivative !== undefined) s.derivative = f.derivative;
       if (f.unlessRefractory) s.unlessRefractory = true;
       if (f.post !== undefined) s.post = f.post;
@@ -270,6 +272,13 @@ function apply(f: Field, r: FieldRecord, cls: string, seenHere: Map<string, Role
         problems.push(problem(where, `bounds ${describeValue(b)} are not [lower, upper] with lower < upper.`, `Write e.g. { bounds: [-80, 30] }.`));
       } else f.bounds = [b[0], b[1]];
     } else delete f.bounds;
+    const o = r.options as StateOptionsArgs | undefined;
+    const unknown = o && typeof o === 'object' ? Object.keys(o).filter((k) => k !== 'bounds' && k !== 'reduce') : [];
+    if (unknown.length) problems.push(problem(where, `@state has unknown option${unknown.length > 1 ? 's' : ''} ${unknown.map((k) => `'${printable(k)}'`).join(', ')}.`, 'Use bounds and reduce.'));
+    const reduce = o?.reduce;
+    if (reduce !== undefined && reduce !== 'max' && reduce !== 'sum') problems.push(problem(where, `reduce ${describeValue(reduce)} is neither 'max' nor 'sum'.`, "Write reduce: 'max' (an event flag) or reduce: 'sum' (counts)."));
+    else if (reduce !== undefined) f.reduce = reduce;
+    else delete f.reduce;
   }
 }
 

@@ -9,6 +9,8 @@ export interface StateSpec {
   derivative?: string;
   /** Equation text of the value after each step. */
   post?: string;
+  /** How a decimated recording combines the steps between kept rows (`@state(…, { reduce })`). */
+  reduce?: 'max' | 'sum';
   /** Held during the refractory period (`@derivative(…, { unlessRefractory: true })`). */
   unlessRefractory?: boolean;
   /** Made by the library for a model with a spike (`lastspike`, `not_refractory`), not declared by the model. */

@@ -9,6 +9,9 @@
  *   when they reset; conductance-based models set it on an upward crossing of
  *   `v` through 0 mV, detected from a state `vprev` that holds the previous
  *   step's `v` (when overriding the initial `v`, override `vprev` too).
+ *   `spike` is declared with `reduce: 'max'`: a recording that keeps every
+ *   n-th step (`record('spike', { rate: n })`) has a 1 in each row whose
+ *   steps held a spike, so decimating loses no spike.
  * - `static timeScale = 1e3` means the equations are per millisecond while
  *   `dt` is given in seconds.
  * - The conductance-based neurons (HodgkinHuxley, ConnorStevens, Wilson,
@@ -55,7 +58,7 @@ export class IAF extends Model {
   /** Input current. */
   @input(0) stimulus!: number;
   /** 1 on a step where `v` crossed `vt` (and was reset), else 0. */
-  @state(0) @post('v > vt ? 1 : 0') spike!: number;
+  @state(0, { reduce: 'max' }) @post('v > vt ? 1 : 0') spike!: number;
   /** Membrane voltage; reset to 0 when it exceeds `vt`. */
   @state(0) @derivative('(stimulus + bias) / c') @post('v > vt ? 0 : v') v!: number;
 }
@@ -88,7 +91,7 @@ export class LeakyIAF extends Model {
   /** Input current. */
   @input(0) stimulus!: number;
   /** 1 on a step where `v` crossed `vt` (and was reset), else 0. */
-  @state(0) @post('v > vt ? 1 : 0') spike!: number;
+  @state(0, { reduce: 'max' }) @post('v > vt ? 1 : 0') spike!: number;
   /** Membrane voltage (V). */
   @state(-0.05, { bounds: [-0.070, 0.025] })
   @derivative('(stimulus - v / r) / c')
@@ -186,7 +189,7 @@ export class HodgkinHuxley extends HodgkinHuxleyEquations {
   /** Neural's start values (v = −60 mV, n = m = 0, h = 1), off rest: the neuron fires once at start-up. */
   static readonly originalStart = Object.freeze({ v: -60, n: 0, m: 0, h: 1, vprev: -60 });
   /** 1 on the step where `v` crossed 0 mV upwards, else 0. */
-  @state(0) @post(CROSSING) spike!: number;
+  @state(0, { reduce: 'max' }) @post(CROSSING) spike!: number;
   /** `v` at the end of the previous step (mV), for spike detection. */
   @state(-64.9963793311921) @post('v') vprev!: number;
 }
@@ -307,7 +310,7 @@ export class ConnorStevens extends Model {
   /** A-current inactivation. */
   @state(0.288484895451682, { bounds: [0, 1] }) @derivative('(b_inf - b) / tau_b') b!: number;
   /** 1 on the step where `v` crossed 0 mV upwards, else 0. */
-  @state(0) @post(CROSSING) spike!: number;
+  @state(0, { reduce: 'max' }) @post(CROSSING) spike!: number;
   /** `v` at the end of the previous step (mV), for spike detection. */
   @state(-67.9747258553618) @post('v') vprev!: number;
 }
@@ -356,7 +359,7 @@ export class Wilson extends Model {
   @derivative('(stimulus - (17.81 + 0.4771 * v + 0.003263 * v^2) * (v - ENa) - gK * r * (v - EK)) / C')
   v!: number;
   /** 1 on the step where `v` crossed 0 mV upwards, else 0. */
-  @state(0) @post(CROSSING) spike!: number;
+  @state(0, { reduce: 'max' }) @post(CROSSING) spike!: number;
   /** `v` at the end of the previous step (mV), for spike detection. */
   @state(-69.795606838174) @post('v') vprev!: number;
 }
@@ -434,7 +437,7 @@ export class Rinzel extends Model {
   /** Recovery variable. */
   @state(0.403957324686797, { bounds: [0, 1] }) @derivative('3 * (w_inf - w) / tau_w') w!: number;
   /** 1 on the step where `v` crossed 0 mV upwards, else 0. */
-  @state(0) @post(CROSSING) spike!: number;
+  @state(0, { reduce: 'max' }) @post(CROSSING) spike!: number;
   /** `v` at the end of the previous step (mV), for spike detection. */
   @state(-64.9973125395226) @post('v') vprev!: number;
 }
@@ -505,7 +508,7 @@ export class MorrisLecar extends Model {
   /** Fraction of open potassium channels. */
   @state(0.0149150249539994, { bounds: [0, 1] }) @derivative('phi * rate_w * (w_inf - w)') w!: number;
   /** 1 on the step where `v` crossed 0 mV upwards, else 0. */
-  @state(0) @post(CROSSING) spike!: number;
+  @state(0, { reduce: 'max' }) @post(CROSSING) spike!: number;
   /** `v` at the end of the previous step (mV), for spike detection. */
   @state(-60.8553822323095) @post('v') vprev!: number;
 }
@@ -555,5 +558,5 @@ export class Izhikevich extends Model {
   /** Recovery variable. */
   @state(-14) @derivative('a * (b * v - u)') @post('v >= vpeak ? u + d : u') u!: number;
   /** 1 on a step where `v` reached `vpeak` (and was reset), else 0. */
-  @state(0) @post('v >= vpeak ? 1 : 0') spike!: number;
+  @state(0, { reduce: 'max' }) @post('v >= vpeak ? 1 : 0') spike!: number;
 }

@@ -39,6 +39,14 @@ export interface RecordOptions {
    */
   initial?: boolean;
   /**
+   * With `rate` > 1, what each kept row holds of the steps since the row
+   * before: `'last'` the value at the row's step, `'max'` the largest (an
+   * event flag stays 1 if the unit fired in any of those steps), `'sum'` the
+   * sum. Default: the state's own `reduce` (`'max'` for the library's 0/1
+   * spike states), else `'last'`.
+   */
+  reduce?: 'last' | 'max' | 'sum';
+  /**
    * Which units to keep (kept traces and sums): distinct unit indices, in
    * the order of the recording's columns (default: every unit). Memory is
    * that of the units kept; the recording's `units` names them.
@@ -302,6 +310,7 @@ export class Container<M = any> { // eslint-disable-line @typescript-eslint/no-e
     if (initial && !keep) throw new InputDataError(where, 'initial: true applies to kept traces; with keep: false no row is kept.', 'Drop keep: false to keep the initial row, or drop initial.');
     if (args.length === 0) throw new InputDataError(where, 'no variable named.', `Name one or more of: ${this.variables.join(', ')}.`);
     const units = options.units === undefined ? null : unitList(where, options.units, this.num);
+    if (options.reduce !== undefined && mode === 'sum') throw new InputDataError(where, "reduce applies to traces; a 'sum' adds every step.", "Drop reduce, or record a trace with { rate, reduce }.");
     if (units && !keep) throw new InputDataError(where, 'units applies to kept recordings; with keep: false every unit goes to onBlock.', 'Drop keep: false, or drop units.');
     const spike = this.spec.spike?.name;
     const recordable = spike ? [spike, ...this.variables] : this.variables;
@@ -312,7 +321,7 @@ export class Container<M = any> { // eslint-disable-line @typescript-eslint/no-e
     }
     for (const v of args as string[]) {
       if (v === spike) this.recordsSpikes = true;
-      else this.records.set(v, { rate, mode, keep, initial, units });
+      else this.records.set(v, { rate, mode, keep, initial, units, reduce: options.reduce ?? this.spec.states.find((x) => x.name === v)?.reduce ?? 'last' });
     }
     this.changed?.();
     return this;
@@ -344,6 +353,7 @@ function unitList(where: string, units: unknown, num: number): Int32Array {
 
 const RECORD_RULES = {
   units: { type: 'any' },
+  reduce: { type: 'enum', values: ['last', 'max', 'sum'] },
   rate: { type: 'count', fix: 'Give rate as a whole number of steps, at least 1.' },
   mode: { type: 'enum', values: ['trace', 'sum'] },
   keep: { type: 'boolean' },

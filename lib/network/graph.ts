@@ -48,7 +48,7 @@ export function graphOf(containers: readonly Container[], inputs: readonly Input
       num: c.num,
       ...(c.solver !== undefined ? { solver: c.solver } : {}),
       connections: [...c.connections].map(([k, sources]) => [k, sources.map(source)]),
-      records: [...c.records].map(([variable, o]) => ({ variable, rate: o.rate, mode: o.mode })),
+      records: [...c.records].map(([variable, o]) => ({ variable, rate: o.rate, mode: o.mode, ...(o.reduce !== 'last' && o.mode === 'trace' && o.rate > 1 ? { reduce: o.reduce } : {}) })),
       ...(c.recordsSpikes ? { spikes: true } : {}),
     })),
   };

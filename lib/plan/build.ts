@@ -15,7 +15,7 @@ import { NetworkWiringError } from '../errors.js';
 import { readModel, type ModelClass } from '../model/read.js';
 import { lowerModel, type SolverOption } from '../solvers/index.js';
 import { inspect } from '../symbolic/inspect.js';
-import type { BufferPlan, ContainerPlan, Dtype, NetworkPlan, OperatorPlan, TermPlan } from './types.js';
+import type { BufferPlan, ContainerPlan, Dtype, NetworkPlan, OperatorPlan, RecordPlan, TermPlan } from './types.js';
 
 /** One source of a connection, as data. */
 export type SourceGraph =
@@ -49,7 +49,7 @@ export interface ContainerGraph {
   /** Connected inputs of the model, each to the sources summed, in the order they were connected. */
   connections: [input: string, sources: SourceGraph[]][];
   /** Recorded variables, in the order they were first recorded. */
-  records: { variable: string; rate: number; mode: 'trace' | 'sum' }[];
+  records: { variable: string; rate: number; mode: 'trace' | 'sum'; reduce?: 'max' | 'sum' }[];
   /** Whether the spikes of the model (its `@spike`) are recorded. */
   spikes?: boolean;
 }
@@ -138,9 +138,10 @@ export function planNetwork(graph: NetworkGraph, options: PlanOptions = {}): Pla
       }
     };
     const inputs = Object.fromEntries(c.connections.map(([k, sources]) => [k, sources.map(term)]));
-    const records = c.records.map(({ variable, rate, mode }) => ({
+    const records = c.records.map(({ variable, rate, mode, reduce }): RecordPlan => ({
       variable, source: containerBuffers[ci][variable], rate, mode,
       out: add({ name: `record ${c.name}.${variable}`, role: 'record', length: c.num }),
+      ...(reduce && mode === 'trace' && rate > 1 ? { reduce: { kind: reduce, acc: add({ name: `${reduce} of ${c.name}.${variable} since the last row`, role: 'op', length: c.num }) } } : {}),
     }));
     const ir = lowerModel(inspect(c.model), c.solver ?? solver);
     const plan: ContainerPlan = { name: c.name, num: c.num, ir, buffers: containerBuffers[ci], inputs, operators, records };

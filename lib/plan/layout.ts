@@ -65,6 +65,10 @@ export interface IntegerSyntax<T> {
   ceilDiv(a: T, b: number): T;
   /** Whether `a` is a multiple of `b` (a condition of the target). */
   multiple(a: T, b: number): T;
+  /** Whether `a` equals the integer `n` (a condition of the target). */
+  equals(a: T, n: number): T;
+  /** Either condition (a condition of the target). */
+  or(a: T, b: T): T;
 }
 
 /** {@link IntegerSyntax} on numbers (exact for safe integers). */
@@ -76,6 +80,8 @@ export const NUMBERS: IntegerSyntax<number> = {
   div: (a, b) => Math.floor(a / b),
   ceilDiv: (a, b) => Math.ceil(a / b),
   multiple: (a, b) => (a % b === 0 ? 1 : 0),
+  equals: (a, n) => (a === n ? 1 : 0),
+  or: (a, b) => (a || b ? 1 : 0),
 };
 
 /** The index of the first trace row at or after global step `k`: ⌈k / rate⌉. */
@@ -86,6 +92,15 @@ export function firstRow<T>(o: IntegerSyntax<T>, k: T, rate: number): T {
 /** Whether step `k` writes a trace row: k is a multiple of the rate. */
 export function writesRow<T>(o: IntegerSyntax<T>, k: T, rate: number): T {
   return o.multiple(k, rate);
+}
+
+/**
+ * Whether step `k` starts the window of steps a reduced trace row combines
+ * (see `RecordPlan.reduce`): the row written at step r·rate holds steps
+ * (r − 1)·rate + 1 … r·rate, and row 0 step 0 alone.
+ */
+export function windowStarts<T>(o: IntegerSyntax<T>, k: T, rate: number): T {
+  return o.or(o.multiple(o.sub(k, o.int(1)), rate), o.equals(k, 0));
 }
 
 /**

@@ -80,6 +80,13 @@ export interface RecordPlan {
   out: number;
   rate: number;
   mode: 'trace' | 'sum';
+  /**
+   * For a trace with rate > 1: what a row holds of the steps since the row
+   * before (`'max'` or `'sum'` of the variable over them, in `acc`, a buffer
+   * of one value per unit that persists across blocks); absent: the value at
+   * the row's step.
+   */
+  reduce?: { kind: 'max' | 'sum'; acc: number };
 }
 
 /** One container of the plan. */

@@ -104,12 +104,13 @@ export function isTraceLike(x: unknown): x is TraceLike {
 /**
  * Tells spike events ({@link SpikeEventsLike}) from other inputs.
  * @param x - anything
- * @returns true when x has `times` and `units`
+ * @returns true when x has `times` (not a method, as a Recording has) and `units`
  */
 export function isSpikeEvents(x: unknown): x is SpikeEventsLike {
   if (x === null || typeof x !== 'object') return false;
   const o = x as { times?: unknown; units?: unknown };
-  return o.times !== undefined && o.units !== undefined;
+  // A Recording has a times() method and `units` (null, or its columns' units): it is a trace.
+  return o.times !== undefined && typeof o.times !== 'function' && o.units !== undefined && o.units !== null;
 }
 
 /**

@@ -8,7 +8,7 @@
 import { BackendError } from '../../errors.js';
 import { DT, isDraw, TIME, type ExprIR, type OpName, type StmtIR } from '../../ir/types.js';
 import { RANDOM, STREAMS } from '../../random/philox.js';
-import { NUMBERS, SCALARS, blockScalars, firstRow, scalarIndex, traceIndex, writesRow } from '../../plan/layout.js';
+import { NUMBERS, SCALARS, blockScalars, firstRow, scalarIndex, traceIndex, windowStarts, writesRow } from '../../plan/layout.js';
 import type { NetworkPlan, OperatorPlan, RecordPlan, TermPlan } from '../../plan/types.js';
 import { arrayKernel, type KernelTarget, type Operand } from '../kernel.js';
 import type { Backend, BufferArray, Program } from '../types.js';
@@ -156,8 +156,16 @@ class EvaluateTarget implements KernelTarget {
 
   recordTrace(ci: number, r: RecordPlan): void {
     const n = this.plan.containers[ci].num;
+    const reduce = r.reduce;
     this.add((f) => {
-      if (writesRow(NUMBERS, f.k, r.rate)) f.B[r.out][traceIndex(NUMBERS, f.k, r.rate, firstRow(NUMBERS, f.S[SCALARS.k0], r.rate), n, f.i)] = f.B[r.source][f.i];
+      let x = f.B[r.source][f.i];
+      if (reduce) {
+        const acc = f.B[reduce.acc];
+        if (!windowStarts(NUMBERS, f.k, r.rate)) x = reduce.kind === 'max' ? (x > acc[f.i] ? x : acc[f.i]) : acc[f.i] + x;
+        acc[f.i] = x;
+        x = acc[f.i];
+      }
+      if (writesRow(NUMBERS, f.k, r.rate)) f.B[r.out][traceIndex(NUMBERS, f.k, r.rate, firstRow(NUMBERS, f.S[SCALARS.k0], r.rate), n, f.i)] = x;
     });
   }
 

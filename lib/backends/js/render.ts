@@ -29,7 +29,7 @@ export function renderJS(plan: NetworkPlan): string {
     Object.values(c.buffers).forEach((b) => used.add(b));
     Object.values(c.inputs).flat().forEach((x) => x.kind !== 'const' && used.add(x.buffer));
     c.operators.forEach((o) => { used.add(o.out); used.add(o.source.buffer); if (o.matrix !== undefined) used.add(o.matrix); });
-    c.records.forEach((r) => used.add(r.out));
+    c.records.forEach((r) => { used.add(r.out); if (r.reduce) used.add(r.reduce.acc); });
     if (c.spikes) used.add(c.spikes.out);
   });
   const labels = bufferLabels(plan);
@@ -49,6 +49,8 @@ const JS_INTS: IntegerSyntax<string> = {
   div: (a, b) => `Math.floor(${a} / ${integer(b)})`,
   ceilDiv: (a, b) => `Math.ceil(${a} / ${integer(b)})`,
   multiple: (a, b) => `${a} % ${integer(b)} === 0`,
+  equals: (a, n) => `${a} === ${integer(n)}`,
+  or: (a, b) => `(${a} || ${b})`,
 };
 
 /** Operator loops in JavaScript. */
