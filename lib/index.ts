@@ -105,6 +105,7 @@ export {
   loadParquet,
   saveRecording,
   loadRecording,
+  saveSpikes,
   type NumericDtype,
   type NumericArray,
   type ArrayInput,

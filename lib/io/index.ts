@@ -9,3 +9,4 @@ export { saveNpz, loadNpz, type NpzOptions } from './npz.js';
 export { saveArrow, loadArrow } from './arrow.js';
 export { saveParquet, loadParquet, type ParquetOptions } from './parquet.js';
 export { saveRecording, loadRecording, type RecordingMeta, type RecordingFile, type SaveRecordingOptions } from './recording.js';
+export { saveSpikes } from './spikes.js';

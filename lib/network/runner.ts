@@ -387,7 +387,7 @@ export class Runner {
     /** Keeps the first k steps of this run: recordings and step (no allocation). */
     const keep = (k: number) => {
       for (const rec of recs) {
-        const { r, cp, data, result, prev, head } = rec;
+        const { r, data, result, prev, head } = rec;
         if (!rec.keep) {
           rec.container.recorder.drop(r.variable);
           continue;
