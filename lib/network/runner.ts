@@ -690,9 +690,8 @@ function checkRange(where: string, values: ArrayLike<number>, dtype: Dtype): voi
 /** The smallest normal number of each dtype. */
 /**
  * The spikes a block wrote as (k − k0, unit) pairs after a count and the
- * room (see
- * `ContainerPlan.spikes`), sorted by step and unit, with global steps
- * (`k0` is the block's first) and times `step·dt`.
+ * room (see `ContainerPlan.spikes`), sorted by step and unit, with global
+ * steps (`k0` is the block's first) and times `step·dt`.
  */
 function spikeChunk(pairs: Int32Array, num: number, k0: number, dt: number): SpikeChunk {
   const n = pairs[0];

@@ -166,8 +166,9 @@ function lower(sym: SymbolicModel, solver: SolverOption): ModelIR {
 }
 
 /**
- * The spike of a model as statements run after `post`: the intermediates
- * again (suffix `__s`), the refractory test, the spike flag, then the reset
+ * The spike of a model as statements run after the update (and before
+ * `post`): the intermediates again (suffix `__s`), the refractory test, the
+ * spike flag, then the reset
  * (each statement in order, on the values the earlier ones left) and the
  * new `lastspike` and `not_refractory`, all as selects on the flag so that
  * a unit that does not fire keeps its values (and the loop stays free of
