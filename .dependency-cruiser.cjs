@@ -90,6 +90,13 @@ module.exports = {
       to: { path: '^lib/', pathNot: '^lib/index\\.ts$' },
     },
     {
+      name: 'mathjs-through-one-module',
+      severity: 'error',
+      comment: "lib/ takes mathjs values from lib/expr/math.ts (its own instance, built from the factories it uses); importing 'mathjs' itself loads the whole of it. Type-only imports of 'mathjs' are allowed.",
+      from: { path: '^lib/', pathNot: '^lib/expr/math\\.ts$' },
+      to: { path: '(^|/)node_modules/mathjs/', dependencyTypesNot: ['type-only'] },
+    },
+    {
       name: 'no-circular-lib',
       severity: 'error',
       comment: 'No cycle of run-time imports between files of lib/ (a module is fully evaluated before any module that imports it). Cycles through type-only imports are erased by the compiler and allowed.',

@@ -3,7 +3,8 @@
  * has passed through {@link parseExpression}: only the node types, operators and
  * functions listed here can reach a back end.
  */
-import { parse, type MathNode } from 'mathjs';
+import type { MathNode } from 'mathjs';
+import { parse } from './math.js';
 import { ExpressionError } from '../errors.js';
 import { checkText, checkTree } from './limits.js';
 

@@ -11,11 +11,10 @@
  * inputs go through the graph-based passes of `dag.ts`, which give results
  * that are correct but less simplified.
  */
+import type { MathNode } from 'mathjs';
 import {
-  ConditionalNode, ConstantNode, FunctionNode, OperatorNode, ParenthesisNode, SymbolNode,
-  derivative as mathDerivative, equal, isZero as mathIsZero, simplify as mathSimplify, simplifyConstant, simplifyCore,
-  type MathNode,
-} from 'mathjs';
+  ConditionalNode, ConstantNode, FunctionNode, OperatorNode, ParenthesisNode, SymbolNode, math,
+} from '../expr/math.js';
 import { TermStore } from './dag.js';
 import { symbolsOf } from '../expr/parse.js';
 
@@ -168,15 +167,60 @@ function simplifyLifted(node: MathNode, budget: { left: number }): MathNode {
   return safeSimplify(node);
 }
 
-/** mathjs' rules, with its `simplifyCore` replaced by {@link core} (same result, linear time). */
-const RULES = (mathSimplify as unknown as { rules: unknown[] }).rules.map((r) => (r === simplifyCore ? core : r));
+let rules: unknown[] | undefined;
+/**
+ * mathjs' rules, with its `simplifyCore` replaced by {@link core} (same
+ * result, linear time); read on first use, since mathjs creates `simplify`
+ * the first time it is read.
+ */
+function simplifyRules(): unknown[] {
+  rules ??= (math.simplify as unknown as { rules: unknown[] }).rules.map((r) => (r === math.simplifyCore ? core : r));
+  return rules;
+}
 
 function safeSimplify(node: MathNode): MathNode {
   try {
-    return holding(node, (n) => mathSimplify(n, RULES as never));
+    return holding(node, (n) => math.simplify(adopt(n), simplifyRules() as never));
   } catch {
     // Some trees are beyond mathjs' rules: keep them.
     return node;
+  }
+}
+
+/**
+ * The tree with every node of the library's mathjs instance (`lib/expr/math.ts`),
+ * subtrees already of it shared. mathjs' `simplify` matches its rules with
+ * `instanceof`, so it would leave alone the nodes another mathjs instance
+ * built (a tree parsed with the caller's own mathjs).
+ */
+function adopt(node: MathNode): MathNode {
+  const n = node as AnyNode;
+  const same = (a: MathNode[], b: MathNode[]) => a.every((x, k) => x === b[k]);
+  switch (node.type) {
+    case 'ConstantNode': return node instanceof ConstantNode ? node : new ConstantNode(n.value as number);
+    case 'SymbolNode': return node instanceof SymbolNode ? node : new SymbolNode(n.name!);
+    case 'ParenthesisNode': {
+      const content = adopt(n.content!);
+      return node instanceof ParenthesisNode && content === n.content ? node : new ParenthesisNode(content);
+    }
+    case 'ConditionalNode': {
+      const parts = [n.condition!, n.trueExpr!, n.falseExpr!];
+      const own = parts.map(adopt);
+      return node instanceof ConditionalNode && same(own, parts) ? node : new ConditionalNode(own[0], own[1], own[2]);
+    }
+    case 'FunctionNode': {
+      const fn = adopt(n.fn as MathNode);
+      const args = n.args!.map(adopt);
+      return node instanceof FunctionNode && fn === n.fn && same(args, n.args!) ? node : new FunctionNode(fn as SymbolNode, args);
+    }
+    case 'OperatorNode': {
+      const op = node as OperatorNode & { isPercentage?: boolean };
+      const args = op.args.map(adopt);
+      if (node instanceof OperatorNode && same(args, op.args)) return node;
+      // `isPercentage` (`50%` is 50 / 100) is an argument mathjs' types leave out.
+      return new (OperatorNode as unknown as new (...a: unknown[]) => MathNode)(op.op, op.fn, args, op.implicit, op.isPercentage);
+    }
+    default: return node;
   }
 }
 
@@ -202,7 +246,7 @@ export function tidy(node: MathNode): MathNode {
   const n = node as AnyNode;
   if (node.type === 'ConditionalNode') return new ConditionalNode(n.condition!, tidy(n.trueExpr!), tidy(n.falseExpr!));
   try {
-    return holding(node, (n) => simplifyConstant(core(n)));
+    return holding(node, (n) => math.simplifyConstant(core(n)));
   } catch {
     return node;
   }
@@ -246,13 +290,13 @@ function diffLifted(node: MathNode, x: string): MathNode {
     }
     return child;
   });
-  let d = mathDerivative(opened, x, { simplify: false });
+  let d = math.derivative(opened, x, { simplify: false });
   for (const [name, root] of roots) {
     const u = (root as AnyNode).args![0];
     if (!symbolsOf(u).includes(x)) continue;
     // d/dx cbrt(u) = u' / (3·cbrt(u)²)
     const dRoot = new OperatorNode('/', 'divide', [differentiate(u, x), new OperatorNode('*', 'multiply', [new ConstantNode(3), new OperatorNode('^', 'pow', [new SymbolNode(name), new ConstantNode(2)])])]);
-    d = new OperatorNode('+', 'add', [d, new OperatorNode('*', 'multiply', [mathDerivative(opened, name, { simplify: false }), dRoot])]);
+    d = new OperatorNode('+', 'add', [d, new OperatorNode('*', 'multiply', [math.derivative(opened, name, { simplify: false }), dRoot])]);
   }
   const back = new Map([...held, ...roots]);
   return back.size ? substitute(d, back) : d;
@@ -306,16 +350,12 @@ const OPERATOR_OF: Readonly<Record<string, string>> = {
   dotDivide: './', mod: 'mod', unaryPlus: '+', unaryMinus: '-', bitNot: '~', not: 'not', pow: '^',
   dotPow: '.^', nullish: '??', factorial: '!', ctranspose: "'",
 };
-const node0 = new ConstantNode(0);
-const node1 = new ConstantNode(1);
-const nodeT = new ConstantNode(true);
-const nodeF = new ConstantNode(false);
 
 function coreStep(input: MathNode, go: (n: MathNode) => MathNode): MathNode {
   const isConst = (x: MathNode): x is MathNode & { value: unknown } => x.type === 'ConstantNode';
   const isOp = (x: MathNode): x is OperatorNode => x.type === 'OperatorNode';
-  const constZero = (x: MathNode) => isConst(x) && mathIsZero(x.value as number);
-  const constOne = (x: MathNode) => isConst(x) && equal(x.value as number, 1);
+  const constZero = (x: MathNode) => isConst(x) && math.isZero(x.value as number);
+  const constOne = (x: MathNode) => isConst(x) && math.equal(x.value as number, 1);
   const alwaysBoolean = (x: MathNode) => isOp(x) && ['and', 'not', 'or'].includes(x.op);
   const unary = (x: MathNode): x is OperatorNode => isOp(x) && x.args.length === 1;
   const i = input as AnyNode;
@@ -381,45 +421,45 @@ function coreStep(input: MathNode, go: (n: MathNode) => MathNode): MathNode {
     }
     if (n.op === '*') {
       if (isConst(a)) {
-        if (constZero(a)) return node0;
+        if (constZero(a)) return new ConstantNode(0);
         if (constOne(a)) return b;
       }
       if (isConst(b)) {
-        if (constZero(b)) return node0;
+        if (constZero(b)) return new ConstantNode(0);
         if (constOne(b)) return a;
         if (n.fn === 'multiply') return new OperatorNode(n.op, n.fn, [b, a], n.implicit);
       }
       return new OperatorNode(n.op, n.fn, [a, b], n.implicit);
     }
     if (n.op === '/') {
-      if (constZero(a)) return node0;
+      if (constZero(a)) return new ConstantNode(0);
       if (constOne(b)) return a;
       return new OperatorNode(n.op, n.fn, [a, b]);
     }
     if (n.op === '^' && isConst(b)) {
-      if (constZero(b)) return node1;
+      if (constZero(b)) return new ConstantNode(1);
       if (constOne(b)) return a;
     }
     if (n.op === 'and') {
       if (isConst(a)) {
         if (a.value) {
           if (alwaysBoolean(b)) return b;
-          if (isConst(b)) return b.value ? nodeT : nodeF;
-        } else return nodeF;
+          if (isConst(b)) return b.value ? new ConstantNode(true) : new ConstantNode(false);
+        } else return new ConstantNode(false);
       }
       if (isConst(b)) {
         if (b.value) {
           if (alwaysBoolean(a)) return a;
-        } else return nodeF;
+        } else return new ConstantNode(false);
       }
     }
     if (n.op === 'or') {
       if (isConst(a)) {
-        if (a.value) return nodeT;
+        if (a.value) return new ConstantNode(true);
         if (alwaysBoolean(b)) return b;
       }
       if (isConst(b)) {
-        if (b.value) return nodeT;
+        if (b.value) return new ConstantNode(true);
         if (alwaysBoolean(a)) return a;
       }
     }

@@ -9,7 +9,8 @@
  * below visits each term once, without recursion, and so takes time linear in
  * the size of the graph whatever the depth of the tree.
  */
-import { ConditionalNode, ConstantNode, FunctionNode, OperatorNode, SymbolNode, type MathNode } from 'mathjs';
+import type { MathNode } from 'mathjs';
+import { ConditionalNode, ConstantNode, FunctionNode, OperatorNode, SymbolNode } from '../expr/math.js';
 import { ExpressionError } from '../errors.js';
 
 /**

@@ -3,7 +3,8 @@
  * intermediates substituted, the Jacobian, the conditionally linear form
  * `x' = A + B·x`, and the automatic choice of update rule for every state.
  */
-import { ConstantNode, type MathNode } from 'mathjs';
+import type { MathNode } from 'mathjs';
+import { ConstantNode } from '../expr/math.js';
 import { ExpressionError } from '../errors.js';
 import { readModel, type ModelClass } from '../model/read.js';
 import type { ModelSpec } from '../model/spec.js';
