@@ -24,6 +24,7 @@
 import { BackendError } from '../errors.js';
 import { isDraw, TIME, type ExprIR, type StmtIR } from '../ir/types.js';
 import { refsOf } from '../ir/build.js';
+import { LASTSPIKE } from '../model/read.js';
 import { firstRow, traceIndex, windowStarts, writesRow, type IntegerSyntax } from '../plan/layout.js';
 import type { ContainerPlan, NetworkPlan, OperatorPlan, RecordPlan, TermPlan } from '../plan/types.js';
 import { conditionLets, containerLabel, integer, local, renderCondition, renderExpr, solverLabel, type Dialect } from './dialect.js';
@@ -99,8 +100,8 @@ export interface KernelTarget {
   recordSpike(ci: number, flag: string, out: number): void;
   /** Declares the time at the start of the step, `t = k·dt`, for container `ci`. */
   time(ci: number): void;
-  /** After the loop over container `ci`'s units in a step (array mode): appends to spike buffer `out` the spikes it marked, if it marks them. */
-  afterUnits?(ci: number, out: number): void;
+  /** After the loop over container `ci`'s units in a step (array mode): appends to spike buffer `out` the units whose `lastspike` (buffer `lastspike`) is this step's time, where the target finds spikes that way. */
+  afterUnits?(ci: number, out: number, lastspike: number): void;
   /** Runs `body` for every step of the block. */
   steps(body: () => void): void;
   /** Runs `body` for every unit of container `ci` (a loop, or the current thread). */
@@ -236,7 +237,7 @@ export function arrayKernel(t: KernelTarget, plan: NetworkPlan): void {
   t.steps(() => plan.containers.forEach((c, ci) => {
     for (const o of c.operators) t.operator(ci, o);
     t.units(ci, () => unitStep(t, plan, ci, 'array'));
-    if (c.spikes) t.afterUnits?.(ci, c.spikes.out);
+    if (c.spikes) t.afterUnits?.(ci, c.spikes.out, c.buffers[LASTSPIKE]);
   }));
 }
 
@@ -270,10 +271,12 @@ export interface SourceSyntax {
   draw(kind: 'rand' | 'randn', ci: number, d: number): string;
   /**
    * How container `ci`'s spikes are recorded: appended where the unit
-   * fires, or (`flags`) marked in `array` at `i − lo` inside the unit loop
-   * (which may be vectorised) and appended by a scan over [lo, hi) after it.
+   * fires, or (`scan`) found after the unit loop (which may then be
+   * vectorised) by a scan over units [lo, hi) of the `lastspike` array for
+   * the step's time: a unit fired in this step exactly when its `lastspike`
+   * is the step's `t`.
    */
-  spikes(ci: number): { kind: 'append' } | { kind: 'flags'; array: string; lo: string; hi: string };
+  spikes(ci: number): { kind: 'append' } | { kind: 'scan'; lo: string; hi: string };
   /** Statements that count one more spike in spike buffer `b` (element 0), leaving the count before it in `at`. */
   takePair(b: string): string[];
   /** A cast to the spike buffer's element type (`(int32_t)`), or ''. */
@@ -392,21 +395,21 @@ export class SourceTarget implements KernelTarget {
   }
 
   recordSpike(ci: number, flag: string, out: number): void {
-    const style = this.syntax.spikes(ci);
-    if (style.kind === 'flags') this.line(`${style.array}[i - ${style.lo}] = ${local(ci, flag)};`);
-    else this.nest(`if (${local(ci, flag)})`, () => this.appendPair(out));
+    if (this.syntax.spikes(ci).kind === 'append') this.nest(`if (${local(ci, flag)})`, () => this.appendPair(out));
   }
 
-  afterUnits(ci: number, out: number): void {
+  afterUnits(ci: number, out: number, lastspike: number): void {
     const style = this.syntax.spikes(ci);
-    if (style.kind !== 'flags') return;
-    // Eight flags at a time: a step without spikes costs a few loads.
-    const { array: fl, lo, hi } = style;
-    this.nest(`for (int64_t j = 0; j < ${hi} - ${lo}; j += 8)`, () => {
-      this.line('uint64_t w;');
-      this.line(`memcpy(&w, ${fl} + j, 8);`);
-      this.line('if (!w) continue;');
-      this.nest(`for (int64_t i = ${lo} + j; i < ${lo} + j + 8 && i < ${hi}; i++)`, () => this.nest(`if (${fl}[i - ${lo}])`, () => this.appendPair(out)));
+    if (style.kind !== 'scan') return;
+    // A vectorised test whether any unit fired (most steps: none), then the appends.
+    const { lo, hi } = style;
+    const fired = `b${integer(lastspike)}[i] == ${local(ci, TIME)}`;
+    this.nest('', () => {
+      this.line(`const real ${local(ci, TIME)} = ${this.syntax.time(ci)};`);
+      this.line('int any = 0;');
+      this.line('#pragma omp simd reduction(|:any)');
+      this.line(`for (int64_t i = ${lo}; i < ${hi}; i++) any |= ${fired};`);
+      this.nest(`if (any) for (int64_t i = ${lo}; i < ${hi}; i++) if (${fired})`, () => this.appendPair(out));
     });
   }
 
