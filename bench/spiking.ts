@@ -5,7 +5,8 @@
  * - hh-pop with the spike declared as an event (`HodgkinHuxleySpiking`,
  *   spikes recorded as events) against the same population with the seed's
  *   `@post` spike state (`HodgkinHuxley`, spikes counted with a 'sum'
- *   recording), from the same start (Neural's, which fires).
+ *   recording), from the same start (Neural's) and drive (20·i/N, as
+ *   bench/cpu.ts).
  * - A leaky integrate-and-fire population driven above threshold with
  *   Gaussian white noise (`xi`: one Philox draw and one Box–Muller normal per
  *   unit and step) against the same population without the noise term.
@@ -17,6 +18,7 @@
  * Usage: node dist/bench/spiking.js [N_hh] [steps_hh] [N_lif] [steps_lif] [reps]
  */
 import { Network, backends, models, type BackendName, type Container } from 'neural-ts';
+import { hhDrive } from './reference.js';
 
 const N_HH = Number(process.argv[2] ?? 10000);
 const STEPS_HH = Number(process.argv[3] ?? 4000);
@@ -70,13 +72,13 @@ console.log(`spiking: ${backend} back end, float64, best of ${reps} alternating 
 const hh = [
   await prepare('hh-pop, @post spike state (sum recorded)', (nn) => {
     const c = nn.add(models.HodgkinHuxley, { num: N_HH, states: models.HodgkinHuxley.originalStart });
-    c.set('stimulus', 10);
+    c.set('stimulus', hhDrive(N_HH));
     c.record('spike', { mode: 'sum' });
     return { c, count: () => Array.from(c.recorder.get('spike').data).reduce((a, b) => a + b, 0) };
   }, 1e-5, STEPS_HH),
   await prepare('hh-pop, @spike events (recorded)', (nn) => {
     const c = nn.add(models.HodgkinHuxleySpiking, { num: N_HH, states: models.HodgkinHuxleySpiking.originalStart });
-    c.set('stimulus', 10);
+    c.set('stimulus', hhDrive(N_HH));
     c.record('spike');
     return { c, count: () => c.recorder.spikes().count };
   }, 1e-5, STEPS_HH),
