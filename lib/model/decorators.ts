@@ -55,8 +55,9 @@ export interface StateOptionsArgs {
 export interface DerivativeOptionsArgs {
   /**
    * Hold the state during the refractory period that follows each spike
-   * (Brian2's `(unless refractory)`): its update is skipped while
-   * `not_refractory` is 0. The model must declare a refractory period.
+   * (Brian2's `(unless refractory)`): its update is skipped in a step whose
+   * time is within the period (the same test as the threshold's, at the
+   * start of the step). The model must declare a refractory period.
    */
   unlessRefractory?: boolean;
 }

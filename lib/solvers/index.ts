@@ -126,13 +126,15 @@ function lower(sym: SymbolicModel, solver: SolverOption): ModelIR {
     let e = next.get(s.name);
     if (!e) continue;
     if (s.bounds) e = clip(e, s.bounds);
-    // Held while refractory (not_refractory is 0). The new value is a let of
-    // its own, computed in every unit, so that the select only picks one of
-    // two values: a branch that computes would keep C compilers from
-    // vectorising the loop (they do not speculate a division that might trap).
+    // Held while refractory (Brian2's test, at the step's time, as the spike
+    // block makes it). The new value is a let of its own, computed in every
+    // unit, so that the select only picks one of two values: a branch that
+    // computes would keep C compilers from vectorising the loop (they do not
+    // speculate a division that might trap).
     if (s.unlessRefractory) {
+      if (!body.some((x) => x.name === '__out_h')) body.push(...refractoryTest(sym, (n) => n, '__out_h'));
       body.push({ kind: 'let', name: `${s.name}__h`, expr: e });
-      e = op('select', ref(NOT_REFRACTORY), ref(`${s.name}__h`), ref(s.name));
+      e = op('select', ref('__out_h'), ref(`${s.name}__h`), ref(s.name));
     }
     body.push({ kind: 'set', name: s.name, expr: e });
   }
@@ -187,11 +189,9 @@ function lowerSpike(sym: SymbolicModel): { name: string; stmts: StmtIR[] } {
   const stmts: StmtIR[] = Object.keys(sym.intermediates).map((n) => ({ kind: 'let', name: `${n}${suffix}`, expr: toIR(sym.intermediate(n), `${sym.name}#${n}`, local) }));
   let condition = ir(spike.threshold);
   if (!(condition.k === 'op' && CONDITIONS.has(condition.op))) condition = op('ne', condition, num(0));
-  const steps = (e: ExprIR) => op('floor', op('add', op('div', e, ref(DT)), num(1e-3)));
   const refractory = spike.refractory !== undefined;
   if (refractory) {
-    stmts.push({ kind: 'let', name: '__refractory', expr: ir(spike.refractory!) });
-    stmts.push({ kind: 'let', name: '__out', expr: op('ge', steps(op('sub', ref(TIME), ref(LASTSPIKE))), steps(ref('__refractory'))) });
+    stmts.push(...refractoryTest(sym, local, '__out'));
     condition = op('and', condition, ref('__out'));
   }
   const flag = spike.name;
@@ -217,6 +217,21 @@ function lowerSpike(sym: SymbolicModel): { name: string; stmts: StmtIR[] } {
   stmts.push({ kind: 'set', name: LASTSPIKE, expr: op('select', ref(flag), ref(TIME), ref(LASTSPIKE)) });
   if (refractory) stmts.push({ kind: 'set', name: NOT_REFRACTORY, expr: op('select', ref(flag), num(0), ref('__out')) });
   return { name: flag, stmts };
+}
+
+/**
+ * Brian2's refractory test as lets ending in the condition `name`: a unit is
+ * out of its refractory period at step time t when
+ * ⌊(t − lastspike)/dt + 10⁻³⌋ ≥ ⌊refractory/dt + 10⁻³⌋, both durations in
+ * whole steps. `local` names the intermediates the period may read.
+ */
+function refractoryTest(sym: SymbolicModel, local: (n: string) => string, name: string): StmtIR[] {
+  const where = `${sym.name}#${sym.spec.spike!.name}`;
+  const steps = (e: ExprIR) => op('floor', op('add', op('div', e, ref(DT)), num(1e-3)));
+  return [
+    { kind: 'let', name: `${name}_period`, expr: toIR(unparen(parseExpression(sym.spec.spike!.refractory!, where)), where, local) },
+    { kind: 'let', name, expr: op('ge', steps(op('sub', ref(TIME), ref(LASTSPIKE))), steps(ref(`${name}_period`))) },
+  ];
 }
 
 const CONDITIONS = new Set(['lt', 'le', 'gt', 'ge', 'eq', 'ne', 'and', 'or', 'not']);

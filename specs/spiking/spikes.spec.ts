@@ -27,16 +27,15 @@ function reference(steps: number): { units: number[]; steps: number[]; v: number
   for (let i = 0; i < EL.length; i++) {
     let v = -60;
     let last = -1e7;
-    let out_ = true;
     const spikes: number[] = [];
     for (let k = 0; k < steps; k++) {
-      if (out_) v = v - (EL[i] - v) / 20 * (Math.expm1(-dt / 20) / (1 / 20));
+      // Brian2: the refractory test at the step's time, for the update and the threshold alike.
       const t = k * dt;
-      out_ = step(t - last) >= step(TREF[i]);
-      if (v > -50 && out_) {
+      const out = step(t - last) >= step(TREF[i]);
+      if (out) v = v - (EL[i] - v) / 20 * (Math.expm1(-dt / 20) / (1 / 20));
+      if (v > -50 && out) {
         v = -60;
         last = t;
-        out_ = false;
         spikes.push(k);
       }
     }
