@@ -8,17 +8,12 @@ El, I and tref are per neuron, from CONFIG (mV, mV, ms): {"dt_ms",
 "duration_ms", "vt", "vr", "tau", "El": [...], "I": [...], "tref": [...]}.
 Every neuron starts at v = vr, as models.LIF does (its v starts at -60 mV).
 
---library-timing holds v after a spike as neural-ts does, for the
-diagnosis in bench/brian2.ts: for max(1, R) steps where Brian2 holds it for
-max(0, R - 1), R = timestep(tref, dt) (the refractory period
-tref + dt + dt*int(R == 0)).
 The output also holds the update code Brian2 generated (`update_code`) and
 the final v (mV).
 """
 from common import parse, start, finish
 
-args, config = parse(__doc__, methods=('exponential_euler', 'exact'),
-                     flags=[('--library-timing', "hold v after a spike as neural-ts does")])
+args, config = parse(__doc__, methods=('exponential_euler', 'exact'))
 b2, began = start(args.target)
 import numpy as np
 from brian2 import NeuronGroup, SpikeMonitor, Network, defaultclock, ms, mV
@@ -34,8 +29,7 @@ vr : volt (constant)
 tau : second (constant)
 tref : second (constant)
 '''
-refractory = 'tref + dt + dt*int(timestep(tref, dt) == 0)' if args.library_timing else 'tref'
-group = NeuronGroup(n, eqs, threshold='v > vt', reset='v = vr', refractory=refractory,
+group = NeuronGroup(n, eqs, threshold='v > vt', reset='v = vr', refractory='tref',
                     method=args.method, name='lif')
 group.El = np.asarray(config['El']) * mV
 group.I = np.asarray(config['I']) * mV
