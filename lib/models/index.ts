@@ -12,11 +12,30 @@
  * {@link ConnorStevens}, {@link Wilson}, {@link Rinzel}, {@link MorrisLecar},
  * {@link Izhikevich}, whose spike is a 0/1 state set by `@post` (as in
  * Neural, so that it can be connected); with spikes as events (`@spike`):
- * {@link LIF}, {@link NoisyLIF}, {@link HodgkinHuxleySpiking} and the source {@link Poisson}. Synapses: {@link AMPA}, {@link NMDA}, {@link GABAB},
+ * {@link LIF}, {@link NoisyLIF}, the source {@link Poisson}, and
+ * {@link HodgkinHuxleySpiking}, {@link ConnorStevensSpiking},
+ * {@link WilsonSpiking}, {@link RinzelSpiking}, {@link MorrisLecarSpiking} and
+ * {@link IzhikevichSpiking} (the same equations as the models without
+ * `Spiking`). Synapses: {@link AMPA}, {@link NMDA}, {@link GABAB},
  * {@link Exponential}, {@link WeightedExponential}, {@link Alpha}.
  *
  * @module
  */
-export { IAF, LeakyIAF, HodgkinHuxley, HodgkinHuxleySpiking, ConnorStevens, Wilson, Rinzel, MorrisLecar, Izhikevich } from './neurons.js';
+export {
+  IAF,
+  LeakyIAF,
+  HodgkinHuxley,
+  HodgkinHuxleySpiking,
+  ConnorStevens,
+  ConnorStevensSpiking,
+  Wilson,
+  WilsonSpiking,
+  Rinzel,
+  RinzelSpiking,
+  MorrisLecar,
+  MorrisLecarSpiking,
+  Izhikevich,
+  IzhikevichSpiking,
+} from './neurons.js';
 export { LIF, NoisyLIF, Poisson } from './spiking.js';
 export { AMPA, NMDA, GABAB, Exponential, WeightedExponential, Alpha } from './synapses.js';

@@ -12,6 +12,14 @@
  *   `spike` is declared with `reduce: 'max'`: a recording that keeps every
  *   n-th step (`record('spike', { rate: n })`) has a 1 in each row whose
  *   steps held a spike, so decimating loses no spike.
+ * - Each of those neurons but IAF and LeakyIAF (see `LIF`) has a twin named
+ *   `…Spiking` (`HodgkinHuxleySpiking`, …) with the same equations,
+ *   parameters, bounds and start, shared through a base class, whose spike
+ *   is an event (`@spike`) instead of a state: `record('spike')` gives the
+ *   units and times of the spikes, and `lastspike` the time of each unit's
+ *   last spike (ms). The values are the same step for step. Use the model
+ *   without `Spiking` where the spike must be a variable to connect (e.g. to
+ *   a synapse's stimulus).
  * - `static timeScale = 1e3` means the equations are per millisecond while
  *   `dt` is given in seconds.
  * - The conductance-based neurons (HodgkinHuxley, ConnorStevens, Wilson,
@@ -34,6 +42,9 @@ import { Model, state, param, input, derivative, intermediate, post, spike } fro
 
 /** Upward crossing of `v` through 0 mV between the previous step and this one. */
 const CROSSING = 'vprev < 0 and v >= 0 ? 1 : 0';
+
+/** The same crossing as the spike of a `…Spiking` model. */
+const CROSSING_SPIKE = { threshold: 'vprev < 0 and v >= 0' };
 
 /**
  * Integrate-and-fire neuron: a perfect integrator with a threshold and reset.
@@ -99,12 +110,7 @@ export class LeakyIAF extends Model {
   v!: number;
 }
 
-/**
- * The Hodgkin–Huxley equations, without spike detection: the part
- * {@link HodgkinHuxley} (a spike state set by `@post`, as in Neural) and
- * {@link HodgkinHuxleySpiking} (spikes as events) share. Documented on
- * {@link HodgkinHuxley}.
- */
+/** The equations {@link HodgkinHuxley} and {@link HodgkinHuxleySpiking} share (documented on {@link HodgkinHuxley}). */
 class HodgkinHuxleyEquations extends Model {
   static timeScale = 1e3;
 
@@ -194,61 +200,19 @@ export class HodgkinHuxley extends HodgkinHuxleyEquations {
   @state(-64.9963793311921) @post('v') vprev!: number;
 }
 
-/**
- * {@link HodgkinHuxley} with its spikes declared as events (`@spike`): a
- * spike is the step where `v` crosses 0 mV upwards, and `record('spike')`
- * gives the units and times of the spikes rather than a 0/1 trace. Same
- * equations, parameters, bounds and start (the resting state); `lastspike`
- * holds the time of each unit's last spike (ms). Use {@link HodgkinHuxley}
- * where the spike must be a variable to connect (e.g. to a synapse's
- * stimulus).
- */
+/** {@link HodgkinHuxley} with its spike as an event, an upward crossing of 0 mV (see the conventions above). */
 export class HodgkinHuxleySpiking extends HodgkinHuxleyEquations {
   /** Neural's start values (v = −60 mV, n = m = 0, h = 1), off rest: the neuron fires once at start-up. */
   static readonly originalStart = Object.freeze({ v: -60, n: 0, m: 0, h: 1, vprev: -60 });
   /** `v` at the end of the previous step (mV), for spike detection. */
   @state(-64.9963793311921) @post('v') vprev!: number;
   /** A spike: `v` crossed 0 mV upwards in this step. */
-  @spike({ threshold: 'vprev < 0 and v >= 0' }) spike!: number;
+  @spike(CROSSING_SPIKE) spike!: number;
 }
 
-/**
- * Connor–Stevens model: Hodgkin–Huxley sodium and potassium currents with
- * shifted gating, plus a transient potassium A-current (`a³·b`).
- *
- * Equations (mV, ms, µA/cm², mS/cm², capacitance 1 µF/cm²; `timeScale` 1e3):
- * - `dv/dt = stimulus − gNa·m³·h·(v − ENa) − gK·n⁴·(v − EK) − gL·(v − EL) − ga·a³·b·(v − Ea)`
- * - `dx/dt = (x∞(v) − x) / τx(v)` for `x` in `n, m, h, a, b`, with
- *   - `αn = −0.01(v + 50 + ns) / (exp(−(v + 50 + ns)/10) − 1)` (0.1 at the 0/0 point),
- *     `βn = 0.125·exp(−(v + 60 + ns)/80)`, `τn = 2 / (3.8(αn + βn))`
- *   - `αm = −0.1(v + 35 + ms) / (exp(−(v + 35 + ms)/10) − 1)` (1 at the 0/0 point),
- *     `βm = 4·exp(−(v + 60 + ms)/18)`, `τm = 1 / (3.8(αm + βm))`
- *   - `αh = 0.07·exp(−(v + 60 + hs)/20)`, `βh = 1 / (1 + exp(−(v + 30 + hs)/10))`,
- *     `τh = 1 / (3.8(αh + βh))`
- *   - `x∞ = αx / (αx + βx)` for `n, m, h`
- *   - `a∞ = cbrt(0.0761·exp((v + 94.22)/31.84) / (1 + exp((v + 1.17)/28.93)))`,
- *     `τa = 0.3632 + 1.158 / (1 + exp((v + 55.96)/20.12))`
- *   - `b∞ = (1 / (1 + exp((v + 53.3)/14.54)))⁴`,
- *     `τb = 1.24 + 2.678 / (1 + exp((v + 50)/16.027))`
- * - Bounds: `v` in [−80, 50], gates in [0, 1].
- * - `spike` is 1 on the step where `v` crosses 0 mV upwards.
- *
- * Start: the resting state at zero stimulus, v = −67.9747258553618 mV, with
- * every gate at its steady state for that v (n = 0.155891988985769,
- * m = 0.0100802867290319, h = 0.965897305695259, a = 0.540436798845224,
- * b = 0.288484895451682), the only root of dv/dt = 0 with the gates at
- * steady state. Neural starts at v = −60, n = m = 0, h = a = b = 1, from
- * which `v` swings by 15 mV (without firing) in the first 100 ms:
- * {@link ConnorStevens.originalStart}.
- *
- * Reference: Connor, Walter & McKown, Biophys. J. 18:81–102 (1977); Dayan &
- * Abbott, *Theoretical Neuroscience* (2001), §6.2; Neural's `ConnorStevens`
- * (same rate functions, defaults and bounds; the spike detection is added).
- */
-export class ConnorStevens extends Model {
+/** The equations {@link ConnorStevens} and {@link ConnorStevensSpiking} share (documented on {@link ConnorStevens}). */
+class ConnorStevensEquations extends Model {
   static timeScale = 1e3;
-  /** Neural's start values (v = −60 mV, n = m = 0, h = a = b = 1), off rest: the neuron fires at start-up. */
-  static readonly originalStart = Object.freeze({ v: -60, n: 0, m: 0, h: 1, a: 1, b: 1, vprev: -60 });
 
   /** Shift of the sodium activation curves (mV). */
   @param(-5.3) ms!: number;
@@ -309,10 +273,81 @@ export class ConnorStevens extends Model {
   @state(0.540436798845224, { bounds: [0, 1] }) @derivative('(a_inf - a) / tau_a') a!: number;
   /** A-current inactivation. */
   @state(0.288484895451682, { bounds: [0, 1] }) @derivative('(b_inf - b) / tau_b') b!: number;
+}
+
+/**
+ * Connor–Stevens model: Hodgkin–Huxley sodium and potassium currents with
+ * shifted gating, plus a transient potassium A-current (`a³·b`).
+ *
+ * Equations (mV, ms, µA/cm², mS/cm², capacitance 1 µF/cm²; `timeScale` 1e3):
+ * - `dv/dt = stimulus − gNa·m³·h·(v − ENa) − gK·n⁴·(v − EK) − gL·(v − EL) − ga·a³·b·(v − Ea)`
+ * - `dx/dt = (x∞(v) − x) / τx(v)` for `x` in `n, m, h, a, b`, with
+ *   - `αn = −0.01(v + 50 + ns) / (exp(−(v + 50 + ns)/10) − 1)` (0.1 at the 0/0 point),
+ *     `βn = 0.125·exp(−(v + 60 + ns)/80)`, `τn = 2 / (3.8(αn + βn))`
+ *   - `αm = −0.1(v + 35 + ms) / (exp(−(v + 35 + ms)/10) − 1)` (1 at the 0/0 point),
+ *     `βm = 4·exp(−(v + 60 + ms)/18)`, `τm = 1 / (3.8(αm + βm))`
+ *   - `αh = 0.07·exp(−(v + 60 + hs)/20)`, `βh = 1 / (1 + exp(−(v + 30 + hs)/10))`,
+ *     `τh = 1 / (3.8(αh + βh))`
+ *   - `x∞ = αx / (αx + βx)` for `n, m, h`
+ *   - `a∞ = cbrt(0.0761·exp((v + 94.22)/31.84) / (1 + exp((v + 1.17)/28.93)))`,
+ *     `τa = 0.3632 + 1.158 / (1 + exp((v + 55.96)/20.12))`
+ *   - `b∞ = (1 / (1 + exp((v + 53.3)/14.54)))⁴`,
+ *     `τb = 1.24 + 2.678 / (1 + exp((v + 50)/16.027))`
+ * - Bounds: `v` in [−80, 50], gates in [0, 1].
+ * - `spike` is 1 on the step where `v` crosses 0 mV upwards.
+ *
+ * Start: the resting state at zero stimulus, v = −67.9747258553618 mV, with
+ * every gate at its steady state for that v (n = 0.155891988985769,
+ * m = 0.0100802867290319, h = 0.965897305695259, a = 0.540436798845224,
+ * b = 0.288484895451682), the only root of dv/dt = 0 with the gates at
+ * steady state. Neural starts at v = −60, n = m = 0, h = a = b = 1, from
+ * which `v` swings by 15 mV (without firing) in the first 100 ms:
+ * {@link ConnorStevens.originalStart}.
+ *
+ * Reference: Connor, Walter & McKown, Biophys. J. 18:81–102 (1977); Dayan &
+ * Abbott, *Theoretical Neuroscience* (2001), §6.2; Neural's `ConnorStevens`
+ * (same rate functions, defaults and bounds; the spike detection is added).
+ */
+export class ConnorStevens extends ConnorStevensEquations {
+  /** Neural's start values (v = −60 mV, n = m = 0, h = a = b = 1), off rest: the neuron fires at start-up. */
+  static readonly originalStart = Object.freeze({ v: -60, n: 0, m: 0, h: 1, a: 1, b: 1, vprev: -60 });
   /** 1 on the step where `v` crossed 0 mV upwards, else 0. */
   @state(0, { reduce: 'max' }) @post(CROSSING) spike!: number;
   /** `v` at the end of the previous step (mV), for spike detection. */
   @state(-67.9747258553618) @post('v') vprev!: number;
+}
+
+/** {@link ConnorStevens} with its spike as an event, an upward crossing of 0 mV (see the conventions above). */
+export class ConnorStevensSpiking extends ConnorStevensEquations {
+  /** Neural's start values (v = −60 mV, n = m = 0, h = a = b = 1), off rest: the neuron fires at start-up. */
+  static readonly originalStart = Object.freeze({ v: -60, n: 0, m: 0, h: 1, a: 1, b: 1, vprev: -60 });
+  /** `v` at the end of the previous step (mV), for spike detection. */
+  @state(-67.9747258553618) @post('v') vprev!: number;
+  /** A spike: `v` crossed 0 mV upwards in this step. */
+  @spike(CROSSING_SPIKE) spike!: number;
+}
+
+/** The equations {@link Wilson} and {@link WilsonSpiking} share (documented on {@link Wilson}). */
+class WilsonEquations extends Model {
+  static timeScale = 1e3;
+
+  /** Membrane capacitance (scaled units). */
+  @param(1.2) C!: number;
+  /** Potassium reversal potential (mV). */
+  @param(-92) EK!: number;
+  /** Potassium conductance. */
+  @param(26) gK!: number;
+  /** Sodium reversal potential (mV). */
+  @param(55) ENa!: number;
+  /** Injected current. */
+  @input(0) stimulus!: number;
+
+  /** Recovery variable (potassium activation). */
+  @state(0.0877593076846517) @derivative('(0.0135 * v + 1.03 - r) / 1.9') r!: number;
+  /** Membrane voltage (mV). */
+  @state(-69.795606838174)
+  @derivative('(stimulus - (17.81 + 0.4771 * v + 0.003263 * v^2) * (v - ENa) - gK * r * (v - EK)) / C')
+  v!: number;
 }
 
 /**
@@ -336,65 +371,28 @@ export class ConnorStevens extends Model {
  * Wilson, J. Theor. Biol. 200:375–388 (1999); Neural's `Wilson` (same
  * defaults; the spike detection is added).
  */
-export class Wilson extends Model {
-  static timeScale = 1e3;
+export class Wilson extends WilsonEquations {
   /** Neural's start values (v = −70 mV, r = 0.088), near but not at rest: `v` drifts by 0.2 mV. */
   static readonly originalStart = Object.freeze({ r: 0.088, v: -70, vprev: -70 });
-
-  /** Membrane capacitance (scaled units). */
-  @param(1.2) C!: number;
-  /** Potassium reversal potential (mV). */
-  @param(-92) EK!: number;
-  /** Potassium conductance. */
-  @param(26) gK!: number;
-  /** Sodium reversal potential (mV). */
-  @param(55) ENa!: number;
-  /** Injected current. */
-  @input(0) stimulus!: number;
-
-  /** Recovery variable (potassium activation). */
-  @state(0.0877593076846517) @derivative('(0.0135 * v + 1.03 - r) / 1.9') r!: number;
-  /** Membrane voltage (mV). */
-  @state(-69.795606838174)
-  @derivative('(stimulus - (17.81 + 0.4771 * v + 0.003263 * v^2) * (v - ENa) - gK * r * (v - EK)) / C')
-  v!: number;
   /** 1 on the step where `v` crossed 0 mV upwards, else 0. */
   @state(0, { reduce: 'max' }) @post(CROSSING) spike!: number;
   /** `v` at the end of the previous step (mV), for spike detection. */
   @state(-69.795606838174) @post('v') vprev!: number;
 }
 
-/**
- * Rinzel's two-variable reduction of the Hodgkin–Huxley model: `m` is set to
- * its steady state and `n` and `1 − h` are lumped into one recovery variable `w`.
- *
- * Equations (mV, ms, µA/cm², mS/cm²; `timeScale` 1e3), with `αx, βx` the
- * Hodgkin–Huxley rates of {@link HodgkinHuxley} (guarded the same way) and
- * `x∞ = αx / (αx + βx)`:
- * - `dv/dt = (stimulus − gNa·m∞³·(1 − w)·(v − ENa) − gK·(w/s)⁴·(v − EK) − gL·(v − EL)) / C`
- * - `dw/dt = 3·(w∞ − w) / τw`
- * - `w∞ = s / (1 + s²) · (n∞ + s·(1 − h∞))`, `τw = 1 + 5·exp(−(v + 55)² / 55²)`
- * - Bounds: `v` in [−80, 30], `w` in [0, 1].
- * - `spike` is 1 on the step where `v` crosses 0 mV upwards.
- *
- * `τw` is the textbook form. Neural's source writes
- * `exp(-(v+55)*(v+55)/55.*55.)`, which by operator precedence is
- * `exp(−(v + 55)²)`; the 55² divisor of the published model is used here.
- *
- * Start: the resting state at zero stimulus, v = −64.9973125395226 mV,
- * w = w∞(v) = 0.403957324686797 (the only root of dv/dt = 0 with `w` at
- * steady state). Neural starts at v = −60, w = 0, which fires once at
- * start-up: {@link Rinzel.originalStart}.
- *
- * Reference: J. Rinzel, "Excitation dynamics: insights from simplified
- * membrane models", Fed. Proc. 44:2944–2946 (1985); H. R. Wilson, *Spikes,
- * Decisions, and Actions* (1999), ch. 9; Neural's `Rinzel` (same defaults and
- * bounds; the spike detection is added).
- */
-export class Rinzel extends Model {
+/** {@link Wilson} with its spike as an event, an upward crossing of 0 mV (see the conventions above). */
+export class WilsonSpiking extends WilsonEquations {
+  /** Neural's start values (v = −70 mV, r = 0.088), near but not at rest: `v` drifts by 0.2 mV. */
+  static readonly originalStart = Object.freeze({ r: 0.088, v: -70, vprev: -70 });
+  /** `v` at the end of the previous step (mV), for spike detection. */
+  @state(-69.795606838174) @post('v') vprev!: number;
+  /** A spike: `v` crossed 0 mV upwards in this step. */
+  @spike(CROSSING_SPIKE) spike!: number;
+}
+
+/** The equations {@link Rinzel} and {@link RinzelSpiking} share (documented on {@link Rinzel}). */
+class RinzelEquations extends Model {
   static timeScale = 1e3;
-  /** Neural's start values (v = −60 mV, w = 0), off rest: the neuron fires once at start-up. */
-  static readonly originalStart = Object.freeze({ v: -60, w: 0, vprev: -60 });
 
   /** Membrane capacitance (µF/cm²). */
   @param(0.75) C!: number;
@@ -436,37 +434,56 @@ export class Rinzel extends Model {
   v!: number;
   /** Recovery variable. */
   @state(0.403957324686797, { bounds: [0, 1] }) @derivative('3 * (w_inf - w) / tau_w') w!: number;
+}
+
+/**
+ * Rinzel's two-variable reduction of the Hodgkin–Huxley model: `m` is set to
+ * its steady state and `n` and `1 − h` are lumped into one recovery variable `w`.
+ *
+ * Equations (mV, ms, µA/cm², mS/cm²; `timeScale` 1e3), with `αx, βx` the
+ * Hodgkin–Huxley rates of {@link HodgkinHuxley} (guarded the same way) and
+ * `x∞ = αx / (αx + βx)`:
+ * - `dv/dt = (stimulus − gNa·m∞³·(1 − w)·(v − ENa) − gK·(w/s)⁴·(v − EK) − gL·(v − EL)) / C`
+ * - `dw/dt = 3·(w∞ − w) / τw`
+ * - `w∞ = s / (1 + s²) · (n∞ + s·(1 − h∞))`, `τw = 1 + 5·exp(−(v + 55)² / 55²)`
+ * - Bounds: `v` in [−80, 30], `w` in [0, 1].
+ * - `spike` is 1 on the step where `v` crosses 0 mV upwards.
+ *
+ * `τw` is the textbook form. Neural's source writes
+ * `exp(-(v+55)*(v+55)/55.*55.)`, which by operator precedence is
+ * `exp(−(v + 55)²)`; the 55² divisor of the published model is used here.
+ *
+ * Start: the resting state at zero stimulus, v = −64.9973125395226 mV,
+ * w = w∞(v) = 0.403957324686797 (the only root of dv/dt = 0 with `w` at
+ * steady state). Neural starts at v = −60, w = 0, which fires once at
+ * start-up: {@link Rinzel.originalStart}.
+ *
+ * Reference: J. Rinzel, "Excitation dynamics: insights from simplified
+ * membrane models", Fed. Proc. 44:2944–2946 (1985); H. R. Wilson, *Spikes,
+ * Decisions, and Actions* (1999), ch. 9; Neural's `Rinzel` (same defaults and
+ * bounds; the spike detection is added).
+ */
+export class Rinzel extends RinzelEquations {
+  /** Neural's start values (v = −60 mV, w = 0), off rest: the neuron fires once at start-up. */
+  static readonly originalStart = Object.freeze({ v: -60, w: 0, vprev: -60 });
   /** 1 on the step where `v` crossed 0 mV upwards, else 0. */
   @state(0, { reduce: 'max' }) @post(CROSSING) spike!: number;
   /** `v` at the end of the previous step (mV), for spike detection. */
   @state(-64.9973125395226) @post('v') vprev!: number;
 }
 
-/**
- * Morris–Lecar model: an instantaneous calcium current for excitation and a
- * delayed potassium current for recovery.
- *
- * Equations (mV, ms, µA/cm², mS/cm², µF/cm²; `timeScale` 1e3):
- * - `C·dv/dt = stimulus − gCa·m∞(v)·(v − ECa) − gK·w·(v − EK) − gL·(v − EL)`
- * - `dw/dt = phi·(w∞(v) − w) / τw(v)`
- * - `m∞ = (1 + tanh((v − V1)/V2)) / 2`, `w∞ = (1 + tanh((v − V3)/V4)) / 2`,
- *   `1/τw = cosh((v − V3)/(2·V4))`, written with exponentials as
- *   `(exp(y) + exp(−y)) / 2`, `y = (v − V3)/(2·V4)`.
- * - Bounds: `w` in [0, 1].
- * - `spike` is 1 on the step where `v` crosses 0 mV upwards.
- *
- * Defaults are the Hopf (class II) parameter set of Rinzel & Ermentrout; the
- * start is the resting state at zero stimulus, v = −60.8553822323095 mV,
- * w = w∞(v) = 0.0149150249539994 (the only root of dv/dt = 0 with `w` at
- * steady state; earlier versions rounded it to −60.855 and 0.01492).
- * Repetitive firing starts near stimulus = 90 µA/cm².
- *
- * Neural's `MorrisLecar` is an empty placeholder (its `ode` does nothing), so
- * this model is the textbook form: Morris & Lecar, Biophys. J. 35:193–213
- * (1981); Rinzel & Ermentrout, "Analysis of neural excitability and
- * oscillations", in *Methods in Neuronal Modeling* (1989), table 7.1.
- */
-export class MorrisLecar extends Model {
+/** {@link Rinzel} with its spike as an event, an upward crossing of 0 mV (see the conventions above). */
+export class RinzelSpiking extends RinzelEquations {
+  /** Neural's start values (v = −60 mV, w = 0), off rest: the neuron fires once at start-up. */
+  static readonly originalStart = Object.freeze({ v: -60, w: 0, vprev: -60 });
+  /** `v` at the end of the previous step (mV), for spike detection. */
+  @state(-64.9973125395226) @post('v') vprev!: number;
+  /** A spike: `v` crossed 0 mV upwards in this step. */
+  @spike(CROSSING_SPIKE) spike!: number;
+}
+
+/** The equations {@link MorrisLecar} and {@link MorrisLecarSpiking} share (documented on {@link MorrisLecar}). */
+class MorrisLecarEquations extends Model {
   static timeScale = 1e3;
 
   /** Membrane capacitance (µF/cm²). */
@@ -507,10 +524,68 @@ export class MorrisLecar extends Model {
   v!: number;
   /** Fraction of open potassium channels. */
   @state(0.0149150249539994, { bounds: [0, 1] }) @derivative('phi * rate_w * (w_inf - w)') w!: number;
+}
+
+/**
+ * Morris–Lecar model: an instantaneous calcium current for excitation and a
+ * delayed potassium current for recovery.
+ *
+ * Equations (mV, ms, µA/cm², mS/cm², µF/cm²; `timeScale` 1e3):
+ * - `C·dv/dt = stimulus − gCa·m∞(v)·(v − ECa) − gK·w·(v − EK) − gL·(v − EL)`
+ * - `dw/dt = phi·(w∞(v) − w) / τw(v)`
+ * - `m∞ = (1 + tanh((v − V1)/V2)) / 2`, `w∞ = (1 + tanh((v − V3)/V4)) / 2`,
+ *   `1/τw = cosh((v − V3)/(2·V4))`, written with exponentials as
+ *   `(exp(y) + exp(−y)) / 2`, `y = (v − V3)/(2·V4)`.
+ * - Bounds: `w` in [0, 1].
+ * - `spike` is 1 on the step where `v` crosses 0 mV upwards.
+ *
+ * Defaults are the Hopf (class II) parameter set of Rinzel & Ermentrout; the
+ * start is the resting state at zero stimulus, v = −60.8553822323095 mV,
+ * w = w∞(v) = 0.0149150249539994 (the only root of dv/dt = 0 with `w` at
+ * steady state; earlier versions rounded it to −60.855 and 0.01492).
+ * Repetitive firing starts near stimulus = 90 µA/cm².
+ *
+ * Neural's `MorrisLecar` is an empty placeholder (its `ode` does nothing), so
+ * this model is the textbook form: Morris & Lecar, Biophys. J. 35:193–213
+ * (1981); Rinzel & Ermentrout, "Analysis of neural excitability and
+ * oscillations", in *Methods in Neuronal Modeling* (1989), table 7.1.
+ */
+export class MorrisLecar extends MorrisLecarEquations {
   /** 1 on the step where `v` crossed 0 mV upwards, else 0. */
   @state(0, { reduce: 'max' }) @post(CROSSING) spike!: number;
   /** `v` at the end of the previous step (mV), for spike detection. */
   @state(-60.8553822323095) @post('v') vprev!: number;
+}
+
+/** {@link MorrisLecar} with its spike as an event, an upward crossing of 0 mV (see the conventions above). */
+export class MorrisLecarSpiking extends MorrisLecarEquations {
+  /** `v` at the end of the previous step (mV), for spike detection. */
+  @state(-60.8553822323095) @post('v') vprev!: number;
+  /** A spike: `v` crossed 0 mV upwards in this step. */
+  @spike(CROSSING_SPIKE) spike!: number;
+}
+
+/** The equations {@link Izhikevich} and {@link IzhikevichSpiking} share (documented on {@link Izhikevich}). */
+class IzhikevichEquations extends Model {
+  static timeScale = 1e3;
+
+  /** Time scale of the recovery variable (1/ms). */
+  @param(0.02) a!: number;
+  /** Sensitivity of the recovery variable to `v`. */
+  @param(0.2) b!: number;
+  /** After-spike reset of `v` (mV). */
+  @param(-65) c!: number;
+  /** After-spike increment of `u`. */
+  @param(8) d!: number;
+  /** Spike cut-off: a spike is emitted and `v` reset when `v ≥ vpeak` (mV). */
+  @param(30) vpeak!: number;
+  /** Injected current (scaled units). */
+  @input(0) stimulus!: number;
+
+  /** Membrane voltage (mV). */
+  @state(-70) @derivative('0.04 * v^2 + 5 * v + 140 - u + stimulus') v!: number;
+  /** Recovery variable. */
+  @state(-14) @derivative('a * (b * v - u)') u!: number;
 }
 
 /**
@@ -532,31 +607,28 @@ export class MorrisLecar extends Model {
  * Neural has no Izhikevich model; this is the textbook form: E. M. Izhikevich,
  * "Simple model of spiking neurons", IEEE Trans. Neural Netw. 14:1569–1572 (2003).
  */
-export class Izhikevich extends Model {
-  static timeScale = 1e3;
+export class Izhikevich extends IzhikevichEquations {
   /** The paper's start values (v = −65 mV, u = b·v = −13), off rest: `v` drifts to −70 mV. */
   static readonly originalStart = Object.freeze({ v: -65, u: -13 });
 
-  /** Time scale of the recovery variable (1/ms). */
-  @param(0.02) a!: number;
-  /** Sensitivity of the recovery variable to `v`. */
-  @param(0.2) b!: number;
-  /** After-spike reset of `v` (mV). */
-  @param(-65) c!: number;
-  /** After-spike increment of `u`. */
-  @param(8) d!: number;
-  /** Spike cut-off: a spike is emitted and `v` reset when `v ≥ vpeak` (mV). */
-  @param(30) vpeak!: number;
-  /** Injected current (scaled units). */
-  @input(0) stimulus!: number;
-
-  /** Membrane voltage (mV). */
-  @state(-70)
-  @derivative('0.04 * v^2 + 5 * v + 140 - u + stimulus')
-  @post('v >= vpeak ? c : v')
-  v!: number;
-  /** Recovery variable. */
-  @state(-14) @derivative('a * (b * v - u)') @post('v >= vpeak ? u + d : u') u!: number;
+  /** Membrane voltage (mV): reset to `c` after a spike. */
+  @post('v >= vpeak ? c : v') declare v: number;
+  /** Recovery variable: `d` more after a spike. */
+  @post('v >= vpeak ? u + d : u') declare u: number;
   /** 1 on a step where `v` reached `vpeak` (and was reset), else 0. */
   @state(0, { reduce: 'max' }) @post('v >= vpeak ? 1 : 0') spike!: number;
+}
+
+/**
+ * {@link Izhikevich} with its spike declared as an event (`@spike`): when
+ * `v ≥ vpeak` after a step, `v ← c` and `u ← u + d`, and `record('spike')`
+ * gives the units and times of the spikes rather than a 0/1 trace. Same
+ * equations, parameters and start; the same values step for step.
+ */
+export class IzhikevichSpiking extends IzhikevichEquations {
+  /** The paper's start values (v = −65 mV, u = b·v = −13), off rest: `v` drifts to −70 mV. */
+  static readonly originalStart = Object.freeze({ v: -65, u: -13 });
+
+  /** A spike: `v` reached `vpeak`; `v` is reset to `c` and `u` raised by `d`. */
+  @spike({ threshold: 'v >= vpeak', reset: 'v = c; u += d' }) spike!: number;
 }

@@ -48,8 +48,9 @@ const UTILS = [
 ];
 
 const MODELS = [
-  'AMPA', 'Alpha', 'ConnorStevens', 'Exponential', 'GABAB', 'HodgkinHuxley', 'HodgkinHuxleySpiking', 'IAF', 'Izhikevich', 'LIF', 'LeakyIAF',
-  'MorrisLecar', 'NMDA', 'NoisyLIF', 'Poisson', 'Rinzel', 'WeightedExponential', 'Wilson',
+  'AMPA', 'Alpha', 'ConnorStevens', 'ConnorStevensSpiking', 'Exponential', 'GABAB', 'HodgkinHuxley', 'HodgkinHuxleySpiking', 'IAF', 'Izhikevich',
+  'IzhikevichSpiking', 'LIF', 'LeakyIAF', 'MorrisLecar', 'MorrisLecarSpiking', 'NMDA', 'NoisyLIF', 'Poisson', 'Rinzel', 'RinzelSpiking',
+  'WeightedExponential', 'Wilson', 'WilsonSpiking',
 ];
 
 const sorted = (names: readonly string[]) => [...names].sort();

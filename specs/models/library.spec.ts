@@ -13,8 +13,8 @@ import { Model, readModel, type ModelClass, type ModelSpec } from '../../lib/mod
 import * as models from '../../lib/models/index.js';
 import { seeded } from '../symbolic/support.js';
 import {
-  AMPA, Alpha, ConnorStevens, Exponential, GABAB, HodgkinHuxley, HodgkinHuxleySpiking, IAF, Izhikevich,
-  LIF, LeakyIAF, MorrisLecar, NMDA, NoisyLIF, Poisson, Rinzel, WeightedExponential, Wilson,
+  AMPA, Alpha, ConnorStevens, ConnorStevensSpiking, Exponential, GABAB, HodgkinHuxley, HodgkinHuxleySpiking, IAF, Izhikevich, IzhikevichSpiking,
+  LIF, LeakyIAF, MorrisLecar, MorrisLecarSpiking, NMDA, NoisyLIF, Poisson, Rinzel, RinzelSpiking, WeightedExponential, Wilson, WilsonSpiking,
 } from '../../lib/models/index.js';
 import { Network } from '../../lib/network/index.js';
 
@@ -310,7 +310,8 @@ const HAND: Record<string, HandModel> = {
 };
 
 const CLASSES: Record<string, ModelClass> = {
-  IAF, LeakyIAF, HodgkinHuxley, HodgkinHuxleySpiking, ConnorStevens, Wilson, Rinzel, MorrisLecar, Izhikevich, LIF, NoisyLIF, Poisson,
+  IAF, LeakyIAF, HodgkinHuxley, HodgkinHuxleySpiking, ConnorStevens, ConnorStevensSpiking, Wilson, WilsonSpiking, Rinzel, RinzelSpiking,
+  MorrisLecar, MorrisLecarSpiking, Izhikevich, IzhikevichSpiking, LIF, NoisyLIF, Poisson,
   AMPA, NMDA, GABAB, Exponential, WeightedExponential, Alpha,
 };
 const NEURONS = ['IAF', 'LeakyIAF', 'HodgkinHuxley', 'ConnorStevens', 'Wilson', 'Rinzel', 'MorrisLecar', 'Izhikevich'];

@@ -84,6 +84,8 @@ describe('symbolic/classification of the library', () => {
     expect(Object.keys(EXPECTED).sort()).to.deep.equal(Object.keys(models).sort());
   });
 
+  // The event variants share their models' equations.
+  for (const name of ['ConnorStevens', 'Wilson', 'Rinzel', 'MorrisLecar', 'Izhikevich']) EXPECTED[`${name}Spiking`] = EXPECTED[name];
   for (const [name, expected] of Object.entries(EXPECTED)) {
     const M = models[name as keyof typeof models];
     describe(name, () => {
