@@ -95,7 +95,8 @@ export interface KernelTarget {
    * When the spike flag `flag` (a condition let) holds, appends
    * `(k − k0, i)` to the spike buffer `out` (element 0 counts the spikes,
    * element 1 is the room, in pairs; pair j is at 2 + 2j and is written only
-   * while j < room), or marks the unit for {@link afterUnits} to append.
+   * while j < room), where the target appends spikes as they happen; a
+   * target that finds them after the unit loop ({@link afterUnits}) writes nothing here.
    */
   recordSpike(ci: number, flag: string, out: number): void;
   /** Declares the time at the start of the step, `t = k·dt`, for container `ci`. */
