@@ -106,6 +106,8 @@ export {
   saveRecording,
   loadRecording,
   saveSpikes,
+  saveCheckpoint,
+  loadCheckpoint,
   type NumericDtype,
   type NumericArray,
   type ArrayInput,

@@ -10,3 +10,4 @@ export { saveArrow, loadArrow } from './arrow.js';
 export { saveParquet, loadParquet, type ParquetOptions } from './parquet.js';
 export { saveRecording, loadRecording, type RecordingMeta, type RecordingFile, type SaveRecordingOptions } from './recording.js';
 export { saveSpikes } from './spikes.js';
+export { saveCheckpoint, loadCheckpoint } from './checkpoint.js';

@@ -21,7 +21,7 @@ const VALUES = [
   'Network', 'Container', 'Input', 'Recorder', 'Recording', 'SpikeRecording', 'Sum', 'Mean', 'BlockSum', 'BlockMean', 'Repeat', 'Dot', 'Operator', 'VarRef',
   'solve',
   // saving and loading arrays, tables and recordings
-  'saveNpy', 'loadNpy', 'saveNpz', 'loadNpz', 'saveArrow', 'loadArrow', 'saveParquet', 'loadParquet', 'saveRecording', 'loadRecording', 'saveSpikes',
+  'saveNpy', 'loadNpy', 'saveNpz', 'loadNpz', 'saveArrow', 'loadArrow', 'saveParquet', 'loadParquet', 'saveRecording', 'loadRecording', 'saveSpikes', 'saveCheckpoint', 'loadCheckpoint',
   // back ends and their compile cache, the model library, the utilities
   'backends', 'clearCache', 'models', 'utils',
 ];

@@ -1,0 +1,131 @@
+/**
+ * Checkpoints: the run state of a network in a file, to stop a run and
+ * resume it later (another process, another machine) with the same results
+ * as an uninterrupted run.
+ */
+import { DataFileError, InputDataError, describeValue } from '../errors.js';
+import type { Network } from '../network/network.js';
+import { checkPath, readBytes, writeParts } from './files.js';
+import { decodeNpz, encodeNpz } from './npz.js';
+
+/** What a checkpoint file says it is, and the version of its layout. */
+const FORMAT = 'neural-ts checkpoint';
+const VERSION = 1;
+/** The generator the random draws come from: a checkpoint resumes the same streams only with it. */
+const GENERATOR = 'philox4x32-10';
+
+/** What a checkpoint records of a network besides the values: enough to refuse another network. */
+interface CheckpointMeta {
+  format: string;
+  version: number;
+  generator: string;
+  step: number;
+  seed: number;
+  containers: { name: string; model: string; num: number; variables: string[] }[];
+}
+
+/** The network's containers as a checkpoint describes them. */
+function describe(network: Network): CheckpointMeta['containers'] {
+  return network.containers.map((c) => ({ name: c.name, model: c.spec.name, num: c.num, variables: c.variables }));
+}
+
+/**
+ * Saves the run state of a network: every variable of every container (the
+ * current values: states, parameters and inputs, `lastspike` and
+ * `not_refractory` included), the step and the seed, as an `.npz` file
+ * (arrays `c<i>.<variable>`, float64, and `meta`, JSON text).
+ *
+ * Random draws are addressed by seed and step, so this is all a resumed run
+ * needs to draw the same numbers. Not saved: recordings (save them with
+ * `saveRecording` and `saveSpikes`; the resumed run records from the saved
+ * step on, with the same `times()`), the input streams (give the resumed run
+ * the rows from the saved step on), and the part of a reduced recording's
+ * window (`{ rate, reduce }`) before the checkpoint.
+ * @param path - the file, ending in `.npz`; whole or absent (written to a temporary file, then renamed)
+ * @param network - a network (compiled or not; not while a run is in progress)
+ * @throws {@link InputDataError} for another extension or something other than a network
+ * @throws {@link DataFileError} when the file cannot be written
+ * @example
+ * await nn.run(dt, { steps: 5000 });
+ * await saveCheckpoint('out/run.npz', nn);
+ */
+export async function saveCheckpoint(path: string, network: Network): Promise<void> {
+  const where = 'saveCheckpoint';
+  checkPath(where, path, ['.npz']);
+  checkNetwork(where, network);
+  const meta: CheckpointMeta = { format: FORMAT, version: VERSION, generator: GENERATOR, step: network.step, seed: network.seed, containers: describe(network) };
+  const arrays: Record<string, unknown> = { meta: { data: [JSON.stringify(meta)], shape: [] } };
+  network.containers.forEach((c, ci) => {
+    for (const v of c.variables) arrays[`c${ci}.${v}`] = c.get(v);
+  });
+  await writeParts(`${where}('${path}')`, path, [encodeNpz(where, arrays, false)]);
+}
+
+/**
+ * Restores a checkpoint into a network built the same way (the same
+ * containers, models, sizes and variables, in the same order): every
+ * variable's values, the step and the seed. On a compiled network the
+ * states become the current values (what the next run starts from); before
+ * compile they become the initial values. The next `run` continues from the
+ * saved step and gives what the uninterrupted run gave. Recordings the
+ * network holds are cleared (they would not continue across the jump in
+ * steps); the ones recorded from here on start at the saved step.
+ * @param path - an `.npz` file written by {@link saveCheckpoint}
+ * @param network - the network to restore into
+ * @throws {@link DataFileError} when the file is damaged, is not a checkpoint, is of another layout version or generator, or was saved from another network (the first difference is named)
+ * @example
+ * const nn = build(); // as the network that was saved
+ * await loadCheckpoint('out/run.npz', nn);
+ * await nn.run(dt, { steps: 5000 });
+ */
+export async function loadCheckpoint(path: string, network: Network): Promise<void> {
+  const call = 'loadCheckpoint';
+  checkPath(call, path, ['.npz']);
+  checkNetwork(call, network);
+  const where = `${call}('${path}')`;
+  const arrays = decodeNpz(where, path, await readBytes(where, path), call);
+  const refuse = (what: string, fix = 'Load a checkpoint saved from a network built the same way (saveCheckpoint).') => new DataFileError(where, what, fix);
+  const text = arrays.meta;
+  let meta: CheckpointMeta;
+  try {
+    if (!text || text.dtype !== 'string') throw new Error('no meta');
+    meta = JSON.parse(String((text.data as unknown as string[])[0])) as CheckpointMeta;
+  } catch {
+    throw refuse('it is not a checkpoint (no readable meta record).');
+  }
+  if (meta.format !== FORMAT) throw refuse(`it is not a checkpoint (format ${describeValue(meta.format)}).`);
+  if (meta.version !== VERSION) throw refuse(`its layout is version ${describeValue(meta.version)}; this library reads version ${VERSION}.`, 'Resume it with the library version that saved it.');
+  if (meta.generator !== GENERATOR) throw refuse(`its random draws come from ${describeValue(meta.generator)}, not ${GENERATOR}.`, 'Resume it with the library version that saved it.');
+  if (!Number.isSafeInteger(meta.step) || meta.step < 0 || !Number.isInteger(meta.seed) || meta.seed < 0 || meta.seed >= 2 ** 32 || !Array.isArray(meta.containers)) {
+    throw refuse(`its step ${describeValue(meta.step)}, seed ${describeValue(meta.seed)} or containers are damaged.`);
+  }
+  const here = describe(network);
+  if (meta.containers.length !== here.length) throw refuse(`it holds ${meta.containers.length} containers; this network has ${here.length}.`);
+  here.forEach((c, ci) => {
+    const saved = meta.containers[ci];
+    const label = `container ${ci}`;
+    if (saved.name !== c.name || saved.model !== c.model) throw refuse(`${label} was '${saved.name}' (${saved.model}); here it is '${c.name}' (${c.model}).`);
+    if (saved.num !== c.num) throw refuse(`${label} '${c.name}' had ${saved.num} units; here it has ${c.num}.`);
+    if (saved.variables.join(',') !== c.variables.join(',')) throw refuse(`${label} '${c.name}' had the variables ${saved.variables.join(', ')}; here ${c.variables.join(', ')}.`);
+    for (const v of c.variables) {
+      const a = arrays[`c${ci}.${v}`];
+      if (!a || a.dtype !== 'float64' || a.data.length !== c.num) throw refuse(`the values of ${c.name}.${v} are missing or damaged.`);
+    }
+  });
+  // Everything checked: now write. Recordings made before do not continue
+  // across the jump in steps.
+  network.containers.forEach((c, ci) => {
+    for (const v of c.variables) c.set(v, arrays[`c${ci}.${v}`].data as Float64Array);
+    c.recorder.clear();
+  });
+  network.step = meta.step;
+  network.seed = meta.seed;
+}
+
+/** Refuses what is not a network. */
+function checkNetwork(where: string, network: unknown): void {
+  const n = network as Partial<Network> | null;
+  if (n === null || typeof n !== 'object' || !Array.isArray(n.containers) || typeof n.step !== 'number') {
+    throw new InputDataError(where, `network is ${describeValue(network)}.`, 'Pass a Network.');
+  }
+}

@@ -1,0 +1,96 @@
+/**
+ * saveCheckpoint and loadCheckpoint: a run stopped at step k and resumed
+ * from the file in a new network gives the spikes and values of one
+ * uninterrupted run, bit for bit, with noise and Poisson draws, on
+ * interpreter, js and cpu; checkpoints of another network, another layout
+ * version or damaged files are refused.
+ */
+import { expect } from 'chai';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { DataFileError, Network, Sum, loadCheckpoint, models, saveCheckpoint, type BackendName } from '../../lib/index.js';
+import { needsBackend, rejects, temporaryFolder } from '../support.js';
+
+const DT = 1e-4;
+
+/** Poisson input driving a noisy LIF population through a Sum: noise, draws, spikes and an operator. */
+function build(seed = 9) {
+  const nn = new Network({ seed });
+  const p = nn.add(models.Poisson, { name: 'in', num: 10, params: { rate: 300 } });
+  const lif = nn.add(models.NoisyLIF, { name: 'lif', num: 20, params: { El: -52, tau: 10, sigma: 3, tref: 2 } });
+  lif.connect({ I: Sum(p.ref('lastspike')) });
+  lif.record('spike');
+  p.record('spike');
+  return { nn, p, lif };
+}
+
+describe('io/checkpoint', () => {
+  const folder = temporaryFolder('neural-checkpoint-');
+
+  for (const backend of ['interpreter', 'js', 'cpu'] as const) {
+    it(`${backend}: stop at step 1,300, save, resume in a new network: the spikes and values of one run of 3,000 steps`, async function () {
+      needsBackend(this, backend as BackendName);
+      const whole = build();
+      await whole.nn.compile({ backend });
+      await whole.nn.run(DT, { steps: 3000 });
+
+      const first = build();
+      await first.nn.compile({ backend });
+      await first.nn.run(DT, { steps: 1300 });
+      const file = join(folder(), `${backend}.npz`);
+      await saveCheckpoint(file, first.nn);
+
+      // Another seed and other values before the load: the checkpoint must set them all.
+      const second = build(12345);
+      second.lif.set('v', -55);
+      await second.nn.compile({ backend });
+      await loadCheckpoint(file, second.nn);
+      expect(second.nn.step).to.equal(1300);
+      expect(second.nn.seed).to.equal(9);
+      await second.nn.run(DT, { steps: 1700 });
+
+      for (const name of ['lif', 'p'] as const) {
+        const all = whole[name].recorder.spikes();
+        const late = second[name].recorder.spikes();
+        const from = Array.from(all.steps).findIndex((k) => k >= 1300);
+        expect(Array.from(late.steps), name).to.deep.equal(Array.from(all.steps).slice(from));
+        expect(Array.from(late.units), name).to.deep.equal(Array.from(all.units).slice(from));
+        expect(late.count, name).to.be.above(10);
+      }
+      expect(Array.from(second.lif.get('v'))).to.deep.equal(Array.from(whole.lif.get('v')));
+      expect(Array.from(second.lif.get('lastspike'))).to.deep.equal(Array.from(whole.lif.get('lastspike')));
+    });
+  }
+
+  it('refuses a checkpoint of another network, of another layout version, and a damaged file', async () => {
+    const a = build();
+    await a.nn.compile({ backend: 'js' });
+    await a.nn.run(DT, { steps: 50 });
+    const file = join(folder(), 'a.npz');
+    await saveCheckpoint(file, a.nn);
+
+    const other = new Network();
+    other.add(models.Poisson, { name: 'in', num: 11 });
+    other.add(models.NoisyLIF, { name: 'lif', num: 20 });
+    await rejects(() => loadCheckpoint(file, other), DataFileError, { message: /container 0 'in' had 10 units; here it has 11/ });
+    const renamed = new Network();
+    renamed.add(models.Poisson, { name: 'in', num: 10 });
+    renamed.add(models.LIF, { name: 'lif', num: 20 });
+    await rejects(() => loadCheckpoint(file, renamed), DataFileError, { message: /container 1 was 'lif' \(NoisyLIF\); here it is 'lif' \(LIF\)/ });
+
+    // Another layout version: the meta text (NumPy's UTF-32 strings, stored uncompressed) rewritten in place.
+    const bytes = readFileSync(file);
+    const utf32 = (text: string) => Buffer.concat([...text].map((ch) => { const b = Buffer.alloc(4); b.writeUInt32LE(ch.codePointAt(0)!); return b; }));
+    const at = bytes.indexOf(utf32('"version":1'));
+    expect(at).to.be.above(0);
+    const edited = Buffer.from(bytes);
+    utf32('"version":9').copy(edited, at);
+    writeFileSync(join(folder(), 'v9.npz'), edited);
+    await rejects(() => loadCheckpoint(join(folder(), 'v9.npz'), build().nn), DataFileError, { message: /layout is version 9; this library reads version 1/ });
+
+    writeFileSync(join(folder(), 'cut.npz'), bytes.subarray(0, bytes.length / 2));
+    await rejects(() => loadCheckpoint(join(folder(), 'cut.npz'), build().nn), DataFileError, { message: /damaged/ });
+    // Nothing was written into the networks that refused.
+    expect(renamed.step).to.equal(0);
+  });
+});
