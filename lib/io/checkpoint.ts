@@ -3,8 +3,11 @@
  * resume it later (another process, another machine) with the same results
  * as an uninterrupted run.
  */
-import { DataFileError, InputDataError, describeValue } from '../errors.js';
+import { mkdir, readdir, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { DataFileError, InputDataError, RunAbortedError, describeValue } from '../errors.js';
 import type { Network } from '../network/network.js';
+import { checkOptions, type OptionRules } from '../options.js';
 import { checkPath, readBytes, writeParts } from './files.js';
 import { decodeNpz, encodeNpz } from './npz.js';
 
@@ -129,3 +132,122 @@ function checkNetwork(where: string, network: unknown): void {
     throw new InputDataError(where, `network is ${describeValue(network)}.`, 'Pass a Network.');
   }
 }
+
+/** Options of {@link runWithCheckpoints}. */
+export interface CheckpointedRunOptions {
+  /** The global step to run to (counted since the last reset): a resumed run goes on to the same end. */
+  until: number;
+  /** Steps between checkpoints. */
+  every: number;
+  /** The folder the checkpoints go to (`checkpoint-<step>.npz`; created when missing). */
+  folder: string;
+  /** How many of the newest checkpoints to keep (default 2; older ones are deleted). */
+  keep?: number;
+  /** Signals that stop the run at the next block and write a checkpoint there (default SIGTERM and SIGINT). */
+  signals?: readonly NodeJS.Signals[];
+  /** Stops the run the same way as a signal. */
+  signal?: AbortSignal;
+  /** Passed on to each `run` (progress, checkFinite, block size). */
+  verbose?: boolean;
+  checkFinite?: boolean;
+  blockSteps?: number;
+}
+
+/** What {@link runWithCheckpoints} did. */
+export interface CheckpointedRun {
+  /** The step the network is at. */
+  step: number;
+  /** The newest checkpoint written (or null when none was). */
+  checkpoint: string | null;
+  /** Whether a signal (or `signal`) stopped the run before `until`. */
+  stopped: boolean;
+}
+
+const NAME = /^checkpoint-(\d{15})\.npz$/;
+const fileOf = (folder: string, step: number) => join(folder, `checkpoint-${String(step).padStart(15, '0')}.npz`);
+
+/**
+ * Runs a network to step `until` in pieces of `every` steps, writing a
+ * checkpoint after each piece, and at the step where a signal (SIGTERM,
+ * SIGINT: a batch system ending or preempting the job) or `signal` stops it.
+ * Pieces cost what one run costs (a run continues where the last stopped),
+ * and draws are addressed by step, so the results are those of one run.
+ * With {@link resumeLatest} first, a job started again goes on from its
+ * newest checkpoint:
+ * ```ts
+ * const nn = build();
+ * await nn.compile();
+ * await resumeLatest('ckpt', nn);
+ * const r = await runWithCheckpoints(nn, 1e-4, { until: 1_000_000, every: 50_000, folder: 'ckpt' });
+ * if (r.stopped) process.exit(143); // requeued later, resumes from r.checkpoint
+ * ```
+ * @throws {@link InputDataError} for options that are not whole numbers or a folder that is not a path
+ * @throws what `run` and {@link saveCheckpoint} throw
+ */
+export async function runWithCheckpoints(network: Network, dt: number, options: CheckpointedRunOptions): Promise<CheckpointedRun> {
+  const where = 'runWithCheckpoints';
+  checkNetwork(where, network);
+  const o = checkOptions<CheckpointedRunOptions>(where, options, RUN_KEYS);
+  const count = (name: string, x: unknown, min: number) => {
+    if (typeof x !== 'number' || !Number.isSafeInteger(x) || x < min) throw new InputDataError(where, `${name} is ${describeValue(x)}.`, `Give ${name} as a whole number of at least ${min}.`);
+    return x;
+  };
+  const until = count('until', o.until, 0);
+  const every = count('every', o.every, 1);
+  const keep = count('keep', o.keep ?? 2, 1);
+  if (typeof o.folder !== 'string' || !o.folder) throw new InputDataError(where, `folder is ${describeValue(o.folder)}.`, 'Give the folder of the checkpoints as a path.');
+  await mkdir(o.folder, { recursive: true });
+  const stop = new AbortController();
+  const onSignal = () => stop.abort();
+  const signals = o.signals ?? ['SIGTERM', 'SIGINT'];
+  for (const s of signals) process.on(s, onSignal);
+  o.signal?.addEventListener('abort', onSignal);
+  if (o.signal?.aborted) stop.abort();
+  let checkpoint: string | null = null;
+  const save = async () => {
+    checkpoint = fileOf(o.folder, network.step);
+    await saveCheckpoint(checkpoint, network);
+    const old = (await readdir(o.folder)).filter((f) => NAME.test(f)).sort().reverse().slice(keep);
+    await Promise.all(old.map((f) => rm(join(o.folder, f), { force: true })));
+  };
+  try {
+    while (network.step < until && !stop.signal.aborted) {
+      const steps = Math.min(every - (network.step % every), until - network.step);
+      try {
+        await network.run(dt, { steps, signal: stop.signal, ...(o.verbose !== undefined ? { verbose: o.verbose } : {}), ...(o.checkFinite !== undefined ? { checkFinite: o.checkFinite } : {}), ...(o.blockSteps !== undefined ? { blockSteps: o.blockSteps } : {}) });
+      } catch (error) {
+        if (!(error instanceof RunAbortedError)) throw error;
+      }
+      await save();
+    }
+  } finally {
+    for (const s of signals) process.off(s, onSignal);
+    o.signal?.removeEventListener('abort', onSignal);
+  }
+  return { step: network.step, checkpoint, stopped: network.step < until };
+}
+
+/**
+ * Loads the newest checkpoint of a folder ({@link runWithCheckpoints}'s
+ * `checkpoint-<step>.npz` files) into a network built the same way.
+ * @returns the file loaded, or null when the folder holds none (the network is then left as it is)
+ * @throws what {@link loadCheckpoint} throws
+ */
+export async function resumeLatest(folder: string, network: Network): Promise<string | null> {
+  let files: string[];
+  try {
+    files = (await readdir(folder)).filter((f) => NAME.test(f)).sort();
+  } catch {
+    return null;
+  }
+  const newest = files[files.length - 1];
+  if (!newest) return null;
+  const path = join(folder, newest);
+  await loadCheckpoint(path, network);
+  return path;
+}
+
+const RUN_KEYS: OptionRules = {
+  until: { type: 'any' }, every: { type: 'any' }, folder: { type: 'any' }, keep: { type: 'any' }, signals: { type: 'any' },
+  signal: { type: 'signal' }, verbose: { type: 'boolean' }, checkFinite: { type: 'boolean' }, blockSteps: { type: 'count' },
+};

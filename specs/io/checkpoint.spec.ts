@@ -6,9 +6,9 @@
  * version or damaged files are refused.
  */
 import { expect } from 'chai';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { DataFileError, Network, Sum, loadCheckpoint, models, saveCheckpoint, type BackendName } from '../../lib/index.js';
+import { DataFileError, InputDataError, Network, Sum, loadCheckpoint, models, resumeLatest, runWithCheckpoints, saveCheckpoint, type BackendName } from '../../lib/index.js';
 import { needsBackend, rejects, temporaryFolder } from '../support.js';
 
 const DT = 1e-4;
@@ -92,5 +92,48 @@ describe('io/checkpoint', () => {
     await rejects(() => loadCheckpoint(join(folder(), 'cut.npz'), build().nn), DataFileError, { message: /damaged/ });
     // Nothing was written into the networks that refused.
     expect(renamed.step).to.equal(0);
+  });
+});
+
+describe('io/checkpoint: runs that write checkpoints and resume', () => {
+  const folder = temporaryFolder('neural-checkpointed-');
+
+  it('runWithCheckpoints: stopped midway (as by SIGTERM), resumed from the newest checkpoint by a new network: the spikes of one run', async () => {
+    const whole = build();
+    await whole.nn.compile({ backend: 'js' });
+    await whole.nn.run(DT, { steps: 2500 });
+
+    const dir = join(folder(), 'job');
+    const first = build();
+    await first.nn.compile({ backend: 'js' });
+    // A signal that arrives while the third piece runs.
+    let pieces = 0;
+    const stop = new AbortController();
+    const watch = setInterval(() => { if (first.nn.step >= 1000 && ++pieces === 1) process.emit('SIGTERM'); }, 0);
+    const r1 = await runWithCheckpoints(first.nn, DT, { until: 2500, every: 500, folder: dir, blockSteps: 50, signal: stop.signal });
+    clearInterval(watch);
+    expect(r1.stopped).to.equal(true);
+    expect(r1.step).to.be.within(1000, 2499);
+    expect(r1.checkpoint).to.match(/checkpoint-0+\d+\.npz$/);
+    // The newest two are kept.
+    expect(readdirSync(dir).filter((f) => f.endsWith('.npz')).length).to.be.at.most(2);
+
+    const second = build(777);
+    await second.nn.compile({ backend: 'js' });
+    expect(await resumeLatest(dir, second.nn)).to.equal(r1.checkpoint);
+    const r2 = await runWithCheckpoints(second.nn, DT, { until: 2500, every: 500, folder: dir });
+    expect(r2).to.deep.include({ step: 2500, stopped: false });
+    const all = whole.lif.recorder.spikes();
+    const late = second.lif.recorder.spikes();
+    const from = Array.from(all.steps).findIndex((k) => k >= r1.step);
+    expect(Array.from(late.steps)).to.deep.equal(Array.from(all.steps).slice(from));
+    expect(Array.from(second.lif.get('v'))).to.deep.equal(Array.from(whole.lif.get('v')));
+    expect(await resumeLatest(join(folder(), 'none'), build().nn)).to.equal(null);
+  });
+
+  it('refuses options that are not whole numbers', async () => {
+    const { nn } = build();
+    await rejects(() => runWithCheckpoints(nn, DT, { until: 10, every: 0, folder: folder() }), InputDataError, { message: /every is 0/ });
+    await rejects(() => runWithCheckpoints(nn, DT, { until: 1.5, every: 1, folder: folder() }), InputDataError, { message: /until is 1\.5/ });
   });
 });
