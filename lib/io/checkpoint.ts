@@ -3,6 +3,7 @@
  * resume it later (another process, another machine) with the same results
  * as an uninterrupted run.
  */
+import { createHash } from 'node:crypto';
 import { mkdir, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DataFileError, InputDataError, RunAbortedError, describeValue } from '../errors.js';
@@ -25,6 +26,15 @@ interface CheckpointMeta {
   step: number;
   seed: number;
   containers: { name: string; model: string; num: number; variables: string[] }[];
+  /** sha256 of every value array's bytes, in the order of the containers and their variables. */
+  sha256: string;
+}
+
+/** The sha256 of the value arrays, in order: what makes a changed value a damaged file. */
+function digest(arrays: readonly Float64Array[]): string {
+  const h = createHash('sha256');
+  for (const a of arrays) h.update(new Uint8Array(a.buffer, a.byteOffset, a.byteLength));
+  return h.digest('hex');
 }
 
 /** The network's containers as a checkpoint describes them. */
@@ -56,11 +66,12 @@ export async function saveCheckpoint(path: string, network: Network): Promise<vo
   const where = 'saveCheckpoint';
   checkPath(where, path, ['.npz']);
   checkNetwork(where, network);
-  const meta: CheckpointMeta = { format: FORMAT, version: VERSION, generator: GENERATOR, step: network.step, seed: network.seed, containers: describe(network) };
-  const arrays: Record<string, unknown> = { meta: { data: [JSON.stringify(meta)], shape: [] } };
+  const values: Record<string, Float64Array> = {};
   network.containers.forEach((c, ci) => {
-    for (const v of c.variables) arrays[`c${ci}.${v}`] = c.get(v);
+    for (const v of c.variables) values[`c${ci}.${v}`] = c.get(v);
   });
+  const meta: CheckpointMeta = { format: FORMAT, version: VERSION, generator: GENERATOR, step: network.step, seed: network.seed, containers: describe(network), sha256: digest(Object.values(values)) };
+  const arrays: Record<string, unknown> = { meta: { data: [JSON.stringify(meta)], shape: [] }, ...values };
   await writeParts(`${where}('${path}')`, path, [encodeNpz(where, arrays, false)]);
 }
 
@@ -115,6 +126,8 @@ export async function loadCheckpoint(path: string, network: Network): Promise<vo
       if (!a || a.dtype !== 'float64' || a.data.length !== c.num) throw refuse(`the values of ${c.name}.${v} are missing or damaged.`);
     }
   });
+  const values = network.containers.flatMap((c, ci) => c.variables.map((v) => arrays[`c${ci}.${v}`].data as Float64Array));
+  if (digest(values) !== meta.sha256) throw refuse('it is damaged: its values do not have the checksum it was saved with.', 'Resume from an earlier checkpoint, or run again from the start.');
   // Everything checked: now write. Recordings made before do not continue
   // across the jump in steps.
   network.containers.forEach((c, ci) => {

@@ -26,6 +26,8 @@ export interface RecordingMeta {
   firstStep: number;
   /** The step before which the initial row was taken, or null when there is none. */
   initialStep: number | null;
+  /** The unit of each column, when a subset was recorded (`record(…, { units })`); null when column i is unit i. */
+  units: number[] | null;
 }
 
 /** A recording read back from a file by {@link loadRecording}. */
@@ -58,8 +60,8 @@ const META_KEY = 'neural.recording';
 const unitColumn = (variable: string, i: number) => `${variable}[${i}]`;
 
 /** What the files keep of a recording, in Python's spelling (as .npz keys and the JSON of tables). */
-function metaOf(r: Recording): Record<string, string | number> {
-  return { variable: r.variable, mode: r.mode, dt: r.dt, rate: r.rate, first_step: r.firstStep, initial_step: r.initialStep ?? -1 };
+function metaOf(r: Recording): Record<string, string | number | number[]> {
+  return { variable: r.variable, mode: r.mode, dt: r.dt, rate: r.rate, first_step: r.firstStep, initial_step: r.initialStep ?? -1, ...(r.units ? { units: Array.from(r.units) } : {}) };
 }
 
 /** The recording's columns: `time`, then one per unit, each of the recording's float type. */
@@ -70,7 +72,7 @@ function columnsOf(r: Recording): Record<string, NumericArray> {
   for (let i = 0; i < units; i++) {
     const column = new (data instanceof Float32Array ? Float32Array : Float64Array)(rows);
     for (let t = 0; t < rows; t++) column[t] = data[t * units + i];
-    columns.push([unitColumn(r.variable, i), column]);
+    columns.push([unitColumn(r.variable, r.units ? r.units[i] : i), column]);
   }
   return Object.fromEntries(columns);
 }
@@ -83,10 +85,11 @@ function columnsOf(r: Recording): Record<string, NumericArray> {
  * - `.npz`: `data` (rows × units), `times` (seconds, float64), and 0-d
  *   arrays `variable` and `mode` (text), `dt` (float64), `rate`,
  *   `first_step` and `initial_step` (int64, −1 when there is no initial
- *   row): `f = np.load(path); f['data'], float(f['dt'])`.
+ *   row), and `units` (int32, the unit of each column) when a subset of
+ *   units was recorded: `f = np.load(path); f['data'], float(f['dt'])`.
  * - `.arrow` or `.feather` (Arrow IPC), `.parquet`: a wide table, one row
  *   per recorded row: a `time` column (seconds, float64), then one column
- *   per unit named `variable[i]` (`v[0]`, `v[1]`, …) of the recording's
+ *   per unit named `variable[i]` (`v[0]`, `v[1]`, …, i the unit) of the recording's
  *   dtype; the rest as JSON in the schema's metadata under
  *   `neural.recording` (`{"variable", "mode", "dt", "rate", "first_step",
  *   "initial_step"}`). `pd.read_feather(path)`, `pd.read_parquet(path)`;
@@ -132,6 +135,7 @@ export async function saveRecording(path: string, recording: Recording, options?
       rate: scalar(recording.rate, true),
       first_step: scalar(meta.first_step as number, true),
       initial_step: scalar(meta.initial_step as number, true),
+      ...(recording.units ? { units: recording.units } : {}),
     };
     parts = [encodeNpz(where, arrays, compress ?? false)];
   } else if (ext === '.parquet') {
@@ -158,7 +162,11 @@ function checkMeta(damaged: (what: string) => DataFileError, m: Record<string, u
   if (typeof variable !== 'string' || (mode !== 'trace' && mode !== 'sum') || typeof dt !== 'number' || !steps(rate) || !steps(firstStep) || !steps(initialStep)) {
     throw damaged(`its recording metadata (${JSON.stringify(m).slice(0, 200)}) lacks a field or has one of the wrong type`);
   }
-  return { variable, mode, dt, rate: rate as number, firstStep: firstStep as number, initialStep: (initialStep as number) < 0 ? null : (initialStep as number) };
+  const units = m.units;
+  if (units !== undefined && units !== null && !(Array.isArray(units) && units.every((u) => Number.isSafeInteger(u) && (u as number) >= 0))) {
+    throw damaged(`its units (${JSON.stringify(units).slice(0, 100)}) are not unit indices`);
+  }
+  return { variable, mode, dt, rate: rate as number, firstStep: firstStep as number, initialStep: (initialStep as number) < 0 ? null : (initialStep as number), units: (units as number[] | undefined) ?? null };
 }
 
 /** A recording from the arrays of an .npz file. */
@@ -176,7 +184,8 @@ function fromNpz(damaged: (what: string) => DataFileError, arrays: Record<string
       if (!a || a.shape.length !== 0) return undefined;
       return a.dtype === 'int64' ? Number(a.data[0]) : a.data[0];
     };
-    meta = checkMeta(damaged, Object.fromEntries(keys.map((k) => [k, value(k)])));
+    const units = arrays.units;
+    meta = checkMeta(damaged, { ...Object.fromEntries(keys.map((k) => [k, value(k)])), units: units && units.dtype === 'int32' ? Array.from(units.data as Int32Array) : undefined });
   }
   return { data, shape, times: times ? (times.data as Float64Array) : null, meta };
 }

@@ -88,6 +88,16 @@ describe('io/checkpoint', () => {
     writeFileSync(join(folder(), 'v9.npz'), edited);
     await rejects(() => loadCheckpoint(join(folder(), 'v9.npz'), build().nn), DataFileError, { message: /layout is version 9; this library reads version 1/ });
 
+    // One value changed in place (the archive's stored bytes): the checksum tells.
+    const v = a.lif.get('v');
+    const raw = Buffer.from(new Float64Array([v[3]]).buffer);
+    const where = bytes.indexOf(raw);
+    expect(where).to.be.above(0);
+    const flipped = Buffer.from(bytes);
+    flipped[where] ^= 1;
+    writeFileSync(join(folder(), 'flipped.npz'), flipped);
+    await rejects(() => loadCheckpoint(join(folder(), 'flipped.npz'), build().nn), DataFileError, { message: /do not have the checksum it was saved with/ });
+
     writeFileSync(join(folder(), 'cut.npz'), bytes.subarray(0, bytes.length / 2));
     await rejects(() => loadCheckpoint(join(folder(), 'cut.npz'), build().nn), DataFileError, { message: /damaged/ });
     // Nothing was written into the networks that refused.

@@ -32,7 +32,7 @@ async function recorded(dtype: Dtype): Promise<Recording> {
 }
 
 /** The recording's meta data as loadRecording returns it. */
-const metaOf = (r: Recording) => ({ variable: r.variable, mode: r.mode, dt: r.dt, rate: r.rate, firstStep: r.firstStep, initialStep: r.initialStep });
+const metaOf = (r: Recording) => ({ variable: r.variable, mode: r.mode, dt: r.dt, rate: r.rate, firstStep: r.firstStep, initialStep: r.initialStep, units: r.units ? Array.from(r.units) : null });
 
 describe('io/recording', () => {
   const folder = temporaryFolder('neural-recording-');
@@ -170,5 +170,24 @@ print(json.dumps({n: [str(df[n].dtype), df[n].to_numpy().tobytes().hex()] for n 
       writeFileSync(file('zip.parquet'), Buffer.from('PK\x03\x04', 'latin1'));
       await rejects(() => loadRecording(file('zip.parquet')), DataFileError, { message: 'is a zip archive (.npz), not a Parquet file', fix: /loadNpz/ });
     });
+  });
+
+  it('a recording of a subset of units keeps which unit each column is, in every format that has metadata', async () => {
+    const nn = new Network();
+    const iaf = nn.add(models.IAF, { name: 'IAF', num: 5 });
+    iaf.connect({ stimulus: 1 });
+    iaf.record('v', { units: [4, 1] });
+    await nn.compile({ backend: 'js' });
+    await nn.run(1e-4, { steps: 3 });
+    const r = iaf.recorder.get('v');
+    for (const ext of ['.npz', '.arrow', '.parquet']) {
+      await saveRecording(file(`units${ext}`), r);
+      const back = await loadRecording(file(`units${ext}`));
+      expect(back.meta, ext).to.deep.equal(metaOf(r));
+      expect(back.meta!.units, ext).to.deep.equal([4, 1]);
+      expect(Array.from(back.data), ext).to.deep.equal(Array.from(r.data));
+    }
+    const table = tableFromIPC(readFileSync(file('units.arrow')));
+    expect(table.schema.fields.map((f) => f.name)).to.deep.equal(['time', 'v[4]', 'v[1]']);
   });
 });
