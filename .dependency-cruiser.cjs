@@ -16,7 +16,7 @@ const LAYERS = [
   { name: 'plan', doc: 'planNetwork, the plan types, array allocation', paths: ['^lib/plan/'] },
   { name: 'backends', doc: 'interpreter, js, cpu, cuda, shared renderers, native helpers', paths: ['^lib/backends/'] },
   { name: 'network', doc: 'Network, Container, Input, operators, Recorder, solve, emit', paths: ['^lib/network/', '^lib/emit\\.ts$'] },
-  { name: 'library', doc: 'the model library, utils, and saving and loading files', paths: ['^lib/models/', '^lib/utils/', '^lib/io/'] },
+  { name: 'library', doc: 'the model library, utils, saving and loading files, sweeps', paths: ['^lib/models/', '^lib/utils/', '^lib/io/', '^lib/sweep/'] },
   { name: 'entry', doc: 'the public API', paths: ['^lib/index\\.ts$'] },
 ];
 

@@ -126,5 +126,8 @@ export {
   type SaveRecordingOptions,
 } from './io/index.js';
 
+// Parameter sweeps.
+export { sweep, type SweepOptions, type SweepTable, type ParameterSet, type SweepBuild, type SweepMetrics } from './sweep/index.js';
+
 // The model library and the utilities, as namespaces.
 export { models, utils };

@@ -21,7 +21,7 @@ const VALUES = [
   'Network', 'Container', 'Input', 'Recorder', 'Recording', 'SpikeRecording', 'Sum', 'Mean', 'BlockSum', 'BlockMean', 'Repeat', 'Dot', 'Operator', 'VarRef',
   'solve',
   // saving and loading arrays, tables and recordings
-  'saveNpy', 'loadNpy', 'saveNpz', 'loadNpz', 'saveArrow', 'loadArrow', 'saveParquet', 'loadParquet', 'saveRecording', 'loadRecording', 'saveSpikes', 'saveCheckpoint', 'loadCheckpoint', 'runWithCheckpoints', 'resumeLatest',
+  'saveNpy', 'loadNpy', 'saveNpz', 'loadNpz', 'saveArrow', 'loadArrow', 'saveParquet', 'loadParquet', 'saveRecording', 'loadRecording', 'saveSpikes', 'saveCheckpoint', 'loadCheckpoint', 'runWithCheckpoints', 'resumeLatest', 'sweep',
   // back ends and their compile cache, the model library, the utilities
   'backends', 'clearCache', 'models', 'utils',
 ];
@@ -36,7 +36,7 @@ const TYPES = [
   'SolveOptions', 'Dtype', 'NetworkPlan',
   'Backend', 'BackendCapabilities', 'BackendName', 'BackendStatus', 'FloatArray', 'Program',
   'NumericDtype', 'NumericArray', 'ArrayInput', 'NpyArray', 'NpzOptions', 'Columns', 'ColumnOptions', 'ColumnTable', 'ParquetOptions',
-  'RecordingMeta', 'RecordingFile', 'SaveRecordingOptions', 'CheckpointedRunOptions', 'CheckpointedRun',
+  'RecordingMeta', 'RecordingFile', 'SaveRecordingOptions', 'CheckpointedRunOptions', 'CheckpointedRun', 'SweepOptions', 'SweepTable', 'ParameterSet', 'SweepBuild', 'SweepMetrics',
 ];
 
 const UTILS = [
