@@ -17,7 +17,7 @@ const LAYERS = [
   { name: 'backends', doc: 'interpreter, js, cpu, cuda, shared renderers, native helpers', paths: ['^lib/backends/'] },
   { name: 'network', doc: 'Network, Container, Input, operators, Recorder, solve, emit', paths: ['^lib/network/', '^lib/emit\\.ts$'] },
   { name: 'library', doc: 'the model library, utils, saving and loading files, sweeps', paths: ['^lib/models/', '^lib/utils/', '^lib/io/', '^lib/sweep/'] },
-  { name: 'entry', doc: 'the public API', paths: ['^lib/index\\.ts$'] },
+  { name: 'entry', doc: 'the public API and the command-line tool', paths: ['^lib/index\\.ts$', '^lib/cli\\.ts$'] },
 ];
 
 const any = (paths) => paths.join('|');

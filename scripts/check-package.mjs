@@ -127,6 +127,15 @@ const outputs = await runAll([
 for (const out of outputs) process.stdout.write(out.split('\n').map((l) => (l ? `  ${l}` : l)).join('\n'));
 console.log(`check:package: programs ran (${((Date.now() - t0) / 1000).toFixed(1)} s)`);
 
+// 5. The command-line tool, through npm's bin link: a sweep of two runs.
+const bin = join(scratch, 'node_modules', '.bin', process.platform === 'win32' ? 'neural-ts.cmd' : 'neural-ts');
+if (!existsSync(bin)) fail('the package installs no neural-ts command (bin)');
+writeFileSync(join(scratch, 'sweep-model.mjs'), "import { Network, models } from 'neural-ts';\nexport function build(p, seed) { const nn = new Network({ seed }); nn.add(models.Poisson, { num: 5, params: { rate: p.rate } }).record('spike'); return nn; }\nexport function metrics(nn) { return { spikes: nn.containers[0].recorder.spikes().count }; }\n");
+writeFileSync(join(scratch, 'sweep.json'), JSON.stringify({ module: './sweep-model.mjs', grid: { rate: [10, 100] }, dt: 1e-3, steps: 100 }));
+const said = run(bin, ['sweep', 'run', 'sweep.json', '--workers', '0', '--out', 'sweep.csv'], { cwd: scratch, env });
+if (!/sweep: 2 runs/.test(said) || readFileSync(join(scratch, 'sweep.csv'), 'utf8').split('\n')[0] !== 'rate,seed,spikes') fail(`the neural-ts command did not run the sweep:\n${said}`);
+console.log('check:package: neural-ts sweep run: ok');
+
 if (process.env.NEURAL_KEEP_SCRATCH === '1') console.log(`check:package: scratch project kept at ${scratch}`);
 else rmSync(scratch, { recursive: true, force: true });
 console.log(`check:package: passed in ${((Date.now() - started) / 1000).toFixed(1)} s`);

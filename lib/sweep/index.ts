@@ -76,18 +76,10 @@ export interface SweepTable {
 export async function sweep(options: SweepOptions): Promise<SweepTable> {
   const where = 'sweep';
   const o = checkOptions<SweepOptions>(where, options, SWEEP_KEYS);
-  const sets = parameterSets(where, o);
-  const seeds = o.seeds ?? [0];
-  if (!Array.isArray(seeds) || seeds.length === 0 || !seeds.every((s) => Number.isInteger(s) && s >= 0 && s < 2 ** 32)) {
-    throw new InputDataError(where, `seeds ${describeValue(seeds)} are not integers in [0, 2^32).`, 'Give e.g. seeds: [1, 2, 3].');
-  }
-  if (typeof o.dt !== 'number' || !(o.dt > 0) || !Number.isSafeInteger(o.steps) || o.steps < 1) {
-    throw new InputDataError(where, `dt ${describeValue(o.dt)} or steps ${describeValue(o.steps)} is not a positive number of seconds and of steps.`, 'Give e.g. dt: 1e-4, steps: 10000.');
-  }
+  const jobs = jobsOf(where, o);
   if ((o.module === undefined) === (o.build === undefined) || (o.build !== undefined) !== (o.metrics !== undefined)) {
     throw new InputDataError(where, 'it needs either a module, or build and metrics functions.', 'Give module (for worker threads) or build and metrics (this thread).');
   }
-  const jobs: Job[] = sets.flatMap((params) => seeds.map((seed) => ({ params, seed }))).map((j, index) => ({ ...j, index }));
   const workers = o.workers ?? (o.module !== undefined ? Math.min(cpus().length, jobs.length) : 0);
   if (!Number.isSafeInteger(workers) || workers < 0) throw new InputDataError(where, `workers is ${describeValue(workers)}.`, 'Give a whole number of worker threads (0: this thread).');
   if (workers > 0 && o.module === undefined) throw new InputDataError(where, 'worker threads need a module to import build and metrics from.', 'Give module, or workers: 0.');
@@ -110,12 +102,28 @@ export async function sweep(options: SweepOptions): Promise<SweepTable> {
     bar?.stop();
   }
   const table = tableOf(where, jobs, results);
-  if (o.out !== undefined) await write(where, o.out, table);
+  if (o.out !== undefined) await writeTable(where, o.out, table);
   return table;
 }
 
+/**
+ * The runs of a sweep, in order: each parameter set (of the grid, the first
+ * name varying slowest, or of the list) with each seed; the options checked.
+ */
+export function jobsOf(where: string, o: Pick<SweepOptions, 'grid' | 'sets' | 'seeds' | 'dt' | 'steps'>): Job[] {
+  const sets = parameterSets(where, o);
+  const seeds = o.seeds ?? [0];
+  if (!Array.isArray(seeds) || seeds.length === 0 || !seeds.every((s) => Number.isInteger(s) && s >= 0 && s < 2 ** 32)) {
+    throw new InputDataError(where, `seeds ${describeValue(seeds)} are not integers in [0, 2^32).`, 'Give e.g. seeds: [1, 2, 3].');
+  }
+  if (typeof o.dt !== 'number' || !(o.dt > 0) || !Number.isSafeInteger(o.steps) || o.steps < 1) {
+    throw new InputDataError(where, `dt ${describeValue(o.dt)} or steps ${describeValue(o.steps)} is not a positive number of seconds and of steps.`, 'Give e.g. dt: 1e-4, steps: 10000.');
+  }
+  return sets.flatMap((params) => seeds.map((seed) => ({ params, seed }))).map((j, index) => ({ ...j, index }));
+}
+
 /** The parameter sets of a grid (every combination, the first name varying slowest) or a list. */
-function parameterSets(where: string, o: SweepOptions): ParameterSet[] {
+function parameterSets(where: string, o: Pick<SweepOptions, 'grid' | 'sets'>): ParameterSet[] {
   if ((o.grid === undefined) === (o.sets === undefined)) throw new InputDataError(where, 'it needs a grid or sets (one of them).', 'Give grid: { name: [values] } or sets: [{ name: value }, …].');
   const number = (name: string, x: unknown) => {
     if (typeof x !== 'number' || !Number.isFinite(x)) throw new InputDataError(where, `the value ${describeValue(x)} of '${name}' is not a finite number.`, 'Give parameters as numbers.');
@@ -161,7 +169,7 @@ async function inWorkers(where: string, module: string | URL, jobs: Job[], count
 }
 
 /** The table: parameters, seed, metrics; every run must give the same metric names. */
-function tableOf(where: string, jobs: Job[], results: Readonly<Record<string, number>>[]): SweepTable {
+export function tableOf(where: string, jobs: readonly Job[], results: readonly Readonly<Record<string, number>>[]): SweepTable {
   const params = Object.keys(jobs[0].params);
   const metrics = Object.keys(results[0] ?? {});
   const names = [...params, 'seed', ...metrics];
@@ -187,7 +195,7 @@ function tableOf(where: string, jobs: Job[], results: Readonly<Record<string, nu
  * exactly; written here, as there is nothing to quote), `.arrow`,
  * `.feather` or `.parquet` (float64 columns).
  */
-async function write(where: string, path: string, table: SweepTable): Promise<void> {
+export async function writeTable(where: string, path: string, table: SweepTable): Promise<void> {
   const ext = path.slice(path.lastIndexOf('.')).toLowerCase();
   if (ext === '.csv') {
     for (const n of table.names) if (/[",\n\r]/.test(n)) throw new InputDataError(where, `the column name ${JSON.stringify(n)} holds a comma, quote or line break.`, 'Name parameters and metrics without them.');

@@ -1,0 +1,73 @@
+/**
+ * The command-line tool: a sweep cut into shards (each writes a file per
+ * run and skips what it already wrote, as a requeued SLURM task does), a
+ * merge that refuses an incomplete sweep naming the missing shards, and the
+ * sbatch scripts of a job array, submitted through `sbatch` (a stand-in that
+ * records its arguments: no SLURM cluster is needed for the spec).
+ */
+import { expect } from 'chai';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { main } from '../../lib/cli.js';
+import { DataFileError, sweep } from '../../lib/index.js';
+import { rejects, temporaryFolder, withEnv } from '../support.js';
+import { build, metrics } from './fixture.js';
+
+const FIXTURE = fileURLToPath(new URL('./fixture.js', import.meta.url));
+const CLI = fileURLToPath(new URL('../../lib/cli.js', import.meta.url));
+const GRID = { El: [-56, -48], sigma: [2] };
+
+describe('sweep: the command-line tool', () => {
+  const folder = temporaryFolder('neural-cli-');
+  const description = () => {
+    const file = join(folder(), 'sweep.json');
+    writeFileSync(file, JSON.stringify({ module: FIXTURE, grid: GRID, seeds: [1, 2, 3], dt: 1e-4, steps: 400 }));
+    return file;
+  };
+  const quiet = () => undefined;
+
+  it('shards write a file per run and skip what they wrote; the merge refuses an incomplete sweep, then gives the table of one sweep', async () => {
+    const desc = description();
+    const dir = join(folder(), 'parts');
+    const out = join(folder(), 'table.csv');
+    await main(['sweep', 'shard', desc, '--shard', '0', '--shards', '2', '--dir', dir], quiet);
+    await rejects(() => main(['sweep', 'merge', desc, '--shards', '2', '--dir', dir, '--out', out], quiet), DataFileError, { message: /3 of 6 runs are missing \(runs 1, 3, 5; shards 1\)/ });
+    const lines: string[] = [];
+    await main(['sweep', 'shard', desc, '--shard', '0', '--shards', '2', '--dir', dir], (l) => lines.push(l));
+    expect(lines[0]).to.match(/0 runs done, 3 already there/);
+    await main(['sweep', 'shard', desc, '--shard', '1', '--shards', '2', '--dir', dir], quiet);
+    await main(['sweep', 'merge', desc, '--shards', '2', '--dir', dir, '--out', out], quiet);
+    const want = await sweep({ grid: GRID, seeds: [1, 2, 3], build, metrics, dt: 1e-4, steps: 400 });
+    const csv = readFileSync(out, 'utf8').trim().split('\n');
+    expect(csv[0]).to.equal(want.names.join(','));
+    expect(csv.slice(1).map((l) => Number(l.split(',')[3]))).to.deep.equal(Array.from(want.columns.spikes));
+  });
+
+  it('slurm: writes the job array and merge scripts and submits both, the merge after the array', async () => {
+    const desc = description();
+    const bin = join(folder(), 'bin');
+    execFileSync('mkdir', ['-p', bin]);
+    const log = join(folder(), 'sbatch.log');
+    // A stand-in for sbatch: records its arguments, answers job ids as --parsable does.
+    writeFileSync(join(bin, 'sbatch'), `#!/bin/sh\necho "$@" >> '${log}'\nif [ -f '${log}.n' ]; then echo "4243;cluster"; else touch '${log}.n'; echo 4242; fi\n`);
+    chmodSync(join(bin, 'sbatch'), 0o755);
+    const dir = join(folder(), 'slurm');
+    const lines: string[] = [];
+    await withEnv({ PATH: `${bin}:${process.env.PATH}` }, () => main(['sweep', 'slurm', desc, '--shards', '3', '--dir', dir, '--out', join(folder(), 't.parquet'), '--submit', '--sbatch=--time=00:10:00'], (l) => lines.push(l)));
+    const array = readFileSync(join(dir, 'sweep.sbatch'), 'utf8');
+    expect(array).to.include('#SBATCH --array=0-2\n#SBATCH --requeue\n#SBATCH --time=00:10:00\n');
+    expect(array).to.match(/sweep shard '.*sweep\.json' --shard "\$SLURM_ARRAY_TASK_ID" --shards 3 --dir '.*slurm'/);
+    expect(readFileSync(join(dir, 'merge.sbatch'), 'utf8')).to.match(/sweep merge '.*sweep\.json' --shards 3 --dir '.*slurm' --out '.*t\.parquet'/);
+    const calls = readFileSync(log, 'utf8').trim().split('\n');
+    expect(calls).to.deep.equal([`--parsable ${join(dir, 'sweep.sbatch')}`, `--parsable --dependency=afterok:4242 ${join(dir, 'merge.sbatch')}`]);
+    expect(lines.at(-1)).to.equal('sweep slurm: submitted job array 4242 and merge job 4243');
+  });
+
+  it('as a program: a bad command exits with status 1 and the usage', () => {
+    const r = spawnSync(process.execPath, [CLI, 'sweep', 'fly', description()], { encoding: 'utf8' });
+    expect(r.status).to.equal(1);
+    expect(r.stderr).to.match(/'fly' is not a sweep command\.[\s\S]*usage:/);
+  });
+});
