@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { main } from '../../lib/cli.js';
 import { DataFileError, sweep } from '../../lib/index.js';
-import { rejects, temporaryFolder, withEnv } from '../support.js';
+import { rejects, skipBecause, temporaryFolder, withEnv } from '../support.js';
 import { build, metrics } from './fixture.js';
 
 const FIXTURE = fileURLToPath(new URL('./fixture.js', import.meta.url));
@@ -69,5 +69,34 @@ describe('sweep: the command-line tool', () => {
     const r = spawnSync(process.execPath, [CLI, 'sweep', 'fly', description()], { encoding: 'utf8' });
     expect(r.status).to.equal(1);
     expect(r.stderr).to.match(/'fly' is not a sweep command\.[\s\S]*usage:/);
+  });
+});
+
+describe('sweep: a job array on a SLURM cluster', function () {
+  const folder = temporaryFolder('neural-slurm-');
+  before(function () {
+    const up = spawnSync('sinfo', ['-h', '-o', '%T'], { encoding: 'utf8' });
+    if (up.status !== 0 || !/idle|mix|alloc/.test(up.stdout)) skipBecause(this, 'no SLURM cluster answers here (scripts/slurm-up.sh starts one)');
+  });
+
+  it('submits the shards as a job array and the merge after it; the merged table is the sweep run here', async function () {
+    this.timeout(180_000);
+    const desc = join(folder(), 'sweep.json');
+    writeFileSync(desc, JSON.stringify({ module: FIXTURE, grid: GRID, seeds: [1, 2, 3], dt: 1e-4, steps: 400 }));
+    const dir = join(folder(), 'parts');
+    const out = join(folder(), 'table.csv');
+    const lines: string[] = [];
+    await main(['sweep', 'slurm', desc, '--shards', '3', '--dir', dir, '--out', out, '--submit', `--sbatch=--output=${dir}/slurm-%A_%a.out`, '--command', `${process.execPath} ${CLI}`], (l) => lines.push(l));
+    const merge = /merge job (\d+)/.exec(lines.at(-1)!)![1];
+    // Wait for the merge job to leave the queue.
+    for (let i = 0; i < 150; i++) {
+      const q = spawnSync('squeue', ['-h', '-j', merge], { encoding: 'utf8' });
+      if (q.status === 0 && q.stdout.trim() === '') break;
+      await new Promise((r) => setTimeout(r, 1000));
+    }
+    const want = await sweep({ grid: GRID, seeds: [1, 2, 3], build, metrics, dt: 1e-4, steps: 400 });
+    const csv = readFileSync(out, 'utf8').trim().split('\n');
+    expect(csv[0]).to.equal(want.names.join(','));
+    expect(csv.slice(1).map((l) => Number(l.split(',')[3]))).to.deep.equal(Array.from(want.columns.spikes));
   });
 });
