@@ -155,6 +155,8 @@ async function inWorkers(where: string, module: string | URL, jobs: Job[], count
     };
     worker.on('message', (m: { index: number; metrics?: Record<string, number>; error?: { where: string; message: string } }) => {
       if (m.error) {
+        // No more runs for any worker: the sweep has failed.
+        next = jobs.length;
         void worker.terminate();
         reject(new NeuralError(m.error.where, m.error.message, 'Fix the build or metrics function for these parameters.'));
         return;
