@@ -75,6 +75,7 @@ export {
   type RunResult,
   type RecordedBlock,
   type BlockRows,
+  type BlockSpikes,
   type InputOptions,
   type AddOptions,
   type NetworkOptions,

@@ -320,7 +320,10 @@ export class Container<M = any> { // eslint-disable-line @typescript-eslint/no-e
       }
     }
     for (const v of args as string[]) {
-      if (v === spike) this.recordsSpikes = true;
+      if (v === spike) {
+        this.recordsSpikes = true;
+        this.keepsSpikes = keep;
+      }
       else this.records.set(v, { rate, mode, keep, initial, units, reduce: options.reduce ?? this.spec.states.find((x) => x.name === v)?.reduce ?? 'last' });
     }
     this.changed?.();
@@ -333,6 +336,14 @@ export class Container<M = any> { // eslint-disable-line @typescript-eslint/no-e
    * traces recorded with it.
    */
   recordsSpikes = false;
+
+  /**
+   * Whether the recorder keeps the spikes (default true). With
+   * `record('spike', { keep: false })` they are only handed to
+   * `run(dt, { onBlock })` block by block (`block.spikes`), so a long run
+   * needs memory for one block of spikes.
+   */
+  keepsSpikes = true;
 }
 
 /** Distinct unit indices in [0, num), as given. @throws {@link InputDataError} otherwise */

@@ -1,4 +1,4 @@
-export { Network, type BlockRows, type CompileOptions, type RecordedBlock, type RunOptions, type RunResult, type InputOptions, type NetworkOptions } from './network.js';
+export { Network, type BlockRows, type BlockSpikes, type CompileOptions, type RecordedBlock, type RunOptions, type RunResult, type InputOptions, type NetworkOptions } from './network.js';
 export { Container, type AddOptions, type RecordOptions, type Source, type VariableOf } from './container.js';
 export { Input, type InputData } from './input.js';
 export { Recorder, Recording, SpikeRecording, type SpikeChunk } from './recorder.js';

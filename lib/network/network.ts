@@ -21,7 +21,7 @@ import { Input } from './input.js';
 import { Operator, VarRef } from './operators.js';
 import { COMPILE_RULES, ofCompile, ofRun, Runner, type CompileOptions, type RunOptions, type RunResult } from './runner.js';
 
-export type { BlockRows, CompileOptions, RecordedBlock, RunOptions, RunResult } from './runner.js';
+export type { BlockRows, BlockSpikes, CompileOptions, RecordedBlock, RunOptions, RunResult } from './runner.js';
 
 /** Options of {@link Network.input}. Unknown keys and values of the wrong type are refused. */
 export interface InputOptions {

@@ -276,6 +276,12 @@ export class Recorder<M = any> { // eslint-disable-line @typescript-eslint/no-ex
     return this.spiking;
   }
 
+  /** @internal Forgets the spike recording (spikes recorded with keep: false). */
+  dropSpikes(): void {
+    if (this.spiking) delete (this as Record<string, unknown>)[this.spiking.variable];
+    this.spiking = null;
+  }
+
   /** @internal The spike recording, or null. */
   spikesOrNull(): SpikeRecording | null {
     return this.spiking;

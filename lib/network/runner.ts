@@ -79,6 +79,20 @@ export interface RecordedBlock {
    * @throws {@link InputDataError} when that variable of that container is not recorded as a trace
    */
   get(container: string, variable: string): BlockRows;
+  /** The spikes the block found, one entry per container that records them (kept or not), in step and unit order. */
+  spikes: BlockSpikes[];
+}
+
+/** The spikes of one container found by one block (see {@link RecordedBlock}). */
+export interface BlockSpikes {
+  /** The container's name. */
+  container: string;
+  /** The unit of each spike. */
+  units: Int32Array;
+  /** The global step of each spike. */
+  steps: Float64Array;
+  /** The time of each spike (seconds, step·dt). */
+  times: Float64Array;
 }
 
 /** The rows of one trace recording written by one block (see {@link RecordedBlock}). */
@@ -357,11 +371,17 @@ export class Runner {
       container: this.host.containers[x.ci],
       pairs: pairsFor(x, Math.min(x.cp.num * Math.min(block, steps), Math.max(2 ** 16, x.cp.num))),
       chunks: [] as SpikeChunk[],
+      /** The chunks found since the last onBlock call. */
+      fresh: [] as SpikeChunk[],
     }));
     /** Takes the spikes of the steps from `k` (run-relative) that the last program.run wrote. */
     const collect = (k: number) => {
       for (const rec of spikeRecs) {
-        if (rec.pairs[0] > 0) rec.chunks.push(spikeChunk(rec.pairs, rec.cp.num, s0 + k, dt));
+        if (rec.pairs[0] > 0) {
+          const chunk = spikeChunk(rec.pairs, rec.cp.num, s0 + k, dt);
+          rec.fresh.push(chunk);
+          if (rec.container.keepsSpikes) rec.chunks.push(chunk);
+        }
         rec.pairs[0] = 0;
       }
     };
@@ -406,6 +426,10 @@ export class Runner {
         rec.container.recorder.put(recording);
       }
       for (const rec of spikeRecs) {
+        if (!rec.container.keepsSpikes) {
+          rec.container.recorder.dropSpikes();
+          continue;
+        }
         const chunk = joinChunks(rec.chunks);
         const prev = rec.container.recorder.spikesOrNull();
         rec.container.recorder.putSpikes(prev ? prev.append(chunk, k * dt) : new SpikeRecording(rec.cp.ir.events!.name, rec.cp.num, k * dt, chunk));
@@ -419,7 +443,10 @@ export class Runner {
     const traceView = (rec: (typeof recs)[number], k: number) => rec.data.subarray((rowsBefore(k, rec.r.rate) - (rec.direct ? 0 : rowsBefore(blockStart, rec.r.rate))) * rec.cp.num);
     /** Hands the rows of the steps from the block's start to `k` to onBlock. */
     const emit = async (k: number) => {
-      if (!options.onBlock) return;
+      if (!options.onBlock) {
+        for (const rec of spikeRecs) rec.fresh = [];
+        return;
+      }
       const records: BlockRows[] = recs.filter((rec) => rec.r.mode === 'trace').map((rec) => {
         const { r, cp } = rec;
         const from = rowsBefore(blockStart, r.rate);
@@ -432,7 +459,12 @@ export class Runner {
         if (!found) throw new InputDataError('RecordedBlock.get', `${container}.${variable} is not recorded as a trace.`, `Use one of: ${records.map((b) => `${b.container}.${b.variable}`).join(', ') || '(none)'}.`);
         return found;
       };
-      await options.onBlock({ k0: s0 + blockStart, steps: k - blockStart, records, get });
+      const spikes: BlockSpikes[] = spikeRecs.map((rec) => {
+        const c = rec.fresh.length ? joinChunks(rec.fresh) : { units: new Int32Array(0), steps: new Float64Array(0), times: new Float64Array(0) };
+        rec.fresh = [];
+        return { container: rec.cp.name, ...c };
+      });
+      await options.onBlock({ k0: s0 + blockStart, steps: k - blockStart, records, get, spikes });
     };
     /** Copies the rows of the steps from the block's start to `k` out of the block buffers (no allocation). */
     const flush = (k: number) => {

@@ -32,7 +32,7 @@ const TYPES = [
   'StateOptionsArgs', 'DerivativeOptionsArgs', 'SpikeOptionsArgs', 'FieldDecorator', 'FieldDecorators', 'ModelValues', 'ModelClass', 'ModelSpec', 'StateSpec', 'ValueSpec',
   'IntermediateSpec', 'SpikeSpec', 'ResetSpec',
   'SolverName', 'AutoSolver', 'LinearForm', 'SolverOption', 'ModelIR', 'StmtIR', 'ExprIR', 'OpName', 'EmitTarget', 'EmitOptions',
-  'CompileOptions', 'RunOptions', 'RunResult', 'RecordedBlock', 'BlockRows', 'InputOptions', 'AddOptions', 'NetworkOptions', 'VariableOf', 'RecordOptions', 'Source', 'InputData', 'OperandSource',
+  'CompileOptions', 'RunOptions', 'RunResult', 'RecordedBlock', 'BlockRows', 'BlockSpikes', 'InputOptions', 'AddOptions', 'NetworkOptions', 'VariableOf', 'RecordOptions', 'Source', 'InputData', 'OperandSource',
   'SolveOptions', 'Dtype', 'NetworkPlan',
   'Backend', 'BackendCapabilities', 'BackendName', 'BackendStatus', 'FloatArray', 'Program',
   'NumericDtype', 'NumericArray', 'ArrayInput', 'NpyArray', 'NpzOptions', 'Columns', 'ColumnOptions', 'ColumnTable', 'ParquetOptions',

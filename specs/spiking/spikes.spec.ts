@@ -263,3 +263,32 @@ describe('spiking/spikes: containers are typed by their model', () => {
     expect(() => nn.add(any, { name: 'other' }).record('v')).to.not.throw();
   });
 });
+
+describe('spiking/spikes: consumed block by block', () => {
+  it("record('spike', { keep: false }) hands each block's spikes to onBlock and keeps none; they are the spikes a kept recording has", async () => {
+    const kept = await simulate('js', 2000);
+    const nn = new Network({ seed: 3 });
+    const c = nn.add(LIF, { num: EL.length, params: { El: EL, tref: TREF } });
+    c.record('spike', { keep: false });
+    await nn.compile({ backend: 'js' });
+    const units: number[] = [];
+    const steps: number[] = [];
+    let blocks = 0;
+    await nn.run(DT, {
+      steps: 2000,
+      blockSteps: 300,
+      onBlock: (block) => {
+        blocks++;
+        const [s] = block.spikes;
+        expect(s.container).to.equal(c.name);
+        for (const k of s.steps) expect(k).to.be.within(block.k0, block.k0 + block.steps - 1);
+        units.push(...s.units);
+        steps.push(...s.steps);
+      },
+    });
+    expect(blocks).to.equal(7);
+    expect(units).to.deep.equal(Array.from(kept.spikes.units));
+    expect(steps).to.deep.equal(Array.from(kept.spikes.steps));
+    throws(() => c.recorder.spikes(), InputDataError, { fix: /record\('spike'\)/ });
+  });
+});
