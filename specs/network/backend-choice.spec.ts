@@ -5,7 +5,7 @@
  */
 import { expect } from 'chai';
 import { Network, backends, models, solve, type Backend, type BackendName } from '../../lib/index.js';
-import { temporaryCacheDir } from '../support.js';
+import { temporaryCacheDir, withEnv } from '../support.js';
 
 /** The names `backends.pick` is asked for while `body` runs. */
 async function asked(body: () => Promise<unknown>): Promise<string[]> {
@@ -46,5 +46,22 @@ describe('network/back end choice', function () {
     nn.add(models.IAF);
     await nn.compile();
     expect(nn.chosen?.backend).to.equal(first);
+  });
+});
+
+describe('network/back end choice: a refused cache folder', function () {
+  it("makes cpu unavailable (code 'cache', the folder named), so 'auto' passes over it", async function () {
+    if (!backends.status().cpu.ok) this.skip();
+    await withEnv({ NEURAL_CACHE_DIR: '/dev/null/neural-cache' }, async () => {
+      const s = backends.status().cpu;
+      expect(s.ok).to.equal(false);
+      expect(s.code).to.equal('cache');
+      expect(s.reason).to.include('/dev/null/neural-cache');
+      const nn = new Network();
+      nn.add(models.IAF);
+      await nn.compile();
+      expect(nn.chosen?.backend).to.not.equal('cpu');
+      expect(nn.chosen?.reason).to.include("cpu: compile cache: the cache folder /dev/null/neural-cache cannot be created");
+    });
   });
 });

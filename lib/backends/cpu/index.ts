@@ -6,7 +6,9 @@
 import { isDraw } from '../../ir/types.js';
 import type { NetworkPlan } from '../../plan/types.js';
 import { renderC } from '../cfamily.js';
+import { BackendError } from '../../errors.js';
 import { addonStatus, runC } from '../native/binding.js';
+import { cacheDir } from '../native/cache.js';
 import { compilerStatus, compileShared } from '../native/compiler.js';
 import { blockScalars, type Backend, type BackendStatus, type Program } from '../types.js';
 
@@ -32,6 +34,14 @@ export const cpuBackend: Backend = {
     if (!a.ok) return { ok: false, code: 'no-addon', reason: `the native addon is not loaded (${a.reason}). Rebuild it with \`npx node-gyp rebuild\` (needs python3, make and a C++ compiler).` };
     const c = compilerStatus();
     if (!c.ok) return { ok: false, code: 'no-compiler', reason: `no C compiler: ${c.reason} Install gcc or clang, or set CC.` };
+    // Compiled code goes to the private cache folder only: a folder refused
+    // now would refuse every compile, so 'auto' should not pick this back end.
+    try {
+      cacheDir();
+    } catch (error) {
+      if (error instanceof BackendError) return { ok: false, code: error.code, reason: error.message };
+      throw error;
+    }
     return { ok: true };
   },
   async compile(plan: NetworkPlan): Promise<Program> {

@@ -12,6 +12,7 @@ import { BackendError } from '../../errors.js';
 import { SCALARS, rowsBetween, scalarIndex } from '../../plan/layout.js';
 import type { NetworkPlan } from '../../plan/types.js';
 import { renderCuda, renderCudaSteps } from '../cfamily.js';
+import { cacheDir } from '../native/cache.js';
 import { blockScalars, type Backend, type BackendStatus, type BufferArray, type Program } from '../types.js';
 import { compileCuda, cudaStatus, DeviceBuffer, getFunction, launch, launchSteps, memInfo, transfer, type Transfer } from './driver.js';
 
@@ -25,7 +26,15 @@ export const cudaBackend: Backend = {
   capabilities: { fusion: true, unitStepsPerBlock: 2e9, maxBlockSteps: 10000, streamBytesPerBlock: Infinity, dtypes: ['float64', 'float32'], elements: ['float'], device: true },
   status(): BackendStatus {
     const s = cudaStatus();
-    return s.ok ? { ok: true, device: s.device } : { ok: false, reason: s.reason, code: s.code };
+    if (!s.ok) return { ok: false, reason: s.reason, code: s.code };
+    // PTX goes to the private cache folder only (see the cpu back end).
+    try {
+      cacheDir();
+    } catch (error) {
+      if (error instanceof BackendError) return { ok: false, code: error.code, reason: error.message };
+      throw error;
+    }
+    return { ok: true, device: s.device };
   },
   async compile(plan: NetworkPlan): Promise<Program> {
     // Fusable wiring: one kernel advances every unit through the whole block.
