@@ -1,0 +1,54 @@
+/**
+ * The generated CUDA C of every example's network compiles with `nvcc -ptx`
+ * (no GPU needed): each example runs on js while the networks it compiles
+ * are captured, then each is rendered as CUDA C, in float64 and float32 (one
+ * fused kernel when the wiring is one-to-one, else a kernel per step and
+ * phase) and compiled.
+ */
+import { expect } from 'chai';
+import { execFileSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { main as chain } from '../../examples/chain.js';
+import { main as hhRamp } from '../../examples/hh-ramp.js';
+import { main as iaf } from '../../examples/iaf.js';
+import { main as noisyLif } from '../../examples/noisy-lif.js';
+import { main as ou } from '../../examples/ou.js';
+import { renderCuda, renderCudaSteps } from '../../lib/backends/cfamily.js';
+import { Network, type NetworkPlan } from '../../lib/index.js';
+import { needsNvcc, silenceConsoleLog, temporaryFolder } from '../support.js';
+
+const EXAMPLES = { chain, 'hh-ramp': hhRamp, iaf, 'noisy-lif': noisyLif, ou } as const;
+
+describe('generated CUDA of every example compiles with nvcc -ptx', function () {
+  silenceConsoleLog();
+  let nvcc: string;
+  before(function () {
+    nvcc = needsNvcc(this);
+  });
+  const dir = temporaryFolder('neural-ptx-examples-');
+
+  for (const [name, run] of Object.entries(EXAMPLES)) {
+    it(name, async function () {
+      this.timeout(120_000);
+      const plans: NetworkPlan[] = [];
+      const compile = Network.prototype.compile;
+      Network.prototype.compile = async function (this: Network, ...args: Parameters<Network['compile']>) {
+        plans.push(this.plan('float64'), this.plan('float32'));
+        return compile.apply(this, args);
+      };
+      try {
+        await run('js');
+      } finally {
+        Network.prototype.compile = compile;
+      }
+      expect(plans.length).to.be.above(0);
+      plans.forEach((plan, p) => {
+        const source = plan.fusable ? renderCuda(plan) : renderCudaSteps(plan).source;
+        const file = join(dir(), `${name}-${p}.cu`);
+        writeFileSync(file, source);
+        execFileSync(nvcc, ['-ptx', '-arch=compute_90', '-o', join(dir(), `${name}-${p}.ptx`), file], { stdio: 'pipe' });
+      });
+    });
+  }
+});
