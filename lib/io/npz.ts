@@ -2,6 +2,7 @@
  * NumPy's `.npz` format: a zip archive of `.npy` files, one per named array
  * (`np.savez`, `np.savez_compressed`). The zip is written and read by fflate.
  */
+import { crc32 } from 'node:zlib';
 import { unzipSync, zipSync, type Zippable } from 'fflate';
 import { DataFileError, InputDataError, describeValue } from '../errors.js';
 import { checkOptions, type OptionRules } from '../options.js';
@@ -59,6 +60,14 @@ export function decodeNpz(where: string, path: string, bytes: Uint8Array, call =
   } catch (error) {
     throw new DataFileError(where, `'${path}' is damaged: the zip archive cannot be read (${(error as Error).message}).`, 'Write the file again (np.savez); it may have been cut short.', { cause: error });
   }
+  // fflate does not check the CRC of stored entries: check every entry against the central directory.
+  const crcs = centralCrcs(bytes);
+  for (const [entry, content] of Object.entries(entries)) {
+    const want = crcs?.get(entry);
+    if (want !== undefined && crc32(content) !== want) {
+      throw new DataFileError(where, `'${path}' is damaged: the contents of '${entry}' do not match the checksum the archive records for it.`, 'Write the file again (np.savez); its bytes were changed.');
+    }
+  }
   const arrays: [string, NpyArray][] = [];
   for (const [entry, npy] of Object.entries(entries)) {
     if (entry.endsWith('/') && npy.length === 0) continue;
@@ -68,6 +77,39 @@ export function decodeNpz(where: string, path: string, bytes: Uint8Array, call =
     arrays.push([entry.slice(0, -4), decodeNpy(where, `${path}:${entry}`, npy, call)]);
   }
   return Object.fromEntries(arrays);
+}
+
+/**
+ * The CRC-32 of each entry of a zip archive, from its central directory;
+ * null when the directory cannot be found (then fflate's own checks stand).
+ * The CRC field is 32 bits in ZIP64 archives too.
+ */
+function centralCrcs(bytes: Uint8Array): Map<string, number> | null {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  // The end-of-central-directory record: in the last 22 + 65,535 bytes (a comment may follow it).
+  let end = -1;
+  for (let i = bytes.length - 22; i >= Math.max(0, bytes.length - 22 - 65535); i--) {
+    if (view.getUint32(i, true) === 0x06054b50) {
+      end = i;
+      break;
+    }
+  }
+  if (end < 0) return null;
+  const count = view.getUint16(end + 10, true);
+  let at = view.getUint32(end + 16, true);
+  if (at === 0xffffffff || count === 0xffff) return null;
+  const out = new Map<string, number>();
+  const decoder = new TextDecoder();
+  for (let n = 0; n < count; n++) {
+    if (at + 46 > bytes.length || view.getUint32(at, true) !== 0x02014b50) return null;
+    const crc = view.getUint32(at + 16, true);
+    const nameLength = view.getUint16(at + 28, true);
+    const extraLength = view.getUint16(at + 30, true);
+    const commentLength = view.getUint16(at + 32, true);
+    out.set(decoder.decode(bytes.subarray(at + 46, at + 46 + nameLength)), crc);
+    at += 46 + nameLength + extraLength + commentLength;
+  }
+  return out;
 }
 
 /**

@@ -73,6 +73,20 @@ describe('io/npz', () => {
     });
   }
 
+  it('a changed byte in a stored array is refused: its CRC no longer matches the archive', async () => {
+    const path = file('crc.npz');
+    const values = Float64Array.from({ length: 64 }, (_, i) => i + 0.5);
+    await saveNpz(path, { a: values });
+    const bytes = readFileSync(path);
+    const at = bytes.indexOf(Buffer.from(new Float64Array([10.5]).buffer));
+    expect(at).to.be.above(0);
+    const changed = Buffer.from(bytes);
+    changed[at] ^= 1;
+    writeFileSync(join(folder(), 'crc-changed.npz'), changed);
+    await rejects(() => loadNpz(join(folder(), 'crc-changed.npz')), DataFileError, { message: /'a\.npy' do not match the checksum the archive records/ });
+    expect(Array.from((await loadNpz(path)).a.data as Float64Array)).to.deep.equal(Array.from(values));
+  });
+
   it('an archive of no arrays is an empty zip that numpy opens', async function () {
     await saveNpz(file('nothing.npz'), {});
     expect(await loadNpz(file('nothing.npz'))).to.deep.equal({});
