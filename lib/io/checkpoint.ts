@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { DataFileError, InputDataError, RunAbortedError, describeValue } from '../errors.js';
 import type { Network } from '../network/network.js';
 import { checkOptions, type OptionRules } from '../options.js';
+import { isSeed } from '../random/philox.js';
 import { checkPath, readBytes, writeParts } from './files.js';
 import { decodeNpz, encodeNpz } from './npz.js';
 
@@ -110,7 +111,7 @@ export async function loadCheckpoint(path: string, network: Network): Promise<vo
   if (meta.format !== FORMAT) throw refuse(`it is not a checkpoint (format ${describeValue(meta.format)}).`);
   if (meta.version !== VERSION) throw refuse(`its layout is version ${describeValue(meta.version)}; this library reads version ${VERSION}.`, 'Resume it with the library version that saved it.');
   if (meta.generator !== GENERATOR) throw refuse(`its random draws come from ${describeValue(meta.generator)}, not ${GENERATOR}.`, 'Resume it with the library version that saved it.');
-  if (!Number.isSafeInteger(meta.step) || meta.step < 0 || !Number.isInteger(meta.seed) || meta.seed < 0 || meta.seed >= 2 ** 32 || !Array.isArray(meta.containers)) {
+  if (!Number.isSafeInteger(meta.step) || meta.step < 0 || !isSeed(meta.seed) || !Array.isArray(meta.containers)) {
     throw refuse(`its step ${describeValue(meta.step)}, seed ${describeValue(meta.seed)} or containers are damaged.`);
   }
   const here = describe(network);

@@ -8,6 +8,7 @@
 import type { BackendName } from '../backends/types.js';
 import { randomInt } from 'node:crypto';
 import { InputDataError, NetworkWiringError } from '../errors.js';
+import { isSeed } from '../random/philox.js';
 import { Model } from '../model/model.js';
 import { readModel, type ModelClass } from '../model/read.js';
 import { checkOptions, describeValue, type OptionRules } from '../options.js';
@@ -74,8 +75,18 @@ export class Network {
    * `randn()`): an integer in [0, 2^32). The same seed gives the same
    * numbers on every back end, however the run is split into blocks or
    * runs. Chosen at random unless given (`new Network({ seed: 42 })`).
+   * @throws {@link InputDataError} when set to anything but an integer in [0, 2^32)
    */
-  seed: number;
+  get seed(): number {
+    return this.seedValue;
+  }
+
+  set seed(seed: number) {
+    if (!isSeed(seed)) throw new InputDataError('Network.seed', `${describeValue(seed)} is not an integer in [0, 2^32).`, 'Set it to a whole number, e.g. network.seed = 42.');
+    this.seedValue = seed;
+  }
+
+  private seedValue = 0;
   /** The back end compile chose, and why when 'auto' chose. */
   chosen: { backend: BackendName; reason: string } | null = null;
   /** Compiled state, run loop and the rule of one call at a time. */
@@ -88,7 +99,7 @@ export class Network {
   constructor(options?: NetworkOptions) {
     const o = checkOptions<NetworkOptions>('new Network', options, NETWORK_RULES, { usage: () => 'Pass { seed }, or nothing.' });
     const seed = o.seed ?? randomInt(2 ** 32);
-    if (!Number.isInteger(seed) || seed < 0 || seed >= 2 ** 32) throw new InputDataError('new Network', `seed ${seed} is not an integer in [0, 2^32).`, 'Give a whole number, e.g. new Network({ seed: 42 }).');
+    if (!isSeed(seed)) throw new InputDataError('new Network', `seed ${seed} is not an integer in [0, 2^32).`, 'Give a whole number, e.g. new Network({ seed: 42 }).');
     this.seed = seed;
   }
 

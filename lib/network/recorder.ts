@@ -169,20 +169,8 @@ export class SpikeRecording {
 
   /** The spikes joined once, on first read. */
   private all(): SpikeChunk {
-    if (this.joined) return this.joined;
-    const { list, count } = this.chunks;
-    if (count === 1) return (this.joined = list[0]);
-    let n = 0;
-    for (let c = 0; c < count; c++) n += list[c].units.length;
-    const where = `spike recording '${this.variable}'`;
-    const fix = 'Record spikes of fewer units, or run in shorter pieces and save each.';
-    const out: SpikeChunk = { units: allocate(where, 'the units', 'int32', n, fix) as Int32Array, steps: allocate(where, 'the steps', 'float64', n, fix) as Float64Array, times: allocate(where, 'the times', 'float64', n, fix) as Float64Array };
-    for (let c = 0, at = 0; c < count; at += list[c].units.length, c++) {
-      out.units.set(list[c].units, at);
-      out.steps.set(list[c].steps, at);
-      out.times.set(list[c].times, at);
-    }
-    return (this.joined = out);
+    if (!this.joined) this.joined = joinSpikeChunks(this.chunks.list.slice(0, this.chunks.count), `spike recording '${this.variable}'`);
+    return this.joined;
   }
 
   /** Number of spikes. */
@@ -252,6 +240,28 @@ export interface SpikeChunk {
   units: Int32Array;
   steps: Float64Array;
   times: Float64Array;
+}
+
+/**
+ * Pieces of spikes, in order, as one (the piece itself when there is one;
+ * empty arrays when there is none).
+ * @internal
+ * @throws {@link InputDataError} when the joined arrays cannot be allocated (`where` names them)
+ */
+export function joinSpikeChunks(chunks: readonly SpikeChunk[], where: string): SpikeChunk {
+  if (chunks.length === 1) return chunks[0];
+  let n = 0;
+  for (const c of chunks) n += c.units.length;
+  const fix = 'Record spikes of fewer units, or run in shorter pieces and save each.';
+  const out: SpikeChunk = { units: allocate(where, 'the units', 'int32', n, fix), steps: allocate(where, 'the steps', 'float64', n, fix), times: allocate(where, 'the times', 'float64', n, fix) };
+  let at = 0;
+  for (const c of chunks) {
+    out.units.set(c.units, at);
+    out.steps.set(c.steps, at);
+    out.times.set(c.times, at);
+    at += c.units.length;
+  }
+  return out;
 }
 
 /**

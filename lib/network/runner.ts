@@ -19,7 +19,7 @@ import type { Container } from './container.js';
 import { graphOf } from './graph.js';
 import type { Input } from './input.js';
 import { startProgress } from './progress.js';
-import { Recording, SpikeRecording, type SpikeChunk } from './recorder.js';
+import { Recording, SpikeRecording, joinSpikeChunks, type SpikeChunk } from './recorder.js';
 
 /** Options of {@link Network.compile}. Unknown keys and values of the wrong type are refused. */
 export interface CompileOptions {
@@ -155,7 +155,7 @@ export interface RunHost {
   step: number;
   /** Counts the changes to what the plan is built from (containers, inputs, wiring, recordings). */
   readonly structure: number;
-  /** The seed of the random draws. */
+  /** The seed of the random draws (checked when it is set). */
   readonly seed: number;
   /** The back end compile chose, and why. */
   chosen: { backend: BackendName; reason: string } | null;
@@ -353,7 +353,7 @@ export class Runner {
     const rowsBefore = (k: number, rate: number) => rowsBetween(s0, s0 + k, rate);
     const unitSteps = Math.max(1, plan.containers.reduce((s, cp) => s + cp.num, 0));
     const streamBytes = plan.buffers.reduce((s, b) => s + (b.role === 'stream' ? b.length * bytesOf(arrayTypeOf(b.type, plan.dtype)) : 0), 0);
-    const seed = checkSeed(this.host.seed);
+    const seed = this.host.seed;
     // Spikes: a buffer of (step, unit) pairs for one block. It starts small
     // (room for every unit once, or 2^16 pairs); a block that finds more
     // spikes than it holds is run again, from a snapshot, with room for all.
@@ -430,7 +430,7 @@ export class Runner {
           rec.container.recorder.dropSpikes();
           continue;
         }
-        const chunk = joinChunks(rec.chunks);
+        const chunk = joinSpikeChunks(rec.chunks, `the spikes of ${rec.cp.name}`);
         const prev = rec.container.recorder.spikesOrNull();
         rec.container.recorder.putSpikes(prev ? prev.append(chunk, k * dt) : new SpikeRecording(rec.cp.ir.events!.name, rec.cp.num, k * dt, chunk));
       }
@@ -460,7 +460,7 @@ export class Runner {
         return found;
       };
       const spikes: BlockSpikes[] = spikeRecs.map((rec) => {
-        const c = rec.fresh.length ? joinChunks(rec.fresh) : { units: new Int32Array(0), steps: new Float64Array(0), times: new Float64Array(0) };
+        const c = joinSpikeChunks(rec.fresh, `the spikes of ${rec.cp.name}`);
         rec.fresh = [];
         return { container: rec.cp.name, ...c };
       });
@@ -745,29 +745,6 @@ function spikeChunk(pairs: Int32Array, num: number, k0: number, dt: number): Spi
     times[j] = steps[j] * dt;
   }
   return { units, steps, times };
-}
-
-/** One chunk of the chunks of a run, in order. */
-function joinChunks(chunks: SpikeChunk[]): SpikeChunk {
-  if (chunks.length === 1) return chunks[0];
-  const n = chunks.reduce((s, c) => s + c.units.length, 0);
-  const out: SpikeChunk = { units: new Int32Array(n), steps: new Float64Array(n), times: new Float64Array(n) };
-  let at = 0;
-  for (const c of chunks) {
-    out.units.set(c.units, at);
-    out.steps.set(c.steps, at);
-    out.times.set(c.times, at);
-    at += c.units.length;
-  }
-  return out;
-}
-
-/** The seed as the draws take it: an integer in [0, 2^32). */
-function checkSeed(seed: unknown): number {
-  if (typeof seed !== 'number' || !Number.isInteger(seed) || seed < 0 || seed >= 2 ** 32) {
-    throw new InputDataError('Network.seed', `${describeValue(seed)} is not an integer in [0, 2^32).`, 'Set network.seed to a whole number, e.g. new Network({ seed: 42 }).');
-  }
-  return seed;
 }
 
 const MIN_NORMAL: Record<Dtype, number> = { float64: 2 ** -1022, float32: 2 ** -126 };

@@ -128,9 +128,14 @@ function inRange(x: number, max: number): boolean {
   return Number.isInteger(x) && x >= 0 && x <= max;
 }
 
+/** Whether `x` is a seed the generator takes: an integer in [0, 2^32 − 1]. */
+export function isSeed(x: unknown): x is number {
+  return typeof x === 'number' && inRange(x, TWO_POW_32 - 1);
+}
+
 /** Checks an address; allocates nothing when it is good. */
 function checkAddress(where: string, seed: number, stream: number, container: number, unit: number, step: number, draw: number): void {
-  if (inRange(seed, TWO_POW_32 - 1) && inRange(stream, TWO_POW_32 - 1) && inRange(container, 65535) && inRange(unit, TWO_POW_32 - 1) && inRange(step, Number.MAX_SAFE_INTEGER) && inRange(draw, 65535)) return;
+  if (isSeed(seed) && inRange(stream, TWO_POW_32 - 1) && inRange(container, 65535) && inRange(unit, TWO_POW_32 - 1) && inRange(step, Number.MAX_SAFE_INTEGER) && inRange(draw, 65535)) return;
   const values = [seed, stream, container, unit, step, draw];
   ADDRESS.forEach((part, j) => {
     if (!inRange(values[j], part.max)) throw new InputDataError(where, `${part.name} ${describeValue(values[j])} is not an integer in ${part.range}.`, part.fix);

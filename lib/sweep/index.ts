@@ -13,6 +13,7 @@ import { saveArrow } from '../io/arrow.js';
 import { writeParts } from '../io/files.js';
 import { saveParquet } from '../io/parquet.js';
 import { checkOptions, type OptionRules } from '../options.js';
+import { isSeed } from '../random/philox.js';
 import { load, runJob, type Job, type ParameterSet, type SweepBuild, type SweepMetrics } from './run.js';
 
 export type { ParameterSet, SweepBuild, SweepMetrics } from './run.js';
@@ -113,7 +114,7 @@ export async function sweep(options: SweepOptions): Promise<SweepTable> {
 export function jobsOf(where: string, o: Pick<SweepOptions, 'grid' | 'sets' | 'seeds' | 'dt' | 'steps'>): Job[] {
   const sets = parameterSets(where, o);
   const seeds = o.seeds ?? [0];
-  if (!Array.isArray(seeds) || seeds.length === 0 || !seeds.every((s) => Number.isInteger(s) && s >= 0 && s < 2 ** 32)) {
+  if (!Array.isArray(seeds) || seeds.length === 0 || !seeds.every(isSeed)) {
     throw new InputDataError(where, `seeds ${describeValue(seeds)} are not integers in [0, 2^32).`, 'Give e.g. seeds: [1, 2, 3].');
   }
   if (typeof o.dt !== 'number' || !(o.dt > 0) || !Number.isSafeInteger(o.steps) || o.steps < 1) {

@@ -243,6 +243,9 @@ describe('spiking/spikes: declarations that are refused', () => {
     throws(() => new Network({ seed: 2 ** 32 }), InputDataError, { where: 'new Network' });
     throws(() => new Network({ seed: 1.5 }), InputDataError, { where: 'new Network' });
     expect(new Network({ seed: 0 }).seed).to.equal(0);
+    const nn = new Network({ seed: 5 });
+    throws(() => { nn.seed = 2 ** 32; }, InputDataError, { where: 'Network.seed', fix: /network\.seed = 42/ });
+    expect(nn.seed).to.equal(5);
     const a = new Network().seed;
     expect(Number.isInteger(a) && a >= 0 && a < 2 ** 32).to.equal(true);
   });
