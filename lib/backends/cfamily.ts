@@ -11,14 +11,13 @@
  * (lib/plan/layout.ts) and the buffers. The per-unit body is the shared
  * kernel skeleton (lib/backends/kernel.ts) written in C.
  */
-import type { OpName } from '../ir/types.js';
+import { isDraw, statementsOf, type OpName } from '../ir/types.js';
 import { SCALARS, scalarIndex, type IntegerSyntax } from '../plan/layout.js';
 import type { NetworkPlan } from '../plan/types.js';
 import { bufferLabels, checkPlan, containerLabel, literalNumber, integer, type Dialect } from './dialect.js';
 import { SourceTarget, arrayKernel, registerKernel, unitStep, type SourceSyntax } from './kernel.js';
 import { RANDOM_C } from './random.js';
 import { STREAMS } from '../random/philox.js';
-import { isDraw } from '../ir/types.js';
 import type { LoopStyle } from './operators.js';
 
 const MATH: Partial<Record<OpName, string>> = { abs: 'fabs' };
@@ -141,7 +140,7 @@ export function renderC(plan: NetworkPlan): string {
 
 /** Whether any statement of the plan draws a random number. */
 function drawsRandom(plan: NetworkPlan): boolean {
-  return plan.containers.some((c) => [...c.ir.update, ...c.ir.post, ...(c.ir.events?.stmts ?? [])].some((s) => isDraw(s.expr)));
+  return plan.containers.some((c) => statementsOf(c.ir).some((s) => isDraw(s.expr)));
 }
 
 /** The start of a CUDA C source. */

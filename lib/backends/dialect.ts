@@ -4,7 +4,7 @@
  */
 import { BackendError } from '../errors.js';
 import { SOLVER_NAMES } from '../expr/rules.js';
-import type { ExprIR, OpName, StmtIR } from '../ir/types.js';
+import { statementsOf, type ExprIR, type OpName, type StmtIR } from '../ir/types.js';
 import type { ContainerPlan, NetworkPlan } from '../plan/types.js';
 
 /** What differs between JavaScript, C and CUDA C. */
@@ -200,7 +200,7 @@ export function checkPlan(plan: NetworkPlan): void {
     integer(c.num);
     for (const [n, b] of Object.entries(c.buffers)) { identifier(n); buffer(b); }
     for (const x of [...c.ir.states, ...c.ir.params, ...c.ir.inputs]) identifier(x.name);
-    for (const s of [...c.ir.update, ...c.ir.post]) identifier(s.name);
+    for (const s of statementsOf(c.ir)) identifier(s.name);
     for (const [n, terms] of Object.entries(c.inputs)) {
       identifier(n);
       for (const t of terms) {
@@ -220,7 +220,6 @@ export function checkPlan(plan: NetworkPlan): void {
         if (r.reduce.kind !== 'max' && r.reduce.kind !== 'sum') throw new BackendError('code generation', `the reduction ${JSON.stringify(String(r.reduce.kind).slice(0, 40))} is unknown.`, "Use 'max' or 'sum'.", { code: 'invalid-plan' });
       }
     }
-    if (c.ir.events) for (const s of c.ir.events.stmts) identifier(s.name);
     if (c.spikes) {
       buffer(c.spikes.out);
       if (plan.buffers[c.spikes.out].role !== 'spikes' || plan.buffers[c.spikes.out].type !== 'int32') throw new BackendError('code generation', `the spike buffer ${c.spikes.out} is not an int32 buffer of role 'spikes'.`, 'This is a bug in the network plan.', { code: 'invalid-plan' });

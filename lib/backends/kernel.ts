@@ -22,7 +22,7 @@
  * @module
  */
 import { BackendError } from '../errors.js';
-import { isDraw, TIME, type ExprIR, type StmtIR } from '../ir/types.js';
+import { isDraw, statementsOf, TIME, type ExprIR, type StmtIR } from '../ir/types.js';
 import { refsOf } from '../ir/build.js';
 import { LASTSPIKE } from '../model/read.js';
 import { firstRow, traceIndex, windowStarts, writesRow, type IntegerSyntax } from '../plan/layout.js';
@@ -170,7 +170,7 @@ function block(t: KernelTarget, ci: number, phase: 'update' | 'post' | 'spike', 
 /** Whether container `c`'s statements read the time `t`. */
 export function readsTime(c: ContainerPlan): boolean {
   const refs = new Set<string>();
-  for (const s of [...c.ir.update, ...c.ir.post, ...(c.ir.events?.stmts ?? [])]) refsOf(s.expr, refs);
+  for (const s of statementsOf(c.ir)) refsOf(s.expr, refs);
   return refs.has(TIME);
 }
 

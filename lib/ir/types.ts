@@ -57,6 +57,11 @@ export interface ModelIR {
   events?: { name: string; stmts: StmtIR[] };
 }
 
+/** Every statement of a model's step, in order: update, spike, post. */
+export function statementsOf(ir: ModelIR): StmtIR[] {
+  return [...ir.update, ...(ir.events?.stmts ?? []), ...ir.post];
+}
+
 /** Whether `e` is a random draw, `rand(d)` or `randn(d)`; `d` is its number. */
 export function isDraw(e: ExprIR): e is { k: 'op'; op: 'rand' | 'randn'; args: [{ k: 'num'; v: number }] } {
   return e.k === 'op' && (e.op === 'rand' || e.op === 'randn') && e.args.length === 1 && e.args[0].k === 'num';

@@ -3,7 +3,7 @@
  * system C compiler (-O3, vectorised math through libmvec, OpenMP over all
  * cores), loaded through the native addon and run off the main thread.
  */
-import { isDraw } from '../../ir/types.js';
+import { isDraw, statementsOf } from '../../ir/types.js';
 import type { NetworkPlan } from '../../plan/types.js';
 import { renderC } from '../cfamily.js';
 import { BackendError } from '../../errors.js';
@@ -22,7 +22,7 @@ import { blockScalars, type Backend, type BackendStatus, type Program } from '..
  * functions, as in HodgkinHuxley's), so it is given to these plans only.
  */
 function selectsComputedValues(plan: NetworkPlan): boolean {
-  return plan.containers.some((c) => [...c.ir.update, ...c.ir.post, ...(c.ir.events?.stmts ?? [])].some((s) => isDraw(s.expr) || /__(h|x\d+)$/.test(s.name)));
+  return plan.containers.some((c) => statementsOf(c.ir).some((s) => isDraw(s.expr) || /__(h|x\d+)$/.test(s.name)));
 }
 
 /** Native code for the CPU. */
