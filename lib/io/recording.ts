@@ -52,6 +52,21 @@ export interface SaveRecordingOptions {
 }
 
 const SAVE_KEYS: OptionRules = { compress: { type: 'boolean' } };
+
+/**
+ * The checks a save of recorded data starts with: the path's extension, the
+ * options, and no `compress` for an Arrow file (written uncompressed).
+ * @returns the `compress` option and the extension, in lower case
+ */
+export function checkSave(where: string, path: string, extensions: readonly string[], options: SaveRecordingOptions | undefined): { compress: boolean | undefined; ext: string } {
+  checkPath(where, path, extensions);
+  const { compress } = checkOptions<SaveRecordingOptions>(where, options, SAVE_KEYS);
+  const ext = path.slice(path.lastIndexOf('.')).toLowerCase();
+  if (compress !== undefined && ARROW_EXTENSIONS.includes(ext)) {
+    throw new InputDataError(where, `compress is given for '${path}', but Arrow files are written uncompressed.`, "Leave compress out, or save as '.parquet' or '.npz'.");
+  }
+  return { compress, ext };
+}
 /** The extensions {@link saveRecording} writes. */
 const EXTENSIONS: readonly string[] = ['.npy', '.npz', ...ARROW_EXTENSIONS, '.parquet'];
 /** The key of the metadata that Arrow and Parquet files keep, as JSON. */
@@ -108,15 +123,10 @@ function columnsOf(r: Recording): Record<string, NumericArray> {
  */
 export async function saveRecording(path: string, recording: Recording, options?: SaveRecordingOptions): Promise<void> {
   const where = 'saveRecording';
-  checkPath(where, path, EXTENSIONS);
-  const { compress } = checkOptions<SaveRecordingOptions>(where, options, SAVE_KEYS);
+  const { compress, ext } = checkSave(where, path, EXTENSIONS, options);
   const r = recording as Partial<Recording> | null;
   if (r === null || typeof r !== 'object' || typeof r.times !== 'function' || !Array.isArray(r.shape) || typeof r.variable !== 'string') {
     throw new InputDataError(where, `recording is ${describeValue(recording)}.`, "Pass a recording, e.g. container.recorder.get('v'); save other arrays with saveNpy, saveNpz, saveArrow or saveParquet.");
-  }
-  const ext = path.slice(path.lastIndexOf('.')).toLowerCase();
-  if (compress !== undefined && ARROW_EXTENSIONS.includes(ext)) {
-    throw new InputDataError(where, `compress is given for '${path}', but Arrow files are written uncompressed.`, "Leave compress out, or save as '.parquet' or '.npz'.");
   }
   const file = `${where}('${path}')`;
   const metadata = { [META_KEY]: JSON.stringify(metaOf(recording)) };

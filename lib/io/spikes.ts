@@ -4,14 +4,12 @@
  */
 import { InputDataError, describeValue } from '../errors.js';
 import type { SpikeRecording } from '../network/recorder.js';
-import { checkOptions, type OptionRules } from '../options.js';
 import { ARROW_EXTENSIONS, encodeArrow } from './arrow.js';
-import { checkPath, writeParts } from './files.js';
+import { writeParts } from './files.js';
 import { encodeNpz } from './npz.js';
 import { encodeParquet } from './parquet.js';
-import type { SaveRecordingOptions } from './recording.js';
+import { checkSave, type SaveRecordingOptions } from './recording.js';
 
-const SAVE_KEYS: OptionRules = { compress: { type: 'boolean' } };
 const EXTENSIONS: readonly string[] = ['.npz', ...ARROW_EXTENSIONS, '.parquet'];
 /** The key of the metadata that Arrow and Parquet files keep, as JSON. */
 const META_KEY = 'neural.spikes';
@@ -39,15 +37,10 @@ const META_KEY = 'neural.spikes';
  */
 export async function saveSpikes(path: string, spikes: SpikeRecording, options?: SaveRecordingOptions): Promise<void> {
   const where = 'saveSpikes';
-  checkPath(where, path, EXTENSIONS);
-  const { compress } = checkOptions<SaveRecordingOptions>(where, options, SAVE_KEYS);
+  const { compress, ext } = checkSave(where, path, EXTENSIONS, options);
   const s = spikes as Partial<SpikeRecording> | null;
   if (s === null || typeof s !== 'object' || !(s.units instanceof Int32Array) || typeof s.times !== 'function' || typeof s.num !== 'number') {
     throw new InputDataError(where, `spikes is ${describeValue(spikes)}.`, "Pass a spike recording, e.g. container.recorder.spikes(); save a trace with saveRecording.");
-  }
-  const ext = path.slice(path.lastIndexOf('.')).toLowerCase();
-  if (compress !== undefined && ARROW_EXTENSIONS.includes(ext)) {
-    throw new InputDataError(where, `compress is given for '${path}', but Arrow files are written uncompressed.`, "Leave compress out, or save as '.parquet' or '.npz'.");
   }
   const steps = BigInt64Array.from(spikes.steps, (k) => BigInt(k));
   const columns = { unit: spikes.units, step: steps, time: spikes.times() };
