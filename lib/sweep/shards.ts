@@ -8,7 +8,7 @@
  *
  * @module
  */
-import { mkdir, readFile, readdir, rename, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, readdir, rename, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { DataFileError, InputDataError, describeValue } from '../errors.js';
@@ -149,7 +149,7 @@ const quote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
 
 async function exists(path: string): Promise<boolean> {
   try {
-    await readFile(path);
+    await stat(path);
     return true;
   } catch {
     return false;
