@@ -39,9 +39,9 @@ interface Case {
 }
 
 /** A compiled network and a run from its initial state that returns the number of spikes. */
-async function prepare(label: string, build: (nn: Network) => { c: Container; count: () => number }, dt: number, steps: number): Promise<Case> {
+async function prepare(label: string, build: (nn: Network) => () => number, dt: number, steps: number): Promise<Case> {
   const nn = new Network({ seed: 1 });
-  const { count } = build(nn);
+  const count = build(nn);
   await nn.compile({ backend });
   await nn.run(dt, { steps: Math.min(steps, 200) });
   return {
@@ -56,8 +56,17 @@ async function prepare(label: string, build: (nn: Network) => { c: Container; co
   };
 }
 
-/** Runs the cases in alternating rounds; keeps each one's best time. */
-async function measure(cases: Case[]): Promise<void> {
+/** The spikes of a container recorded as events: record them, and count them after a run. */
+function events(c: Container): () => number {
+  c.record('spike');
+  return () => c.recorder.spikes().count;
+}
+
+/**
+ * Runs the two cases in alternating rounds, keeps each one's best time, and
+ * prints their rates and the ratio of the first's time to the second's.
+ */
+async function compare(cases: [Case, Case], units: number, steps: number, what: string): Promise<void> {
   for (let r = 0; r < reps; r++) {
     for (const c of cases) {
       const t = performance.now();
@@ -65,42 +74,27 @@ async function measure(cases: Case[]): Promise<void> {
       c.ms = Math.min(c.ms, performance.now() - t);
     }
   }
+  for (const c of cases) console.log(`  ${c.label.padEnd(44)} ${fmt((units * steps) / (c.ms / 1e3))} neuron-steps/s   spikes ${c.spikes}`);
+  console.log(`  ${what}: ratio ${(cases[0].ms / cases[1].ms).toFixed(2)}`);
 }
 
 console.log(`spiking: ${backend} back end, float64, best of ${reps} alternating rounds`);
 
-const hh = [
+await compare([
   await prepare('hh-pop, @post spike state (sum recorded)', (nn) => {
     const c = nn.add(models.HodgkinHuxley, { num: N_HH, states: models.HodgkinHuxley.originalStart });
     c.set('stimulus', hhDrive(N_HH));
     c.record('spike', { mode: 'sum' });
-    return { c, count: () => Array.from(c.recorder.get('spike').data).reduce((a, b) => a + b, 0) };
+    return () => Array.from(c.recorder.get('spike').data).reduce((a, b) => a + b, 0);
   }, 1e-5, STEPS_HH),
   await prepare('hh-pop, @spike events (recorded)', (nn) => {
     const c = nn.add(models.HodgkinHuxleySpiking, { num: N_HH, states: models.HodgkinHuxleySpiking.originalStart });
     c.set('stimulus', hhDrive(N_HH));
-    c.record('spike');
-    return { c, count: () => c.recorder.spikes().count };
+    return events(c);
   }, 1e-5, STEPS_HH),
-];
-await measure(hh);
-const hhRate = (c: Case) => (N_HH * STEPS_HH) / (c.ms / 1e3);
-for (const c of hh) console.log(`  ${c.label.padEnd(44)} ${fmt(hhRate(c))} neuron-steps/s   spikes ${c.spikes}`);
-console.log(`  spike events against the @post spike state: ratio ${(hh[0].ms / hh[1].ms).toFixed(2)} (N = ${N_HH}, ${STEPS_HH} steps of 0.01 ms)`);
+], N_HH, STEPS_HH, `spike events against the @post spike state (N = ${N_HH}, ${STEPS_HH} steps of 0.01 ms)`);
 
-const lif = [
-  await prepare('LIF, no noise', (nn) => {
-    const c = nn.add(models.LIF, { num: N_LIF, params: DRIVEN });
-    c.record('spike');
-    return { c, count: () => c.recorder.spikes().count };
-  }, 1e-4, STEPS_LIF),
-  await prepare('LIF, white noise (xi)', (nn) => {
-    const c = nn.add(models.NoisyLIF, { num: N_LIF, params: { ...DRIVEN, sigma: 2 } });
-    c.record('spike');
-    return { c, count: () => c.recorder.spikes().count };
-  }, 1e-4, STEPS_LIF),
-];
-await measure(lif);
-const lifRate = (c: Case) => (N_LIF * STEPS_LIF) / (c.ms / 1e3);
-for (const c of lif) console.log(`  ${c.label.padEnd(44)} ${fmt(lifRate(c))} neuron-steps/s   spikes ${c.spikes}`);
-console.log(`  noisy against noise-free LIF: ratio ${(lif[0].ms / lif[1].ms).toFixed(2)} (N = ${N_LIF}, ${STEPS_LIF} steps of 0.1 ms)`);
+await compare([
+  await prepare('LIF, no noise', (nn) => events(nn.add(models.LIF, { num: N_LIF, params: DRIVEN })), 1e-4, STEPS_LIF),
+  await prepare('LIF, white noise (xi)', (nn) => events(nn.add(models.NoisyLIF, { num: N_LIF, params: { ...DRIVEN, sigma: 2 } })), 1e-4, STEPS_LIF),
+], N_LIF, STEPS_LIF, `noisy against noise-free LIF (N = ${N_LIF}, ${STEPS_LIF} steps of 0.1 ms)`);
