@@ -40,7 +40,8 @@ export type KernelMode = 'array' | 'registers';
  * - `update`: the solver step, a block of simultaneous sets;
  * - `clip`: states with bounds are clipped to them (the solver folds the
  *   clipping into the update's sets, so this phase adds no statement);
- * - `spike`: the spike condition (threshold, out of the refractory period),
+ * - `spike`: the spike condition (threshold, and `not_refractory`, which the
+ *   update set from the refractory test at the start of the step),
  *   then for a unit that fires the reset, `lastspike` and `not_refractory`
  *   (selects on the flag, simultaneous sets); the flag stays visible to the
  *   record phase;

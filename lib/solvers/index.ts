@@ -122,22 +122,26 @@ function lower(sym: SymbolicModel, solver: SolverOption): ModelIR {
     },
   };
   for (const [name, states] of order) RULES[name].build(builder, states);
+  // Brian2's refractory test, once per step, at its start: it holds the
+  // states declared unlessRefractory, and becomes not_refractory, which the
+  // spike block's threshold reads.
+  const refractory = sym.spec.spike?.refractory !== undefined;
+  if (refractory) body.push(...refractoryTest(sym, '__out'));
   for (const s of sym.spec.states) {
     let e = next.get(s.name);
     if (!e) continue;
     if (s.bounds) e = clip(e, s.bounds);
-    // Held while refractory (Brian2's test, at the step's time, as the spike
-    // block makes it). The new value is a let of its own, computed in every
-    // unit, so that the select only picks one of two values: a branch that
-    // computes would keep C compilers from vectorising the loop (they do not
-    // speculate a division that might trap).
+    // Held while refractory. The new value is a let of its own, computed in
+    // every unit, so that the select only picks one of two values: a branch
+    // that computes would keep C compilers from vectorising the loop (they
+    // do not speculate a division that might trap).
     if (s.unlessRefractory) {
-      if (!body.some((x) => x.name === '__out_h')) body.push(...refractoryTest(sym, (n) => n, '__out_h'));
       body.push({ kind: 'let', name: `${s.name}__h`, expr: e });
-      e = op('select', ref('__out_h'), ref(`${s.name}__h`), ref(s.name));
+      e = op('select', ref('__out'), ref(`${s.name}__h`), ref(s.name));
     }
     body.push({ kind: 'set', name: s.name, expr: e });
   }
+  if (refractory) body.push({ kind: 'set', name: NOT_REFRACTORY, expr: ref('__out') });
 
   const postBody: StmtIR[] = [];
   const posts = sym.spec.states.filter((s) => s.post !== undefined);
@@ -176,9 +180,8 @@ function lower(sym: SymbolicModel, solver: SolverOption): ModelIR {
  * a unit that does not fire keeps its values (and the loop stays free of
  * branches).
  *
- * The refractory test is Brian2's: a unit is out of its refractory period
- * at step time t when ⌊(t − lastspike)/dt + 10⁻³⌋ ≥ ⌊refractory/dt + 10⁻³⌋,
- * both durations counted in whole steps.
+ * The threshold holds only out of the refractory period: `not_refractory`,
+ * which the update set from Brian2's test at the start of the step.
  */
 function lowerSpike(sym: SymbolicModel): { name: string; stmts: StmtIR[] } {
   const spike = sym.spec.spike!;
@@ -189,11 +192,9 @@ function lowerSpike(sym: SymbolicModel): { name: string; stmts: StmtIR[] } {
   const stmts: StmtIR[] = Object.keys(sym.intermediates).map((n) => ({ kind: 'let', name: `${n}${suffix}`, expr: toIR(sym.intermediate(n), `${sym.name}#${n}`, local) }));
   let condition = ir(spike.threshold);
   if (!(condition.k === 'op' && CONDITIONS.has(condition.op))) condition = op('ne', condition, num(0));
+  // not_refractory: the update's refractory test of this step.
   const refractory = spike.refractory !== undefined;
-  if (refractory) {
-    stmts.push(...refractoryTest(sym, local, '__out'));
-    condition = op('and', condition, ref('__out'));
-  }
+  if (refractory) condition = op('and', condition, ref(NOT_REFRACTORY));
   const flag = spike.name;
   stmts.push({ kind: 'let', name: flag, expr: condition });
   // Sequential: each statement reads what the earlier ones set.
@@ -215,7 +216,7 @@ function lowerSpike(sym: SymbolicModel): { name: string; stmts: StmtIR[] } {
   });
   for (const [target, name] of current) stmts.push({ kind: 'set', name: target, expr: ref(name) });
   stmts.push({ kind: 'set', name: LASTSPIKE, expr: op('select', ref(flag), ref(TIME), ref(LASTSPIKE)) });
-  if (refractory) stmts.push({ kind: 'set', name: NOT_REFRACTORY, expr: op('select', ref(flag), num(0), ref('__out')) });
+  if (refractory) stmts.push({ kind: 'set', name: NOT_REFRACTORY, expr: op('select', ref(flag), num(0), ref(NOT_REFRACTORY)) });
   return { name: flag, stmts };
 }
 
@@ -223,13 +224,14 @@ function lowerSpike(sym: SymbolicModel): { name: string; stmts: StmtIR[] } {
  * Brian2's refractory test as lets ending in the condition `name`: a unit is
  * out of its refractory period at step time t when
  * ⌊(t − lastspike)/dt + 10⁻³⌋ ≥ ⌊refractory/dt + 10⁻³⌋, both durations in
- * whole steps. `local` names the intermediates the period may read.
+ * whole steps, the period evaluated on the values at the start of the step
+ * (intermediates by their own names).
  */
-function refractoryTest(sym: SymbolicModel, local: (n: string) => string, name: string): StmtIR[] {
+function refractoryTest(sym: SymbolicModel, name: string): StmtIR[] {
   const where = `${sym.name}#${sym.spec.spike!.name}`;
   const steps = (e: ExprIR) => op('floor', op('add', op('div', e, ref(DT)), num(1e-3)));
   return [
-    { kind: 'let', name: `${name}_period`, expr: toIR(unparen(parseExpression(sym.spec.spike!.refractory!, where)), where, local) },
+    { kind: 'let', name: `${name}_period`, expr: toIR(unparen(parseExpression(sym.spec.spike!.refractory!, where)), where) },
     { kind: 'let', name, expr: op('ge', steps(op('sub', ref(TIME), ref(LASTSPIKE))), steps(ref(`${name}_period`))) },
   ];
 }
