@@ -166,14 +166,15 @@ export class Container<M = any> { // eslint-disable-line @typescript-eslint/no-e
    */
   private drawn(where: string, variable: string, text: string): Float64Array {
     const node = unparen(parseExpression(text, where));
-    for (const s of symbolsOf(node)) {
+    const symbols = symbolsOf(node);
+    for (const s of symbols) {
       if (!this.values.has(s) && !isConstant(s)) throw new InputDataError(where, `'${text}' uses unknown symbol '${s}'.`, `${didYouMean(s, this.variables)}Use the variables of ${this.spec.name} (${this.variables.join(', ')}), constants and rand(), randn().`);
     }
     const ir = numberDraws(toIR(node, where), { next: 0 });
     const seed = this.random?.seed() ?? 0;
     const ci = this.random?.index ?? 0;
     const k = this.variables.indexOf(variable);
-    const read = symbolsOf(node).filter((n) => this.values.has(n)).map((n) => [n, this.current ? this.current(n) : this.values.get(n)!] as const);
+    const read = symbols.filter((n) => this.values.has(n)).map((n) => [n, this.current ? this.current(n) : this.values.get(n)!] as const);
     const env = new Map<string, number>();
     const out = new Float64Array(this.num);
     for (let i = 0; i < this.num; i++) {
