@@ -35,21 +35,24 @@ export {
   intermediate,
   post,
   spike,
+  onPre,
+  onPost,
   defineModel,
   type StateOptionsArgs,
   type DerivativeOptionsArgs,
   type SpikeOptionsArgs,
+  type PathwayOptionsArgs,
   type FieldDecorator,
   type FieldDecorators,
 } from './model/decorators.js';
 export { Model, type ModelValues } from './model/model.js';
 export { readModel, type ModelClass } from './model/read.js';
-export type { ModelSpec, StateSpec, ValueSpec, IntermediateSpec, SpikeSpec, ResetSpec } from './model/spec.js';
+export type { ModelSpec, StateSpec, ValueSpec, IntermediateSpec, SpikeSpec, ResetSpec, PathwaySpec } from './model/spec.js';
 
 // Looking at models: equations, update rules, IR and generated code.
 export { inspect, SymbolicModel, type SolverName, type AutoSolver, type LinearForm } from './symbolic/index.js';
 export { lowerModel, type SolverOption } from './solvers/index.js';
-export type { ModelIR, StmtIR, ExprIR, OpName } from './ir/types.js';
+export type { ModelIR, StmtIR, ExprIR, OpName, SynapseIR } from './ir/types.js';
 export { printBlock } from './ir/build.js';
 export { emit, type EmitTarget, type EmitOptions } from './emit.js';
 
@@ -57,6 +60,9 @@ export { emit, type EmitTarget, type EmitOptions } from './emit.js';
 export {
   Network,
   Container,
+  Synapses,
+  type SynapsesOptions,
+  type SynapseValue,
   Input,
   Recorder,
   Recording,

@@ -12,7 +12,7 @@
  * kernel skeleton (lib/backends/kernel.ts) written in C.
  */
 import { isDraw, statementsOf, type OpName } from '../ir/types.js';
-import { SCALARS, scalarIndex, type IntegerSyntax } from '../plan/layout.js';
+import { SCALARS, projectionScalar, scalarIndex, type IntegerSyntax } from '../plan/layout.js';
 import type { NetworkPlan } from '../plan/types.js';
 import { bufferLabels, checkPlan, containerLabel, literalNumber, integer, type Dialect } from './dialect.js';
 import { SourceTarget, arrayKernel, registerKernel, unitStep, type SourceSyntax } from './kernel.js';
@@ -58,6 +58,8 @@ function cSyntax(f32: boolean, int: string, loops: LoopStyle, unitLoop: SourceSy
   return {
     ...spikes,
     time: (ci) => `(real)k * dt${integer(ci)}`,
+    projectionTime: (pi) => `(real)k * dtp${integer(pi)}`,
+    index: (mutable) => (mutable ? int : `const ${int}`),
     draw: (kind, ci, d) => `(real)neural_${kind === 'rand' ? 'uniform' : 'normal'}((uint32_t)seed, ${STREAMS.run}u, ${integer(ci)}u, (uint64_t)i, (int64_t)k, ${integer(d)}u)`,
     dialect: cDialect(f32),
     ints: C_INTS,
@@ -113,6 +115,8 @@ export function renderC(plan: NetworkPlan): string {
       t.line(`const int64_t n${ci} = (int64_t)S[${scalarIndex(ci, 'num')}]; const real dt${ci} = (real)S[${scalarIndex(ci, 'dt')}];`);
       t.firstRows(c, 'const int64_t');
     });
+    plan.projections?.forEach((_, pi) => t.line(`const real dtp${pi} = (real)S[${projectionScalar(plan, pi)}];`));
+    t.plan = plan;
     const labels = bufferLabels(plan);
     plan.buffers.forEach((b, i) => t.line(`${b.type === 'int32' ? 'int32_t' : 'real'} *restrict b${i} = (${b.type === 'int32' ? 'int32_t' : 'real'} *)B[${i}]; // ${labels[i]}`));
     t.line('(void)kEnd;');

@@ -5,7 +5,7 @@
 import { BackendError } from '../errors.js';
 import { SOLVER_NAMES } from '../expr/rules.js';
 import { statementsOf, type ExprIR, type OpName, type StmtIR } from '../ir/types.js';
-import type { ContainerPlan, NetworkPlan } from '../plan/types.js';
+import type { ContainerPlan, NetworkPlan, ProjectionPlan } from '../plan/types.js';
 
 /** What differs between JavaScript, C and CUDA C. */
 export interface Dialect {
@@ -177,6 +177,31 @@ export function bufferLabels(plan: NetworkPlan): string[] {
 
 const BUFFER_KINDS = new Set(['state', 'param', 'input']);
 
+/** Checks a projection's names, buffers and sizes against the plan (see {@link checkPlan}). */
+function checkProjection(plan: NetworkPlan, p: ProjectionPlan, buffer: (b: number) => void): void {
+  const bad = (what: string) => new BackendError('code generation', `a projection ${what}.`, 'This is a bug in the network plan.', { code: 'invalid-plan' });
+  integer(p.num); integer(p.source); integer(p.target); integer(p.maxDelay);
+  const source = plan.containers[p.source];
+  const target = plan.containers[p.target];
+  if (!source || !target) throw bad('joins a container that does not exist');
+  const sized = (b: number, type: 'float' | 'int32', length: number) => {
+    buffer(b);
+    if (plan.buffers[b].type !== type || plan.buffers[b].length !== length) throw bad(`has buffer ${b} of the wrong type or size`);
+  };
+  for (const [n, b] of Object.entries(p.buffers)) { identifier(n); sized(b, 'float', p.num); }
+  for (const x of [...p.ir.states, ...p.ir.params]) identifier(x.name);
+  for (const st of [p.ir.decay, ...p.ir.pathways.map((w) => w.stmts)].flat()) identifier(st.name);
+  sized(p.rows, 'int32', source.num + 1);
+  sized(p.cols, 'int32', p.num);
+  if (p.delay.kind === 'uniform') sized(p.delay.steps, 'int32', 1);
+  else if (p.delay.kind === 'each') { sized(p.delay.order, 'int32', p.num); sized(p.delay.steps, 'int32', p.num); } else throw bad('has an unknown kind of delay');
+  if (p.ir.pathways.some((w) => w.on === 'pre') && !(source.fired && source.fired.slots > p.maxDelay)) throw bad('reads spikes older than its source keeps');
+  if (p.columns) {
+    sized(p.columns.starts, 'int32', target.num + 1); sized(p.columns.synapses, 'int32', p.num); sized(p.columns.sources, 'int32', p.num);
+    if (!target.fired) throw bad("runs on its target's spikes, which are not kept");
+  }
+}
+
 /**
  * Checks everything of a plan that a renderer pastes into source: every name
  * is a plain identifier, every size, index and rate a non-negative integer,
@@ -193,7 +218,7 @@ export function checkPlan(plan: NetworkPlan): void {
   };
   plan.buffers.forEach((b, i) => {
     integer(b.length);
-    if (b.role === 'spikes' && b.type === 'int32') return;
+    if ((b.role === 'spikes' || b.role === 'index' || b.role === 'ring') && b.type === 'int32') return;
     if (b.type !== 'float') throw new BackendError('code generation', `buffer ${i} has the element type ${JSON.stringify(String(b.type).slice(0, 80))}; generated code holds every buffer in the run's float type.`, "Run the plan on a back end whose capabilities list this element type.", { code: 'unsupported' });
   });
   plan.containers.forEach((c) => {
@@ -220,9 +245,14 @@ export function checkPlan(plan: NetworkPlan): void {
         if (r.reduce.kind !== 'max' && r.reduce.kind !== 'sum') throw new BackendError('code generation', `the reduction ${JSON.stringify(String(r.reduce.kind).slice(0, 40))} is unknown.`, "Use 'max' or 'sum'.", { code: 'invalid-plan' });
       }
     }
+    if (c.fired) {
+      buffer(c.fired.ring); integer(c.fired.slots);
+      if (c.fired.slots < 1 || plan.buffers[c.fired.ring].role !== 'ring' || plan.buffers[c.fired.ring].type !== 'int32' || plan.buffers[c.fired.ring].length !== c.fired.slots * (c.num + 1)) throw new BackendError('code generation', `the ring of container ${c.name.length <= 80 ? JSON.stringify(c.name) : ''} is not an int32 buffer of slots × (num + 1) elements.`, 'This is a bug in the network plan.', { code: 'invalid-plan' });
+    }
     if (c.spikes) {
       buffer(c.spikes.out);
       if (plan.buffers[c.spikes.out].role !== 'spikes' || plan.buffers[c.spikes.out].type !== 'int32') throw new BackendError('code generation', `the spike buffer ${c.spikes.out} is not an int32 buffer of role 'spikes'.`, 'This is a bug in the network plan.', { code: 'invalid-plan' });
     }
   });
+  for (const p of plan.projections ?? []) checkProjection(plan, p, buffer);
 }

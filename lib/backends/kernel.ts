@@ -23,11 +23,12 @@
  */
 import { BackendError } from '../errors.js';
 import { isDraw, statementsOf, TIME, type ExprIR, type StmtIR } from '../ir/types.js';
+import { SIDE_NAME } from '../model/read.js';
 import { refsOf } from '../ir/build.js';
 import { LASTSPIKE } from '../model/read.js';
 import { firstRow, traceIndex, windowStarts, writesRow, type IntegerSyntax } from '../plan/layout.js';
-import type { ContainerPlan, NetworkPlan, OperatorPlan, RecordPlan, TermPlan } from '../plan/types.js';
-import { conditionLets, containerLabel, integer, local, renderCondition, renderExpr, solverLabel, type Dialect } from './dialect.js';
+import type { ContainerPlan, NetworkPlan, OperatorPlan, ProjectionPlan, RecordPlan, TermPlan } from '../plan/types.js';
+import { conditionLets, containerLabel, identifier, integer, local, renderCondition, renderExpr, solverLabel, type Dialect } from './dialect.js';
 import { renderOperator, type LoopStyle } from './operators.js';
 
 /** Where the unit's locals live: reloaded every step (`'array'`) or across the steps of a block (`'registers'`). */
@@ -110,6 +111,65 @@ export interface KernelTarget {
   units(ci: number, body: () => void): void;
   /** Computes an operator of container `ci` for the current step. */
   operator(ci: number, o: OperatorPlan): void;
+  /**
+   * After every container has stepped: writes the units of container `ci`
+   * that fired in this step (their `lastspike` is the step's time) to the
+   * row k mod slots of its `fired` ring, in increasing order, count first.
+   */
+  collect(ci: number): void;
+  /**
+   * Runs projection `pi`'s events of this step: `onPre` for the synapses
+   * whose source unit fired their delay ago, then `onPost` for those whose
+   * target unit fired now; each event as {@link synapseEvent} says.
+   */
+  deliver(pi: number): void;
+}
+
+/**
+ * One synapse event as the targets run it: load the variables the
+ * statements use (`array`: the synapse's own, indexed by the synapse `s`;
+ * `pre` / `post`: the source unit `i`'s or target unit `j`'s), run the
+ * `decay` block then the pathway's (lets, then sets, each block's sets
+ * together at its end), store what was set.
+ */
+export interface SynapseEvent {
+  loads: { name: string; buffer: number; at: 's' | 'i' | 'j' }[];
+  blocks: StmtIR[][];
+  stores: { name: string; buffer: number; at: 's' | 'i' | 'j' }[];
+}
+
+/** Every buffer projection `p` itself holds: its variables, connectivity and delays. */
+export function projectionBuffers(p: ProjectionPlan): number[] {
+  const delay = p.delay.kind === 'uniform' ? [p.delay.steps] : [p.delay.order, p.delay.steps];
+  const columns = p.columns ? [p.columns.starts, p.columns.synapses, p.columns.sources] : [];
+  return [...Object.values(p.buffers), p.rows, p.cols, ...delay, ...columns];
+}
+
+/** What one event of projection `p` on pathway `on` loads, runs and stores. */
+export function synapseEvent(plan: NetworkPlan, p: ProjectionPlan, on: 'pre' | 'post'): SynapseEvent {
+  const pathway = p.ir.pathways.find((w) => w.on === on);
+  const blocks = [p.ir.decay, pathway?.stmts ?? []].filter((b) => b.length);
+  const lets = new Set(blocks.flat().filter((x) => x.kind === 'let').map((x) => x.name));
+  const read = new Set<string>();
+  const set = new Set<string>();
+  for (const st of blocks.flat()) {
+    refsOf(st.expr, read);
+    if (st.kind === 'set') set.add(st.name);
+  }
+  const where = (n: string): { name: string; buffer: number; at: 's' | 'i' | 'j' } => {
+    const m = SIDE_NAME.exec(n);
+    if (m) {
+      const c = plan.containers[m[2] === 'pre' ? p.source : p.target];
+      const buffer = c?.buffers[m[1]];
+      if (buffer === undefined) throw new BackendError('code generation', `projection ${p.name} reads a variable its ${m[2] === 'pre' ? 'source' : 'target'} does not have.`, 'This is a bug in the network plan.', { code: 'invalid-plan' });
+      return { name: n, buffer, at: m[2] === 'pre' ? 'i' : 'j' };
+    }
+    const buffer = p.buffers[n];
+    if (buffer === undefined) throw new BackendError('code generation', `projection ${p.name} reads a variable its synapses do not have.`, 'This is a bug in the network plan.', { code: 'invalid-plan' });
+    return { name: n, buffer, at: 's' };
+  };
+  const names = [...new Set([...read, ...set])].filter((n) => !lets.has(n) && n !== TIME).sort();
+  return { loads: names.map(where), blocks, stores: names.filter((n) => set.has(n)).map(where) };
 }
 
 /** The IR name of the variable of container `c` held in `buffer`. */
@@ -236,11 +296,15 @@ export function registerKernel(t: KernelTarget, plan: NetworkPlan): void {
  * its operators, then advances each of its units by the step.
  */
 export function arrayKernel(t: KernelTarget, plan: NetworkPlan): void {
-  t.steps(() => plan.containers.forEach((c, ci) => {
-    for (const o of c.operators) t.operator(ci, o);
-    t.units(ci, () => unitStep(t, plan, ci, 'array'));
-    if (c.spikes) t.afterUnits?.(ci, c.spikes.out, c.buffers[LASTSPIKE]);
-  }));
+  t.steps(() => {
+    plan.containers.forEach((c, ci) => {
+      for (const o of c.operators) t.operator(ci, o);
+      t.units(ci, () => unitStep(t, plan, ci, 'array'));
+      if (c.spikes) t.afterUnits?.(ci, c.spikes.out, c.buffers[LASTSPIKE]);
+    });
+    plan.containers.forEach((c, ci) => c.fired && t.collect(ci));
+    plan.projections?.forEach((_, pi) => t.deliver(pi));
+  });
 }
 
 /** What differs between the source targets (JavaScript, C, CUDA C) in a kernel. */
@@ -283,6 +347,10 @@ export interface SourceSyntax {
   takePair(b: string): string[];
   /** A cast to the spike buffer's element type (`(int32_t)`), or ''. */
   intCast: string;
+  /** The declaration of an integer local (indices, counts): `let` / `const`, `int64_t` / `const int64_t`. */
+  index(mutable: boolean): string;
+  /** The time at the start of step `k` for projection `pi`, e.g. `k * dtp0`. */
+  projectionTime(pi: number): string;
 }
 
 /**
@@ -460,6 +528,129 @@ export class SourceTarget implements KernelTarget {
   operator(ci: number, o: OperatorPlan): void {
     for (const text of renderOperator(o, this.syntax.loops)) this.line(text);
   }
+
+  /** The plan whose projections {@link collect} and {@link deliver} render (set by the renderer). */
+  plan?: NetworkPlan;
+
+  private planOf(): NetworkPlan {
+    if (!this.plan) throw new BackendError('code generation', 'a projection is rendered without its plan.', 'This is a bug in the renderer.', { code: 'invalid-plan' });
+    return this.plan;
+  }
+
+  collect(ci: number): void {
+    const c = this.planOf().containers[ci];
+    const { fired } = c;
+    if (!fired) return;
+    const x = this.syntax;
+    const ring = `b${integer(fired.ring)}`;
+    const last = `b${integer(c.buffers[LASTSPIKE])}`;
+    this.nest('', () => {
+      this.line(`// the units of ${containerLabel(c, ci)} that fired in this step`);
+      this.line(`${x.index(false)} base = (k % ${integer(fired.slots)}) * (n${integer(ci)} + 1);`);
+      this.line(`${x.real(false)} tc = ${x.time(ci)};`);
+      this.line(`${x.index(true)} count = 0;`);
+      this.nest(`for (${x.index(true)} i = 0; i < n${integer(ci)}; i++)`, () => {
+        this.line(`if (${last}[i] == tc) ${ring}[base + 1 + count++] = ${x.intCast}i;`);
+      });
+      this.line(`${ring}[base] = ${x.intCast}count;`);
+    });
+  }
+
+  deliver(pi: number): void {
+    const plan = this.planOf();
+    const p = plan.projections![pi];
+    const x = this.syntax;
+    const int = (n: number) => `b${integer(n)}`;
+    const I = x.index(false);
+    const M = x.index(true);
+    this.nest('', () => {
+      this.line(`// projection ${integer(pi)}: ${containerLabel(plan.containers[p.source], p.source)} to ${containerLabel(plan.containers[p.target], p.target)}, ${integer(p.num)} synapses`);
+      this.line(`${x.real(false)} ${projectionLocal(pi, TIME)} = ${x.projectionTime(pi)};`);
+      const pre = synapseEvent(plan, p, 'pre');
+      const source = plan.containers[p.source];
+      if (p.ir.pathways.some((w) => w.on === 'pre') && source.fired) {
+        const ring = int(source.fired.ring);
+        const slots = integer(source.fired.slots);
+        // The spikes of source unit i that fired d steps ago, on the synapses with delay d.
+        const row = (d: string, range: () => void) => {
+          this.line(`${I} base = ((k - ${d}) % ${slots}) * (n${integer(p.source)} + 1);`);
+          this.nest(`for (${M} f = 0; f < ${ring}[base]; f++)`, () => {
+            this.line(`${I} i = ${ring}[base + 1 + f];`);
+            range();
+          });
+        };
+        const events = (entry: (e: string) => string) => this.nest(`for (${M} e = lo; e < hi; e++)`, () => {
+          this.line(`${I} s = ${entry('e')};`);
+          this.line(`${I} j = ${int(p.cols)}[s];`);
+          this.event(pi, pre);
+        });
+        if (p.delay.kind === 'uniform') {
+          const delay = int(p.delay.steps);
+          this.nest(`if (${delay}[0] <= k)`, () => row(`${delay}[0]`, () => {
+            this.line(`${I} lo = ${int(p.rows)}[i], hi = ${int(p.rows)}[i + 1];`);
+            events((e) => e);
+          }));
+        } else {
+          const { order, steps } = p.delay;
+          this.nest(`for (${M} d = 0; d <= ${integer(p.maxDelay)} && d <= k; d++)`, () => row('d', () => {
+            // The entries of the row with delay d: [lo, hi), by bisection (the row is ordered by delay).
+            this.line(`${M} lo = ${int(p.rows)}[i], hi = ${int(p.rows)}[i + 1];`);
+            this.line(`${M} a = lo, z = hi;`);
+            this.line(`while (a < z) { ${I} m = a + ((z - a) >> 1); if (${int(steps)}[m] < d) a = m + 1; else z = m; }`);
+            this.line('lo = a; z = hi;');
+            this.line(`while (a < z) { ${I} m = a + ((z - a) >> 1); if (${int(steps)}[m] <= d) a = m + 1; else z = m; }`);
+            this.line('hi = a;');
+            events((e) => `${int(order)}[${e}]`);
+          }));
+        }
+      }
+      const target = plan.containers[p.target];
+      if (p.columns && target.fired) {
+        const post = synapseEvent(plan, p, 'post');
+        const { starts, synapses, sources } = p.columns;
+        const ring = int(target.fired.ring);
+        this.line(`${I} base = (k % ${integer(target.fired.slots)}) * (n${integer(p.target)} + 1);`);
+        this.nest(`for (${M} f = 0; f < ${ring}[base]; f++)`, () => {
+          this.line(`${I} j = ${ring}[base + 1 + f];`);
+          this.nest(`for (${M} e = ${int(starts)}[j]; e < ${int(starts)}[j + 1]; e++)`, () => {
+            this.line(`${I} s = ${int(synapses)}[e];`);
+            this.line(`${I} i = ${int(sources)}[s];`);
+            this.event(pi, post);
+          });
+        });
+      }
+    });
+  }
+
+  /** One synapse event of projection `pi` (the indices `s`, `i`, `j` declared). */
+  private event(pi: number, ev: SynapseEvent): void {
+    const x = this.syntax;
+    const name = (n: string) => projectionLocal(pi, n);
+    const at = (w: { buffer: number; at: string }) => `b${integer(w.buffer)}[${w.at}]`;
+    for (const l of ev.loads) this.line(`${x.real(true)} ${name(l.name)} = ${at(l)};`);
+    for (const stmts of ev.blocks) {
+      this.open();
+      const conditions = conditionLets(stmts);
+      const sets: string[] = [];
+      for (const st of stmts) {
+        if (st.kind === 'let') {
+          const e = conditions.has(st.name) ? renderCondition(st.expr, x.dialect, name, conditions) : renderExpr(st.expr, x.dialect, name, conditions);
+          this.line(`${conditions.has(st.name) ? x.condition : x.real(false)} ${name(st.name)} = ${e};`);
+        } else {
+          this.line(`${x.real(false)} ${name(st.name)}__n = ${renderExpr(st.expr, x.dialect, name, conditions)};`);
+          sets.push(st.name);
+        }
+      }
+      for (const n of sets) this.line(`${name(n)} = ${x.round(`${name(n)}__n`)};`);
+      this.close();
+    }
+    for (const w of ev.stores) this.line(`${at(w)} = ${name(w.name)};`);
+  }
+}
+
+/** The local of projection `pi` that holds `name`: `t` → `tp0`, `w` → `p0_w`, `ge_post` → `p0_ge_post`. */
+export function projectionLocal(pi: number, name: string): string {
+  return name === TIME ? `tp${integer(pi)}` : `p${integer(pi)}_${identifier(name)}`;
 }
 
 /** The local holding a trace record's first row in the block. */

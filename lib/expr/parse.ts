@@ -21,8 +21,11 @@ function ownRecord<T>(entries: Record<string, T>): Readonly<Record<string, T>> {
 export const FUNCTIONS: Readonly<Record<string, number>> = ownRecord({
   abs: 1, exp: 1, log: 1, sqrt: 1, cbrt: 1, pow: 2, min: 2, max: 2,
   sin: 1, cos: 1, tan: 1, tanh: 1, floor: 1, ceil: 1,
-  rand: 0, randn: 0,
+  clip: 3, rand: 0, randn: 0,
 });
+
+/** `clip(x, lo, hi)`: x kept in [lo, hi] (statements only: it has no derivative). */
+export const CLIP = 'clip';
 
 /**
  * Functions that draw random numbers (`rand()`: uniform in [0, 1),

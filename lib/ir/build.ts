@@ -58,6 +58,7 @@ function toIRStep(node: MathNode, args: ExprIR[], where: string, rename: (name: 
       // Numbered by lowerModel, one draw per call.
       if (name === 'rand' || name === 'randn') return op(name);
       if (name === 'pow') return op('pow', ...args);
+      if (name === 'clip') return op('min', op('max', args[0], args[1]), args[2]);
       const one = num(1);
       if (name === 'sec') return op('div', one, op('cos', ...args));
       if (name === 'csc') return op('div', one, op('sin', ...args));

@@ -72,3 +72,31 @@ export const TIME = 't';
 
 /** Names the back ends use for the step size in model time units. */
 export const DT = 'dt';
+
+/** The time since a synapse's last event, which an event-driven state's update reads in place of `dt`. */
+export const SINCE = '__dt';
+
+/**
+ * A synapse model, lowered: what a back end needs to run one synapse's
+ * events. Names are the synapse's own variables, `x_pre` / `x_post` for the
+ * variables of the source and target units it joins, `t` (the event's time,
+ * model time units), and the lets.
+ */
+export interface SynapseIR {
+  model: string;
+  timeScale: number;
+  /** Per-synapse states (`lastupdate` among them when `decay` is not empty). */
+  states: { name: string; initial: number }[];
+  /** Per-synapse parameters. */
+  params: { name: string; value: number }[];
+  /**
+   * The event-driven states brought to the event's time, a block of
+   * simultaneous sets that reads `__dt` ({@link SINCE}, the time since
+   * `lastupdate`, which its first let defines); empty without such states.
+   */
+  decay: StmtIR[];
+  /** The statements of `@onPre` and `@onPost`, each a block (run after `decay`; sets `lastupdate` when there is a decay). */
+  pathways: { on: 'pre' | 'post'; stmts: StmtIR[] }[];
+  /** The variables of the source (`pre`) and target (`post`) units the statements read, and those they set. */
+  sides: { pre: { reads: string[]; sets: string[] }; post: { reads: string[]; sets: string[] } };
+}

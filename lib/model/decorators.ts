@@ -26,7 +26,7 @@ symbols.metadata ??= Symbol.for('Symbol.metadata');
 const METADATA: symbol = symbols.metadata;
 
 /** What a decorator was used for. */
-export type FieldKind = 'state' | 'param' | 'input' | 'derivative' | 'intermediate' | 'post' | 'spike';
+export type FieldKind = 'state' | 'param' | 'input' | 'derivative' | 'intermediate' | 'post' | 'spike' | 'pathway';
 
 /** One decorator application, exactly as the user wrote it (an *Args* record). */
 export interface FieldRecord {
@@ -35,7 +35,7 @@ export interface FieldRecord {
   /** The initial value or default (state, param, input) or the equation text. */
   value: number | string;
   /** Extra options (`bounds` for states, `unlessRefractory` for derivatives, the spike's threshold, reset and refractory period). */
-  options?: StateOptionsArgs | DerivativeOptionsArgs | SpikeOptionsArgs;
+  options?: StateOptionsArgs | DerivativeOptionsArgs | SpikeOptionsArgs | PathwayOptionsArgs;
 }
 
 /** Options of {@link state}. */
@@ -60,6 +60,23 @@ export interface DerivativeOptionsArgs {
    * start of the step). The model must declare a refractory period.
    */
   unlessRefractory?: boolean;
+  /**
+   * In a synapse model: the state is not integrated every step but brought
+   * up to date when an event of the synapse (a spike arriving, `@onPre`,
+   * or its target firing, `@onPost`) reads or changes it, from the time of
+   * the synapse's last event (Brian2's `(event-driven)`). The equation must
+   * be linear in the state with constant coefficients, e.g. `-Apre / taupre`:
+   * it is solved exactly over the time since the last event.
+   */
+  eventDriven?: boolean;
+}
+
+/** Options of {@link onPre} and {@link onPost}: which spikes run the statements. */
+export interface PathwayOptionsArgs {
+  /** `'pre'`: the synapse's source unit fired (after the synapse's delay); `'post'`: its target unit fired. */
+  on: 'pre' | 'post';
+  /** The statements, as written: `'ge_post += w'`, `['Apre += dApre', 'w = clip(w + Apost, 0, wmax)']`. */
+  statements: string | readonly string[];
 }
 
 /** Options of {@link spike}: when a unit fires and what firing does. */
@@ -205,6 +222,24 @@ export const post = (expression: string): FieldDecorator => record('post', expre
  * @example `@spike({ threshold: 'v > vt', reset: 'v = vr', refractory: 5 }) spike!: number;`
  */
 export const spike = (options: SpikeOptionsArgs): FieldDecorator => record('spike', '', options);
+
+/**
+ * In a synapse model: statements run for each synapse whose source unit
+ * fired, once the synapse's delay has passed (Brian2's `on_pre`). They run
+ * in order, each seeing the changes of those before it; `=`, `+=`, `-=`,
+ * `*=` and `/=` on the synapse's states, or on a state of the target
+ * (`ge_post`) or source (`x_pre`) unit. They read the synapse's parameters
+ * and states, `x_pre` and `x_post` of the units it joins, and `t`.
+ * @example `@onPre('ge_post += w') pre!: never;`
+ * @example `@onPre(['ge_post += w', 'Apre += dApre', 'w = clip(w + Apost, 0, wmax)']) pre!: never;`
+ */
+export const onPre = (statements: string | readonly string[]): FieldDecorator => record('pathway', '', { on: 'pre', statements });
+/**
+ * In a synapse model: statements run for each synapse whose target unit
+ * fired, in the step it fired (Brian2's `on_post`), as {@link onPre}.
+ * @example `@onPost(['Apost += dApost', 'w = clip(w + Apre, 0, wmax)']) post!: never;`
+ */
+export const onPost = (statements: string | readonly string[]): FieldDecorator => record('pathway', '', { on: 'post', statements });
 
 /** The fields of {@link defineModel}: one decorator or several per field name. */
 export type FieldDecorators = Record<string, FieldDecorator | readonly FieldDecorator[]>;

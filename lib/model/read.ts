@@ -5,14 +5,14 @@
  */
 import type { MathNode } from 'mathjs';
 import { ExpressionError, ModelDefinitionError, describeValue } from '../errors.js';
-import { BUILTINS, functionsOf, isConstant, NOISE, parseExpression, RANDOM_FUNCTIONS, symbolsOf } from '../expr/parse.js';
-import { ownRecords, type DerivativeOptionsArgs, type FieldRecord, type SpikeOptionsArgs, type StateOptionsArgs } from './decorators.js';
-import type { IntermediateSpec, ModelSpec, ResetSpec, SpikeSpec, StateSpec, ValueSpec } from './spec.js';
+import { BUILTINS, CLIP, functionsOf, isConstant, NOISE, parseExpression, RANDOM_FUNCTIONS, symbolsOf } from '../expr/parse.js';
+import { ownRecords, type DerivativeOptionsArgs, type FieldRecord, type PathwayOptionsArgs, type SpikeOptionsArgs, type StateOptionsArgs } from './decorators.js';
+import type { IntermediateSpec, ModelSpec, PathwaySpec, ResetSpec, SpikeSpec, StateSpec, ValueSpec } from './spec.js';
 
 /** Anything constructible whose prototype chain may carry decorator records. */
 export type ModelClass = abstract new (...args: never[]) => object;
 
-type Role = 'state' | 'param' | 'input' | 'intermediate' | 'spike';
+type Role = 'state' | 'param' | 'input' | 'intermediate' | 'spike' | 'pathway';
 interface Field {
   property: string;
   role?: Role;
@@ -22,8 +22,10 @@ interface Field {
   reduce?: 'max' | 'sum';
   derivative?: string;
   unlessRefractory?: boolean;
+  eventDriven?: boolean;
   post?: string;
   spike?: SpikeOptionsArgs;
+  pathway?: PathwayOptionsArgs;
 }
 
 /**
@@ -35,6 +37,10 @@ export const LASTSPIKE = 'lastspike';
 export const NOT_REFRACTORY = 'not_refractory';
 /** `lastspike` before any spike: 10^4 seconds before time 0, in model time units (times the time scale). */
 export const NEVER_SPIKED = -1e4;
+/** The state the library adds to a synapse model with event-driven states: the time of the synapse's last event (model time units). */
+export const LASTUPDATE = 'lastupdate';
+/** How a synapse's statements name a variable of its source (`v_pre`) or target (`ge_post`) unit. */
+export const SIDE_NAME = /^([A-Za-z][A-Za-z0-9]*(?:_[A-Za-z0-9]+)*)_(pre|post)$/;
 
 const cache = new WeakMap<ModelClass, ModelSpec>();
 
@@ -85,10 +91,15 @@ function build(ctor: ModelClass): ModelSpec {
   const inputs: ValueSpec[] = [];
   const intermediates: IntermediateSpec[] = [];
   const spikes: Field[] = [];
+  const pathwayFields: Field[] = [];
   for (const f of fields.values()) {
     const where = `${name}#${f.property}`;
     if (f.role === 'spike') {
       spikes.push(f);
+      continue;
+    }
+    if (f.role === 'pathway') {
+      pathwayFields.push(f);
       continue;
     }
     if (!f.role) {
@@ -105,6 +116,7 @@ function build(ctor: ModelClass): ModelSpec {
       if (f.reduce !== undefined) s.reduce = f.reduce;
       if (f.derivative !== undefined) s.derivative = f.derivative;
       if (f.unlessRefractory) s.unlessRefractory = true;
+      if (f.eventDriven && f.derivative !== undefined) s.eventDriven = true;
       if (f.post !== undefined) s.post = f.post;
       states.push(s);
     } else if (f.role === 'param') params.push({ name: f.property, value: f.value ?? 0 });
@@ -117,6 +129,23 @@ function build(ctor: ModelClass): ModelSpec {
     const scale = typeof timeScale === 'number' && Number.isFinite(timeScale) ? timeScale : 1;
     states.push({ name: LASTSPIKE, initial: NEVER_SPIKED * scale, builtin: true });
     if (spike.refractory !== undefined) states.push({ name: NOT_REFRACTORY, initial: 1, builtin: true });
+  }
+  const pathways = pathwayFields.length ? readPathways(name, pathwayFields, problems) : undefined;
+  if (states.some((s) => s.eventDriven)) {
+    if (!pathwayFields.length) problems.push(problem(name, 'declares event-driven states but no @onPre or @onPost: only a synapse model has events that bring them up to date.', 'Drop eventDriven (the state is then integrated every step), or make the class a synapse model with @onPre.'));
+    states.push({ name: LASTUPDATE, initial: 0, builtin: true });
+  }
+  if (pathwayFields.length) {
+    const where = name;
+    if (spike) problems.push(problem(where, 'is a synapse model (it has @onPre or @onPost) and declares a @spike.', 'A synapse does not fire: declare the spike in the neuron model.'));
+    if (inputs.length) problems.push(problem(`${name}#${inputs[0].name}`, 'a synapse model has no inputs.', 'Declare it with @param (one value per synapse).'));
+    for (const s of states) {
+      if (s.derivative !== undefined && !s.eventDriven) problems.push(problem(`${name}#${s.name}`, 'a synapse state integrated every step (clock-driven) is not supported.', "Declare it event-driven, @derivative('…', { eventDriven: true }), or keep the state in the target neuron model and add to it on each spike ('g_post += w')."));
+      if (s.post !== undefined) problems.push(problem(`${name}#${s.name}`, 'a synapse model has no @post.', 'Write the change as a statement of @onPre or @onPost.'));
+    }
+    for (const f of fields.values()) {
+      if (SIDE_NAME.test(f.property)) problems.push(problem(`${name}#${f.property}`, "the names ending in '_pre' and '_post' name the variables of the source and target units.", 'Rename the field.'));
+    }
   }
   for (const s of states) {
     if (s.unlessRefractory && spike?.refractory === undefined) {
@@ -132,6 +161,8 @@ function build(ctor: ModelClass): ModelSpec {
   // What each kind of equation may read besides the model's fields and the constants.
   const noise = (kind: string) => kind === 'derivative';
   const random = (kind: string) => kind !== 'derivative' && kind !== 'intermediate';
+  // Statements run on spikes read the units the synapse joins as x_pre and x_post (checked when it is connected).
+  const sides = (kind: string) => kind === 'on_pre' || kind === 'on_post';
   const check = (where: string, text: string, kind: string): string[] => {
     try {
       const node = parseExpression(text, where);
@@ -139,7 +170,7 @@ function build(ctor: ModelClass): ModelSpec {
       for (const s of syms) {
         if (s === NOISE) {
           if (!noise(kind)) problems.push(problem(where, `'${text}' uses the noise 'xi' in ${kind === 'intermediate' ? 'an intermediate' : `a ${kind}`}.`, "Write xi in the @derivative of the state it drives (each state's xi is its own noise)."));
-        } else if (!known.has(s) && !isConstant(s) && !BUILTINS.has(s)) {
+        } else if (!known.has(s) && !isConstant(s) && !BUILTINS.has(s) && !(sides(kind) && SIDE_NAME.test(s))) {
           const fix = s === LASTSPIKE || s === NOT_REFRACTORY
             ? `'${s}' exists in models that declare a spike${s === NOT_REFRACTORY ? ' with a refractory period' : ''} (@spike).`
             : `Declare it with @param or @state${kind === 'intermediate' ? '' : ', or name it with @intermediate'}.`;
@@ -147,6 +178,9 @@ function build(ctor: ModelClass): ModelSpec {
         }
       }
       for (const f of functionsOf(node)) {
+        if (f === CLIP && (kind === 'derivative' || kind === 'intermediate')) {
+          problems.push(problem(where, `'${text}' calls clip() in ${kind === 'intermediate' ? 'an intermediate' : 'a derivative'}, which must stay differentiable.`, 'Use min and max, or bounds on the state (@state(…, { bounds })).'));
+        }
         if (RANDOM_FUNCTIONS.has(f) && !random(kind)) {
           problems.push(problem(where, `'${text}' calls ${f}() in ${kind === 'intermediate' ? 'an intermediate' : `a ${kind}`}; random draws belong in spike conditions, resets and @post equations.`, kind === 'derivative' ? "For noise in a derivative use xi (Gaussian white noise), e.g. 'sigma * xi'." : 'Write the call where it is used.'));
         }
@@ -180,8 +214,21 @@ function build(ctor: ModelClass): ModelSpec {
     }
   }
 
+  for (const p of pathways ?? []) {
+    const where = `${name}#${p.name}`;
+    for (const r of p.statements) {
+      check(where, r.expression, `on_${p.on}`);
+      if (SIDE_NAME.test(r.target)) continue;
+      const target = states.find((x) => x.name === r.target);
+      if (!target || target.builtin) {
+        const list = states.filter((x) => !x.builtin).map((x) => x.name).join(', ') || '(none)';
+        problems.push(problem(where, `the statement '${r.target} ${r.op} ${r.expression}' assigns '${printable(r.target)}', which is not a state of the synapse${target ? ' it may set (the library keeps it)' : ''}.`, `Set a state of the synapse (${list}), or of the target or source unit as x_post or x_pre.`));
+      }
+    }
+  }
+
   const sorted = ordered(name, intermediates, deps, problems);
-  return problems.length ? fail(name, problems) : { name, timeScale: timeScale as number, states, params, inputs, intermediates: sorted, ...(spike ? { spike } : {}) };
+  return problems.length ? fail(name, problems) : { name, timeScale: timeScale as number, states, params, inputs, intermediates: sorted, ...(spike ? { spike } : {}), ...(pathways ? { pathways } : {}) };
 }
 
 const RESET = /^\s*([A-Za-z_][A-Za-z0-9_]*)\s*([-+*/]?=)(?!=)\s*([\s\S]*?)\s*$/;
@@ -208,16 +255,7 @@ function readSpike(name: string, fields: Field[], problems: Problem[]): SpikeSpe
   const texts = o.reset === undefined ? [] : typeof o.reset === 'string' ? [o.reset] : Array.isArray(o.reset) ? o.reset : null;
   if (texts === null || texts.some((t) => typeof t !== 'string')) {
     problems.push(problem(where, `the reset ${describeValue(o.reset)} is not text or a list of texts.`, "Write e.g. reset: 'v = vr' or reset: ['v = vr', 'w += b']."));
-  } else {
-    for (const statement of texts.flatMap((t) => (t as string).split(/[;\n]/)).filter((t) => t.trim())) {
-      const m = RESET.exec(statement);
-      if (!m || !m[3]) {
-        problems.push(problem(where, `the reset statement '${printable(statement.trim())}' is not 'state = expression' (or +=, -=, *=, /=).`, "Write e.g. 'v = vr' or 'w += b'."));
-        continue;
-      }
-      spec.reset.push({ target: m[1], op: m[2] as ResetSpec['op'], expression: m[3] });
-    }
-  }
+  } else spec.reset = statements(where, texts as string[], 'reset', "Write e.g. 'v = vr' or 'w += b'.", problems);
   const r = o.refractory;
   if (r !== undefined) {
     if (typeof r === 'number') {
@@ -229,6 +267,42 @@ function readSpike(name: string, fields: Field[], problems: Problem[]): SpikeSpe
   return spec;
 }
 
+/** Statements `target op expression`, from texts each holding one or more (split at ';' and line ends). */
+function statements(where: string, texts: readonly string[], what: string, example: string, problems: Problem[]): ResetSpec[] {
+  const out: ResetSpec[] = [];
+  for (const statement of texts.flatMap((t) => t.split(/[;\n]/)).filter((t) => t.trim())) {
+    const m = RESET.exec(statement);
+    if (!m || !m[3]) {
+      problems.push(problem(where, `the ${what} statement '${printable(statement.trim())}' is not 'state = expression' (or +=, -=, *=, /=).`, example));
+      continue;
+    }
+    out.push({ target: m[1], op: m[2] as ResetSpec['op'], expression: m[3] });
+  }
+  return out;
+}
+
+/** The statements a synapse model runs on spikes (`@onPre`, `@onPost`): one of each at most. */
+function readPathways(name: string, fields: Field[], problems: Problem[]): PathwaySpec[] {
+  const out: PathwaySpec[] = [];
+  for (const f of fields) {
+    const where = `${name}#${f.property}`;
+    const o = f.pathway;
+    const texts = typeof o?.statements === 'string' ? [o.statements] : Array.isArray(o?.statements) ? o.statements : null;
+    if (!o || (o.on !== 'pre' && o.on !== 'post') || texts === null || texts.some((t) => typeof t !== 'string')) {
+      problems.push(problem(where, `the statements ${describeValue(o?.statements)} are not text or a list of texts.`, "Write e.g. @onPre('ge_post += w') or @onPre(['ge_post += w', 'Apre += dApre'])."));
+      continue;
+    }
+    if (out.some((p) => p.on === o.on)) {
+      problems.push(problem(where, `a second @on${o.on === 'pre' ? 'Pre' : 'Post'} (the first is '${out.find((p) => p.on === o.on)!.name}').`, 'Put every statement in one list, in the order they run.'));
+      continue;
+    }
+    const list = statements(where, texts as string[], `on_${o.on}`, "Write e.g. 'ge_post += w' or 'w = clip(w + Apost, 0, wmax)'.", problems);
+    if (!list.length) problems.push(problem(where, `@on${o.on === 'pre' ? 'Pre' : 'Post'} holds no statement.`, "Write e.g. 'ge_post += w'."));
+    out.push({ name: f.property, on: o.on, statements: list });
+  }
+  return out.sort((a, b) => (a.on === b.on ? 0 : a.on === 'pre' ? -1 : 1));
+}
+
 function apply(f: Field, r: FieldRecord, cls: string, seenHere: Map<string, Role>, problems: Problem[]): void {
   const where = `${cls}#${r.property}`;
   if (r.kind === 'derivative' || r.kind === 'post') {
@@ -236,9 +310,13 @@ function apply(f: Field, r: FieldRecord, cls: string, seenHere: Map<string, Role
     else f[r.kind] = r.value;
     if (r.kind === 'derivative') {
       const o = r.options as DerivativeOptionsArgs | undefined;
-      if (o !== undefined && (typeof o !== 'object' || o === null || Object.keys(o).some((k) => k !== 'unlessRefractory') || (o.unlessRefractory !== undefined && typeof o.unlessRefractory !== 'boolean'))) {
-        problems.push(problem(where, `@derivative options ${describeValue(o)} are not { unlessRefractory: boolean }.`, "Write e.g. @derivative('(vr - v) / tau', { unlessRefractory: true })."));
-      } else f.unlessRefractory = o?.unlessRefractory === true;
+      const flag = (x: unknown) => x === undefined || typeof x === 'boolean';
+      if (o !== undefined && (typeof o !== 'object' || o === null || Object.keys(o).some((k) => k !== 'unlessRefractory' && k !== 'eventDriven') || !flag(o.unlessRefractory) || !flag(o.eventDriven))) {
+        problems.push(problem(where, `@derivative options ${describeValue(o)} are not { unlessRefractory?: boolean, eventDriven?: boolean }.`, "Write e.g. @derivative('(vr - v) / tau', { unlessRefractory: true })."));
+      } else {
+        f.unlessRefractory = o?.unlessRefractory === true;
+        f.eventDriven = o?.eventDriven === true;
+      }
     }
     return;
   }
@@ -249,6 +327,12 @@ function apply(f: Field, r: FieldRecord, cls: string, seenHere: Map<string, Role
   }
   seenHere.set(r.property, r.kind);
   f.role = r.kind;
+  if (r.kind === 'pathway') {
+    f.pathway = r.options as PathwayOptionsArgs;
+    delete f.value;
+    delete f.expression;
+    return;
+  }
   if (r.kind === 'spike') {
     f.spike = r.options as SpikeOptionsArgs;
     delete f.value;
@@ -301,6 +385,7 @@ const RESERVED: ReadonlyMap<string, string> = new Map([
   ['xi', 'the noise in derivatives'],
   [LASTSPIKE, 'the time of the last spike'],
   [NOT_REFRACTORY, 'whether a unit is out of its refractory period'],
+  [LASTUPDATE, "the time of a synapse's last event"],
 ]);
 
 /** Why a field name cannot be used, or null when it can. */

@@ -13,6 +13,8 @@ export interface StateSpec {
   reduce?: 'max' | 'sum';
   /** Held during the refractory period (`@derivative(…, { unlessRefractory: true })`). */
   unlessRefractory?: boolean;
+  /** Brought up to date at the synapse's events only (`@derivative(…, { eventDriven: true })`). */
+  eventDriven?: boolean;
   /** Made by the library for a model with a spike (`lastspike`, `not_refractory`), not declared by the model. */
   builtin?: boolean;
 }
@@ -34,6 +36,16 @@ export interface SpikeSpec {
   reset: ResetSpec[];
   /** Equation text of the refractory period (model time units), when there is one. */
   refractory?: string;
+}
+
+/** Statements of a synapse model run on spikes (`@onPre`, `@onPost`). */
+export interface PathwaySpec {
+  /** The field that names it. */
+  name: string;
+  /** Which spikes run it: of the source (`'pre'`, after the delay) or of the target (`'post'`). */
+  on: 'pre' | 'post';
+  /** In order; targets and expressions may name `x_pre` and `x_post`. */
+  statements: ResetSpec[];
 }
 
 /** A named number: a parameter default or an input default. */
@@ -61,4 +73,6 @@ export interface ModelSpec {
   intermediates: IntermediateSpec[];
   /** The spike, when the model declares one. */
   spike?: SpikeSpec;
+  /** A synapse model's statements run on spikes (`@onPre`, `@onPost`); absent for a neuron model. */
+  pathways?: PathwaySpec[];
 }

@@ -20,6 +20,7 @@ import { Container, type AddOptions } from './container.js';
 import { graphOf } from './graph.js';
 import { Input } from './input.js';
 import { Operator, VarRef } from './operators.js';
+import { Synapses, type SynapsesHost, type SynapsesOptions } from './synapses.js';
 import { COMPILE_RULES, ofCompile, ofRun, Runner, type CompileOptions, type RunOptions, type RunResult } from './runner.js';
 
 export type { BlockRows, BlockSpikes, CompileOptions, RecordedBlock, RunOptions, RunResult } from './runner.js';
@@ -66,6 +67,8 @@ export class Network {
   readonly containers: Container[] = [];
   /** The input streams. */
   readonly inputs: Input[] = [];
+  /** The projections (synapses between containers), in the order they were made and run. */
+  readonly projections: Synapses<never>[] = [];
   /** Steps run since the last reset. */
   step = 0;
   /** @internal Counts the changes to what a plan is built from (see `RunHost.structure`). */
@@ -154,6 +157,7 @@ export class Network {
     const name = o.name ?? `${/^[A-Za-z_$][A-Za-z0-9_$]{0,63}$/.test(ctor.name) ? ctor.name : 'container'}${this.containers.length}`;
     this.checkName(name);
     const spec = readModel(ctor);
+    if (spec.pathways) throw new NetworkWiringError('Network.add', `${spec.name} is a synapse model (it has @onPre or @onPost).`, `Connect two containers through it: nn.synapses(source, target, ${spec.name}, { p: 0.1 }).`);
     const variables = spec.params.length + spec.inputs.length + spec.states.length;
     const fix = 'Use fewer units, or split the population into several containers.';
     checkElements(`container '${name}'`, 'each variable', num, fix);
@@ -166,6 +170,42 @@ export class Network {
     this.containers.push(c);
     this.structure++;
     return c;
+  }
+
+  /**
+   * Connects the units of `source` to those of `target` through a synapse
+   * model (a class with `@onPre` and/or `@onPost`): which pairs (a
+   * probability, a fixed in- or out-degree, explicit `i` and `j`, or a
+   * condition), their delays and their per-synapse values. The synapses are
+   * made now, from the network's seed.
+   * @example `nn.synapses(P, P, Excitatory, { sources: [0, 3200], p: 0.02, values: { w: 1.62 } })`
+   * @throws {@link NetworkWiringError} for a container of another network, a model that is no synapse model, statements that name variables the units lack, or bad connectivity options
+   * @throws {@link InputDataError} for bad values or delays
+   * @throws {@link BusyError} while a run, compile or reset is in progress
+   */
+  synapses<M extends object>(source: Container, target: Container, model: abstract new (...args: never[]) => M, options: SynapsesOptions): Synapses<M> {
+    this.runner.guard('Network.synapses');
+    for (const [what, c] of [['source', source], ['target', target]] as const) {
+      if (!this.containers.includes(c)) throw new NetworkWiringError('Network.synapses', `the ${what} ${c instanceof Container ? `'${c.name}' belongs to another network` : `${describeValue(c)} is not a container`}.`, 'Connect containers added to this network (nn.add).');
+    }
+    if (typeof model !== 'function') throw new NetworkWiringError('Network.synapses', `${describeValue(model)} is not a synapse model class.`, "Pass a class with @onPre, e.g. class Exc extends Model { @param(1) w!: number; @onPre('ge_post += w') pre!: never; }.");
+    const index = this.projections.length;
+    const name = typeof options?.name === 'string' ? options.name : `synapses${index}`;
+    if (this.projections.some((p) => p.name === name)) throw new NetworkWiringError(`synapses '${name}'`, 'the name is used twice in this network.', 'Give every projection its own name.');
+    // eslint-disable-next-line prefer-const
+    let made: Synapses<M>;
+    const host: SynapsesHost = {
+      index,
+      seed: () => this.seed,
+      guard: (call) => this.runner.guard(call),
+      current: (v) => this.runner.currentSynapse(made as unknown as Synapses<never>, v),
+      store: (v, values) => this.runner.storeSynapse(made as unknown as Synapses<never>, v, values),
+      delaysChanged: () => void this.structure++,
+    };
+    made = new Synapses<M>(name, source, target, model, options, host);
+    this.projections.push(made as unknown as Synapses<never>);
+    this.structure++;
+    return made;
   }
 
   private checkName(name: string): void {
@@ -203,7 +243,7 @@ export class Network {
    */
   plan(dtype: Dtype = 'float64', solver: SolverOption = 'auto'): NetworkPlan {
     checkOptions('Network.plan', { dtype, solver }, { dtype: COMPILE_RULES.dtype, solver: COMPILE_RULES.solver });
-    return planNetwork(graphOf(this.containers, this.inputs).graph, { dtype, solver }).plan;
+    return planNetwork(graphOf(this.containers, this.inputs, this.projections).graph, { dtype, solver }).plan;
   }
 
   /**

@@ -16,7 +16,8 @@ import { firstRow, NUMBERS, rowsBetween } from '../plan/layout.js';
 import { arrayTypeOf, bytesOf, type BufferArray, type Dtype, type FloatArray, type NetworkPlan } from '../plan/types.js';
 import { SOLVERS, type SolverOption } from '../solvers/index.js';
 import type { Container } from './container.js';
-import { graphOf } from './graph.js';
+import { graphOf, maxDelaySteps } from './graph.js';
+import type { Synapses } from './synapses.js';
 import type { Input } from './input.js';
 import { startProgress } from './progress.js';
 import { Recording, SpikeRecording, joinSpikeChunks, type SpikeChunk } from './recorder.js';
@@ -143,7 +144,13 @@ export const ofRun = Object.fromEntries(Object.keys(RUN_RULES).map((k) => [k, 'N
 export const ofCompile = Object.fromEntries(Object.keys(COMPILE_RULES).map((k) => [k, 'Network.compile']));
 
 type Settings = Required<CompileOptions>;
-type Compiled = { plan: NetworkPlan; program: Program; buffers: BufferArray[]; key: string; streams: Map<number, Input>; structure: number; settings: Settings; backend: Backend };
+type Compiled = {
+  plan: NetworkPlan; program: Program; buffers: BufferArray[]; key: string; streams: Map<number, Input>; structure: number; settings: Settings; backend: Backend;
+  /** The longest delay of each projection in steps, as planned (a longer one plans again). */
+  delays: string;
+  /** What the delay buffers hold: for which dt and delays (see `fillDelays`). */
+  filled: { dt: number; versions: number[] } | null;
+};
 
 /** What the run loop reads and writes of its network. */
 export interface RunHost {
@@ -159,6 +166,8 @@ export interface RunHost {
   readonly seed: number;
   /** The back end compile chose, and why. */
   chosen: { backend: BackendName; reason: string } | null;
+  /** The projections, in the order they run. */
+  readonly projections: readonly Synapses<never>[];
 }
 
 /**
@@ -250,17 +259,19 @@ export class Runner {
    * Builds the plan (records included) and compiles it if it changed. Nothing
    * of the network changes unless it succeeds.
    */
-  private async prepare(settings: Settings, backend: Backend): Promise<Compiled> {
+  private async prepare(settings: Settings, backend: Backend, dt?: number): Promise<Compiled> {
     // Nothing the plan is built from changed since the last compile: the
     // same plan (a run in many short pieces does not plan each again).
     const c = this.compiled;
-    if (c && c.structure === this.host.structure && c.backend === backend && c.settings === settings) return c;
+    if (dt !== undefined) this.dt = dt;
+    const delays = this.host.projections.map((p) => maxDelaySteps(p, this.dt)).join(',');
+    if (c && c.structure === this.host.structure && c.backend === backend && c.settings === settings && c.delays === delays) return c;
     const structure = this.host.structure;
-    const { graph, matrixIds } = graphOf(this.host.containers, this.host.inputs);
+    const { graph, matrixIds } = graphOf(this.host.containers, this.host.inputs, this.host.projections, this.dt);
     const { plan, streams, matrices } = planNetwork(graph, { dtype: settings.dtype, solver: settings.solver, fastMath: settings.fastMath });
     const key = `${backend.name} ${JSON.stringify(plan)} ${matrixIds.join(',')}`;
     if (this.compiled?.key === key) {
-      this.compiled = { ...this.compiled, structure, settings, backend };
+      this.compiled = { ...this.compiled, structure, settings, backend, delays };
       return this.compiled;
     }
     const why = unsupported(backend, plan);
@@ -288,14 +299,87 @@ export class Runner {
         checkRange(plan.buffers[buffer].name, values, plan.dtype);
         buffers[buffer].set(values);
       }
+      this.fillProjections(plan, buffers, old);
       await program.upload?.(buffers);
     } catch (error) {
       program.dispose?.();
       throw error;
     }
     old?.program.dispose?.();
-    this.compiled = { plan, program, buffers, key, streams: new Map(streams.map((b, i) => [b, this.host.inputs[i]])), structure, settings, backend };
+    this.compiled = { plan, program, buffers, key, streams: new Map(streams.map((b, i) => [b, this.host.inputs[i]])), structure, settings, backend, delays, filled: null };
     return this.compiled;
+  }
+
+  /** The dt of the last run (seconds); 0 before the first, when no delay can be in steps yet. */
+  private dt = 0;
+
+  /**
+   * Fills the buffers of every projection of a new compile: connectivity,
+   * the synapses' values (the previous compile's current ones, or the
+   * initial ones), and the rings of fired units (the previous compile's
+   * rows for the last steps, so that spikes in flight arrive).
+   */
+  private fillProjections(plan: NetworkPlan, buffers: BufferArray[], old: Compiled | null): void {
+    plan.projections?.forEach((pp, pi) => {
+      const syn = this.host.projections[pi];
+      buffers[pp.rows].set(syn.rows);
+      buffers[pp.cols].set(syn.j);
+      const prev = old?.plan.projections?.[pi];
+      for (const [name, b] of Object.entries(pp.buffers)) {
+        const values = prev && prev.buffers[name] !== undefined && old!.buffers[prev.buffers[name]].length === syn.num ? old!.buffers[prev.buffers[name]] : syn.values.get(name)!;
+        checkRange(`synapses ${syn.name}.${name}`, values, plan.dtype);
+        buffers[b].set(values);
+      }
+      if (pp.columns) {
+        // The synapses of each target unit, in the order of the synapses.
+        const starts = buffers[pp.columns.starts];
+        const list = buffers[pp.columns.synapses];
+        for (let s = 0; s < syn.num; s++) starts[syn.j[s] + 1]++;
+        for (let u = 0; u < syn.target.num; u++) starts[u + 1] += starts[u];
+        const next = Int32Array.from(starts.subarray(0, syn.target.num));
+        for (let s = 0; s < syn.num; s++) list[next[syn.j[s]]++] = s;
+        buffers[pp.columns.sources].set(syn.i);
+      }
+    });
+    plan.containers.forEach((cp, ci) => {
+      const before = old?.plan.containers[ci]?.fired;
+      if (!cp.fired || !before || old!.plan.containers[ci].num !== cp.num) return;
+      const from = old!.buffers[before.ring];
+      const to = buffers[cp.fired.ring];
+      const row = cp.num + 1;
+      const k = this.host.step;
+      for (let x = 1; x <= Math.min(before.slots, cp.fired.slots) && k - x >= 0; x++) {
+        to.set(from.subarray(((k - x) % before.slots) * row, ((k - x) % before.slots + 1) * row), ((k - x) % cp.fired.slots) * row);
+      }
+    });
+  }
+
+  /** Writes each projection's delays in steps of `dt` when they or dt changed since they were last written. */
+  private fillDelays(c: Compiled, dt: number): void {
+    const versions = this.host.projections.map((p) => p.delayVersion);
+    if (c.filled && c.filled.dt === dt && c.filled.versions.every((v, i) => v === versions[i])) return;
+    c.plan.projections?.forEach((pp, pi) => {
+      const syn = this.host.projections[pi];
+      const steps = syn.delaySteps(dt * pp.ir.timeScale);
+      const most = typeof steps === 'number' ? steps : steps.reduce((a, b) => Math.max(a, b), 0);
+      if (most > pp.maxDelay) throw new BackendError('Network.run', `synapses ${syn.name} has a delay of ${most} steps where ${pp.maxDelay} were planned.`, 'This is a bug in the run loop.', { code: 'invalid-plan' });
+      if (pp.delay.kind === 'uniform') {
+        if (typeof steps !== 'number') throw new BackendError('Network.run', `synapses ${syn.name} has one delay per synapse where one for all was planned.`, 'This is a bug in the run loop.', { code: 'invalid-plan' });
+        c.buffers[pp.delay.steps][0] = steps;
+        return;
+      }
+      const each = typeof steps === 'number' ? new Int32Array(syn.num).fill(steps) : steps;
+      const order = c.buffers[pp.delay.order];
+      const sorted = c.buffers[pp.delay.steps];
+      // Each row's synapses by increasing delay (stable: in their order within a delay).
+      for (let u = 0; u < syn.source.num; u++) {
+        const lo = syn.rows[u];
+        const hi = syn.rows[u + 1];
+        const idx = Array.from({ length: hi - lo }, (_, x) => lo + x).sort((a, b) => each[a] - each[b] || a - b);
+        idx.forEach((s, x) => { order[lo + x] = s; sorted[lo + x] = each[s]; });
+      }
+    });
+    c.filled = { dt, versions };
   }
 
   private bufferOf(c: Compiled, ci: number, name: string): BufferArray | undefined {
@@ -338,8 +422,11 @@ export class Runner {
       throw new NetworkWiringError('Network.run', 'the network is not compiled.', 'Call await network.compile() before run().');
     }
     const backend = this.backend;
-    const { plan, program, buffers, streams } = await this.prepare(this.options, backend);
+    const prepared = await this.prepare(this.options, backend, dt);
+    const { plan, program, buffers, streams } = prepared;
     checkDt(dt, plan);
+    this.fillDelays(prepared, dt);
+    if (plan.projections?.length) await program.upload?.(buffers);
     const steps = options.steps ?? this.defaultSteps();
     if (!Number.isSafeInteger(this.host.step + steps)) throw new InputDataError('Network.run', `step ${this.host.step} + ${steps} steps passes 2^53, where step numbers stop being exact.`, 'Run fewer steps, or reset() first.');
     for (const inp of this.host.inputs) {
@@ -386,7 +473,7 @@ export class Runner {
       }
     };
     // checkFinite: room to put back what a block (and a step) changes.
-    const watched = plan.buffers.flatMap((b, i) => (b.role === 'state' || b.role === 'input' || b.role === 'op' ? [i] : []));
+    const watched = plan.buffers.flatMap((b, i) => (b.role === 'state' || b.role === 'input' || b.role === 'op' || b.role === 'synapse' || b.role === 'ring' ? [i] : []));
     const copies = () => ({
       buffers: watched.map((i) => allocate('Network.run', 'a checkFinite snapshot', arrayTypeOf(plan.buffers[i].type, plan.dtype), buffers[i].length, 'Run without checkFinite, or with fewer units.')),
       sums: recs.map(({ r, data }) => (r.mode === 'sum' ? allocate('Network.run', 'a checkFinite snapshot', plan.dtype, data.length, 'Run without checkFinite.') : null)),
@@ -634,6 +721,33 @@ export class Runner {
     return Math.min(...finite);
   }
 
+  /** The current values of a projection's variable, from the compiled buffers (undefined before a compile). */
+  currentSynapse(syn: Synapses<never>, variable: string): Float64Array | undefined {
+    const pi = this.host.projections.indexOf(syn);
+    const pp = this.compiled?.plan.projections?.[pi];
+    const b = pp?.buffers[variable];
+    return b === undefined ? undefined : Float64Array.from(this.compiled!.buffers[b]);
+  }
+
+  /** Stores values given to `synapses.set`: as for containers, a state of a compiled projection gets its current value only. */
+  storeSynapse(syn: Synapses<never>, variable: string, values: Float64Array): void {
+    const pi = this.host.projections.indexOf(syn);
+    const pp = this.compiled?.plan.projections?.[pi];
+    const b = pp?.buffers[variable];
+    if (b !== undefined) checkRange(`synapses ${syn.name}.${variable}`, values, this.compiled!.plan.dtype);
+    const isState = syn.ir.states.some((s) => s.name === variable);
+    if (!(b !== undefined && isState)) syn.values.get(variable)!.set(values);
+    if (b !== undefined) {
+      const { program, buffers } = this.compiled!;
+      buffers[b].set(values);
+      if (program.upload) {
+        const p = this.pending.then(() => program.upload!(buffers));
+        p.catch(() => undefined);
+        this.pending = p;
+      }
+    }
+  }
+
   /** The current values of a container's variable (float64 copy). */
   current(c: Container, variable: string): Float64Array {
     const ci = this.host.containers.indexOf(c);
@@ -680,6 +794,11 @@ export class Runner {
         const { plan, buffers, program } = this.compiled;
         plan.containers.forEach((cp, ci) => {
           for (const [name, b] of Object.entries(cp.buffers)) buffers[b].set(this.host.containers[ci].values.get(name)!);
+          if (cp.fired) buffers[cp.fired.ring].fill(0);
+        });
+        plan.projections?.forEach((pp, pi) => {
+          const syn = this.host.projections[pi];
+          for (const s of pp.ir.states) buffers[pp.buffers[s.name]].set(syn.values.get(s.name)!);
         });
         await program.upload?.(buffers);
       }

@@ -12,10 +12,13 @@
  * @module
  */
 import { NetworkWiringError } from '../errors.js';
-import { readModel, type ModelClass } from '../model/read.js';
+import { LASTSPIKE, NOT_REFRACTORY, readModel, type ModelClass } from '../model/read.js';
+import type { ModelSpec } from '../model/spec.js';
+import type { SynapseIR } from '../ir/types.js';
+import { lowerSynapse } from '../solvers/synapse.js';
 import { lowerModel, type SolverOption } from '../solvers/index.js';
 import { inspect } from '../symbolic/inspect.js';
-import type { BufferPlan, ContainerPlan, Dtype, NetworkPlan, OperatorPlan, RecordPlan, TermPlan } from './types.js';
+import type { BufferPlan, ContainerPlan, Dtype, NetworkPlan, OperatorPlan, ProjectionPlan, RecordPlan, TermPlan } from './types.js';
 
 /** One source of a connection, as data. */
 export type SourceGraph =
@@ -54,12 +57,55 @@ export interface ContainerGraph {
   spikes?: boolean;
 }
 
+/** Synapses between two containers of a graph. */
+export interface ProjectionGraph {
+  /** For buffer names and messages. */
+  name: string;
+  /** Container indices (-1: a container of another network). */
+  source: number;
+  target: number;
+  model: ModelClass;
+  /** The number of synapses. */
+  num: number;
+  /** One delay for all synapses, or one each. */
+  delay: 'uniform' | 'each';
+  /** The longest delay in steps (the rings keep that many steps of spikes). */
+  maxDelay: number;
+}
+
 /** A network as plain data: what {@link planNetwork} plans. */
 export interface NetworkGraph {
   /** Input streams: `num` values per step each. */
   inputs: { name: string; num: number }[];
   /** Containers, in update order. */
   containers: ContainerGraph[];
+  /** Projections, in the order they run. */
+  projections?: ProjectionGraph[];
+}
+
+/**
+ * Checks that a synapse model's statements name variables the units it
+ * joins have (`v_pre`, `ge_post`), that those it sets are states, and that
+ * the units fire where the statements run on their spikes.
+ * @throws {@link NetworkWiringError} naming the first that fails
+ */
+export function checkSides(where: string, ir: SynapseIR, source: ModelSpec, target: ModelSpec): void {
+  const sides = { pre: source, post: target } as const;
+  for (const side of ['pre', 'post'] as const) {
+    const spec = sides[side];
+    const states = spec.states.filter((s) => s.name !== LASTSPIKE && s.name !== NOT_REFRACTORY).map((s) => s.name);
+    const all = [...spec.states.map((s) => s.name), ...spec.params.map((p) => p.name), ...spec.inputs.map((p) => p.name)];
+    for (const n of ir.sides[side].reads) {
+      if (!all.includes(n)) throw new NetworkWiringError(where, `${ir.model} reads '${n}_${side}', but the ${side === 'pre' ? 'source' : 'target'} model ${spec.name} has no variable '${n}'.`, `Its variables: ${all.join(', ') || '(none)'}.`);
+    }
+    for (const n of ir.sides[side].sets) {
+      if (!states.includes(n)) throw new NetworkWiringError(where, `${ir.model} sets '${n}_${side}', but '${n}' is not a state of the ${side === 'pre' ? 'source' : 'target'} model ${spec.name}.`, `A synapse changes states: ${states.join(', ') || '(none)'}.`);
+    }
+  }
+  for (const p of ir.pathways) {
+    const spec = p.on === 'pre' ? source : target;
+    if (!spec.spike) throw new NetworkWiringError(where, `${ir.model} runs statements when its ${p.on === 'pre' ? 'source' : 'target'} unit fires, but ${spec.name} declares no spike.`, 'Connect a model with @spike (e.g. models.LIF, models.Poisson).');
+  }
 }
 
 /** Options of {@link planNetwork}. */
@@ -151,8 +197,34 @@ export function planNetwork(graph: NetworkGraph, options: PlanOptions = {}): Pla
     }
     return plan;
   });
+  const projections = (graph.projections ?? []).map((p, pi): ProjectionPlan => {
+    const source = containers[p.source];
+    const target = containers[p.target];
+    if (!source || !target) throw new NetworkWiringError(`synapses ${p.name}`, `its ${source ? 'target' : 'source'} belongs to another network.`, 'Connect containers of the same network.');
+    const ir = lowerSynapse(p.model);
+    checkSides(`synapses ${p.name}`, ir, specs[p.source], specs[p.target]);
+    const int = (what: string, length: number) => buffers.push({ name: `${what} of synapses ${p.name}`, role: 'index', type: 'int32', length }) - 1;
+    const own = Object.fromEntries([...ir.params, ...ir.states].map((x) => [x.name, buffers.push({ name: `synapses ${p.name}.${x.name}`, role: 'synapse', type: 'float', length: p.num }) - 1]));
+    const plan: ProjectionPlan = {
+      name: `${pi}`, source: p.source, target: p.target, num: p.num, ir, buffers: own,
+      rows: int('row starts', source.num + 1),
+      cols: int('targets', p.num),
+      delay: p.delay === 'uniform' ? { kind: 'uniform', steps: int('delay', 1) } : { kind: 'each', order: int('order by delay', p.num), steps: int('delays', p.num) },
+      maxDelay: p.maxDelay,
+    };
+    if (ir.pathways.some((w) => w.on === 'post')) plan.columns = { starts: int('column starts', target.num + 1), synapses: int('synapses by target', p.num), sources: int('sources', p.num) };
+    const ring = (ci: number, slots: number) => {
+      const c = containers[ci];
+      if (c.fired && c.fired.slots >= slots) return;
+      const length = slots * (c.num + 1);
+      if (c.fired) { c.fired.slots = slots; buffers[c.fired.ring].length = length; } else c.fired = { ring: buffers.push({ name: `units that fired in ${c.name}`, role: 'ring', type: 'int32', length }) - 1, slots };
+    };
+    if (ir.pathways.some((w) => w.on === 'pre')) ring(p.source, p.maxDelay + 1);
+    if (plan.columns) ring(p.target, 1);
+    return plan;
+  });
   const n0 = containers[0]?.num;
-  const fusable = containers.every((c) => c.num === n0 && c.operators.length === 0 && Object.values(c.inputs).flat().every((t) => t.kind === 'const' || t.num === n0));
-  const plan: NetworkPlan = { dtype, buffers, containers, fusable, ...(options.fastMath ? { fastMath: true } : {}) };
+  const fusable = !projections.length && containers.every((c) => c.num === n0 && c.operators.length === 0 && Object.values(c.inputs).flat().every((t) => t.kind === 'const' || t.num === n0));
+  const plan: NetworkPlan = { dtype, buffers, containers, fusable, ...(projections.length ? { projections } : {}), ...(options.fastMath ? { fastMath: true } : {}) };
   return { plan, streams, matrices };
 }

@@ -32,12 +32,20 @@ export function scalarIndex(ci: number, which: 'num' | 'dt'): number {
   return SCALARS.first + SCALARS.stride * ci + (which === 'dt' ? 1 : 0);
 }
 
+/** The index of projection `pi`'s dt (in its synapse model's time units) among the scalars of a block: after every container's. */
+export function projectionScalar(plan: Pick<NetworkPlan, 'containers'>, pi: number): number {
+  return SCALARS.first + SCALARS.stride * plan.containers.length + pi;
+}
+
 /**
  * The scalars of a block: `[k0, steps, seed, num_0, dt_0, num_1, dt_1, …]`, each dt
- * in its model's time units (dt · timeScale).
+ * in its model's time units (dt · timeScale), then the dt of each projection
+ * in its synapse model's time units.
  */
 export function blockScalars(plan: NetworkPlan, args: BlockArgs): Float64Array {
-  const s = new Float64Array(SCALARS.first + SCALARS.stride * plan.containers.length);
+  const projections = plan.projections ?? [];
+  const s = new Float64Array(SCALARS.first + SCALARS.stride * plan.containers.length + projections.length);
+  projections.forEach((p, pi) => { s[projectionScalar(plan, pi)] = args.dt * p.ir.timeScale; });
   s[SCALARS.k0] = args.k0;
   s[SCALARS.steps] = args.steps;
   s[SCALARS.seed] = args.seed ?? 0;

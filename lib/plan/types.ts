@@ -11,7 +11,7 @@
  *
  * @module
  */
-import type { ModelIR } from '../ir/types.js';
+import type { ModelIR, SynapseIR } from '../ir/types.js';
 
 /** Element type of every float array of a run. */
 export type Dtype = 'float64' | 'float32';
@@ -39,10 +39,12 @@ export type BufferArray = Float64Array | Float32Array | Int32Array | Uint8Array;
  * - `matrix`: the weights of a `Dot`;
  * - `record`: what a recording writes during a block (sized for each block).
  *
- * Roles for integer and event data (`index`, `spikes`, `ring`) are reserved
- * for connectivity, spike flags and delay lines.
+ * - `index`: connectivity of a projection (int32: row starts, targets, delays);
+ * - `ring`: the units that fired in each of the last steps (int32);
+ * - `synapse`: one value per synapse of a projection's variable;
+ * - `spikes`: the spikes of a block, for recording (int32).
  */
-export type BufferRole = 'state' | 'param' | 'input' | 'stream' | 'op' | 'matrix' | 'record' | 'index' | 'spikes' | 'ring';
+export type BufferRole = 'state' | 'param' | 'input' | 'stream' | 'op' | 'matrix' | 'record' | 'index' | 'spikes' | 'ring' | 'synapse';
 
 /** Roles whose buffers are sized for each block (and allocated empty at compile). */
 export const BLOCK_ROLES: ReadonlySet<BufferRole> = new Set<BufferRole>(['stream', 'record', 'spikes']);
@@ -110,6 +112,52 @@ export interface ContainerPlan {
    * block must run again with more.
    */
   spikes?: { out: number };
+  /**
+   * The units that fired in each of the last `slots` steps, for the
+   * projections that read this container's spikes: an int32 buffer (role
+   * `ring`) of `slots` rows of `num + 1`; the row of step k is
+   * k mod slots, element 0 its count, then the units in increasing order.
+   * Filled after the container's units have stepped.
+   */
+  fired?: { ring: number; slots: number };
+}
+
+/**
+ * A projection: synapses from the units of container `source` to those of
+ * container `target`, stored as compressed sparse rows (one row per source
+ * unit, synapses in the order they were made within it). Each step, after
+ * every container has stepped (and filled its `fired` ring), the synapses
+ * of the source units that fired `d` steps ago and have delay `d` run
+ * `onPre`; then those of the target units that fired in this step run
+ * `onPost`. Units and synapses are taken in increasing order, so every
+ * back end adds in the same order.
+ */
+export interface ProjectionPlan {
+  /** For messages only. */
+  name: string;
+  source: number;
+  target: number;
+  /** The number of synapses. */
+  num: number;
+  ir: SynapseIR;
+  /** Buffer of every per-synapse state and parameter (role `synapse`, `num` values). */
+  buffers: Record<string, number>;
+  /** int32, source.num + 1: the synapses of source unit i are [rows[i], rows[i + 1]). */
+  rows: number;
+  /** int32, num: the target unit of each synapse. */
+  cols: number;
+  /**
+   * Delays in steps. `uniform`: one for every synapse, in an int32 buffer of
+   * one element. `each`: per synapse; `order` (int32, num) lists each row's
+   * synapses by increasing delay and `steps` (int32, num) is the delay of
+   * each entry of `order`, so that the synapses of a row with a given delay
+   * are a range found by bisection.
+   */
+  delay: { kind: 'uniform'; steps: number } | { kind: 'each'; order: number; steps: number };
+  /** The most steps a spike waits (the delay buffers may hold no more). */
+  maxDelay: number;
+  /** For `onPost`: the synapses of each target unit, int32 `starts` (target.num + 1) and `synapses` (num), and the source unit of each synapse, int32 `sources` (num). */
+  columns?: { starts: number; synapses: number; sources: number };
 }
 
 /** A buffer: one typed array shared between the network and a back end. */
@@ -129,6 +177,8 @@ export interface NetworkPlan {
   dtype: Dtype;
   buffers: BufferPlan[];
   containers: ContainerPlan[];
+  /** Projections between containers, run in this order after the containers in each step. */
+  projections?: ProjectionPlan[];
   /**
    * True when every container and stream has the same size and every
    * connection is one-to-one (or a constant): each unit can then be advanced

@@ -8,9 +8,10 @@
 import { BackendError } from '../../errors.js';
 import { DT, isDraw, TIME, type ExprIR, type OpName, type StmtIR } from '../../ir/types.js';
 import { RANDOM, STREAMS } from '../../random/philox.js';
-import { NUMBERS, SCALARS, blockScalars, firstRow, scalarIndex, traceIndex, windowStarts, writesRow } from '../../plan/layout.js';
+import { NUMBERS, SCALARS, blockScalars, firstRow, projectionScalar, scalarIndex, traceIndex, windowStarts, writesRow } from '../../plan/layout.js';
+import { LASTSPIKE } from '../../model/read.js';
 import type { NetworkPlan, OperatorPlan, RecordPlan, TermPlan } from '../../plan/types.js';
-import { arrayKernel, type KernelTarget, type Operand } from '../kernel.js';
+import { arrayKernel, synapseEvent, type KernelTarget, type Operand, type SynapseEvent } from '../kernel.js';
 import type { Backend, BufferArray, Program } from '../types.js';
 
 const FN: Partial<Record<OpName, (...a: number[]) => number>> = {
@@ -86,7 +87,7 @@ type Action = (f: Frame) => void;
 class EvaluateTarget implements KernelTarget {
   private list: Action[] = [];
 
-  constructor(private readonly plan: NetworkPlan, private readonly round: (x: number) => number) {}
+  constructor(private readonly plan: NetworkPlan, readonly round: (x: number) => number) {}
 
   /** The actions gathered by `build`. */
   gather(build: () => void): Action[] {
@@ -203,6 +204,98 @@ class EvaluateTarget implements KernelTarget {
   operator(ci: number, o: OperatorPlan): void {
     this.add((f) => applyOperator(o, f.B, f.k - f.S[SCALARS.k0]));
   }
+
+  collect(ci: number): void {
+    const c = this.plan.containers[ci];
+    const fired = c.fired!;
+    const last = c.buffers[LASTSPIKE];
+    this.add((f) => {
+      const ring = f.B[fired.ring];
+      const base = (f.k % fired.slots) * (c.num + 1);
+      const tc = f.k * f.env[ci].get(DT)!;
+      let count = 0;
+      const lastspike = f.B[last];
+      for (let i = 0; i < c.num; i++) if (lastspike[i] === tc) ring[base + 1 + count++] = i;
+      ring[base] = count;
+    });
+  }
+
+  deliver(pi: number): void {
+    const plan = this.plan;
+    const p = plan.projections![pi];
+    const source = plan.containers[p.source];
+    const target = plan.containers[p.target];
+    const pre = p.ir.pathways.some((w) => w.on === 'pre') && source.fired ? eventAction(synapseEvent(plan, p, 'pre'), this.round) : null;
+    const post = p.columns && target.fired ? eventAction(synapseEvent(plan, p, 'post'), this.round) : null;
+    const dtIndex = projectionScalar(plan, pi);
+    this.add((f) => {
+      const { B, k } = f;
+      const env = new Map<string, number>([[TIME, k * f.S[dtIndex]]]);
+      const rows = B[p.rows];
+      const cols = B[p.cols];
+      if (pre) {
+        const fired = source.fired!;
+        const ring = B[fired.ring];
+        const run = (d: number, range: (i: number) => [number, number], entry: (e: number) => number) => {
+          if (d > k) return;
+          const base = ((k - d) % fired.slots) * (source.num + 1);
+          for (let q = 0; q < ring[base]; q++) {
+            const i = ring[base + 1 + q];
+            const [lo, hi] = range(i);
+            for (let e = lo; e < hi; e++) {
+              const s = entry(e);
+              pre(B, env, s, i, cols[s]);
+            }
+          }
+        };
+        if (p.delay.kind === 'uniform') run(B[p.delay.steps][0], (i) => [rows[i], rows[i + 1]], (e) => e);
+        else {
+          const order = B[p.delay.order];
+          const steps = B[p.delay.steps];
+          for (let d = 0; d <= p.maxDelay; d++) {
+            run(d, (i) => {
+              let lo = rows[i];
+              let hi = rows[i + 1];
+              while (lo < hi && steps[lo] < d) lo++;
+              hi = lo;
+              while (hi < rows[i + 1] && steps[hi] === d) hi++;
+              return [lo, hi];
+            }, (e) => order[e]);
+          }
+        }
+      }
+      if (post) {
+        const { starts, synapses, sources } = p.columns!;
+        const fired = target.fired!;
+        const ring = B[fired.ring];
+        const base = (k % fired.slots) * (target.num + 1);
+        for (let q = 0; q < ring[base]; q++) {
+          const j = ring[base + 1 + q];
+          for (let e = B[starts][j]; e < B[starts][j + 1]; e++) {
+            const s = B[synapses][e];
+            post(B, env, s, B[sources][s], j);
+          }
+        }
+      }
+    });
+  }
+}
+
+/** One synapse event, evaluated: loads, blocks of simultaneous sets, stores (see `synapseEvent`). */
+function eventAction(ev: SynapseEvent, round: (x: number) => number): (B: BufferArray[], env: Map<string, number>, s: number, i: number, j: number) => void {
+  const index = (at: 's' | 'i' | 'j', s: number, i: number, j: number) => (at === 's' ? s : at === 'i' ? i : j);
+  return (B, env, s, i, j) => {
+    for (const l of ev.loads) env.set(l.name, B[l.buffer][index(l.at, s, i, j)]);
+    for (const stmts of ev.blocks) {
+      const next = new Map<string, number>();
+      for (const st of stmts) {
+        if (st.kind === 'let') env.set(st.name, evaluate(st.expr, env));
+        else next.set(st.name, evaluate(st.expr, env));
+      }
+      for (const [n, v] of next) env.set(n, round(v));
+    }
+    for (const w of ev.stores) B[w.buffer][index(w.at, s, i, j)] = env.get(w.name)!;
+  };
 }
 
 /** Interprets the plan directly (step by step, unit by unit), walking the kernel skeleton's phases. */

@@ -7,11 +7,11 @@
  * (lib/backends/kernel.ts) written in JavaScript.
  */
 import type { IntegerSyntax } from '../../plan/layout.js';
-import { SCALARS, scalarIndex } from '../../plan/layout.js';
+import { SCALARS, projectionScalar, scalarIndex } from '../../plan/layout.js';
 import type { NetworkPlan } from '../../plan/types.js';
 import { STREAMS } from '../../random/philox.js';
 import { JS, bufferLabels, checkPlan, integer } from '../dialect.js';
-import { SourceTarget, arrayKernel, registerKernel, type SourceSyntax } from '../kernel.js';
+import { SourceTarget, arrayKernel, projectionBuffers, registerKernel, type SourceSyntax } from '../kernel.js';
 import type { LoopStyle } from '../operators.js';
 
 /** The JavaScript source of a plan (a function body taking `B`, `S`). */
@@ -24,6 +24,8 @@ export function renderJS(plan: NetworkPlan): string {
     t.line(`const n${ci} = S[${scalarIndex(ci, 'num')}], dt${ci} = S[${scalarIndex(ci, 'dt')}];`);
     t.firstRows(c, 'const');
   });
+  plan.projections?.forEach((_, pi) => t.line(`const dtp${pi} = S[${projectionScalar(plan, pi)}];`));
+  t.plan = plan;
   const used = new Set<number>();
   plan.containers.forEach((c) => {
     Object.values(c.buffers).forEach((b) => used.add(b));
@@ -31,7 +33,9 @@ export function renderJS(plan: NetworkPlan): string {
     c.operators.forEach((o) => { used.add(o.out); used.add(o.source.buffer); if (o.matrix !== undefined) used.add(o.matrix); });
     c.records.forEach((r) => { used.add(r.out); if (r.reduce) used.add(r.reduce.acc); });
     if (c.spikes) used.add(c.spikes.out);
+    if (c.fired) used.add(c.fired.ring);
   });
+  for (const p of plan.projections ?? []) for (const b of projectionBuffers(p)) used.add(b);
   const labels = bufferLabels(plan);
   for (const b of [...used].sort((x, y) => x - y)) t.line(`const b${b} = B[${b}]; // ${labels[b]}`);
   if (plan.fusable) registerKernel(t, plan);
@@ -74,6 +78,8 @@ function jsSyntax(f32: boolean): SourceSyntax {
     loops: JS_LOOPS,
     recordStored: false,
     time: (ci) => `k * dt${integer(ci)}`,
+    projectionTime: (pi) => `k * dtp${integer(pi)}`,
+    index: (mutable) => (mutable ? 'let' : 'const'),
     draw: (kind, ci, d) => `R.${kind === 'rand' ? 'u' : 'n'}(seed, ${STREAMS.run}, ${integer(ci)}, i, k, ${integer(d)})`,
     spikes: () => ({ kind: 'append' }),
     takePair: (b) => [`const at = ${b}[0]++;`],

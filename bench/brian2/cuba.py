@@ -1,0 +1,191 @@
+"""Brian2 side of the CUBA benchmark: Brian2's examples/CUBA.py (Vogels &
+Abbott 2005, benchmark 2 of Brette et al. 2007), a random network of N
+leaky integrate-and-fire neurons with exponential synaptic currents, in mV
+and ms:
+
+    dv/dt  = (ge + gi - (v - El)) / taum : volt (unless refractory)
+    dge/dt = -ge / taue : volt
+    dgi/dt = -gi / taui : volt
+    threshold v > Vt, reset v = Vr, refractory 5 ms
+    taum = 20 ms, taue = 5 ms, taui = 10 ms, Vt = -50 mV, Vr = -60 mV,
+    El = -49 mV, we = 60*0.27/10 mV = 1.62 mV, wi = -20*4.5/10 mV = -9 mV
+
+One NeuronGroup of N neurons; the first Ne = 4*N//5 are excitatory. As in
+the example, both Synapses go from the whole group to itself, Ce
+(on_pre 'ge += we') connected with `connect('i < Ne', p=p)` and Ci
+(on_pre 'gi += wi') with `connect('i >= Ne', p=p)` (self-connections are
+not excluded), so the sources are global neuron indices. Every neuron
+starts at v = Vr + rand()*(Vt - Vr), ge = gi = 0. Only v is held during the
+refractory period; ge and gi go on decaying and receiving input.
+
+    python3 cuba.py CONFIG OUT [--target numpy|cpp_standalone]
+        [--method exponential_euler|euler|exact] [--export DIR | --import DIR]
+
+CONFIG: {"N" (4000), "p" (80/N), "dt_ms" (0.1), "duration_ms" (1000),
+"seed" (integer given to brian2.seed; absent or null: a random seed)}.
+
+--export DIR writes the network Brian2 generated: DIR/exc_i.npy,
+DIR/exc_j.npy, DIR/inh_i.npy, DIR/inh_j.npy (int32, global neuron indices,
+in Brian2's synapse order) and DIR/v0.npy (float64, mV). The simulation
+then runs on the network read back from these files, exactly as a later
+`--import DIR` run does, so that the two give the same spikes (v0 in mV
+does not always convert back to the very same volts, hence the read-back).
+With cpp_standalone the generation is a first standalone build (a run of
+0 ms); the timings are those of the second build, the one that simulates.
+--import DIR connects with `connect(i=..., j=...)` and sets v from v0.npy.
+A network given by seed differs between the targets (different random
+streams); a network given by files does not.
+
+OUT: common.finish's keys (units, steps: the spikes; seconds: from the
+first object built to the end, compilation included) and
+- run_seconds: the simulation alone (cpp_standalone: the binary's own
+  measure of its network run, device._last_run_time; numpy: the run() call);
+- run_call_seconds: the whole run() call (for cpp_standalone: code
+  generation, compilation, the binary, reading the results back);
+- build_seconds, binary_seconds (cpp_standalone only): `make` (and `make
+  clean`) and the whole binary's wall time, from device.timers;
+- v: the final v (mV); synapses: {"exc", "inh"}; N, Ne, p, dt_ms,
+  duration_ms, seed, network ("generated", "exported" or "imported");
+- rate_hz (mean firing rate), silent_fraction (neurons without a spike).
+"""
+import argparse
+import os
+import sys
+import tempfile
+import atexit
+import shutil
+import time
+
+
+def extra_options():
+    """--export DIR and --import DIR, taken out of sys.argv before common.parse sees it."""
+    pre = argparse.ArgumentParser(add_help=False, allow_abbrev=False)
+    pre.add_argument('--export', dest='export_dir', metavar='DIR')
+    pre.add_argument('--import', dest='import_dir', metavar='DIR')
+    known, rest = pre.parse_known_args()
+    sys.argv[1:] = rest
+    if known.export_dir and known.import_dir:
+        sys.exit('cuba.py: give --export or --import, not both')
+    return known
+
+
+extra = extra_options()
+from common import parse, start, finish
+
+args, config = parse(__doc__, methods=('exponential_euler', 'euler', 'exact'))
+b2, began = start(args.target)
+import numpy as np
+from brian2 import NeuronGroup, Synapses, SpikeMonitor, Network, defaultclock, ms, mV, volt
+
+N = int(config.get('N', 4000))
+Ne = (4 * N) // 5
+p = float(config.get('p', 80.0 / N))
+dt_ms = float(config.get('dt_ms', 0.1))
+duration_ms = float(config.get('duration_ms', 1000.0))
+seed_value = config.get('seed')
+FILES = ('exc_i', 'exc_j', 'inh_i', 'inh_j', 'v0')
+
+namespace = {
+    'taum': 20 * ms, 'taue': 5 * ms, 'taui': 10 * ms,
+    'Vt': -50 * mV, 'Vr': -60 * mV, 'El': -49 * mV,
+    'we': (60 * 0.27 / 10) * mV, 'wi': (-20 * 4.5 / 10) * mV,
+    'Ne': Ne,
+}
+eqs = '''
+dv/dt = (ge + gi - (v - El)) / taum : volt (unless refractory)
+dge/dt = -ge / taue : volt
+dgi/dt = -gi / taui : volt
+'''
+
+
+def build(network):
+    """The objects; `network` is None (generate from the seed) or the arrays of FILES."""
+    defaultclock.dt = dt_ms * ms
+    b2.seed(seed_value)
+    P = NeuronGroup(N, eqs, threshold='v > Vt', reset='v = Vr', refractory=5 * ms,
+                    method=args.method, namespace=namespace, name='cuba')
+    Ce = Synapses(P, P, on_pre='ge += we', namespace=namespace, name='cuba_exc')
+    Ci = Synapses(P, P, on_pre='gi += wi', namespace=namespace, name='cuba_inh')
+    if network is None:
+        Ce.connect('i < Ne', p=p)
+        Ci.connect('i >= Ne', p=p)
+        P.v = 'Vr + rand() * (Vt - Vr)'
+    else:
+        Ce.connect(i=network['exc_i'], j=network['exc_j'])
+        Ci.connect(i=network['inh_i'], j=network['inh_j'])
+        # v0 is in mV; volts = mV / 1000, the same conversion as export's.
+        P.v = (network['v0'] / 1000.0) * volt
+    P.ge = 0 * mV
+    P.gi = 0 * mV
+    monitor = SpikeMonitor(P, name='cuba_spikes')
+    return P, Ce, Ci, monitor
+
+
+def read(directory):
+    network = {name: np.load(os.path.join(directory, name + '.npy')) for name in FILES}
+    for name in FILES[:4]:
+        network[name] = network[name].astype(np.int32)
+        if network[name].size and (network[name].min() < 0 or network[name].max() >= N):
+            sys.exit(f'cuba.py: {name}.npy holds indices outside [0, {N})')
+    network['v0'] = network['v0'].astype(np.float64)
+    if network['v0'].shape != (N,):
+        sys.exit(f'cuba.py: v0.npy has shape {network["v0"].shape}, N is {N}')
+    return network
+
+
+def export(directory):
+    """Generates the network from the seed and writes it to `directory`."""
+    P, Ce, Ci, monitor = build(None)
+    if args.target == 'cpp_standalone':
+        # The values exist only once the binary has run.
+        Network(P, Ce, Ci, monitor).run(0 * ms)
+    os.makedirs(directory, exist_ok=True)
+    arrays = {
+        'exc_i': np.asarray(Ce.i[:], dtype=np.int32),
+        'exc_j': np.asarray(Ce.j[:], dtype=np.int32),
+        'inh_i': np.asarray(Ci.i[:], dtype=np.int32),
+        'inh_j': np.asarray(Ci.j[:], dtype=np.int32),
+        'v0': np.asarray(P.v_[:], dtype=np.float64) * 1000.0,
+    }
+    for name, array in arrays.items():
+        np.save(os.path.join(directory, name + '.npy'), array)
+
+
+if extra.export_dir:
+    export(extra.export_dir)
+    if args.target == 'cpp_standalone':
+        b2.device.reinit()
+        directory = tempfile.mkdtemp(prefix='brian2-standalone-')
+        atexit.register(shutil.rmtree, directory, ignore_errors=True)
+        b2.device.activate(build_on_run=True, directory=directory)
+    began = time.perf_counter()
+    source, network = 'exported', read(extra.export_dir)
+elif extra.import_dir:
+    source, network = 'imported', read(extra.import_dir)
+else:
+    source, network = 'generated', None
+
+P, Ce, Ci, monitor = build(network)
+net = Network(P, Ce, Ci, monitor)
+t0 = time.perf_counter()
+net.run(duration_ms * ms)
+run_call_seconds = time.perf_counter() - t0
+
+out = {'run_call_seconds': run_call_seconds}
+if args.target == 'cpp_standalone':
+    out['run_seconds'] = float(b2.device._last_run_time)
+    compile_timers = b2.device.timers['compile']
+    out['build_seconds'] = sum(x for x in compile_timers.values() if x is not None)
+    out['binary_seconds'] = b2.device.timers['run_binary']
+else:
+    out['run_seconds'] = run_call_seconds
+counts = np.bincount(np.asarray(monitor.i[:], dtype=np.int64), minlength=N)
+out.update({
+    'v': [float(x) for x in np.asarray(P.v_[:]) * 1000.0],
+    'synapses': {'exc': int(len(Ce.i[:])), 'inh': int(len(Ci.i[:]))},
+    'N': N, 'Ne': Ne, 'p': p, 'dt_ms': dt_ms, 'duration_ms': duration_ms,
+    'seed': seed_value, 'network': source,
+    'rate_hz': float(counts.sum() / N / (duration_ms / 1000.0)),
+    'silent_fraction': float(np.mean(counts == 0)),
+})
+finish(b2, args, began, monitor, defaultclock.dt, out)
