@@ -57,6 +57,7 @@ first object built to the end, compilation included) and
 - v: the final v (mV); synapses: {"exc", "inh"}; N, Ne, p, dt_ms,
   duration_ms, seed, network ("generated", "exported" or "imported");
 - rate_hz (mean firing rate), silent_fraction (neurons without a spike).
+- update_code: the update Brian2 generated (abstract code).
 """
 import argparse
 import atexit
@@ -220,6 +221,7 @@ out.update({
     'synapses': {'exc': int(len(Ce.i[:])), 'inh': int(len(Ci.i[:]))},
     'N': N, 'Ne': Ne, 'p': p, 'dt_ms': dt_ms, 'duration_ms': duration_ms,
     'seed': seed_value, 'network': source,
+    'update_code': P.state_updater.abstract_code,
     'rate_hz': float(counts.sum() / N / (duration_ms / 1000.0)),
     'silent_fraction': float(np.mean(counts == 0)),
 })

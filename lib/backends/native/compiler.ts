@@ -81,7 +81,7 @@ export interface SharedLibrary {
 }
 
 /** Flags always passed, in order. Those in {@link OPTIONAL_FLAGS} are dropped when the compiler rejects them. */
-export const DEFAULT_FLAGS: readonly string[] = ['-O3', '-march=native', '-fPIC', '-shared', '-fno-math-errno', '-fopenmp', '-lm'];
+export const DEFAULT_FLAGS: readonly string[] = ['-O3', '-ffp-contract=off', '-march=native', '-fPIC', '-shared', '-fno-math-errno', '-fopenmp', '-lm'];
 
 /** Default flags that are nice to have but not needed for correct code. */
 const OPTIONAL_FLAGS = new Set(['-march=native', '-fno-math-errno', '-fopenmp']);
