@@ -22,7 +22,7 @@
  * @module
  */
 import { BackendError } from '../errors.js';
-import { isDraw, statementsOf, TIME, type ExprIR, type StmtIR } from '../ir/types.js';
+import { DT, isDraw, statementsOf, TIME, type ExprIR, type StmtIR } from '../ir/types.js';
 import { SIDE_NAME } from '../model/read.js';
 import { refsOf } from '../ir/build.js';
 import { LASTSPIKE } from '../model/read.js';
@@ -112,6 +112,15 @@ export interface KernelTarget {
   /** Computes an operator of container `ci` for the current step. */
   operator(ci: number, o: OperatorPlan): void;
   /**
+   * Where present, the target computes the lets {@link hoist} takes out once per
+   * block: before the step loop, for every unit of container `ci`, `load`
+   * the parameters, compute `lets` and keep each (array mode), or (register
+   * mode) with the loads. Absent: they are computed in every step.
+   */
+  invariants?(ci: number, lets: readonly StmtIR[], load: () => void): void;
+  /** Declares the invariant let `name` (number `j` of its container's) from what {@link invariants} kept for the unit. */
+  invariant?(ci: number, name: string, j: number): void;
+  /**
    * After every container has stepped: writes the units of container `ci`
    * that fired in this step (their `lastspike` is the step's time) to the
    * row k mod slots of its `fired` ring, in increasing order, count first.
@@ -192,11 +201,11 @@ function variables(c: ContainerPlan): { name: string; state: boolean; connected:
  * before the step loop, with connected inputs too (mutable: assigned every
  * step).
  */
-export function unitLoad(t: KernelTarget, plan: NetworkPlan, ci: number, mode: KernelMode): void {
+export function unitLoad(t: KernelTarget, plan: NetworkPlan, ci: number, mode: KernelMode, states = true): void {
   const c = plan.containers[ci];
   t.phase(ci, 'load', mode === 'registers' ? containerLabel(c, ci) : undefined);
   for (const v of variables(c)) {
-    if (v.connected && mode === 'array') continue;
+    if ((v.connected && mode === 'array') || (v.state && !states)) continue;
     t.load(ci, v.name, c.buffers[v.name], v.state || v.connected);
   }
 }
@@ -228,6 +237,54 @@ function block(t: KernelTarget, ci: number, phase: 'update' | 'post' | 'spike', 
   if (scoped) t.close();
 }
 
+const NONE: ReadonlySet<string> = new Set();
+
+/** A container's update with the work that is the same in every step of a block taken out of it. */
+export interface Hoisted {
+  /** Lets that read only parameters, unconnected inputs, `dt` and each other, in order. */
+  lets: StmtIR[];
+  /** The rest of the update, reading those lets by name. */
+  update: StmtIR[];
+}
+
+/**
+ * Takes out of container `c`'s update what reads only its parameters,
+ * unconnected inputs, `dt` and constants (e.g. `expm1(-dt / tau)`): its lets
+ * of that kind, and the largest such parts of its other expressions (as new
+ * lets `__i<n>`). They are the same in every step of a block, so a target
+ * may compute them once per block ({@link KernelTarget.invariants}); the
+ * values are those the step would compute, bit for bit. Condition lets and
+ * draws stay in the step.
+ */
+export function hoist(c: ContainerPlan): Hoisted {
+  const fixed = new Set<string>([DT, ...c.ir.params.map((p) => p.name), ...c.ir.inputs.filter((p) => !Object.hasOwn(c.inputs, p.name)).map((p) => p.name)]);
+  const conditions = conditionLets(c.ir.update);
+  const defined = new Map<string, number>();
+  for (const s of statementsOf(c.ir)) defined.set(s.name, (defined.get(s.name) ?? 0) + 1);
+  const lets: StmtIR[] = [];
+  const update: StmtIR[] = [];
+  const invariant = (e: ExprIR): boolean => !isDraw(e) && [...refsOf(e)].every((n) => fixed.has(n));
+  // The largest invariant parts of an expression that compute something (not a name or a number).
+  const lift = (e: ExprIR): ExprIR => {
+    if (e.k !== 'op') return e;
+    if (invariant(e)) {
+      const name = `__i${lets.length}`;
+      lets.push({ kind: 'let', name, expr: e });
+      return { k: 'ref', name };
+    }
+    return { ...e, args: e.args.map(lift) };
+  };
+  for (const s of c.ir.update) {
+    if (s.kind === 'let' && !conditions.has(s.name) && defined.get(s.name) === 1 && invariant(s.expr)) {
+      lets.push(s);
+      fixed.add(s.name);
+      continue;
+    }
+    update.push(isDraw(s.expr) ? s : { ...s, expr: lift(s.expr) });
+  }
+  return { lets, update };
+}
+
 /** Whether container `c`'s statements read the time `t`. */
 export function readsTime(c: ContainerPlan): boolean {
   const refs = new Set<string>();
@@ -240,17 +297,18 @@ export function readsTime(c: ContainerPlan): boolean {
  * register mode the load and store phases are left to {@link unitLoad} and
  * {@link unitStore} around the step loop.
  */
-export function unitStep(t: KernelTarget, plan: NetworkPlan, ci: number, mode: KernelMode): void {
+export function unitStep(t: KernelTarget, plan: NetworkPlan, ci: number, mode: KernelMode, hoisted?: Hoisted): void {
   const c = plan.containers[ci];
   t.comment(`${containerLabel(c, ci)}: ${solverLabel(c)}`);
   if (mode === 'array') unitLoad(t, plan, ci, mode);
+  if (mode === 'array') hoisted?.lets.forEach((s, j) => t.invariant!(ci, s.name, j));
   if (readsTime(c)) t.time(ci);
   const inputs = Object.entries(c.inputs);
   if (inputs.length) {
     t.phase(ci, 'inputs');
     for (const [name, terms] of inputs) t.input(ci, name, terms.map((term) => operand(plan, term, mode)), mode === 'array');
   }
-  block(t, ci, 'update', c.ir.update);
+  block(t, ci, 'update', hoisted?.update ?? c.ir.update);
   const bounded = c.ir.states.filter((s) => s.bounds && c.ir.update.some((u) => u.kind === 'set' && u.name === s.name));
   if (bounded.length) t.phase(ci, 'clip', `${bounded.map((s) => local(ci, s.name)).join(', ')} (bounds applied in the update's sets)`);
   if (c.ir.events) block(t, ci, 'spike', c.ir.events.stmts, false);
@@ -284,9 +342,14 @@ function operand(plan: NetworkPlan, term: TermPlan, mode: KernelMode): Operand {
  * container, advance all of them through every step of the block, store.
  */
 export function registerKernel(t: KernelTarget, plan: NetworkPlan): void {
+  // The lets that are the same in every step are computed once, with the loads.
+  const hoisted = plan.containers.map((c) => (t.invariants ? hoist(c) : undefined));
   t.units(0, () => {
-    plan.containers.forEach((_, ci) => unitLoad(t, plan, ci, 'registers'));
-    t.steps(() => plan.containers.forEach((_, ci) => unitStep(t, plan, ci, 'registers')));
+    plan.containers.forEach((_, ci) => {
+      unitLoad(t, plan, ci, 'registers');
+      for (const s of hoisted[ci]?.lets ?? []) t.let(ci, s, NONE);
+    });
+    t.steps(() => plan.containers.forEach((_, ci) => unitStep(t, plan, ci, 'registers', hoisted[ci])));
     plan.containers.forEach((_, ci) => unitStore(t, plan, ci, 'registers'));
   });
 }
@@ -296,10 +359,13 @@ export function registerKernel(t: KernelTarget, plan: NetworkPlan): void {
  * its operators, then advances each of its units by the step.
  */
 export function arrayKernel(t: KernelTarget, plan: NetworkPlan): void {
+  // The lets that are the same in every step: computed once per block where the target keeps them.
+  const hoisted = plan.containers.map((c) => (t.invariants ? hoist(c) : undefined));
+  hoisted.forEach((h, ci) => h?.lets.length && t.invariants!(ci, h.lets, () => unitLoad(t, plan, ci, 'array', false)));
   t.steps(() => {
     plan.containers.forEach((c, ci) => {
       for (const o of c.operators) t.operator(ci, o);
-      t.units(ci, () => unitStep(t, plan, ci, 'array'));
+      t.units(ci, () => unitStep(t, plan, ci, 'array', hoisted[ci]));
       if (c.spikes) t.afterUnits?.(ci, c.spikes.out, c.buffers[LASTSPIKE]);
     });
     plan.containers.forEach((c, ci) => c.fired && t.collect(ci));
@@ -527,6 +593,40 @@ export class SourceTarget implements KernelTarget {
 
   operator(ci: number, o: OperatorPlan): void {
     for (const text of renderOperator(o, this.syntax.loops)) this.line(text);
+  }
+
+  /**
+   * Invariant lets, computed once per block into arrays `h<ci>_<j>` (one
+   * value per unit) by the loop over units, where the syntax allows it.
+   */
+  invariants?(ci: number, lets: readonly StmtIR[], load: () => void): void;
+
+  invariant(ci: number, name: string, j: number): void {
+    this.line(`${this.syntax.real(false)} ${local(ci, name)} = h${integer(ci)}_${integer(j)}[${this.scratchAt}];`);
+  }
+
+  /** The index of the unit `i` in the scratch arrays of {@link renderInvariants} (`i`, or `i - c0` in a chunk). */
+  scratchAt = 'i';
+  /** The scratch arrays declared so far (the C renderer frees them). */
+  readonly scratch: string[] = [];
+
+  /**
+   * Renders the invariants of container `ci` for a syntax that keeps them:
+   * its scratch arrays (`declare` gives the declaration of one) and the loop
+   * over units that fills them.
+   */
+  renderInvariants(ci: number, lets: readonly StmtIR[], load: () => void, declare: (name: string) => string): void {
+    this.comment(`${containerLabel(this.planOf().containers[ci], ci)}: the lets that are the same in every step of the block`);
+    lets.forEach((_, j) => {
+      const name = `h${integer(ci)}_${integer(j)}`;
+      this.scratch.push(name);
+      this.line(declare(name));
+    });
+    this.units(ci, () => {
+      load();
+      for (const s of lets) this.let(ci, s, NONE);
+      lets.forEach((s, j) => this.line(`h${integer(ci)}_${integer(j)}[${this.scratchAt}] = ${local(ci, s.name)};`));
+    });
   }
 
   /** The plan whose projections {@link collect} and {@link deliver} render (set by the renderer). */

@@ -26,6 +26,7 @@ export function renderJS(plan: NetworkPlan): string {
   });
   plan.projections?.forEach((_, pi) => t.line(`const dtp${pi} = S[${projectionScalar(plan, pi)}];`));
   t.plan = plan;
+  t.invariants = (ci, lets, load) => t.renderInvariants(ci, lets, load, (name) => `const ${name} = new Float64Array(n${integer(ci)});`);
   const used = new Set<number>();
   plan.containers.forEach((c) => {
     Object.values(c.buffers).forEach((b) => used.add(b));
