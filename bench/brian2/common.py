@@ -35,10 +35,14 @@ def parse(description, methods=('exponential_euler',), flags=()):
     return args, config
 
 
-def start(target):
-    """Imports Brian2, selects the target, and returns (brian2, the time the model building starts)."""
+def start(target, threads=None):
+    """Imports Brian2, selects the target (cpp_standalone with `threads`
+    OpenMP threads when given), and returns (brian2, the time the model
+    building starts)."""
     import brian2
     brian2.prefs.codegen.target = 'numpy'
+    if target == 'cpp_standalone' and threads:
+        brian2.prefs.devices.cpp_standalone.openmp_threads = int(threads)
     if target == 'cpp_standalone':
         # A fresh folder each time, so that the time includes the whole build.
         build = tempfile.mkdtemp(prefix='brian2-standalone-')

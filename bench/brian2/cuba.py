@@ -22,7 +22,8 @@ refractory period; ge and gi go on decaying and receiving input.
         [--method exponential_euler|euler|exact] [--export DIR | --import DIR]
 
 CONFIG: {"N" (4000), "p" (80/N), "dt_ms" (0.1), "duration_ms" (1000),
-"seed" (integer given to brian2.seed; absent or null: a random seed)}.
+"seed" (integer given to brian2.seed; absent or null: a random seed),
+"threads" (OpenMP threads of cpp_standalone; absent: Brian2's default, 0: none)}.
 
 --export DIR writes the network Brian2 generated: DIR/exc_i.npy,
 DIR/exc_j.npy, DIR/inh_i.npy, DIR/inh_j.npy (int32, global neuron indices,
@@ -39,7 +40,11 @@ streams); a network given by files does not.
 OUT: common.finish's keys (units, steps: the spikes; seconds: from the
 first object built to the end, compilation included) and
 - run_seconds: the simulation alone (cpp_standalone: the binary's own
-  measure of its network run, device._last_run_time; numpy: the run() call);
+  measure of its network run loop, device._last_run_time, which is the
+  process's CPU time (std::clock) over the loop; numpy: the run() call);
+- run_wall_seconds: the same loop in wall-clock time (cpp_standalone: a
+  std::chrono::steady_clock measure inserted around the network's run
+  in main.cpp; numpy: the run() call);
 - run_call_seconds: the whole run() call (for cpp_standalone: code
   generation, compilation, the binary, reading the results back);
 - build_seconds, binary_seconds (cpp_standalone only): `make` (and `make
@@ -74,7 +79,7 @@ extra = extra_options()
 from common import parse, start, finish
 
 args, config = parse(__doc__, methods=('exponential_euler', 'euler', 'exact'))
-b2, began = start(args.target)
+b2, began = start(args.target, config.get('threads'))
 import numpy as np
 from brian2 import NeuronGroup, Synapses, SpikeMonitor, Network, defaultclock, ms, mV, volt
 
@@ -134,6 +139,22 @@ def read(directory):
     return network
 
 
+def time_the_loop():
+    """cpp_standalone: main.cpp measures the wall-clock time of the network's run loop."""
+    b2.device.headers.append('<chrono>')
+    b2.device.insert_code('before_network_run',
+                          'const auto _bench_wall_start = std::chrono::steady_clock::now();')
+    b2.device.insert_code('after_network_run',
+                          'std::ofstream("results/bench_run_wall_seconds.txt") << '
+                          'std::chrono::duration<double>(std::chrono::steady_clock::now() - '
+                          '_bench_wall_start).count() << std::endl;')
+
+
+def loop_wall_seconds():
+    with open(os.path.join(b2.device.project_dir, 'results', 'bench_run_wall_seconds.txt')) as f:
+        return float(f.read())
+
+
 def export(directory):
     """Generates the network from the seed and writes it to `directory`."""
     P, Ce, Ci, monitor = build(None)
@@ -168,6 +189,8 @@ else:
 
 P, Ce, Ci, monitor = build(network)
 net = Network(P, Ce, Ci, monitor)
+if args.target == 'cpp_standalone':
+    time_the_loop()
 t0 = time.perf_counter()
 net.run(duration_ms * ms)
 run_call_seconds = time.perf_counter() - t0
@@ -175,11 +198,13 @@ run_call_seconds = time.perf_counter() - t0
 out = {'run_call_seconds': run_call_seconds}
 if args.target == 'cpp_standalone':
     out['run_seconds'] = float(b2.device._last_run_time)
+    out['run_wall_seconds'] = loop_wall_seconds()
     compile_timers = b2.device.timers['compile']
     out['build_seconds'] = sum(x for x in compile_timers.values() if x is not None)
     out['binary_seconds'] = b2.device.timers['run_binary']
 else:
     out['run_seconds'] = run_call_seconds
+    out['run_wall_seconds'] = run_call_seconds
 counts = np.bincount(np.asarray(monitor.i[:], dtype=np.int64), minlength=N)
 out.update({
     'v': [float(x) for x in np.asarray(P.v_[:]) * 1000.0],

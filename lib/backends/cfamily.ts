@@ -84,7 +84,9 @@ export function renderC(plan: NetworkPlan): string {
   const unitLoop = plan.fusable
     ? () => ['#pragma omp simd', 'for (int64_t i = c0; i < c1; i++)']
     : (ci: number) => [`#pragma omp parallel for simd schedule(static) if (n${integer(ci)} > 4096)`, `for (int64_t i = 0; i < n${integer(ci)}; i++)`];
-  const t = new SourceTarget(cSyntax(f32, 'int64_t', C_LOOPS, unitLoop, {
+  // With fastMath, inner sums are vector reductions (their terms added in another order).
+  const loops: LoopStyle = plan.fastMath ? { ...C_LOOPS, sum: '#pragma omp simd reduction(+:s)' } : C_LOOPS;
+  const t = new SourceTarget(cSyntax(f32, 'int64_t', loops, unitLoop, {
     spikes: (ci) => (plan.fusable ? { kind: 'scan', lo: 'c0', hi: 'c1' } : { kind: 'scan', lo: '0', hi: `n${integer(ci)}` }),
     takePair: (b) => ['int32_t at;', '#pragma omp atomic capture', `at = ${b}[0]++;`],
     intCast: '(int32_t)',
@@ -233,7 +235,7 @@ function cudaType(b: { type: string }): string {
 
 /** Operator loops in CUDA C: one thread per output value (sums: thread 0). */
 const CUDA_LOOPS: LoopStyle = {
-  over: (size, body) => `if (i < ${size}) { const long long r = i; ${body} }`,
+  over: (size, body) => [`if (i < ${size}) { const long long r = i; ${body} }`],
   real: 'real',
   int: 'long long',
   idiv: (a, b) => `(${a} / ${b})`,
@@ -241,7 +243,8 @@ const CUDA_LOOPS: LoopStyle = {
 
 /** Operator loops in C, run by one thread once per step. */
 const C_LOOPS: LoopStyle = {
-  over: (size, body) => `for (int64_t r = 0; r < ${size}; r++) ${body}`,
+  // Rows shared among the threads when there is enough work; each row's sum in order.
+  over: (size, body, work) => [...(size > 1 && work >= 32768 ? ['#pragma omp parallel for schedule(static)'] : []), `for (int64_t r = 0; r < ${size}; r++) ${body}`],
   real: 'real',
   int: 'int64_t',
   idiv: (a, b) => `(${a} / ${b})`,

@@ -7,8 +7,14 @@ import type { OperatorPlan } from '../plan/types.js';
 
 /** How a target writes the operator loops. */
 export interface LoopStyle {
-  /** Runs `body` for every output index `r` in [0, size) (a loop, or a thread guard). */
-  over(size: number, body: string): string;
+  /**
+   * Runs `body` for every output index `r` in [0, size) (a loop, or a thread
+   * guard); `work` is the number of terms all of them add, for a target that
+   * shares large loops among threads. Lines before the last are directives.
+   */
+  over(size: number, body: string, work: number): string[];
+  /** The directive before an inner sum (e.g. a vector reduction where reassociation is allowed), or ''. */
+  sum?: string;
   /** The declaration keyword of a float accumulator (`let`, `real`). */
   real: string;
   /** The declaration keyword of an integer index (`let`, `int64_t`, `long long`). */
@@ -26,7 +32,7 @@ export function renderOperator(o: OperatorPlan, style: LoopStyle): string[] {
   const src = (j: string) => (o.source.kind === 'stream' ? `b${o.source.buffer}[(k - k0) * ${n} + ${j}]` : `b${o.source.buffer}[${j}]`);
   const out = `b${o.out}`;
   const sum = (from: string, to: string, term: (j: string) => string) =>
-    `${style.real} s = 0; for (${style.int} j = ${from}; j < ${to}; j++) s += ${term('j')};`;
+    `${style.real} s = 0;${style.sum ? `\n${style.sum}\n` : ' '}for (${style.int} j = ${from}; j < ${to}; j++) s += ${term('j')};`;
   let body: string;
   switch (o.kind) {
     case 'sum': case 'mean':
@@ -42,5 +48,7 @@ export function renderOperator(o: OperatorPlan, style: LoopStyle): string[] {
       body = `{ ${sum('0', String(n), (j) => `b${o.matrix}[r * ${n} + ${j}] * ${src(j)}`)} ${out}[r] = s; }`;
       break;
   }
-  return [`// ${o.kind} of ${n} values into ${o.size}`, style.over(o.kind === 'sum' || o.kind === 'mean' ? 1 : o.size, body)];
+  const size = o.kind === 'sum' || o.kind === 'mean' ? 1 : o.size;
+  const work = o.kind === 'dot' ? o.size * n : o.kind === 'repeat' ? o.size : n;
+  return [`// ${o.kind} of ${n} values into ${o.size}`, ...style.over(size, body, work).flatMap((l) => l.split('\n'))];
 }

@@ -60,7 +60,7 @@ const JS_INTS: IntegerSyntax<string> = {
 
 /** Operator loops in JavaScript. */
 const JS_LOOPS: LoopStyle = {
-  over: (size, body) => `for (let r = 0; r < ${size}; r++) ${body}`,
+  over: (size, body) => [`for (let r = 0; r < ${size}; r++) ${body}`],
   real: 'let',
   int: 'let',
   idiv: (a, b) => `((${a} / ${b}) | 0)`,
