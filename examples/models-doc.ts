@@ -17,7 +17,7 @@ import { inspect, models, readModel } from 'neural-ts';
 /** The repository, from dist/examples/ (compiled) or examples/. */
 const ROOT = fileURLToPath(new URL(import.meta.url.includes('/dist/') ? '../..' : '..', import.meta.url));
 /** The files of the model library, in the order their models are listed. */
-const SOURCES = [['Neurons', 'lib/models/neurons.ts'], ['Spiking neurons and sources', 'lib/models/spiking.ts'], ['Synapses', 'lib/models/synapses.ts']] as const;
+const SOURCES = [['Neurons', 'lib/models/neurons.ts'], ['Spiking neurons and sources', 'lib/models/spiking.ts'], ['Synapses', 'lib/models/synapses.ts'], ['Networks: the models of the standard benchmarks', 'lib/models/networks.ts']] as const;
 
 /** A doc comment: its text (markdown) and its block tags. */
 interface Doc {

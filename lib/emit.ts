@@ -7,7 +7,7 @@ import { InputDataError, NetworkWiringError } from './errors.js';
 import { renderJS } from './backends/js/render.js';
 import { renderC, renderCuda } from './backends/cfamily.js';
 import { Model } from './model/model.js';
-import type { ModelClass } from './model/read.js';
+import { readModel, type ModelClass } from './model/read.js';
 import { describeValue, checkOptions } from './options.js';
 import { planNetwork } from './plan/build.js';
 import type { Dtype, NetworkPlan } from './plan/types.js';
@@ -52,6 +52,12 @@ export function emit(model: ModelClass, target: EmitTarget, options?: EmitOption
   if (typeof ctor !== 'function' || !(ctor.prototype instanceof Model)) {
     throw new NetworkWiringError(where, `${describeValue(model)} is not a model class.`, 'Pass a class that extends Model, e.g. emit(models.IAF, \'js\').');
   }
-  const { plan } = planNetwork({ inputs: [], containers: [{ name: 'container0', model: ctor, num: 1, connections: [], records: [] }] }, { dtype: o.dtype, solver: o.solver });
+  const { plan } = planNetwork({ inputs: [], containers: [{ name: 'container0', model: ctor, num: 1, connections: [], records: [], uniform: uniformOf(ctor) }] }, { dtype: o.dtype, solver: o.solver });
   return r(plan);
+}
+
+/** Every parameter and input of a model: one unit holds one value of each. */
+function uniformOf(ctor: ModelClass): string[] {
+  const spec = readModel(ctor);
+  return [...spec.params, ...spec.inputs].map((x) => x.name);
 }

@@ -63,6 +63,7 @@ export {
   Synapses,
   type SynapsesOptions,
   type SynapseValue,
+  type SynapseVariableOf,
   Input,
   Recorder,
   Recording,

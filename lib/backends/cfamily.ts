@@ -59,6 +59,8 @@ function cSyntax(f32: boolean, int: string, loops: LoopStyle, unitLoop: SourceSy
     ...spikes,
     time: (ci) => `(real)k * dt${integer(ci)}`,
     projectionTime: (pi) => `(real)k * dtp${integer(pi)}`,
+    projectionSince: (pi) => `sincep${integer(pi)}`,
+    intArray: `const ${int === 'int64_t' ? 'int32_t' : 'int'} *`,
     index: (mutable) => (mutable ? int : `const ${int}`),
     draw: (kind, ci, d) => `(real)neural_${kind === 'rand' ? 'uniform' : 'normal'}((uint32_t)seed, ${STREAMS.run}u, ${integer(ci)}u, (uint64_t)i, (int64_t)k, ${integer(d)}u)`,
     dialect: cDialect(f32),
@@ -83,7 +85,12 @@ export function renderC(plan: NetworkPlan): string {
   // the units whose lastspike is the step's time are appended, in order.
   const unitLoop = plan.fusable
     ? () => ['#pragma omp simd', 'for (int64_t i = c0; i < c1; i++)']
-    : (ci: number) => [`#pragma omp parallel for simd schedule(static) if (n${integer(ci)} > 4096)`, `for (int64_t i = 0; i < n${integer(ci)}; i++)`];
+    : (ci: number) => {
+      // Chunks of units on all cores, a vectorised loop over each (a
+      // `parallel for simd` over all units is not vectorised by GCC here).
+      const n = `n${integer(ci)}`;
+      return [`#pragma omp parallel for schedule(static) if (${n} > 4096)`, `for (int64_t q = 0; q < ${n}; q += CHUNK)`, '#pragma omp simd', `for (int64_t i = q; i < (q + CHUNK < ${n} ? q + CHUNK : ${n}); i++)`];
+    };
   // With fastMath, inner sums are vector reductions (their terms added in another order).
   const loops: LoopStyle = plan.fastMath ? { ...C_LOOPS, sum: '#pragma omp simd reduction(+:s)' } : C_LOOPS;
   const t = new SourceTarget(cSyntax(f32, 'int64_t', loops, unitLoop, {
@@ -116,9 +123,10 @@ export function renderC(plan: NetworkPlan): string {
       t.line(`const int64_t n${ci} = (int64_t)S[${scalarIndex(ci, 'num')}]; const real dt${ci} = (real)S[${scalarIndex(ci, 'dt')}];`);
       t.firstRows(c, 'const int64_t');
     });
-    plan.projections?.forEach((_, pi) => t.line(`const real dtp${pi} = (real)S[${projectionScalar(plan, pi)}];`));
+    plan.projections?.forEach((_, pi) => t.line(`const real dtp${pi} = (real)S[${projectionScalar(plan, pi)}]; const int64_t sincep${pi} = (int64_t)S[${projectionScalar(plan, pi, 'since')}];`));
     t.plan = plan;
     // Scratch arrays of the invariant lets: a chunk's units (fused), else all of a container's.
+    t.uniform = (ci, name, buffer) => t.uniformValue(ci, name, buffer);
     t.invariants = (ci, lets, load) => t.renderInvariants(ci, lets, load, (name) => `real *restrict ${name} = (real *)malloc(sizeof(real) * (size_t)(${plan.fusable ? 'size' : `n${integer(ci)}`} > 0 ? ${plan.fusable ? 'size' : `n${integer(ci)}`} : 1));`);
     if (plan.fusable) t.scratchAt = 'i - c0';
     const free = () => { for (const name of t.scratch.splice(0)) t.line(`free(${name});`); };

@@ -193,8 +193,9 @@ function checkProjection(plan: NetworkPlan, p: ProjectionPlan, buffer: (b: numbe
   for (const st of [p.ir.decay, ...p.ir.pathways.map((w) => w.stmts)].flat()) identifier(st.name);
   sized(p.rows, 'int32', source.num + 1);
   sized(p.cols, 'int32', p.num);
-  if (p.delay.kind === 'uniform') sized(p.delay.steps, 'int32', 1);
-  else if (p.delay.kind === 'each') { sized(p.delay.order, 'int32', p.num); sized(p.delay.steps, 'int32', p.num); } else throw bad('has an unknown kind of delay');
+  if (p.delay.kind === 'uniform') { sized(p.delay.steps, 'int32', 1); sized(p.delay.before, 'int32', 1); } else if (p.delay.kind === 'each') {
+    for (const b of [p.delay.order, p.delay.steps, p.delay.beforeOrder, p.delay.beforeSteps]) sized(b, 'int32', p.num);
+  } else throw bad('has an unknown kind of delay');
   if (p.ir.pathways.some((w) => w.on === 'pre') && !(source.fired && source.fired.slots > p.maxDelay)) throw bad('reads spikes older than its source keeps');
   if (p.columns) {
     sized(p.columns.starts, 'int32', target.num + 1); sized(p.columns.synapses, 'int32', p.num); sized(p.columns.sources, 'int32', p.num);
@@ -244,6 +245,10 @@ export function checkPlan(plan: NetworkPlan): void {
         buffer(r.reduce.acc);
         if (r.reduce.kind !== 'max' && r.reduce.kind !== 'sum') throw new BackendError('code generation', `the reduction ${JSON.stringify(String(r.reduce.kind).slice(0, 40))} is unknown.`, "Use 'max' or 'sum'.", { code: 'invalid-plan' });
       }
+    }
+    for (const n of c.uniform ?? []) {
+      identifier(n);
+      if (c.buffers[n] === undefined || !(c.ir.params.some((x) => x.name === n) || c.ir.inputs.some((x) => x.name === n)) || Object.hasOwn(c.inputs, n)) throw new BackendError('code generation', `a uniform value of container ${c.name.length <= 80 ? JSON.stringify(c.name) : ''} is not one of its parameters or unconnected inputs.`, 'This is a bug in the network plan.', { code: 'invalid-plan' });
     }
     if (c.fired) {
       buffer(c.fired.ring); integer(c.fired.slots);

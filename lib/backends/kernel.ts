@@ -121,6 +121,12 @@ export interface KernelTarget {
   /** Declares the invariant let `name` (number `j` of its container's) from what {@link invariants} kept for the unit. */
   invariant?(ci: number, name: string, j: number): void;
   /**
+   * Where present (with {@link invariants}), the target reads the uniform
+   * values of container `ci` once per block: declares `name` from element 0
+   * of `buffer`, before the step loop.
+   */
+  uniform?(ci: number, name: string, buffer: number): void;
+  /**
    * After every container has stepped: writes the units of container `ci`
    * that fired in this step (their `lastspike` is the step's time) to the
    * row k mod slots of its `fired` ring, in increasing order, count first.
@@ -149,7 +155,7 @@ export interface SynapseEvent {
 
 /** Every buffer projection `p` itself holds: its variables, connectivity and delays. */
 export function projectionBuffers(p: ProjectionPlan): number[] {
-  const delay = p.delay.kind === 'uniform' ? [p.delay.steps] : [p.delay.order, p.delay.steps];
+  const delay = p.delay.kind === 'uniform' ? [p.delay.steps, p.delay.before] : [p.delay.order, p.delay.steps, p.delay.beforeOrder, p.delay.beforeSteps];
   const columns = p.columns ? [p.columns.starts, p.columns.synapses, p.columns.sources] : [];
   return [...Object.values(p.buffers), p.rows, p.cols, ...delay, ...columns];
 }
@@ -204,8 +210,9 @@ function variables(c: ContainerPlan): { name: string; state: boolean; connected:
 export function unitLoad(t: KernelTarget, plan: NetworkPlan, ci: number, mode: KernelMode, states = true): void {
   const c = plan.containers[ci];
   t.phase(ci, 'load', mode === 'registers' ? containerLabel(c, ci) : undefined);
+  const uniform = new Set(mode === 'array' && t.uniform ? c.uniform ?? [] : []);
   for (const v of variables(c)) {
-    if ((v.connected && mode === 'array') || (v.state && !states)) continue;
+    if ((v.connected && mode === 'array') || (v.state && !states) || uniform.has(v.name)) continue;
     t.load(ci, v.name, c.buffers[v.name], v.state || v.connected);
   }
 }
@@ -241,6 +248,8 @@ const NONE: ReadonlySet<string> = new Set();
 
 /** A container's update with the work that is the same in every step of a block taken out of it. */
 export interface Hoisted {
+  /** Lets that read only uniform values, `dt` and each other: one value for all units. */
+  scalars: StmtIR[];
   /** Lets that read only parameters, unconnected inputs, `dt` and each other, in order. */
   lets: StmtIR[];
   /** The rest of the update, reading those lets by name. */
@@ -256,33 +265,40 @@ export interface Hoisted {
  * values are those the step would compute, bit for bit. Condition lets and
  * draws stay in the step.
  */
-export function hoist(c: ContainerPlan): Hoisted {
+export function hoist(c: ContainerPlan, uniform: ReadonlySet<string> = NONE): Hoisted {
   const fixed = new Set<string>([DT, ...c.ir.params.map((p) => p.name), ...c.ir.inputs.filter((p) => !Object.hasOwn(c.inputs, p.name)).map((p) => p.name)]);
+  const shared = new Set<string>([DT, ...uniform]);
   const conditions = conditionLets(c.ir.update);
   const defined = new Map<string, number>();
   for (const s of statementsOf(c.ir)) defined.set(s.name, (defined.get(s.name) ?? 0) + 1);
   const lets: StmtIR[] = [];
+  const scalars: StmtIR[] = [];
   const update: StmtIR[] = [];
   const invariant = (e: ExprIR): boolean => !isDraw(e) && [...refsOf(e)].every((n) => fixed.has(n));
+  // A let of uniform values only is one value for all units.
+  const keep = (s: StmtIR) => {
+    if ([...refsOf(s.expr)].every((n) => shared.has(n))) { scalars.push(s); shared.add(s.name); } else lets.push(s);
+  };
   // The largest invariant parts of an expression that compute something (not a name or a number).
   const lift = (e: ExprIR): ExprIR => {
     if (e.k !== 'op') return e;
     if (invariant(e)) {
-      const name = `__i${lets.length}`;
-      lets.push({ kind: 'let', name, expr: e });
+      const name = `__i${lets.length + scalars.length}`;
+      keep({ kind: 'let', name, expr: e });
+      fixed.add(name);
       return { k: 'ref', name };
     }
     return { ...e, args: e.args.map(lift) };
   };
   for (const s of c.ir.update) {
     if (s.kind === 'let' && !conditions.has(s.name) && defined.get(s.name) === 1 && invariant(s.expr)) {
-      lets.push(s);
+      keep(s);
       fixed.add(s.name);
       continue;
     }
     update.push(isDraw(s.expr) ? s : { ...s, expr: lift(s.expr) });
   }
-  return { lets, update };
+  return { scalars, lets, update };
 }
 
 /** Whether container `c`'s statements read the time `t`. */
@@ -347,7 +363,7 @@ export function registerKernel(t: KernelTarget, plan: NetworkPlan): void {
   t.units(0, () => {
     plan.containers.forEach((_, ci) => {
       unitLoad(t, plan, ci, 'registers');
-      for (const s of hoisted[ci]?.lets ?? []) t.let(ci, s, NONE);
+      for (const s of [...(hoisted[ci]?.scalars ?? []), ...(hoisted[ci]?.lets ?? [])]) t.let(ci, s, NONE);
     });
     t.steps(() => plan.containers.forEach((_, ci) => unitStep(t, plan, ci, 'registers', hoisted[ci])));
     plan.containers.forEach((_, ci) => unitStore(t, plan, ci, 'registers'));
@@ -360,7 +376,13 @@ export function registerKernel(t: KernelTarget, plan: NetworkPlan): void {
  */
 export function arrayKernel(t: KernelTarget, plan: NetworkPlan): void {
   // The lets that are the same in every step: computed once per block where the target keeps them.
-  const hoisted = plan.containers.map((c) => (t.invariants ? hoist(c) : undefined));
+  const hoisted = plan.containers.map((c) => (t.invariants ? hoist(c, new Set(t.uniform ? c.uniform ?? [] : [])) : undefined));
+  plan.containers.forEach((c, ci) => {
+    // Values the same for every unit: read once, and what reads only them computed once.
+    if (!t.uniform) return;
+    for (const n of c.uniform ?? []) t.uniform(ci, n, c.buffers[n]);
+    for (const s of hoisted[ci]?.scalars ?? []) t.let(ci, s, NONE);
+  });
   hoisted.forEach((h, ci) => h?.lets.length && t.invariants!(ci, h.lets, () => unitLoad(t, plan, ci, 'array', false)));
   t.steps(() => {
     plan.containers.forEach((c, ci) => {
@@ -417,6 +439,10 @@ export interface SourceSyntax {
   index(mutable: boolean): string;
   /** The time at the start of step `k` for projection `pi`, e.g. `k * dtp0`. */
   projectionTime(pi: number): string;
+  /** The first step whose spikes take projection `pi`'s current delays, e.g. `sincep0`. */
+  projectionSince(pi: number): string;
+  /** The declaration of a local that points into an int32 buffer: `const`, `const int32_t *`. */
+  intArray: string;
 }
 
 /**
@@ -537,15 +563,24 @@ export class SourceTarget implements KernelTarget {
   afterUnits(ci: number, out: number, lastspike: number): void {
     const style = this.syntax.spikes(ci);
     if (style.kind !== 'scan') return;
-    // A vectorised test whether any unit fired (most steps: none), then the appends.
-    const { lo, hi } = style;
-    const fired = `b${integer(lastspike)}[i] == ${local(ci, TIME)}`;
     this.nest('', () => {
       this.line(`const real ${local(ci, TIME)} = ${this.syntax.time(ci)};`);
+      this.scan(style.lo, style.hi, `b${integer(lastspike)}[i] == ${local(ci, TIME)}`, () => this.appendPair(out));
+    });
+  }
+
+  /**
+   * Runs `each` for every unit i in [lo, hi), in order, for which `fired`
+   * holds: a vectorised test of 64 units at a time (most hold none), then
+   * the units of the groups that do (C only).
+   */
+  private scan(lo: string, hi: string, fired: string, each: () => void): void {
+    this.nest(`for (int64_t g = ${lo}; g < ${hi}; g += 64)`, () => {
+      this.line(`const int64_t gEnd = g + 64 < ${hi} ? g + 64 : ${hi};`);
       this.line('int any = 0;');
       this.line('#pragma omp simd reduction(|:any)');
-      this.line(`for (int64_t i = ${lo}; i < ${hi}; i++) any |= ${fired};`);
-      this.nest(`if (any) for (int64_t i = ${lo}; i < ${hi}; i++) if (${fired})`, () => this.appendPair(out));
+      this.line(`for (int64_t i = g; i < gEnd; i++) any |= ${fired};`);
+      this.nest(`if (any) for (int64_t i = g; i < gEnd; i++) if (${fired})`, each);
     });
   }
 
@@ -601,6 +636,13 @@ export class SourceTarget implements KernelTarget {
    */
   invariants?(ci: number, lets: readonly StmtIR[], load: () => void): void;
 
+  uniform?(ci: number, name: string, buffer: number): void;
+
+  /** Declares a uniform value from element 0 of its buffer (see {@link KernelTarget.uniform}). */
+  uniformValue(ci: number, name: string, buffer: number): void {
+    this.line(`${this.syntax.real(false)} ${local(ci, name)} = b${integer(buffer)}[0];`);
+  }
+
   invariant(ci: number, name: string, j: number): void {
     this.line(`${this.syntax.real(false)} ${local(ci, name)} = h${integer(ci)}_${integer(j)}[${this.scratchAt}];`);
   }
@@ -647,11 +689,12 @@ export class SourceTarget implements KernelTarget {
     this.nest('', () => {
       this.line(`// the units of ${containerLabel(c, ci)} that fired in this step`);
       this.line(`${x.index(false)} base = (k % ${integer(fired.slots)}) * (n${integer(ci)} + 1);`);
-      this.line(`${x.real(false)} tc = ${x.time(ci)};`);
+      // The time as the dtype holds it, as lastspike holds it (JavaScript computes k·dt in double).
+      this.line(`${x.real(false)} tc = ${x.round(x.time(ci))};`);
       this.line(`${x.index(true)} count = 0;`);
-      this.nest(`for (${x.index(true)} i = 0; i < n${integer(ci)}; i++)`, () => {
-        this.line(`if (${last}[i] == tc) ${ring}[base + 1 + count++] = ${x.intCast}i;`);
-      });
+      const append = () => this.line(`${ring}[base + 1 + count++] = ${x.intCast}i;`);
+      if (x.spikes(ci).kind === 'scan') this.scan('0', `n${integer(ci)}`, `${last}[i] == tc`, append);
+      else this.nest(`for (${x.index(true)} i = 0; i < n${integer(ci)}; i++)`, () => this.nest(`if (${last}[i] == tc)`, append));
       this.line(`${ring}[base] = ${x.intCast}count;`);
     });
   }
@@ -684,24 +727,34 @@ export class SourceTarget implements KernelTarget {
           this.line(`${I} j = ${int(p.cols)}[s];`);
           this.event(pi, pre);
         });
+        // A spike sent at step k − d is delivered by the synapses whose delay was d when it was sent:
+        // the current delays from step `since` on, the earlier ones before.
+        const since = `sp${integer(pi)}`;
+        this.line(`${I} ${since} = ${x.projectionSince(pi)};`);
         if (p.delay.kind === 'uniform') {
-          const delay = int(p.delay.steps);
-          this.nest(`if (${delay}[0] <= k)`, () => row(`${delay}[0]`, () => {
-            this.line(`${I} lo = ${int(p.rows)}[i], hi = ${int(p.rows)}[i + 1];`);
-            events((e) => e);
-          }));
+          for (const [buffer, sent] of [[p.delay.steps, '>='], [p.delay.before, '<']] as const) {
+            const delay = int(buffer);
+            this.nest(`if (${delay}[0] <= k && k - ${delay}[0] ${sent} ${since})`, () => row(`${delay}[0]`, () => {
+              this.line(`${I} lo = ${int(p.rows)}[i], hi = ${int(p.rows)}[i + 1];`);
+              events((e) => e);
+            }));
+          }
         } else {
-          const { order, steps } = p.delay;
-          this.nest(`for (${M} d = 0; d <= ${integer(p.maxDelay)} && d <= k; d++)`, () => row('d', () => {
-            // The entries of the row with delay d: [lo, hi), by bisection (the row is ordered by delay).
-            this.line(`${M} lo = ${int(p.rows)}[i], hi = ${int(p.rows)}[i + 1];`);
-            this.line(`${M} a = lo, z = hi;`);
-            this.line(`while (a < z) { ${I} m = a + ((z - a) >> 1); if (${int(steps)}[m] < d) a = m + 1; else z = m; }`);
-            this.line('lo = a; z = hi;');
-            this.line(`while (a < z) { ${I} m = a + ((z - a) >> 1); if (${int(steps)}[m] <= d) a = m + 1; else z = m; }`);
-            this.line('hi = a;');
-            events((e) => `${int(order)}[${e}]`);
-          }));
+          const { order, steps, beforeOrder, beforeSteps } = p.delay;
+          this.nest(`for (${M} d = 0; d <= ${integer(p.maxDelay)} && d <= k; d++)`, () => {
+            this.line(`${x.intArray} ord = k - d >= ${since} ? ${int(order)} : ${int(beforeOrder)};`);
+            this.line(`${x.intArray} stp = k - d >= ${since} ? ${int(steps)} : ${int(beforeSteps)};`);
+            row('d', () => {
+              // The entries of the row with delay d: [lo, hi), by bisection (the row is ordered by delay).
+              this.line(`${M} lo = ${int(p.rows)}[i], hi = ${int(p.rows)}[i + 1];`);
+              this.line(`${M} a = lo, z = hi;`);
+              this.line(`while (a < z) { ${I} m = a + ((z - a) >> 1); if (stp[m] < d) a = m + 1; else z = m; }`);
+              this.line('lo = a; z = hi;');
+              this.line(`while (a < z) { ${I} m = a + ((z - a) >> 1); if (stp[m] <= d) a = m + 1; else z = m; }`);
+              this.line('hi = a;');
+              events((e) => `ord[${e}]`);
+            });
+          });
         }
       }
       const target = plan.containers[p.target];

@@ -38,5 +38,5 @@ export {
   IzhikevichSpiking,
 } from './neurons.js';
 export { LIF, NoisyLIF, Poisson } from './spiking.js';
-export { CUBA, ExcitatoryJump, InhibitoryJump, SongNeuron, SongSTDP } from './networks.js';
+export { CUBA, COBAHH, ExcitatoryJump, InhibitoryJump, SongNeuron, SongSTDP } from './networks.js';
 export { AMPA, NMDA, GABAB, Exponential, WeightedExponential, Alpha } from './synapses.js';

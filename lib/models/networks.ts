@@ -2,13 +2,15 @@
  * Models of the field's standard spiking-network benchmarks, written as
  * Brian2's examples write them, so that the same network can be run in both
  * and compared spike for spike: the neurons of the current-based network of
- * Vogels & Abbott (Brian2's `CUBA.py`) and of Song, Miller & Abbott's
- * spike-timing-dependent plasticity (Brian2's `synapses/STDP.py`), and the
- * synapse models that connect them (`@onPre`, `@onPost`).
+ * Vogels & Abbott (Brian2's `CUBA.py`), of the conductance-based
+ * Hodgkin–Huxley network of Brette et al. (Brian2's `COBAHH.py`) and of Song,
+ * Miller & Abbott's spike-timing-dependent plasticity (Brian2's
+ * `synapses/STDP.py`), and the synapse models that connect them (`@onPre`,
+ * `@onPost`).
  *
  * @module
  */
-import { Model, state, param, derivative, spike, onPre, onPost } from '../model/index.js';
+import { Model, state, param, derivative, intermediate, spike, onPre, onPost } from '../model/index.js';
 
 /**
  * The neuron of the CUBA network (Vogels & Abbott 2005, as in Brian2's
@@ -75,6 +77,110 @@ export class InhibitoryJump extends Model {
   @param(-1) w!: number;
   /** On a source spike: `gi_post += w`. */
   @onPre('gi_post += w') pre!: never;
+}
+
+/**
+ * The neuron of the COBAHH network (benchmark 3 of Brette et al. 2007, as in
+ * Brian2's `examples/COBAHH.py`): a Hodgkin–Huxley neuron with Traub & Miles
+ * kinetics (sodium `m`, `h`; delayed-rectifier potassium `n`) and two
+ * synaptic conductances, `ge` and `gi` (in nS), that decay exponentially and
+ * that the synapses jump on each spike (`ge_post += w`, {@link ExcitatoryJump},
+ * {@link InhibitoryJump} with positive weights: we = 6 nS, wi = 67 nS in the
+ * example).
+ *
+ * Equations (mV, ms, nS, pF, so that nS·mV / pF is mV/ms; `timeScale` 1e3):
+ * - `Cm·dv/dt = gl·(El − v) + ge·(Ee − v) + gi·(Ei − v) − g_na·m³·h·(v − ENa) − g_kd·n⁴·(v − EK)`;
+ * - `dx/dt = αx·(1 − x) − βx·x` for `x` in `m, n, h`, with (`u = v − VT`)
+ *   - `αm = 0.32·(13 − u) / (exp((13 − u)/4) − 1)`, `βm = 0.28·(u − 40) / (exp((u − 40)/5) − 1)`,
+ *   - `αh = 0.128·exp((17 − u)/18)`, `βh = 4 / (1 + exp((40 − u)/5))`,
+ *   - `αn = 0.032·(15 − u) / (exp((15 − u)/5) − 1)`, `βn = 0.5·exp((10 − u)/40)` (all per ms);
+ * - `dge/dt = −ge / taue`, `dgi/dt = −gi / taui`;
+ * - a spike when `v > −20` mV out of the refractory period of 3 ms; no
+ *   reset (the refractory period only keeps the threshold from firing again
+ *   during the spike's peak; no state is held).
+ *
+ * Brian2 writes `αm = 0.32/mV·4 mV / exprel((13 mV − v + VT)/4 mV) / ms`
+ * (with `exprel(x) = (eˣ − 1)/x`, 1 at x = 0), and `βm`, `αn` likewise.
+ * The equation language has no `exprel`: here they are the same functions in
+ * the form `c·x / (exp(x) − 1)`, which is 0/0 at exactly one voltage each
+ * (v = VT + 13 for `αm`, VT + 40 for `βm`, VT + 15 for `αn`; −50, −23 and
+ * −48 mV with the defaults) and loses digits close to it, where
+ * `exp(x) − 1` cancels (about half of them within 1e-6 mV; Brian2's
+ * `exprel` uses `expm1`). A membrane potential that lands
+ * on one of these values exactly gives NaN; in a network driven by
+ * conductances that practically never happens, and `run(dt, { checkFinite:
+ * true })` names the unit if it does.
+ *
+ * Every state's derivative is linear in that state (`v`'s with the gates and
+ * conductances as coefficients, each gate's with `v` in the coefficients),
+ * so the automatic rule is exponential Euler for all of them, as Brian2's
+ * `method='exponential_euler'` in the example.
+ *
+ * Constants (Brian2's, per area of 20000 µm²): Cm = 1 µF/cm² → 200 pF,
+ * gl = 5e-5 S/cm² → 10 nS, g_na = 100 mS/cm² → 20000 nS (20 µS),
+ * g_kd = 30 mS/cm² → 6000 nS (6 µS); El = −60, EK = −90, ENa = 50, VT = −63,
+ * Ee = 0, Ei = −80 mV; taue = 5, taui = 10 ms. Brian2's example starts at
+ * `v = El + (randn()·5 − 5)` mV, `ge = (randn()·1.5 + 4)·10` nS,
+ * `gi = (randn()·12 + 20)·10` nS, with `m`, `n`, `h` at 0, the defaults here.
+ *
+ * Reference: Traub & Miles, *Neuronal Networks of the Hippocampus* (1991);
+ * Brette et al., J. Comput. Neurosci. 23:349–398 (2007), benchmark 3;
+ * Brian2's `examples/COBAHH.py` (the same constants).
+ */
+export class COBAHH extends Model {
+  static timeScale = 1e3;
+  /** Membrane capacitance (pF): 1 µF/cm² over 20000 µm². */
+  @param(200) Cm!: number;
+  /** Leak conductance (nS): 5e-5 S/cm² over 20000 µm². */
+  @param(10) gl!: number;
+  /** Leak reversal potential (mV). */
+  @param(-60) El!: number;
+  /** Potassium reversal potential (mV). */
+  @param(-90) EK!: number;
+  /** Sodium reversal potential (mV). */
+  @param(50) ENa!: number;
+  /** Maximal sodium conductance (nS): 100 mS/cm² over 20000 µm². */
+  @param(20000) g_na!: number;
+  /** Maximal delayed-rectifier potassium conductance (nS): 30 mS/cm² over 20000 µm². */
+  @param(6000) g_kd!: number;
+  /** Offset of the rate functions' voltage (mV); it sets the threshold. */
+  @param(-63) VT!: number;
+  /** Decay time of the excitatory conductance (ms). */
+  @param(5) taue!: number;
+  /** Decay time of the inhibitory conductance (ms). */
+  @param(10) taui!: number;
+  /** Excitatory reversal potential (mV). */
+  @param(0) Ee!: number;
+  /** Inhibitory reversal potential (mV). */
+  @param(-80) Ei!: number;
+  /** Sodium activation rate (1/ms); 0/0 at v = VT + 13. */
+  @intermediate('0.32 * (13 - v + VT) / (exp((13 - v + VT) / 4) - 1)') alpha_m!: number;
+  /** Sodium deactivation rate (1/ms); 0/0 at v = VT + 40. */
+  @intermediate('0.28 * (v - VT - 40) / (exp((v - VT - 40) / 5) - 1)') beta_m!: number;
+  /** Sodium de-inactivation rate (1/ms). */
+  @intermediate('0.128 * exp((17 - v + VT) / 18)') alpha_h!: number;
+  /** Sodium inactivation rate (1/ms). */
+  @intermediate('4 / (1 + exp((40 - v + VT) / 5))') beta_h!: number;
+  /** Potassium activation rate (1/ms); 0/0 at v = VT + 15. */
+  @intermediate('0.032 * (15 - v + VT) / (exp((15 - v + VT) / 5) - 1)') alpha_n!: number;
+  /** Potassium deactivation rate (1/ms). */
+  @intermediate('0.5 * exp((10 - v + VT) / 40)') beta_n!: number;
+  /** Membrane potential (mV). */
+  @state(-60)
+  @derivative('(gl * (El - v) + ge * (Ee - v) + gi * (Ei - v) - g_na * (m * m * m) * h * (v - ENa) - g_kd * (n * n * n * n) * (v - EK)) / Cm')
+  v!: number;
+  /** Sodium activation. */
+  @state(0) @derivative('alpha_m * (1 - m) - beta_m * m') m!: number;
+  /** Potassium activation. */
+  @state(0) @derivative('alpha_n * (1 - n) - beta_n * n') n!: number;
+  /** Sodium inactivation. */
+  @state(0) @derivative('alpha_h * (1 - h) - beta_h * h') h!: number;
+  /** Excitatory conductance (nS). */
+  @state(0) @derivative('-ge / taue') ge!: number;
+  /** Inhibitory conductance (nS). */
+  @state(0) @derivative('-gi / taui') gi!: number;
+  /** A spike: `v` above −20 mV out of the 3 ms refractory period; no reset. */
+  @spike({ threshold: 'v > -20', refractory: 3 }) spike!: number;
 }
 
 /**

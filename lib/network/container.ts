@@ -212,9 +212,19 @@ export class Container<M = any> { // eslint-disable-line @typescript-eslint/no-e
     const target = this.values.get(variable);
     if (!target) throw new InputDataError(where, `'${String(variable)}' is not a variable of ${this.spec.name}.`, `${didYouMean(String(variable), this.variables)}Use one of: ${this.variables.join(', ')}.`);
     const data = typeof value === 'string' ? this.drawn(where, variable, value) : perUnit(where, value, this.num);
+    const before = this.uniform(variable);
     if (this.store) this.store(variable, data);
     else write(target, data);
+    // A parameter the same for every unit is compiled as one value: a change of that plans again.
+    if (!this.spec.states.some((x) => x.name === variable) && this.uniform(variable) !== before) this.changed?.();
     return this;
+  }
+
+  /** @internal Whether every unit holds the same value of a parameter or input (as the network will run it). */
+  uniform(variable: string): boolean {
+    const values = this.values.get(variable)!;
+    for (let i = 1; i < values.length; i++) if (!Object.is(values[i], values[0])) return false;
+    return true;
   }
 
   /** @internal Refuses a change while the network is busy (throws BusyError). */

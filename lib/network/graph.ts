@@ -10,10 +10,6 @@ import { Input } from './input.js';
 import { VarRef } from './operators.js';
 import type { Synapses } from './synapses.js';
 
-/** The longest delay of a projection in steps of `dt` seconds (0 while dt is not known). */
-export function maxDelaySteps(p: Synapses<never>, dt: number): number {
-  return dt > 0 ? Math.round(p.delaySpec().max / (dt * p.ir.timeScale)) : 0;
-}
 
 /** Identities of Dot matrices, so that a new matrix of the same shape is not mistaken for the compiled one. */
 const matrixIds = new WeakMap<Float64Array, number>();
@@ -32,7 +28,7 @@ export interface GraphOf {
  * these (an input or container of another network) gets the index -1, which
  * `planNetwork` refuses with a {@link NetworkWiringError} in wiring order.
  */
-export function graphOf(containers: readonly Container[], inputs: readonly Input[], projections: readonly Synapses<never>[] = [], dt = 0): GraphOf {
+export function graphOf(containers: readonly Container[], inputs: readonly Input[], projections: readonly Synapses<never>[] = [], delays?: readonly { kind: 'uniform' | 'each'; maxDelay: number }[]): GraphOf {
   const ids: number[] = [];
   const source = (s: Source): SourceGraph => {
     if (typeof s === 'number') return { kind: 'const', value: s };
@@ -56,11 +52,12 @@ export function graphOf(containers: readonly Container[], inputs: readonly Input
       connections: [...c.connections].map(([k, sources]) => [k, sources.map(source)]),
       records: [...c.records].map(([variable, o]) => ({ variable, rate: o.rate, mode: o.mode, ...(o.reduce !== 'last' && o.mode === 'trace' && o.rate > 1 ? { reduce: o.reduce } : {}) })),
       ...(c.recordsSpikes ? { spikes: true } : {}),
+      uniform: [...c.spec.params, ...c.spec.inputs].map((x) => x.name).filter((n) => !c.connections.has(n) && c.uniform(n)),
     })),
     ...(projections.length ? {
-      projections: projections.map((p) => ({
+      projections: projections.map((p, pi) => ({
         name: p.name, source: containers.indexOf(p.source), target: containers.indexOf(p.target), model: p.model, num: p.num,
-        delay: p.delaySpec().kind, maxDelay: maxDelaySteps(p, dt),
+        delay: delays?.[pi]?.kind ?? p.delaySpec().kind, maxDelay: delays?.[pi]?.maxDelay ?? 0,
       })),
     } : {}),
   };

@@ -16,7 +16,7 @@ import { firstRow, NUMBERS, rowsBetween } from '../plan/layout.js';
 import { arrayTypeOf, bytesOf, type BufferArray, type Dtype, type FloatArray, type NetworkPlan } from '../plan/types.js';
 import { SOLVERS, type SolverOption } from '../solvers/index.js';
 import type { Container } from './container.js';
-import { graphOf, maxDelaySteps } from './graph.js';
+import { graphOf } from './graph.js';
 import type { Synapses } from './synapses.js';
 import type { Input } from './input.js';
 import { startProgress } from './progress.js';
@@ -146,10 +146,10 @@ export const ofCompile = Object.fromEntries(Object.keys(COMPILE_RULES).map((k) =
 type Settings = Required<CompileOptions>;
 type Compiled = {
   plan: NetworkPlan; program: Program; buffers: BufferArray[]; key: string; streams: Map<number, Input>; structure: number; settings: Settings; backend: Backend;
-  /** The longest delay of each projection in steps, as planned (a longer one plans again). */
+  /** The kind and longest delay of each projection in steps, as planned (another plans again). */
   delays: string;
-  /** What the delay buffers hold: for which dt and delays (see `fillDelays`). */
-  filled: { dt: number; versions: number[] } | null;
+  /** Which state of the delays the delay buffers hold (see `fillDelays`), or -1. */
+  filled: number;
 };
 
 /** What the run loop reads and writes of its network. */
@@ -263,11 +263,12 @@ export class Runner {
     // Nothing the plan is built from changed since the last compile: the
     // same plan (a run in many short pieces does not plan each again).
     const c = this.compiled;
-    if (dt !== undefined) this.dt = dt;
-    const delays = this.host.projections.map((p) => maxDelaySteps(p, this.dt)).join(',');
+    if (dt !== undefined) this.updateDelays(dt);
+    const planned = this.delaysPlanned();
+    const delays = JSON.stringify(planned);
     if (c && c.structure === this.host.structure && c.backend === backend && c.settings === settings && c.delays === delays) return c;
     const structure = this.host.structure;
-    const { graph, matrixIds } = graphOf(this.host.containers, this.host.inputs, this.host.projections, this.dt);
+    const { graph, matrixIds } = graphOf(this.host.containers, this.host.inputs, this.host.projections, planned);
     const { plan, streams, matrices } = planNetwork(graph, { dtype: settings.dtype, solver: settings.solver, fastMath: settings.fastMath });
     const key = `${backend.name} ${JSON.stringify(plan)} ${matrixIds.join(',')}`;
     if (this.compiled?.key === key) {
@@ -306,12 +307,67 @@ export class Runner {
       throw error;
     }
     old?.program.dispose?.();
-    this.compiled = { plan, program, buffers, key, streams: new Map(streams.map((b, i) => [b, this.host.inputs[i]])), structure, settings, backend, delays, filled: null };
+    this.compiled = { plan, program, buffers, key, streams: new Map(streams.map((b, i) => [b, this.host.inputs[i]])), structure, settings, backend, delays, filled: -1 };
     return this.compiled;
   }
 
-  /** The dt of the last run (seconds); 0 before the first, when no delay can be in steps yet. */
-  private dt = 0;
+  /**
+   * The delays of each projection in steps: `current` for the spikes sent
+   * from step `since` on, `before` for those sent earlier (still in flight
+   * after a change between runs), for the dt and delays in `key`.
+   */
+  private delayBook: { key: string; since: number; current: number | Int32Array; before: number | Int32Array }[] = [];
+  /** Counts the changes of `delayBook`. */
+  private delayState = 0;
+
+  /**
+   * Brings the delays in steps up to date for a run of `dt` seconds: a
+   * change (of the delays, or of dt) applies to the spikes sent from now
+   * on, the spikes in flight keep the delays they were sent with.
+   * @throws {@link InputDataError} when the delays change again while spikes sent before the previous change are still in flight
+   */
+  private updateDelays(dt: number): void {
+    this.host.projections.forEach((syn, pi) => {
+      const key = `${dt} ${syn.delayVersion}`;
+      const book = this.delayBook[pi];
+      if (book?.key === key) return;
+      const now = syn.delaySteps(dt * syn.ir.timeScale);
+      const k = this.host.step;
+      const same = (a: number | Int32Array, b: number | Int32Array) => (typeof a === 'number' || typeof b === 'number' ? a === b : a.length === b.length && a.every((x, i) => x === b[i]));
+      if (book && same(now, book.current)) {
+        book.key = key;
+        return;
+      }
+      this.delayState++;
+      if (!book || k === 0) {
+        this.delayBook[pi] = { key, since: k, current: now, before: now };
+        return;
+      }
+      const most = (x: number | Int32Array) => (typeof x === 'number' ? x : x.reduce((a, b) => Math.max(a, b), 0));
+      // Spikes sent before the previous change may still be in flight on its older delays.
+      if (book.before !== book.current && k - book.since <= most(book.before)) {
+        const wait = most(book.before) - (k - book.since) + 1;
+        throw new InputDataError(`synapses ${syn.name}.delay`, `the delays changed again ${k - book.since} steps after the last change, while spikes sent before that one are still in flight.`, `Run at least ${wait} more step${wait > 1 ? 's' : ''} before changing them again, or reset() the network.`);
+      }
+      this.delayBook[pi] = { key, since: k, current: now, before: book.current };
+    });
+  }
+
+  /** What each projection's delays need of the plan: one for all or one each, and the longest in steps. */
+  private delaysPlanned(): { kind: 'uniform' | 'each'; maxDelay: number }[] {
+    return this.host.projections.map((syn, pi) => {
+      const book = this.delayBook[pi];
+      if (!book) return { kind: syn.delaySpec().kind, maxDelay: 0 };
+      const most = (x: number | Int32Array) => (typeof x === 'number' ? x : x.reduce((a, b) => Math.max(a, b), 0));
+      const kind = typeof book.current === 'number' && typeof book.before === 'number' ? 'uniform' : 'each';
+      return { kind, maxDelay: Math.max(most(book.current), most(book.before)) };
+    });
+  }
+
+  /** The first step of each projection's current delays, for the block scalars. */
+  private since(): number[] {
+    return this.host.projections.map((_, pi) => this.delayBook[pi]?.since ?? 0);
+  }
 
   /**
    * Fills the buffers of every projection of a new compile: connectivity,
@@ -354,32 +410,36 @@ export class Runner {
     });
   }
 
-  /** Writes each projection's delays in steps of `dt` when they or dt changed since they were last written. */
-  private fillDelays(c: Compiled, dt: number): void {
-    const versions = this.host.projections.map((p) => p.delayVersion);
-    if (c.filled && c.filled.dt === dt && c.filled.versions.every((v, i) => v === versions[i])) return;
+  /** Writes each projection's delays in steps (current and before a change) when they changed since they were last written. */
+  private fillDelays(c: Compiled): void {
+    if (c.filled === this.delayState) return;
     c.plan.projections?.forEach((pp, pi) => {
       const syn = this.host.projections[pi];
-      const steps = syn.delaySteps(dt * pp.ir.timeScale);
-      const most = typeof steps === 'number' ? steps : steps.reduce((a, b) => Math.max(a, b), 0);
-      if (most > pp.maxDelay) throw new BackendError('Network.run', `synapses ${syn.name} has a delay of ${most} steps where ${pp.maxDelay} were planned.`, 'This is a bug in the run loop.', { code: 'invalid-plan' });
+      const book = this.delayBook[pi];
+      const current = book?.current ?? 0;
+      const before = book?.before ?? current;
+      const most = (x: number | Int32Array) => (typeof x === 'number' ? x : x.reduce((a, b) => Math.max(a, b), 0));
+      if (Math.max(most(current), most(before)) > pp.maxDelay) throw new BackendError('Network.run', `synapses ${syn.name} has a delay of ${Math.max(most(current), most(before))} steps where ${pp.maxDelay} were planned.`, 'This is a bug in the run loop.', { code: 'invalid-plan' });
       if (pp.delay.kind === 'uniform') {
-        if (typeof steps !== 'number') throw new BackendError('Network.run', `synapses ${syn.name} has one delay per synapse where one for all was planned.`, 'This is a bug in the run loop.', { code: 'invalid-plan' });
-        c.buffers[pp.delay.steps][0] = steps;
+        if (typeof current !== 'number' || typeof before !== 'number') throw new BackendError('Network.run', `synapses ${syn.name} has one delay per synapse where one for all was planned.`, 'This is a bug in the run loop.', { code: 'invalid-plan' });
+        c.buffers[pp.delay.steps][0] = current;
+        c.buffers[pp.delay.before][0] = before;
         return;
       }
-      const each = typeof steps === 'number' ? new Int32Array(syn.num).fill(steps) : steps;
-      const order = c.buffers[pp.delay.order];
-      const sorted = c.buffers[pp.delay.steps];
       // Each row's synapses by increasing delay (stable: in their order within a delay).
-      for (let u = 0; u < syn.source.num; u++) {
-        const lo = syn.rows[u];
-        const hi = syn.rows[u + 1];
-        const idx = Array.from({ length: hi - lo }, (_, x) => lo + x).sort((a, b) => each[a] - each[b] || a - b);
-        idx.forEach((s, x) => { order[lo + x] = s; sorted[lo + x] = each[s]; });
-      }
+      const write = (delays: number | Int32Array, order: BufferArray, sorted: BufferArray) => {
+        const each = typeof delays === 'number' ? new Int32Array(syn.num).fill(delays) : delays;
+        for (let u = 0; u < syn.source.num; u++) {
+          const lo = syn.rows[u];
+          const hi = syn.rows[u + 1];
+          const idx = Array.from({ length: hi - lo }, (_, x) => lo + x).sort((a, b) => each[a] - each[b] || a - b);
+          idx.forEach((s, x) => { order[lo + x] = s; sorted[lo + x] = each[s]; });
+        }
+      };
+      write(current, c.buffers[pp.delay.order], c.buffers[pp.delay.steps]);
+      write(before, c.buffers[pp.delay.beforeOrder], c.buffers[pp.delay.beforeSteps]);
     });
-    c.filled = { dt, versions };
+    c.filled = this.delayState;
   }
 
   private bufferOf(c: Compiled, ci: number, name: string): BufferArray | undefined {
@@ -425,7 +485,8 @@ export class Runner {
     const prepared = await this.prepare(this.options, backend, dt);
     const { plan, program, buffers, streams } = prepared;
     checkDt(dt, plan);
-    this.fillDelays(prepared, dt);
+    this.fillDelays(prepared);
+    const since = this.since();
     if (plan.projections?.length) await program.upload?.(buffers);
     const steps = options.steps ?? this.defaultSteps();
     if (!Number.isSafeInteger(this.host.step + steps)) throw new InputDataError('Network.run', `step ${this.host.step} + ${steps} steps passes 2^53, where step numbers stop being exact.`, 'Run fewer steps, or reset() first.');
@@ -575,7 +636,7 @@ export class Runner {
         for (const rec of recs) view[rec.r.out] = rec.r.mode === 'sum' ? rec.data : traceView(rec, done);
         for (const rec of spikeRecs) { rec.pairs[0] = 0; view[rec.out] = rec.pairs; }
         if (snapshot) save(snapshot);
-        await program.run(view, { k0: s0 + done, steps: n, dt, seed });
+        await program.run(view, { k0: s0 + done, steps: n, dt, seed, since });
         // More spikes than room: run the block again from the snapshot with room for all of them.
         for (let tries = 0; snapshot && spikeRecs.some((rec) => rec.pairs[0] > rec.pairs[1]); tries++) {
           if (tries > 2) throw new BackendError(`backend '${program.backend}'`, 'a block found more spikes than it had room for, again and again.', 'This is a bug in the back end: a block run again must find the same spikes.', { code: 'invalid-plan' });
@@ -586,7 +647,7 @@ export class Runner {
           }
           restore(snapshot);
           await program.upload?.(buffers);
-          await program.run(view, { k0: s0 + done, steps: n, dt, seed });
+          await program.run(view, { k0: s0 + done, steps: n, dt, seed, since });
         }
         if (options.checkFinite && snapshot && before) {
           await program.download?.(buffers);
@@ -604,7 +665,7 @@ export class Runner {
               // What the failing step would change, to put it back: the state
               // and recordings then agree (both end before that step).
               save(before);
-              await program.run(one, { k0: s0 + k, steps: 1, dt, seed });
+              await program.run(one, { k0: s0 + k, steps: 1, dt, seed, since });
               await program.download?.(buffers);
               const hit = this.firstNonFinite(plan, buffers);
               if (!hit) collect(k);
@@ -721,6 +782,7 @@ export class Runner {
     return Math.min(...finite);
   }
 
+
   /** The current values of a projection's variable, from the compiled buffers (undefined before a compile). */
   currentSynapse(syn: Synapses<never>, variable: string): Float64Array | undefined {
     const pi = this.host.projections.indexOf(syn);
@@ -800,6 +862,9 @@ export class Runner {
           const syn = this.host.projections[pi];
           for (const s of pp.ir.states) buffers[pp.buffers[s.name]].set(syn.values.get(s.name)!);
         });
+        // No spike is in flight: every delay is the current one from step 0.
+        for (const book of this.delayBook) { book.since = 0; book.before = book.current; }
+        this.delayState++;
         await program.upload?.(buffers);
       }
       this.host.step = 0;

@@ -13,7 +13,7 @@ import { InputDataError, NetworkWiringError } from '../errors.js';
 import { isConstant, parseExpression, symbolsOf } from '../expr/parse.js';
 import { numberDraws, toIR } from '../ir/build.js';
 import type { SynapseIR } from '../ir/types.js';
-import { readModel, type ModelClass } from '../model/read.js';
+import { LASTUPDATE, readModel, type ModelClass } from '../model/read.js';
 import { checkOptions, describeValue, didYouMean } from '../options.js';
 import { checkSides } from '../plan/build.js';
 import { allocate64, MAX_ELEMENTS } from '../plan/arrays.js';
@@ -23,6 +23,13 @@ import { unparen } from '../symbolic/calculus.js';
 import { evaluate } from '../backends/interpreter/index.js';
 import type { Container, VariableOf } from './container.js';
 import { perUnit } from './container.js';
+
+/**
+ * The names of a synapse model's per-synapse variables: its number fields
+ * and `lastupdate` (the time of the last event, where it has event-driven
+ * states); any string for an untyped model.
+ */
+export type SynapseVariableOf<M> = Exclude<VariableOf<M>, 'lastspike' | 'not_refractory'> | 'lastupdate';
 
 /** A per-synapse value: one number, one per synapse (in the synapses' order), or an expression evaluated for each synapse. */
 export type SynapseValue = number | ArrayLike<number> | string;
@@ -134,14 +141,19 @@ export class Synapses<M extends object = Record<string, number>> {
       this.values.set(x.name, allocate64(where, `the values of ${x.name}`, num, 'Make fewer synapses.').fill(x.value));
     }
     // Values given in the order of explicit (i, j) are put in the synapses' order.
-    const reorder = (v: SynapseValue): SynapseValue => (typeof v === 'string' || typeof v === 'number' ? v : ((a) => Float64Array.from(order, (s) => a[s]))(asArray(where, v, num)));
+    const reorder = (at: string, v: SynapseValue): SynapseValue => (typeof v === 'string' || typeof v === 'number' ? v : ((a) => Float64Array.from(order, (s) => a[s]))(asArray(at, v, num)));
     const values = options.values ?? {};
-    for (const [key, v] of Object.entries(values)) {
-      if (!this.values.has(key) || key === 'lastupdate') throw new InputDataError(`${where}.values`, `'${key}' is not a parameter or state of ${this.ir.model}.`, `${didYouMean(key, this.variables)}Use one of: ${this.variables.join(', ')}.`);
+    for (const key of Object.keys(values)) {
+      const settable = this.variables.filter((n) => n !== LASTUPDATE);
+      if (!settable.includes(key)) throw new InputDataError(`${where}.values`, `'${key}' is not a parameter or state of ${this.ir.model}.`, `${didYouMean(key, settable)}Use one of: ${settable.join(', ')}.`);
     }
-    for (const [key, v] of Object.entries(values)) if (typeof v !== 'string') this.values.get(key)!.set(asArray(where, reorder(v), num));
+    for (const [key, v] of Object.entries(values)) if (typeof v !== 'string') this.values.get(key)!.set(asArray(`${where}.values.${key}`, reorder(`${where}.values.${key}`, v), num));
     for (const [key, v] of Object.entries(values)) if (typeof v === 'string') this.values.get(key)!.set(this.drawn(`${where}.${key}`, key, v, (n) => this.values.get(n)));
-    if (options.delay !== undefined) this.delays = this.checkDelays(where, reorder(options.delay));
+    if (options.delay !== undefined) {
+      // A negative delay is named by its index in the order given.
+      if (typeof options.delay !== 'string') this.checkDelays(`${where}.delay`, options.delay);
+      this.delays = this.checkDelays(`${where}.delay`, reorder(`${where}.delay`, options.delay));
+    }
   }
 
   /** Names of the per-synapse parameters and states. */
@@ -150,7 +162,7 @@ export class Synapses<M extends object = Record<string, number>> {
   }
 
   /** The current values of a variable, one per synapse (float64 copy). */
-  get(variable: VariableOf<M>): Float64Array {
+  get(variable: SynapseVariableOf<M>): Float64Array {
     const v = String(variable);
     if (!this.values.has(v)) throw new InputDataError(`synapses ${this.name}.get`, `'${v}' is not a variable of ${this.ir.model}.`, `${didYouMean(v, this.variables)}Use one of: ${this.variables.join(', ')}.`);
     return Float64Array.from(this.host.current(v) ?? this.values.get(v)!);
@@ -162,7 +174,7 @@ export class Synapses<M extends object = Record<string, number>> {
    * Never recompiles.
    * @throws {@link InputDataError} on an unknown name, a wrong length or a value that is not finite
    */
-  set(variable: VariableOf<M>, value: SynapseValue): this {
+  set(variable: SynapseVariableOf<M>, value: SynapseValue): this {
     const v = String(variable);
     this.host.guard(`synapses ${this.name}.set`);
     const where = `synapses ${this.name}.${v}`;
@@ -297,7 +309,7 @@ function count(where: string, what: string, x: number, most: number): number {
 function connect(where: string, ns: number, nt: number, same: boolean, options: SynapsesOptions, seed: number, index: number): Made {
   const o = checkOptions<SynapsesOptions>(where, options, RULES, { usage: () => "Pass e.g. { p: 0.02 }, { inDegree: 80 }, { i: [...], j: [...] } or { condition: 'i != j' }." });
   const ways = (['p', 'inDegree', 'outDegree', 'i', 'condition'] as const).filter((k) => o[k] !== undefined && !(k === 'p' && o.condition !== undefined));
-  if (o.j !== undefined && o.i === undefined) ways.push('i');
+  if (o.j !== undefined && o.i === undefined) throw new NetworkWiringError(where, 'j is given without i.', 'Give both: the source and the target unit of each synapse.');
   if (ways.length !== 1) {
     throw new NetworkWiringError(where, ways.length ? `${ways.join(' and ')} both say which units to connect.` : 'nothing says which units to connect.', "Give one of p, inDegree, outDegree, explicit i and j, or condition (with p).");
   }
@@ -363,12 +375,14 @@ function connect(where: string, ns: number, nt: number, same: boolean, options: 
       each(skip !== null && v >= skip && skip >= first ? v + 1 : v);
     }
   };
+  // A unit in both ranges of one container without self-connections has one partner fewer.
+  const fewer = same && !self && Math.max(s0, t0) < Math.min(s1, t1) ? 1 : 0;
   if (o.outDegree !== undefined) {
-    const k = count(where, 'outDegree', o.outDegree, t1 - t0 - (same && !self ? 1 : 0));
+    const k = count(where, 'outDegree', o.outDegree, t1 - t0 - fewer);
     for (let a = s0; a < s1; a++) sample(a, k, t0, t1, same && !self ? a : null, (b) => pairs.push(a, b));
     return pairs.done();
   }
-  const k = count(where, 'inDegree', o.inDegree!, s1 - s0 - (same && !self ? 1 : 0));
+  const k = count(where, 'inDegree', o.inDegree!, s1 - s0 - fewer);
   for (let b = t0; b < t1; b++) sample(b, k, s0, s1, same && !self ? b : null, (a) => pairs.push(a, b));
   return pairs.done();
 }

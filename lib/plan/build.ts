@@ -55,6 +55,8 @@ export interface ContainerGraph {
   records: { variable: string; rate: number; mode: 'trace' | 'sum'; reduce?: 'max' | 'sum' }[];
   /** Whether the spikes of the model (its `@spike`) are recorded. */
   spikes?: boolean;
+  /** Parameters and unconnected inputs whose value is the same for every unit. */
+  uniform?: string[];
 }
 
 /** Synapses between two containers of a graph. */
@@ -191,6 +193,8 @@ export function planNetwork(graph: NetworkGraph, options: PlanOptions = {}): Pla
     }));
     const ir = lowerModel(inspect(c.model), c.solver ?? solver);
     const plan: ContainerPlan = { name: c.name, num: c.num, ir, buffers: containerBuffers[ci], inputs, operators, records };
+    const uniform = (c.uniform ?? []).filter((n) => !Object.hasOwn(inputs, n) && (ir.params.some((x) => x.name === n) || ir.inputs.some((x) => x.name === n)));
+    if (uniform.length && c.num > 0) plan.uniform = uniform;
     if (c.spikes) {
       if (!ir.events) throw new NetworkWiringError(`${c.name}.record`, `${ir.model} declares no spike.`, 'Declare one with @spike({ threshold, reset, refractory }).');
       plan.spikes = { out: buffers.push({ name: `spikes of ${c.name}`, role: 'spikes', type: 'int32', length: 2 * c.num }) - 1 };
@@ -209,7 +213,9 @@ export function planNetwork(graph: NetworkGraph, options: PlanOptions = {}): Pla
       name: `${pi}`, source: p.source, target: p.target, num: p.num, ir, buffers: own,
       rows: int('row starts', source.num + 1),
       cols: int('targets', p.num),
-      delay: p.delay === 'uniform' ? { kind: 'uniform', steps: int('delay', 1) } : { kind: 'each', order: int('order by delay', p.num), steps: int('delays', p.num) },
+      delay: p.delay === 'uniform'
+        ? { kind: 'uniform', steps: int('delay', 1), before: int('delay before the change', 1) }
+        : { kind: 'each', order: int('order by delay', p.num), steps: int('delays', p.num), beforeOrder: int('order by delay before the change', p.num), beforeSteps: int('delays before the change', p.num) },
       maxDelay: p.maxDelay,
     };
     if (ir.pathways.some((w) => w.on === 'post')) plan.columns = { starts: int('column starts', target.num + 1), synapses: int('synapses by target', p.num), sources: int('sources', p.num) };

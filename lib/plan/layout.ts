@@ -32,9 +32,13 @@ export function scalarIndex(ci: number, which: 'num' | 'dt'): number {
   return SCALARS.first + SCALARS.stride * ci + (which === 'dt' ? 1 : 0);
 }
 
-/** The index of projection `pi`'s dt (in its synapse model's time units) among the scalars of a block: after every container's. */
-export function projectionScalar(plan: Pick<NetworkPlan, 'containers'>, pi: number): number {
-  return SCALARS.first + SCALARS.stride * plan.containers.length + pi;
+/**
+ * The index of projection `pi`'s dt (`'dt'`, in its synapse model's time
+ * units) or first step of its current delays (`'since'`) among the scalars
+ * of a block: two per projection, after every container's.
+ */
+export function projectionScalar(plan: Pick<NetworkPlan, 'containers'>, pi: number, which: 'dt' | 'since' = 'dt'): number {
+  return SCALARS.first + SCALARS.stride * plan.containers.length + 2 * pi + (which === 'since' ? 1 : 0);
 }
 
 /**
@@ -44,8 +48,11 @@ export function projectionScalar(plan: Pick<NetworkPlan, 'containers'>, pi: numb
  */
 export function blockScalars(plan: NetworkPlan, args: BlockArgs): Float64Array {
   const projections = plan.projections ?? [];
-  const s = new Float64Array(SCALARS.first + SCALARS.stride * plan.containers.length + projections.length);
-  projections.forEach((p, pi) => { s[projectionScalar(plan, pi)] = args.dt * p.ir.timeScale; });
+  const s = new Float64Array(SCALARS.first + SCALARS.stride * plan.containers.length + 2 * projections.length);
+  projections.forEach((p, pi) => {
+    s[projectionScalar(plan, pi)] = args.dt * p.ir.timeScale;
+    s[projectionScalar(plan, pi, 'since')] = args.since?.[pi] ?? 0;
+  });
   s[SCALARS.k0] = args.k0;
   s[SCALARS.steps] = args.steps;
   s[SCALARS.seed] = args.seed ?? 0;

@@ -113,6 +113,12 @@ export interface ContainerPlan {
    */
   spikes?: { out: number };
   /**
+   * Parameters and unconnected inputs whose value was the same for every
+   * unit when the plan was made: a back end may read element 0 once per
+   * block. (A value set per unit later makes a new plan.)
+   */
+  uniform?: string[];
+  /**
    * The units that fired in each of the last `slots` steps, for the
    * projections that read this container's spikes: an int32 buffer (role
    * `ring`) of `slots` rows of `num + 1`; the row of step k is
@@ -147,13 +153,19 @@ export interface ProjectionPlan {
   /** int32, num: the target unit of each synapse. */
   cols: number;
   /**
-   * Delays in steps. `uniform`: one for every synapse, in an int32 buffer of
-   * one element. `each`: per synapse; `order` (int32, num) lists each row's
-   * synapses by increasing delay and `steps` (int32, num) is the delay of
-   * each entry of `order`, so that the synapses of a row with a given delay
-   * are a range found by bisection.
+   * Delays in steps, each as the spike was sent: `steps` for the spikes
+   * sent from step `since` (a block scalar, see `projectionScalar`) on,
+   * `before` for those sent earlier (delays changed between runs apply to
+   * the spikes sent after the change). `uniform`: one delay for every
+   * synapse, an int32 buffer of one element each. `each`: per synapse;
+   * `order` (int32, num) lists each row's synapses by increasing delay and
+   * `steps` (int32, num) is the delay of each entry of `order`, so that the
+   * synapses of a row with a given delay are a range found by bisection;
+   * `beforeOrder` and `beforeSteps` the same for the earlier delays.
    */
-  delay: { kind: 'uniform'; steps: number } | { kind: 'each'; order: number; steps: number };
+  delay:
+    | { kind: 'uniform'; steps: number; before: number }
+    | { kind: 'each'; order: number; steps: number; beforeOrder: number; beforeSteps: number };
   /** The most steps a spike waits (the delay buffers may hold no more). */
   maxDelay: number;
   /** For `onPost`: the synapses of each target unit, int32 `starts` (target.num + 1) and `synapses` (num), and the source unit of each synapse, int32 `sources` (num). */
@@ -212,4 +224,6 @@ export interface BlockArgs {
   dt: number;
   /** The seed of the random draws (an integer in [0, 2^32)); 0 when absent. */
   seed?: number;
+  /** For each projection, the first step whose spikes take its current delays (earlier ones: its `before` delays); 0 when absent. */
+  since?: readonly number[];
 }

@@ -8,7 +8,7 @@
  *
  * @module
  */
-import { ModelDefinitionError } from '../errors.js';
+import { ExpressionError, ModelDefinitionError } from '../errors.js';
 import { functionsOf, parseExpression, RANDOM_FUNCTIONS } from '../expr/parse.js';
 import { op, ref, refsOf, substituteIR, toIR } from '../ir/build.js';
 import { DT, SINCE, TIME, type ExprIR, type StmtIR, type SynapseIR } from '../ir/types.js';
@@ -33,7 +33,17 @@ export function lowerSynapse(ctor: ModelClass): SynapseIR {
   }
   let decay: StmtIR[] = [];
   if (spec.states.some((s) => s.eventDriven)) {
-    const ir = lowerModel(inspect(ctor), 'exponential-euler');
+    const sym = inspect(ctor);
+    let ir: ReturnType<typeof lowerModel>;
+    try {
+      ir = lowerModel(sym, 'exponential-euler');
+    } catch (error) {
+      // The rule is not the user's to choose here: say what an event-driven state needs instead.
+      if (error instanceof ExpressionError && error.fix.startsWith('Use solver')) {
+        throw new ExpressionError(error.where, error.what, "An event-driven state is solved exactly between events: write its derivative linear in the state with constant coefficients (dx/dt = a + b·x, no xi), e.g. '-Apre / taupre', or keep the state in the neuron model.", { cause: error });
+      }
+      throw error;
+    }
     const since = new Map([[DT, ref(SINCE)]]);
     decay = [
       { kind: 'let', name: SINCE, expr: op('sub', ref(TIME), ref(LASTUPDATE)) },

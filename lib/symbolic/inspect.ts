@@ -10,7 +10,7 @@ import { readModel, type ModelClass } from '../model/read.js';
 import type { ModelSpec } from '../model/spec.js';
 import { differentiate, isZero, simplify, substitute, tidy, unparen, SIMPLIFY_LIMIT, TREE_DEPTH, TREE_LIMIT, LIFT_LIMIT, treeSize } from './calculus.js';
 import { TermStore, type Term } from './dag.js';
-import { NOISE, parseExpression, RANDOM_FUNCTIONS, symbolsOf } from '../expr/parse.js';
+import { CLIP, NOISE, parseExpression, RANDOM_FUNCTIONS, symbolsOf } from '../expr/parse.js';
 import type { AutoSolver } from '../expr/rules.js';
 
 export type { SolverName, AutoSolver } from '../expr/rules.js';
@@ -279,6 +279,8 @@ export class SymbolicModel {
       // A draw reads as a function of nothing, set upright like other functions.
       const fn = node.type === 'FunctionNode' ? String((node as unknown as { fn: { name?: string } }).fn?.name) : '';
       if (RANDOM_FUNCTIONS.has(fn)) return `\\operatorname{${fn}}()`;
+      // clip (statements only) is unknown to mathjs: set upright like the functions it knows.
+      if (fn === CLIP) return `\\operatorname{clip}\\left(${((node as unknown as { args: MathNode[] }).args).map((a) => a.toTex({ parenthesis: 'auto', implicit: 'hide', handler } as never)).join(', ')}\\right)`;
       let out = memo.get(node);
       if (out === undefined) {
         const own = (node as unknown as { _toTex?: (o: object) => string })._toTex;
@@ -303,6 +305,15 @@ export class SymbolicModel {
         lines.push(`${texName(r.target)} &\\leftarrow ${r.op === '=' ? rhs : `${texName(r.target)} ${ops[r.op]} \\left(${rhs}\\right)`}`);
       }
       if (spike.refractory !== undefined) lines.push(`\\text{refractory} &: ${tex(unparen(parseExpression(spike.refractory, where)))}`);
+    }
+    // A synapse model's statements, run when its source (pre) or target (post) fires.
+    for (const p of this.spec.pathways ?? []) {
+      const where = `${this.name}#${p.name}`;
+      const ops: Record<string, string> = { '=': '', '+=': '+', '-=': '-', '*=': '\\cdot', '/=': '/' };
+      for (const r of p.statements) {
+        const rhs = tex(unparen(parseExpression(r.expression, where)));
+        lines.push(`\\text{on ${p.on}: } ${texName(r.target)} &\\leftarrow ${r.op === '=' ? rhs : `${texName(r.target)} ${ops[r.op]} \\left(${rhs}\\right)`}`);
+      }
     }
     return `\\begin{aligned}\n${lines.join(' \\\\\n')}\n\\end{aligned}`;
   }

@@ -15,10 +15,10 @@ const VALUES = [
   'NeuralError', 'ModelDefinitionError', 'ExpressionError', 'NetworkWiringError', 'InputDataError', 'BackendError', 'NativeError',
   'NumericalError', 'RunAbortedError', 'BusyError', 'DataFileError',
   // declaring and looking at models
-  'state', 'param', 'input', 'derivative', 'intermediate', 'post', 'spike', 'defineModel', 'Model', 'readModel',
+  'state', 'param', 'input', 'derivative', 'intermediate', 'post', 'spike', 'onPre', 'onPost', 'defineModel', 'Model', 'readModel',
   'inspect', 'SymbolicModel', 'lowerModel', 'printBlock', 'emit',
   // networks
-  'Network', 'Container', 'Input', 'Recorder', 'Recording', 'SpikeRecording', 'Sum', 'Mean', 'BlockSum', 'BlockMean', 'Repeat', 'Dot', 'Operator', 'VarRef',
+  'Network', 'Container', 'Synapses', 'Input', 'Recorder', 'Recording', 'SpikeRecording', 'Sum', 'Mean', 'BlockSum', 'BlockMean', 'Repeat', 'Dot', 'Operator', 'VarRef',
   'solve',
   // saving and loading arrays, tables and recordings
   'saveNpy', 'loadNpy', 'saveNpz', 'loadNpz', 'saveArrow', 'loadArrow', 'saveParquet', 'loadParquet', 'saveRecording', 'loadRecording', 'saveSpikes', 'saveCheckpoint', 'loadCheckpoint', 'runWithCheckpoints', 'resumeLatest', 'sweep',
@@ -29,10 +29,10 @@ const VALUES = [
 /** Types the package exports (nothing at run time). */
 const TYPES = [
   'BackendErrorCode',
-  'StateOptionsArgs', 'DerivativeOptionsArgs', 'SpikeOptionsArgs', 'FieldDecorator', 'FieldDecorators', 'ModelValues', 'ModelClass', 'ModelSpec', 'StateSpec', 'ValueSpec',
-  'IntermediateSpec', 'SpikeSpec', 'ResetSpec',
-  'SolverName', 'AutoSolver', 'LinearForm', 'SolverOption', 'ModelIR', 'StmtIR', 'ExprIR', 'OpName', 'EmitTarget', 'EmitOptions',
-  'CompileOptions', 'RunOptions', 'RunResult', 'RecordedBlock', 'BlockRows', 'BlockSpikes', 'InputOptions', 'AddOptions', 'NetworkOptions', 'VariableOf', 'RecordOptions', 'Source', 'InputData', 'OperandSource',
+  'StateOptionsArgs', 'DerivativeOptionsArgs', 'SpikeOptionsArgs', 'PathwayOptionsArgs', 'FieldDecorator', 'FieldDecorators', 'ModelValues', 'ModelClass', 'ModelSpec', 'StateSpec', 'ValueSpec',
+  'IntermediateSpec', 'SpikeSpec', 'ResetSpec', 'PathwaySpec',
+  'SolverName', 'AutoSolver', 'LinearForm', 'SolverOption', 'ModelIR', 'StmtIR', 'ExprIR', 'OpName', 'SynapseIR', 'EmitTarget', 'EmitOptions',
+  'CompileOptions', 'RunOptions', 'RunResult', 'RecordedBlock', 'BlockRows', 'BlockSpikes', 'InputOptions', 'AddOptions', 'NetworkOptions', 'VariableOf', 'RecordOptions', 'SynapsesOptions', 'SynapseValue', 'SynapseVariableOf', 'Source', 'InputData', 'OperandSource',
   'SolveOptions', 'Dtype', 'NetworkPlan',
   'Backend', 'BackendCapabilities', 'BackendName', 'BackendStatus', 'FloatArray', 'Program',
   'NumericDtype', 'NumericArray', 'ArrayInput', 'NpyArray', 'NpzOptions', 'Columns', 'ColumnOptions', 'ColumnTable', 'ParquetOptions',
@@ -48,9 +48,9 @@ const UTILS = [
 ];
 
 const MODELS = [
-  'AMPA', 'Alpha', 'ConnorStevens', 'ConnorStevensSpiking', 'Exponential', 'GABAB', 'HodgkinHuxley', 'HodgkinHuxleySpiking', 'IAF', 'Izhikevich',
-  'IzhikevichSpiking', 'LIF', 'LeakyIAF', 'MorrisLecar', 'MorrisLecarSpiking', 'NMDA', 'NoisyLIF', 'Poisson', 'Rinzel', 'RinzelSpiking',
-  'WeightedExponential', 'Wilson', 'WilsonSpiking',
+  'AMPA', 'Alpha', 'COBAHH', 'CUBA', 'ConnorStevens', 'ConnorStevensSpiking', 'Exponential', 'GABAB', 'HodgkinHuxley', 'HodgkinHuxleySpiking', 'IAF', 'Izhikevich',
+  'ExcitatoryJump', 'InhibitoryJump', 'IzhikevichSpiking', 'LIF', 'LeakyIAF', 'MorrisLecar', 'MorrisLecarSpiking', 'NMDA', 'NoisyLIF', 'Poisson', 'Rinzel', 'RinzelSpiking',
+  'SongNeuron', 'SongSTDP', 'WeightedExponential', 'Wilson', 'WilsonSpiking',
 ];
 
 const sorted = (names: readonly string[]) => [...names].sort();

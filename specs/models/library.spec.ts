@@ -15,6 +15,7 @@ import { seeded } from '../symbolic/support.js';
 import {
   AMPA, Alpha, ConnorStevens, ConnorStevensSpiking, Exponential, GABAB, HodgkinHuxley, HodgkinHuxleySpiking, IAF, Izhikevich, IzhikevichSpiking,
   LIF, LeakyIAF, MorrisLecar, MorrisLecarSpiking, NMDA, NoisyLIF, Poisson, Rinzel, RinzelSpiking, WeightedExponential, Wilson, WilsonSpiking,
+  CUBA, COBAHH, ExcitatoryJump, InhibitoryJump, SongNeuron, SongSTDP,
 } from '../../lib/models/index.js';
 import { Network } from '../../lib/network/index.js';
 
@@ -313,6 +314,7 @@ const CLASSES: Record<string, ModelClass> = {
   IAF, LeakyIAF, HodgkinHuxley, HodgkinHuxleySpiking, ConnorStevens, ConnorStevensSpiking, Wilson, WilsonSpiking, Rinzel, RinzelSpiking,
   MorrisLecar, MorrisLecarSpiking, Izhikevich, IzhikevichSpiking, LIF, NoisyLIF, Poisson,
   AMPA, NMDA, GABAB, Exponential, WeightedExponential, Alpha,
+  CUBA, COBAHH, ExcitatoryJump, InhibitoryJump, SongNeuron, SongSTDP,
 };
 const NEURONS = ['IAF', 'LeakyIAF', 'HodgkinHuxley', 'ConnorStevens', 'Wilson', 'Rinzel', 'MorrisLecar', 'Izhikevich'];
 

@@ -62,6 +62,29 @@ const EXPECTED: Record<string, Expected> = {
   },
   Exponential: { s: { rule: 'exponential-euler', B: (x) => -x.b1, why: "s' = −b1·s" } },
   WeightedExponential: { s: { rule: 'exponential-euler', B: (x) => -x.b1, why: "s' = −b1·s" } },
+  CUBA: {
+    v: { rule: 'exponential-euler', B: (x) => -1 / x.taum, why: "v' = (ge + gi − (v − El))/taum" },
+    ge: { rule: 'exponential-euler', B: (x) => -1 / x.taue, why: "ge' = −ge/taue" },
+    gi: { rule: 'exponential-euler', B: (x) => -1 / x.taui, why: "gi' = −gi/taui" },
+  },
+  COBAHH: {
+    v: { rule: 'exponential-euler', B: (x) => -(x.gl + x.ge + x.gi + x.g_na * x.m ** 3 * x.h + x.g_kd * x.n ** 4) / x.Cm, why: 'leak, synaptic and ohmic currents are linear in v' },
+    m: { rule: 'exponential-euler', B: (x) => -(x.alpha_m + x.beta_m), why: "m' = αm(1 − m) − βm·m" },
+    n: { rule: 'exponential-euler', B: (x) => -(x.alpha_n + x.beta_n), why: "n' = αn(1 − n) − βn·n" },
+    h: { rule: 'exponential-euler', B: (x) => -(x.alpha_h + x.beta_h), why: "h' = αh(1 − h) − βh·h" },
+    ge: { rule: 'exponential-euler', B: (x) => -1 / x.taue, why: "ge' = −ge/taue" },
+    gi: { rule: 'exponential-euler', B: (x) => -1 / x.taui, why: "gi' = −gi/taui" },
+  },
+  ExcitatoryJump: {},
+  InhibitoryJump: {},
+  SongNeuron: {
+    v: { rule: 'exponential-euler', B: (x) => -(x.ge + 1) / x.taum, why: "v' = (ge(Ee − v) + El − v)/taum" },
+    ge: { rule: 'exponential-euler', B: (x) => -1 / x.taue, why: "ge' = −ge/taue" },
+  },
+  SongSTDP: {
+    Apre: { rule: 'exponential-euler', B: (x) => -1 / x.taupre, why: "Apre' = −Apre/taupre (event-driven)" },
+    Apost: { rule: 'exponential-euler', B: (x) => -1 / x.taupost, why: "Apost' = −Apost/taupost (event-driven)" },
+  },
   Alpha: {
     s: { rule: 'euler', B: () => 0, why: "s' = u has B ≡ 0" },
     u: { rule: 'exponential-euler', B: (x) => -(x.ar + x.ad), why: "u' = −(ar + ad)u − ar·ad·s" },

@@ -37,7 +37,9 @@ describe('symbolic/render', () => {
         const lines = tex.split(' \\\\\n');
         const spike = s.spec.spike;
         const spikeLines = spike ? 1 + spike.reset.length + (spike.refractory !== undefined ? 1 : 0) : 0;
-        expect(lines).to.have.length(Object.keys(s.intermediates).length + s.states.length + s.allStates.filter((v) => s.postEquation(v)).length + spikeLines);
+        const pathwayLines = (s.spec.pathways ?? []).reduce((n, p) => n + p.statements.length, 0);
+        for (const p of s.spec.pathways ?? []) expect(tex).to.contain(`\\text{on ${p.on}: } `);
+        expect(lines).to.have.length(Object.keys(s.intermediates).length + s.states.length + s.allStates.filter((v) => s.postEquation(v)).length + spikeLines + pathwayLines);
       });
     }
 

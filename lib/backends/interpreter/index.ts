@@ -212,7 +212,8 @@ class EvaluateTarget implements KernelTarget {
     this.add((f) => {
       const ring = f.B[fired.ring];
       const base = (f.k % fired.slots) * (c.num + 1);
-      const tc = f.k * f.env[ci].get(DT)!;
+      // The time as the dtype holds it, as lastspike holds it.
+      const tc = this.round(f.k * f.env[ci].get(DT)!);
       let count = 0;
       const lastspike = f.B[last];
       for (let i = 0; i < c.num; i++) if (lastspike[i] === tc) ring[base + 1 + count++] = i;
@@ -228,6 +229,7 @@ class EvaluateTarget implements KernelTarget {
     const pre = p.ir.pathways.some((w) => w.on === 'pre') && source.fired ? eventAction(synapseEvent(plan, p, 'pre'), this.round) : null;
     const post = p.columns && target.fired ? eventAction(synapseEvent(plan, p, 'post'), this.round) : null;
     const dtIndex = projectionScalar(plan, pi);
+    const sinceIndex = projectionScalar(plan, pi, 'since');
     this.add((f) => {
       const { B, k } = f;
       const env = new Map<string, number>([[TIME, k * f.S[dtIndex]]]);
@@ -248,11 +250,19 @@ class EvaluateTarget implements KernelTarget {
             }
           }
         };
-        if (p.delay.kind === 'uniform') run(B[p.delay.steps][0], (i) => [rows[i], rows[i + 1]], (e) => e);
-        else {
-          const order = B[p.delay.order];
-          const steps = B[p.delay.steps];
+        // A spike sent at step k − d takes the delays of its time: the current ones from step `since` on.
+        const since = f.S[sinceIndex];
+        const delay = p.delay;
+        if (delay.kind === 'uniform') {
+          const now = B[delay.steps][0];
+          const before = B[delay.before][0];
+          if (now <= k && k - now >= since) run(now, (i) => [rows[i], rows[i + 1]], (e) => e);
+          if (before <= k && k - before < since) run(before, (i) => [rows[i], rows[i + 1]], (e) => e);
+        } else {
           for (let d = 0; d <= p.maxDelay; d++) {
+            const fresh = k - d >= since;
+            const order = B[fresh ? delay.order : delay.beforeOrder];
+            const steps = B[fresh ? delay.steps : delay.beforeSteps];
             run(d, (i) => {
               let lo = rows[i];
               let hi = rows[i + 1];

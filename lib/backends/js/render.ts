@@ -24,8 +24,9 @@ export function renderJS(plan: NetworkPlan): string {
     t.line(`const n${ci} = S[${scalarIndex(ci, 'num')}], dt${ci} = S[${scalarIndex(ci, 'dt')}];`);
     t.firstRows(c, 'const');
   });
-  plan.projections?.forEach((_, pi) => t.line(`const dtp${pi} = S[${projectionScalar(plan, pi)}];`));
+  plan.projections?.forEach((_, pi) => t.line(`const dtp${pi} = S[${projectionScalar(plan, pi)}], sincep${pi} = S[${projectionScalar(plan, pi, 'since')}];`));
   t.plan = plan;
+  t.uniform = (ci, name, buffer) => t.uniformValue(ci, name, buffer);
   t.invariants = (ci, lets, load) => t.renderInvariants(ci, lets, load, (name) => `const ${name} = new Float64Array(n${integer(ci)});`);
   const used = new Set<number>();
   plan.containers.forEach((c) => {
@@ -80,6 +81,8 @@ function jsSyntax(f32: boolean): SourceSyntax {
     recordStored: false,
     time: (ci) => `k * dt${integer(ci)}`,
     projectionTime: (pi) => `k * dtp${integer(pi)}`,
+    projectionSince: (pi) => `sincep${integer(pi)}`,
+    intArray: 'const',
     index: (mutable) => (mutable ? 'let' : 'const'),
     draw: (kind, ci, d) => `R.${kind === 'rand' ? 'u' : 'n'}(seed, ${STREAMS.run}, ${integer(ci)}, i, k, ${integer(d)})`,
     spikes: () => ({ kind: 'append' }),
