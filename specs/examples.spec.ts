@@ -6,6 +6,10 @@ import { main as hhRamp } from '../examples/hh-ramp.js';
 import { main as chain } from '../examples/chain.js';
 import { main as noisyLif } from '../examples/noisy-lif.js';
 import { main as ou } from '../examples/ou.js';
+import { main as cuba } from '../examples/cuba.js';
+import { main as cobahh } from '../examples/cobahh.js';
+import { main as delays } from '../examples/delays.js';
+import { main as stdp } from '../examples/stdp.js';
 import { silenceConsoleLog } from './support.js';
 
 const PNG = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
@@ -77,5 +81,38 @@ describe('examples', function () {
     expect(gaps.variance).to.be.below(0.15);
     expect(gaps.correlation).to.be.below(0.06);
     expect(svg('out/ou.svg').match(/aria-roledescription="line mark"/g)?.length).to.equal(4);
+  });
+
+  it('cuba: 4000 LIF neurons with about 320,000 synapses fire at a few Hz, with silent neurons; writes a raster and a rate plot', async () => {
+    for (const f of ['out/cuba-raster.png', 'out/cuba-rate.png']) rmSync(f, { force: true });
+    const r = await cuba('js', 0.5);
+    expect(r.synapses).to.be.within(310000, 330000);
+    expect(r.rate).to.be.within(3, 10);
+    expect(r.silent).to.be.within(0.05, 0.5);
+    for (const f of ['out/cuba-raster.png', 'out/cuba-rate.png']) expect(pngSize(f)).to.deep.equal([640, 320]);
+  });
+
+  it('cobahh: 4000 HH neurons with conductance synapses fire at tens of Hz; writes a raster and a rate plot', async () => {
+    for (const f of ['out/cobahh-raster.png', 'out/cobahh-rate.png']) rmSync(f, { force: true });
+    const r = await cobahh('js', 0.2);
+    expect(r.rate).to.be.within(20, 60);
+    for (const f of ['out/cobahh-raster.png', 'out/cobahh-rate.png']) expect(pngSize(f)).to.deep.equal([640, 320]);
+  });
+
+  it('delays: a 2 ms delay adds 2 to 2.5 ms per link of a synfire chain, and spread delays arrive later and less together', async () => {
+    for (const f of ['out/delays-raster.png', 'out/delays-rate.png']) rmSync(f, { force: true });
+    const r = await delays('js');
+    // The delay, plus a little: the targets have decayed for 2 ms longer when the spikes arrive.
+    expect(r.fixed.link - r.none.link).to.be.within(1.9, 2.5);
+    expect(r.spread.link).to.be.greaterThan(r.fixed.link);
+    for (const f of ['out/delays-raster.png', 'out/delays-rate.png']) expect(pngSize(f)).to.deep.equal([640, 320]);
+  });
+
+  it('stdp: the weights of 1000 plastic synapses stay in [0, gmax] and their histogram counts every synapse', async () => {
+    for (const f of ['out/stdp-rate.png', 'out/stdp-weights.png']) rmSync(f, { force: true });
+    const r = await stdp('js', 5);
+    expect(r.histogram.reduce((a, b) => a + b, 0)).to.equal(1000);
+    expect(r.low + r.high).to.be.at.most(1);
+    for (const f of ['out/stdp-rate.png', 'out/stdp-weights.png']) expect(pngSize(f)).to.deep.equal([640, 320]);
   });
 });

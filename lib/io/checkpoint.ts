@@ -27,7 +27,9 @@ interface CheckpointMeta {
   step: number;
   seed: number;
   containers: { name: string; model: string; num: number; variables: string[] }[];
-  /** sha256 of every value array's bytes, in the order of the containers and their variables. */
+  /** The projections (absent when the network had none): model, size, variables and the sha256 of their (i, j). */
+  projections?: { name: string; model: string; num: number; variables: string[]; connectivity: string }[];
+  /** sha256 of every value array's bytes, in the order of the containers and their variables, then the projections and theirs. */
   sha256: string;
 }
 
@@ -43,11 +45,23 @@ function describe(network: Network): CheckpointMeta['containers'] {
   return network.containers.map((c) => ({ name: c.name, model: c.spec.name, num: c.num, variables: c.variables }));
 }
 
+/** The network's projections as a checkpoint describes them: which synapses join which units. */
+function describeProjections(network: Network): NonNullable<CheckpointMeta['projections']> {
+  return network.projections.map((p) => {
+    const h = createHash('sha256');
+    h.update(`${network.containers.indexOf(p.source)} ${network.containers.indexOf(p.target)} `);
+    for (const a of [p.i, p.j]) h.update(new Uint8Array(a.buffer, a.byteOffset, a.byteLength));
+    return { name: p.name, model: p.ir.model, num: p.num, variables: p.variables, connectivity: h.digest('hex') };
+  });
+}
+
 /**
  * Saves the run state of a network: every variable of every container (the
  * current values: states, parameters and inputs, `lastspike` and
- * `not_refractory` included), the step and the seed, as an `.npz` file
- * (arrays `c<i>.<variable>`, float64, and `meta`, JSON text).
+ * `not_refractory` included) and of every projection's synapses, the step
+ * and the seed, as an `.npz` file (arrays `c<i>.<variable>` and
+ * `s<i>.<variable>`, float64, and `meta`, JSON text). Synapses with delays
+ * are refused: the spikes in flight are not saved.
  *
  * Random draws are addressed by seed and step, so this is all a resumed run
  * needs to draw the same numbers. Not saved: recordings (save them with
@@ -67,11 +81,20 @@ export async function saveCheckpoint(path: string, network: Network): Promise<vo
   const where = 'saveCheckpoint';
   checkPath(where, path, ['.npz']);
   checkNetwork(where, network);
+  // Spikes on their way through a delay live in the compiled rings, which a checkpoint does not hold.
+  const delayed = network.projections.find((p) => { const d = p.delay; return typeof d === 'number' ? d > 0 : d.some((x) => x > 0); });
+  if (delayed) throw new InputDataError(where, `synapses ${delayed.name} have delays: the spikes in flight would not be saved.`, 'Checkpoints hold networks whose synapses have no delay; save the recordings instead, or run without delays.');
   const values: Record<string, Float64Array> = {};
   network.containers.forEach((c, ci) => {
     for (const v of c.variables) values[`c${ci}.${v}`] = c.get(v);
   });
-  const meta: CheckpointMeta = { format: FORMAT, version: VERSION, generator: GENERATOR, step: network.step, seed: network.seed, containers: describe(network), sha256: digest(Object.values(values)) };
+  network.projections.forEach((p, pi) => {
+    for (const v of p.variables) values[`s${pi}.${v}`] = p.get(v as never);
+  });
+  const meta: CheckpointMeta = {
+    format: FORMAT, version: VERSION, generator: GENERATOR, step: network.step, seed: network.seed, containers: describe(network),
+    ...(network.projections.length ? { projections: describeProjections(network) } : {}), sha256: digest(Object.values(values)),
+  };
   const arrays: Record<string, unknown> = { meta: { data: [JSON.stringify(meta)], shape: [] }, ...values };
   await writeParts(`${where}('${path}')`, path, [encodeNpz(where, arrays, false)]);
 }
@@ -127,13 +150,33 @@ export async function loadCheckpoint(path: string, network: Network): Promise<vo
       if (!a || a.dtype !== 'float64' || a.data.length !== c.num) throw refuse(`the values of ${c.name}.${v} are missing or damaged.`);
     }
   });
-  const values = network.containers.flatMap((c, ci) => c.variables.map((v) => arrays[`c${ci}.${v}`].data as Float64Array));
+  const saved = meta.projections ?? [];
+  const projections = describeProjections(network);
+  if (saved.length !== projections.length) throw refuse(`it holds ${saved.length} projections; this network has ${projections.length}.`);
+  projections.forEach((p, pi) => {
+    const old = saved[pi];
+    const label = `synapses ${pi}`;
+    if (old.name !== p.name || old.model !== p.model || old.num !== p.num) throw refuse(`${label} were '${old.name}' (${old.model}, ${old.num} synapses); here '${p.name}' (${p.model}, ${p.num}).`);
+    if (old.connectivity !== p.connectivity) throw refuse(`${label} '${p.name}' joined other units (another seed, or connected otherwise).`);
+    if (old.variables.join(',') !== p.variables.join(',')) throw refuse(`${label} '${p.name}' had the variables ${old.variables.join(', ')}; here ${p.variables.join(', ')}.`);
+    for (const v of p.variables) {
+      const a = arrays[`s${pi}.${v}`];
+      if (!a || a.dtype !== 'float64' || a.data.length !== p.num) throw refuse(`the values of synapses ${p.name}.${v} are missing or damaged.`);
+    }
+  });
+  const values = [
+    ...network.containers.flatMap((c, ci) => c.variables.map((v) => arrays[`c${ci}.${v}`].data as Float64Array)),
+    ...network.projections.flatMap((p, pi) => p.variables.map((v) => arrays[`s${pi}.${v}`].data as Float64Array)),
+  ];
   if (digest(values) !== meta.sha256) throw refuse('it is damaged: its values do not have the checksum it was saved with.', 'Resume from an earlier checkpoint, or run again from the start.');
   // Everything checked: now write. Recordings made before do not continue
   // across the jump in steps.
   network.containers.forEach((c, ci) => {
     for (const v of c.variables) c.set(v, arrays[`c${ci}.${v}`].data as Float64Array);
     c.recorder.clear();
+  });
+  network.projections.forEach((p, pi) => {
+    for (const v of p.variables) p.set(v as never, arrays[`s${pi}.${v}`].data as Float64Array);
   });
   network.step = meta.step;
   network.seed = meta.seed;
