@@ -11,11 +11,11 @@
  * (lib/plan/layout.ts) and the buffers. The per-unit body is the shared
  * kernel skeleton (lib/backends/kernel.ts) written in C.
  */
-import { isDraw, statementsOf, type OpName } from '../ir/types.js';
+import { isDraw, statementsOf, type ExprIR, type OpName } from '../ir/types.js';
 import { SCALARS, projectionScalar, scalarIndex, type IntegerSyntax } from '../plan/layout.js';
-import type { NetworkPlan } from '../plan/types.js';
+import type { ContainerPlan, NetworkPlan } from '../plan/types.js';
 import { bufferLabels, checkPlan, containerLabel, literalNumber, integer, type Dialect } from './dialect.js';
-import { SourceTarget, arrayKernel, registerKernel, unitStep, type SourceSyntax } from './kernel.js';
+import { SourceTarget, arrayKernel, hoist, registerKernel, unitStep, type SourceSyntax } from './kernel.js';
 import { RANDOM_C } from './random.js';
 import { STREAMS } from '../random/philox.js';
 import type { LoopStyle } from './operators.js';
@@ -89,7 +89,9 @@ export function renderC(plan: NetworkPlan): string {
       // Chunks of units on all cores, a vectorised loop over each (a
       // `parallel for simd` over all units is not vectorised by GCC here).
       const n = `n${integer(ci)}`;
-      return [`#pragma omp parallel for schedule(static) if (${n} > 4096)`, `for (int64_t q = 0; q < ${n}; q += CHUNK)`, '#pragma omp simd', `for (int64_t i = q; i < (q + CHUNK < ${n} ? q + CHUNK : ${n}); i++)`];
+      // Threads are woken for every step: worth it when a step of the units is long enough.
+      const units = integer(Math.ceil(PARALLEL_WORK / Math.max(1, unitCost(plan.containers[ci]))));
+      return [`#pragma omp parallel for schedule(static) if (${n} >= ${units})`, `for (int64_t q = 0; q < ${n}; q += CHUNK)`, '#pragma omp simd', `for (int64_t i = q; i < (q + CHUNK < ${n} ? q + CHUNK : ${n}); i++)`];
     };
   // With fastMath, inner sums are vector reductions (their terms added in another order).
   const loops: LoopStyle = plan.fastMath ? { ...C_LOOPS, sum: '#pragma omp simd reduction(+:s)' } : C_LOOPS;
@@ -155,6 +157,25 @@ export function renderC(plan: NetworkPlan): string {
     t.line('return 0;');
   });
   return t.text();
+}
+
+/** The work of a step over all units (in additions) above which a container's units are shared among threads. */
+const PARALLEL_WORK = 400000;
+
+/** Math functions that cost about as much as a few dozen additions. */
+const COSTLY = new Set<OpName>(['exp', 'expm1', 'log', 'pow', 'sin', 'cos', 'tan', 'tanh', 'cosh', 'sinh', 'cbrt', 'rand', 'randn']);
+
+/** A rough cost of one unit's step, in additions: one per operation, 24 per costly function (what is computed once per block left out). */
+function unitCost(c: ContainerPlan): number {
+  let cost = 0;
+  const walk = (e: ExprIR): void => {
+    if (e.k !== 'op') return;
+    cost += COSTLY.has(e.op) ? 24 : 1;
+    e.args.forEach(walk);
+  };
+  const { update } = hoist(c, new Set(c.uniform ?? []));
+  for (const st of [...update, ...(c.ir.events?.stmts ?? []), ...c.ir.post]) walk(st.expr);
+  return cost;
 }
 
 /** Whether any statement of the plan draws a random number. */

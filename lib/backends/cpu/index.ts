@@ -3,7 +3,7 @@
  * system C compiler (-O3, vectorised math through libmvec, OpenMP over all
  * cores), loaded through the native addon and run off the main thread.
  */
-import { isDraw, statementsOf } from '../../ir/types.js';
+import { isDraw, statementsOf, type ExprIR } from '../../ir/types.js';
 import type { NetworkPlan } from '../../plan/types.js';
 import { renderC } from '../cfamily.js';
 import { BackendError } from '../../errors.js';
@@ -14,15 +14,18 @@ import { blockScalars, type Backend, type BackendStatus, type Program } from '..
 
 /**
  * Whether a plan selects between values it must compute in every unit (a
- * state held while refractory, a reset, a random draw). GCC keeps such a
- * computation in a branch of its own, and a loop with a branch that might
- * trap is not vectorised: `-fno-trapping-math` lets it compute both sides
- * and blend them. It changes no value (traps are off, as in JavaScript), but
- * it keeps GCC from vectorising some other loops (with masked calls of math
- * functions, as in HodgkinHuxley's), so it is given to these plans only.
+ * state held while refractory, a reset, a random draw), or rounds with
+ * `floor` / `ceil` (the refractory test). GCC keeps such a computation in a
+ * branch of its own, and does not vectorise a rounding that might raise an
+ * exception: `-fno-trapping-math` lets it compute both sides and blend
+ * them, and round in vectors. It changes no value (traps are off, as in
+ * JavaScript), but it keeps GCC from vectorising some other loops (with
+ * masked calls of math functions, as in HodgkinHuxley's), so it is given to
+ * these plans only.
  */
 function selectsComputedValues(plan: NetworkPlan): boolean {
-  return plan.containers.some((c) => statementsOf(c.ir).some((s) => isDraw(s.expr) || /__(h|x\d+)$/.test(s.name)));
+  const rounds = (e: ExprIR): boolean => e.k === 'op' && (e.op === 'floor' || e.op === 'ceil' || e.args.some(rounds));
+  return plan.containers.some((c) => statementsOf(c.ir).some((s) => isDraw(s.expr) || /__(h|x\d+)$/.test(s.name) || rounds(s.expr)));
 }
 
 /** Native code for the CPU. */

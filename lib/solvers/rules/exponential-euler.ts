@@ -26,10 +26,16 @@ export const exponentialEuler: SolverRule<'exponential-euler'> = {
     const dt = ref(DT);
     for (const x of states) {
       // x + f(x)·(e^{B·dt} − 1)/B, which is exact for constant A and B; the
-      // factor tends to dt as B → 0, so B = 0 falls back to Euler.
+      // factor tends to dt as B → 0, so B = 0 falls back to Euler. The
+      // quotient is computed whatever B is (dividing by 1 where B = 0) and
+      // then selected, so that a compiler may compute it for many units at
+      // once without fearing a division by zero.
       const B = `__B_${x}`;
       step.push({ kind: 'let', name: B, expr: toIR(step.sym.coefficient(x), step.where(x)) });
-      const phi = op('select', op('ne', ref(B), num(0)), op('div', op('expm1', op('mul', ref(B), dt)), ref(B)), dt);
+      const nonzero = op('ne', ref(B), num(0));
+      const E = `__E_${x}`;
+      step.push({ kind: 'let', name: E, expr: op('div', op('expm1', op('mul', ref(B), dt)), op('select', nonzero, ref(B), num(1))) });
+      const phi = op('select', nonzero, ref(E), dt);
       step.setNext(x, op('add', ref(x), op('mul', step.base.f.get(x)!, phi)));
     }
   },
