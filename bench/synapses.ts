@@ -16,6 +16,10 @@
  * thread count at start). Without Brian2 the library makes the network
  * itself from the same rule.
  *
+ * The cpu back end runs twice: exact (the default: the same arithmetic as
+ * the interpreter and js) and with `fastMath` (`-ffast-math`, what Brian2's
+ * C++ standalone compiles with by default).
+ *
  * Printed per run: simulation time (the run loop only: Brian2's
  * `run_wall_seconds`, the library's `run()`), time to first result (from
  * building the first object to the end of the run: Brian2's code
@@ -77,12 +81,12 @@ async function network(nn: Network, model: Model, n: number, dir: string | null)
 }
 
 /** The child process: one run of the library, printed as JSON. */
-async function child(model: Model, n: number, backend: BackendName, dir: string | null): Promise<void> {
+async function child(model: Model, n: number, backend: BackendName, dir: string | null, fastMath: boolean): Promise<void> {
   const t0 = performance.now();
   const nn = new Network({ seed: 1 });
   const P = await network(nn, model, n, dir);
   P.record('spike');
-  await nn.compile({ backend });
+  await nn.compile({ backend, fastMath });
   const t1 = performance.now();
   await nn.run(DT, { steps: STEPS });
   const t2 = performance.now();
@@ -93,8 +97,8 @@ async function child(model: Model, n: number, backend: BackendName, dir: string 
 }
 
 /** A run of the library in a fresh process with `threads` OpenMP threads. */
-function library(model: Model, n: number, backend: BackendName, threads: number, dir: string | null, cache: string): Outcome | string {
-  const p = spawnSync(process.execPath, [SELF, '--child', model, String(n), backend, dir ?? '-'], {
+function library(model: Model, n: number, backend: BackendName, threads: number, dir: string | null, cache: string, fastMath = false): Outcome | string {
+  const p = spawnSync(process.execPath, [SELF, '--child', model, String(n), backend, dir ?? '-', fastMath ? 'fast' : 'exact'], {
     encoding: 'utf8', maxBuffer: 1 << 24, env: { ...process.env, OMP_NUM_THREADS: String(threads), NEURAL_CACHE_DIR: cache },
   });
   if (p.status !== 0) return `library ${backend}: ${(p.stderr || p.stdout).trim().split('\n').slice(-3).join(' ')}`;
@@ -129,7 +133,8 @@ async function main(): Promise<void> {
   const cpu = backends.status().cpu.ok;
   console.log(`Synapses: CUBA and COBAHH, 1 s at dt = 0.1 ms, 80 synapses per neuron; medians of ${rounds} interleaved rounds.`);
   if (!brian) console.log(`Brian2 is not installed for ${PYTHON} (apt-get install python3-brian): the library's runs only, on networks it makes itself.`);
-  const runs: [BackendName, number][] = cpu ? [['js', 1], ['cpu', 1], ['cpu', 2]] : [['js', 1]];
+  // cpu also with fastMath, as Brian2's C++ standalone compiles (-ffast-math).
+  const runs: [BackendName, number, boolean][] = cpu ? [['js', 1, false], ['cpu', 1, false], ['cpu', 2, false], ['cpu', 1, true], ['cpu', 2, true]] : [['js', 1, false]];
   try {
     for (const model of ['cuba', 'cobahh'] as Model[]) {
       for (const n of sizes) {
@@ -145,17 +150,17 @@ async function main(): Promise<void> {
             for (const threads of cpu ? [1, 2] : [1]) add(`Brian2 C++ standalone, ${threads} thread${threads > 1 ? 's' : ''}`, brian2(model, n, threads, work, files, round === 0 && threads === 1));
           }
           const dir = brian && existsSync(join(files, 'exc_i.npy')) ? files : null;
-          for (const [backend, threads] of runs) add(`neural-ts ${backend}${backend === 'cpu' ? `, ${threads} thread${threads > 1 ? 's' : ''}` : ''}`, library(model, n, backend, threads, dir, cache));
+          for (const [backend, threads, fast] of runs) add(`neural-ts ${backend}${fast ? ' fastMath' : ''}${backend === 'cpu' ? `, ${threads} thread${threads > 1 ? 's' : ''}` : ''}`, library(model, n, backend, threads, dir, cache, fast));
         }
         console.log(`\n${model === 'cuba' ? 'CUBA' : 'COBAHH'}, N = ${n.toLocaleString('en')}`);
-        console.log('  run                              simulation (s)   first result (s)   rate (Hz)   Brian2 / this, same threads (simulation, first result)');
+        console.log('  run                                      simulation (s)   first result (s)   rate (Hz)   Brian2 / this, same threads (simulation, first result)');
         for (const [key, list] of times) {
           const run = median(list.map((x) => x.run));
           const first = median(list.map((x) => x.first));
           const threads = key.endsWith('2 threads') ? 2 : 1;
           const ref = times.get(`Brian2 C++ standalone, ${threads} thread${threads > 1 ? 's' : ''}`);
           const ratio = ref && !key.startsWith('Brian2') ? `${fmt(median(ref.map((x) => x.run)) / run)}×, ${fmt(median(ref.map((x) => x.first)) / first)}×` : '';
-          console.log(`  ${key.padEnd(32)} ${fmt(run).padStart(14)}   ${fmt(first).padStart(16)}   ${list[0].rate.toFixed(2).padStart(9)}   ${ratio}`);
+          console.log(`  ${key.padEnd(40)} ${fmt(run).padStart(14)}   ${fmt(first).padStart(16)}   ${list[0].rate.toFixed(2).padStart(9)}   ${ratio}`);
         }
       }
     }
@@ -165,8 +170,8 @@ async function main(): Promise<void> {
 }
 
 if (process.argv[2] === '--child') {
-  const [, , , model, n, backend, dir] = process.argv;
-  await child(model as Model, Number(n), backend as BackendName, dir === '-' ? null : dir);
+  const [, , , model, n, backend, dir, math] = process.argv;
+  await child(model as Model, Number(n), backend as BackendName, dir === '-' ? null : dir, math === 'fast');
 } else {
   await main();
 }

@@ -37,6 +37,7 @@ export {
   spike,
   onPre,
   onPost,
+  summed,
   defineModel,
   type StateOptionsArgs,
   type DerivativeOptionsArgs,

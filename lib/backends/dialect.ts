@@ -199,8 +199,14 @@ function checkProjection(plan: NetworkPlan, p: ProjectionPlan, buffer: (b: numbe
   if (p.ir.pathways.some((w) => w.on === 'pre') && !(source.fired && source.fired.slots > p.maxDelay)) throw bad('reads spikes older than its source keeps');
   if (p.columns) {
     sized(p.columns.starts, 'int32', target.num + 1); sized(p.columns.synapses, 'int32', p.num); sized(p.columns.sources, 'int32', p.num);
-    if (!target.fired) throw bad("runs on its target's spikes, which are not kept");
+    if (p.ir.pathways.some((w) => w.on === 'post') && !target.fired) throw bad("runs on its target's spikes, which are not kept");
   }
+  if ((p.summed?.length ?? 0) !== p.ir.summed.length || (p.summed?.length && !p.columns)) throw bad('has summed variables without their buffers');
+  p.summed?.forEach((v) => {
+    identifier(v.input);
+    sized(v.out, 'float', target.num);
+    if (!target.inputs[v.input]?.some((term) => term.kind === 'op' && term.buffer === v.out)) throw bad("sums into a buffer its target's input does not read");
+  });
 }
 
 /**

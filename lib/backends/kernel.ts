@@ -133,6 +133,13 @@ export interface KernelTarget {
    */
   collect(ci: number): void;
   /**
+   * Before projection `pi`'s target steps: each summed variable's `out[j]`
+   * becomes the sum, over target unit j's synapses in order, of its
+   * expression (of the synapse's variables at `s`, `x_pre` at `i`, `x_post`
+   * at `j`, and `t`).
+   */
+  summed(pi: number): void;
+  /**
    * Runs projection `pi`'s events of this step: `onPre` for the synapses
    * whose source unit fired their delay ago, then `onPost` for those whose
    * target unit fired now; each event as {@link synapseEvent} says.
@@ -157,7 +164,7 @@ export interface SynapseEvent {
 export function projectionBuffers(p: ProjectionPlan): number[] {
   const delay = p.delay.kind === 'uniform' ? [p.delay.steps, p.delay.before] : [p.delay.order, p.delay.steps, p.delay.beforeOrder, p.delay.beforeSteps];
   const columns = p.columns ? [p.columns.starts, p.columns.synapses, p.columns.sources] : [];
-  return [...Object.values(p.buffers), p.rows, p.cols, ...delay, ...columns];
+  return [...Object.values(p.buffers), p.rows, p.cols, ...delay, ...columns, ...(p.summed ?? []).map((x) => x.out)];
 }
 
 /** What one event of projection `p` on pathway `on` loads, runs and stores. */
@@ -386,6 +393,7 @@ export function arrayKernel(t: KernelTarget, plan: NetworkPlan): void {
   hoisted.forEach((h, ci) => h?.lets.length && t.invariants!(ci, h.lets, () => unitLoad(t, plan, ci, 'array', false)));
   t.steps(() => {
     plan.containers.forEach((c, ci) => {
+      plan.projections?.forEach((p, pi) => p.summed?.length && p.target === ci && t.summed(pi));
       for (const o of c.operators) t.operator(ci, o);
       t.units(ci, () => unitStep(t, plan, ci, 'array', hoisted[ci]));
       if (c.spikes) t.afterUnits?.(ci, c.spikes.out, c.buffers[LASTSPIKE]);
@@ -772,6 +780,41 @@ export class SourceTarget implements KernelTarget {
           });
         });
       }
+    });
+  }
+
+  summed(pi: number): void {
+    const plan = this.planOf();
+    const p = plan.projections![pi];
+    const x = this.syntax;
+    const int = (n: number) => `b${integer(n)}`;
+    const I = x.index(false);
+    const M = x.index(true);
+    const { starts, synapses, sources } = p.columns!;
+    const name = (n: string): string => {
+      if (n === TIME) return projectionLocal(pi, TIME);
+      const m = SIDE_NAME.exec(n);
+      if (m) {
+        const c = plan.containers[m[2] === 'pre' ? p.source : p.target];
+        return `${int(c.buffers[m[1]])}[${m[2] === 'pre' ? 'i' : 'j'}]`;
+      }
+      return `${int(p.buffers[n])}[s]`;
+    };
+    this.nest('', () => {
+      this.line(`// projection ${integer(pi)}: the summed variables of ${containerLabel(plan.containers[p.target], p.target)}`);
+      const refs = new Set<string>();
+      for (const v of p.ir.summed) refsOf(v.expr, refs);
+      if (refs.has(TIME)) this.line(`${x.real(false)} ${projectionLocal(pi, TIME)} = ${x.projectionTime(pi)};`);
+      const readsPre = [...refs].some((n) => SIDE_NAME.exec(n)?.[2] === 'pre');
+      this.nest(`for (${M} j = 0; j < n${integer(p.target)}; j++)`, () => {
+        p.summed!.forEach((_, q) => this.line(`${x.real(true)} sum${q} = ${x.dialect.num(0)};`));
+        this.nest(`for (${M} e = ${int(starts)}[j]; e < ${int(starts)}[j + 1]; e++)`, () => {
+          this.line(`${I} s = ${int(synapses)}[e];`);
+          if (readsPre) this.line(`${I} i = ${int(sources)}[s];`);
+          p.ir.summed.forEach((v, q) => this.line(`sum${q} += ${renderExpr(v.expr, x.dialect, name)};`));
+        });
+        p.summed!.forEach((v, q) => this.line(`${int(v.out)}[j] = sum${q};`));
+      });
     });
   }
 

@@ -99,4 +99,6 @@ export interface SynapseIR {
   pathways: { on: 'pre' | 'post'; stmts: StmtIR[] }[];
   /** The variables of the source (`pre`) and target (`post`) units the statements read, and those they set. */
   sides: { pre: { reads: string[]; sets: string[] }; post: { reads: string[]; sets: string[] } };
+  /** Summed variables: the target's input `target` is, each step, the sum over each target unit's synapses of `expr`. */
+  summed: { target: string; expr: ExprIR }[];
 }

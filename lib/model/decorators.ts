@@ -26,7 +26,7 @@ symbols.metadata ??= Symbol.for('Symbol.metadata');
 const METADATA: symbol = symbols.metadata;
 
 /** What a decorator was used for. */
-export type FieldKind = 'state' | 'param' | 'input' | 'derivative' | 'intermediate' | 'post' | 'spike' | 'pathway';
+export type FieldKind = 'state' | 'param' | 'input' | 'derivative' | 'intermediate' | 'post' | 'spike' | 'pathway' | 'summed';
 
 /** One decorator application, exactly as the user wrote it (an *Args* record). */
 export interface FieldRecord {
@@ -240,6 +240,17 @@ export const onPre = (statements: string | readonly string[]): FieldDecorator =>
  * @example `@onPost(['Apost += dApost', 'w = clip(w + Apre, 0, wmax)']) post!: never;`
  */
 export const onPost = (statements: string | readonly string[]): FieldDecorator => record('pathway', '', { on: 'post', statements });
+
+/**
+ * In a synapse model: a variable of the target that is, in every step, the
+ * sum over the synapses reaching each target unit of an expression of the
+ * synapse's variables and of `x_pre`, `x_post` (Brian2's `(summed)`). The
+ * field is named `<input>_post`, where `<input>` is an `@input` of the
+ * target model; the sum is added to whatever else that input is connected
+ * to, before the target steps.
+ * @example `@summed('w * (v_pre - v_post)') Igap_post!: number;` (gap junctions)
+ */
+export const summed = (expression: string): FieldDecorator => record('summed', expression);
 
 /** The fields of {@link defineModel}: one decorator or several per field name. */
 export type FieldDecorators = Record<string, FieldDecorator | readonly FieldDecorator[]>;

@@ -12,7 +12,7 @@ import type { IntermediateSpec, ModelSpec, PathwaySpec, ResetSpec, SpikeSpec, St
 /** Anything constructible whose prototype chain may carry decorator records. */
 export type ModelClass = abstract new (...args: never[]) => object;
 
-type Role = 'state' | 'param' | 'input' | 'intermediate' | 'spike' | 'pathway';
+type Role = 'state' | 'param' | 'input' | 'intermediate' | 'spike' | 'pathway' | 'summed';
 interface Field {
   property: string;
   role?: Role;
@@ -92,6 +92,7 @@ function build(ctor: ModelClass): ModelSpec {
   const intermediates: IntermediateSpec[] = [];
   const spikes: Field[] = [];
   const pathwayFields: Field[] = [];
+  const summedFields: Field[] = [];
   for (const f of fields.values()) {
     const where = `${name}#${f.property}`;
     if (f.role === 'spike') {
@@ -100,6 +101,10 @@ function build(ctor: ModelClass): ModelSpec {
     }
     if (f.role === 'pathway') {
       pathwayFields.push(f);
+      continue;
+    }
+    if (f.role === 'summed') {
+      summedFields.push(f);
       continue;
     }
     if (!f.role) {
@@ -132,10 +137,10 @@ function build(ctor: ModelClass): ModelSpec {
   }
   const pathways = pathwayFields.length ? readPathways(name, pathwayFields, problems) : undefined;
   if (states.some((s) => s.eventDriven)) {
-    if (!pathwayFields.length) problems.push(problem(name, 'declares event-driven states but no @onPre or @onPost: only a synapse model has events that bring them up to date.', 'Drop eventDriven (the state is then integrated every step), or make the class a synapse model with @onPre.'));
+    if (!pathwayFields.length && !summedFields.length) problems.push(problem(name, 'declares event-driven states but no @onPre or @onPost: only a synapse model has events that bring them up to date.', 'Drop eventDriven (the state is then integrated every step), or make the class a synapse model with @onPre.'));
     states.push({ name: LASTUPDATE, initial: 0, builtin: true });
   }
-  if (pathwayFields.length) {
+  if (pathwayFields.length || summedFields.length) {
     const where = name;
     if (spike) problems.push(problem(where, 'is a synapse model (it has @onPre or @onPost) and declares a @spike.', 'A synapse does not fire: declare the spike in the neuron model.'));
     if (inputs.length) problems.push(problem(`${name}#${inputs[0].name}`, 'a synapse model has no inputs.', 'Declare it with @param (one value per synapse).'));
@@ -144,7 +149,7 @@ function build(ctor: ModelClass): ModelSpec {
       if (s.post !== undefined) problems.push(problem(`${name}#${s.name}`, 'a synapse model has no @post.', 'Write the change as a statement of @onPre or @onPost.'));
     }
     for (const f of fields.values()) {
-      if (SIDE_NAME.test(f.property)) problems.push(problem(`${name}#${f.property}`, "the names ending in '_pre' and '_post' name the variables of the source and target units.", 'Rename the field.'));
+      if (f.role !== 'summed' && SIDE_NAME.test(f.property)) problems.push(problem(`${name}#${f.property}`, "the names ending in '_pre' and '_post' name the variables of the source and target units.", 'Rename the field.'));
     }
   }
   for (const s of states) {
@@ -162,7 +167,7 @@ function build(ctor: ModelClass): ModelSpec {
   const noise = (kind: string) => kind === 'derivative';
   const random = (kind: string) => kind !== 'derivative' && kind !== 'intermediate';
   // Statements run on spikes read the units the synapse joins as x_pre and x_post (checked when it is connected).
-  const sides = (kind: string) => kind === 'on_pre' || kind === 'on_post';
+  const sides = (kind: string) => kind === 'on_pre' || kind === 'on_post' || kind === 'summed';
   const check = (where: string, text: string, kind: string): string[] => {
     try {
       const node = parseExpression(text, where);
@@ -214,6 +219,18 @@ function build(ctor: ModelClass): ModelSpec {
     }
   }
 
+  const summed: { target: string; expression: string }[] = [];
+  for (const f of summedFields) {
+    const where = `${name}#${f.property}`;
+    const m = SIDE_NAME.exec(f.property);
+    if (!m || m[2] !== 'post') {
+      problems.push(problem(where, "a summed variable is named after the target's input it goes to, ending in '_post'.", "Name it e.g. 'Igap_post' for the target's input 'Igap'."));
+      continue;
+    }
+    if (typeof f.expression !== 'string') continue;
+    check(where, f.expression, 'summed');
+    summed.push({ target: m[1], expression: f.expression });
+  }
   for (const p of pathways ?? []) {
     const where = `${name}#${p.name}`;
     for (const r of p.statements) {
@@ -228,7 +245,7 @@ function build(ctor: ModelClass): ModelSpec {
   }
 
   const sorted = ordered(name, intermediates, deps, problems);
-  return problems.length ? fail(name, problems) : { name, timeScale: timeScale as number, states, params, inputs, intermediates: sorted, ...(spike ? { spike } : {}), ...(pathways ? { pathways } : {}) };
+  return problems.length ? fail(name, problems) : { name, timeScale: timeScale as number, states, params, inputs, intermediates: sorted, ...(spike ? { spike } : {}), ...(pathways ? { pathways } : {}), ...(summed.length ? { summed } : {}) };
 }
 
 const RESET = /^\s*([A-Za-z_][A-Za-z0-9_]*)\s*([-+*/]?=)(?!=)\s*([\s\S]*?)\s*$/;
@@ -327,6 +344,12 @@ function apply(f: Field, r: FieldRecord, cls: string, seenHere: Map<string, Role
   }
   seenHere.set(r.property, r.kind);
   f.role = r.kind;
+  if (r.kind === 'summed') {
+    if (typeof r.value !== 'string') problems.push(problem(where, `@summed needs an expression, got ${describeValue(r.value)}.`, "Write e.g. @summed('w * (v_pre - v_post)')."));
+    else f.expression = r.value;
+    delete f.value;
+    return;
+  }
   if (r.kind === 'pathway') {
     f.pathway = r.options as PathwayOptionsArgs;
     delete f.value;

@@ -75,4 +75,6 @@ export interface ModelSpec {
   spike?: SpikeSpec;
   /** A synapse model's statements run on spikes (`@onPre`, `@onPost`); absent for a neuron model. */
   pathways?: PathwaySpec[];
+  /** A synapse model's summed variables (`@summed`): the target's input and the expression summed into it. */
+  summed?: { target: string; expression: string }[];
 }

@@ -157,7 +157,7 @@ export class Network {
     const name = o.name ?? `${/^[A-Za-z_$][A-Za-z0-9_$]{0,63}$/.test(ctor.name) ? ctor.name : 'container'}${this.containers.length}`;
     this.checkName(name);
     const spec = readModel(ctor);
-    if (spec.pathways) throw new NetworkWiringError('Network.add', `${spec.name} is a synapse model (it has @onPre or @onPost).`, `Connect two containers through it: nn.synapses(source, target, ${spec.name}, { p: 0.1 }).`);
+    if (spec.pathways || spec.summed) throw new NetworkWiringError('Network.add', `${spec.name} is a synapse model (it has @onPre, @onPost or @summed).`, `Connect two containers through it: nn.synapses(source, target, ${spec.name}, { p: 0.1 }).`);
     const variables = spec.params.length + spec.inputs.length + spec.states.length;
     const fix = 'Use fewer units, or split the population into several containers.';
     checkElements(`container '${name}'`, 'each variable', num, fix);

@@ -404,5 +404,6 @@ function indices(where: string, value: unknown, num: number): Int32Array {
 
 /** Checks that a model class is a synapse model (it reads the class). */
 export function isSynapseModel(model: ModelClass): boolean {
-  return Boolean(readModel(model).pathways?.length);
+  const spec = readModel(model);
+  return Boolean(spec.pathways?.length || spec.summed?.length);
 }

@@ -104,6 +104,9 @@ export function checkSides(where: string, ir: SynapseIR, source: ModelSpec, targ
       if (!states.includes(n)) throw new NetworkWiringError(where, `${ir.model} sets '${n}_${side}', but '${n}' is not a state of the ${side === 'pre' ? 'source' : 'target'} model ${spec.name}.`, `A synapse changes states: ${states.join(', ') || '(none)'}.`);
     }
   }
+  for (const { target: input } of ir.summed) {
+    if (!target.inputs.some((x) => x.name === input)) throw new NetworkWiringError(where, `${ir.model} sums into '${input}_post', but the target model ${target.name} has no input '${input}'.`, `Its inputs: ${target.inputs.map((x) => x.name).join(', ') || '(none)'}; a summed variable goes to an @input.`);
+  }
   for (const p of ir.pathways) {
     const spec = p.on === 'pre' ? source : target;
     if (!spec.spike) throw new NetworkWiringError(where, `${ir.model} runs statements when its ${p.on === 'pre' ? 'source' : 'target'} unit fires, but ${spec.name} declares no spike.`, 'Connect a model with @spike (e.g. models.LIF, models.Poisson).');
@@ -218,7 +221,15 @@ export function planNetwork(graph: NetworkGraph, options: PlanOptions = {}): Pla
         : { kind: 'each', order: int('order by delay', p.num), steps: int('delays', p.num), beforeOrder: int('order by delay before the change', p.num), beforeSteps: int('delays before the change', p.num) },
       maxDelay: p.maxDelay,
     };
-    if (ir.pathways.some((w) => w.on === 'post')) plan.columns = { starts: int('column starts', target.num + 1), synapses: int('synapses by target', p.num), sources: int('sources', p.num) };
+    if (ir.summed.length) {
+      plan.summed = ir.summed.map(({ target: input }) => {
+        const out = add({ name: `${input} of ${target.name} summed over synapses ${p.name}`, role: 'op', length: target.num });
+        (target.inputs[input] ??= []).push({ kind: 'op', buffer: out, num: target.num });
+        if (target.uniform) target.uniform = target.uniform.filter((n) => n !== input);
+        return { input, out };
+      });
+    }
+    if (ir.pathways.some((w) => w.on === 'post') || ir.summed.length) plan.columns = { starts: int('column starts', target.num + 1), synapses: int('synapses by target', p.num), sources: int('sources', p.num) };
     const ring = (ci: number, slots: number) => {
       const c = containers[ci];
       if (c.fired && c.fired.slots >= slots) return;
@@ -226,7 +237,7 @@ export function planNetwork(graph: NetworkGraph, options: PlanOptions = {}): Pla
       if (c.fired) { c.fired.slots = slots; buffers[c.fired.ring].length = length; } else c.fired = { ring: buffers.push({ name: `units that fired in ${c.name}`, role: 'ring', type: 'int32', length }) - 1, slots };
     };
     if (ir.pathways.some((w) => w.on === 'pre')) ring(p.source, p.maxDelay + 1);
-    if (plan.columns) ring(p.target, 1);
+    if (ir.pathways.some((w) => w.on === 'post')) ring(p.target, 1);
     return plan;
   });
   const n0 = containers[0]?.num;

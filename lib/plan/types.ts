@@ -168,7 +168,9 @@ export interface ProjectionPlan {
     | { kind: 'each'; order: number; steps: number; beforeOrder: number; beforeSteps: number };
   /** The most steps a spike waits (the delay buffers may hold no more). */
   maxDelay: number;
-  /** For `onPost`: the synapses of each target unit, int32 `starts` (target.num + 1) and `synapses` (num), and the source unit of each synapse, int32 `sources` (num). */
+  /** Summed variables: each step, before the target steps, `out[j]` (role `op`, target.num values) is the sum over target unit j's synapses, a term of the target's input `input`. */
+  summed?: { input: string; out: number }[];
+  /** For `onPost` and summed variables: the synapses of each target unit, int32 `starts` (target.num + 1) and `synapses` (num), and the source unit of each synapse, int32 `sources` (num). */
   columns?: { starts: number; synapses: number; sources: number };
 }
 

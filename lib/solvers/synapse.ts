@@ -28,7 +28,7 @@ export function lowerSynapse(ctor: ModelClass): SynapseIR {
   const hit = cache.get(ctor);
   if (hit) return hit;
   const spec = readModel(ctor);
-  if (!spec.pathways?.length) {
+  if (!spec.pathways?.length && !spec.summed?.length) {
     throw new ModelDefinitionError(spec.name, 'is not a synapse model: it declares no @onPre or @onPost.', "Declare what a spike does, e.g. @onPre('ge_post += w') pre!: never;");
   }
   let decay: StmtIR[] = [];
@@ -50,9 +50,21 @@ export function lowerSynapse(ctor: ModelClass): SynapseIR {
       ...ir.update.map((s) => ({ ...s, expr: substituteIR(s.expr, since) })),
     ];
   }
-  const pathways = spec.pathways.map((p) => ({ on: p.on, stmts: statements(spec.name, p, decay.length > 0) }));
+  const pathways = (spec.pathways ?? []).map((p) => ({ on: p.on, stmts: statements(spec.name, p, decay.length > 0) }));
+  const eventDriven = new Set(spec.states.filter((s) => s.eventDriven).map((s) => s.name));
+  const summed = (spec.summed ?? []).map(({ target, expression }) => {
+    const where = `${spec.name}#${target}_post`;
+    const node = parseExpression(expression, where);
+    if (functionsOf(node).some((f) => RANDOM_FUNCTIONS.has(f))) {
+      throw new ModelDefinitionError(where, `'${expression}' draws a random number; a summed variable cannot.`, 'Draw per-synapse values when connecting instead.');
+    }
+    const expr = toIR(unparen(node), where);
+    const late = [...refsOf(expr)].find((n) => eventDriven.has(n));
+    if (late) throw new ModelDefinitionError(where, `'${expression}' reads the event-driven state '${late}', which is up to date only at the synapse's events.`, 'Sum clock-driven values: parameters, states set by the statements, x_pre and x_post.');
+    return { target, expr };
+  });
   const sides = { pre: { reads: new Set<string>(), sets: new Set<string>() }, post: { reads: new Set<string>(), sets: new Set<string>() } };
-  for (const s of [...decay, ...pathways.flatMap((p) => p.stmts)]) {
+  for (const s of [...decay, ...pathways.flatMap((p) => p.stmts), ...summed.map((x) => ({ kind: 'let' as const, name: '__sum', expr: x.expr }))]) {
     for (const n of refsOf(s.expr)) {
       const m = SIDE_NAME.exec(n);
       if (m) sides[m[2] as 'pre' | 'post'].reads.add(m[1]);
@@ -69,6 +81,7 @@ export function lowerSynapse(ctor: ModelClass): SynapseIR {
     decay,
     pathways,
     sides: { pre: { reads: list(sides.pre.reads), sets: list(sides.pre.sets) }, post: { reads: list(sides.post.reads), sets: list(sides.post.sets) } },
+    summed,
   };
   cache.set(ctor, ir);
   return ir;

@@ -15,7 +15,7 @@ const VALUES = [
   'NeuralError', 'ModelDefinitionError', 'ExpressionError', 'NetworkWiringError', 'InputDataError', 'BackendError', 'NativeError',
   'NumericalError', 'RunAbortedError', 'BusyError', 'DataFileError',
   // declaring and looking at models
-  'state', 'param', 'input', 'derivative', 'intermediate', 'post', 'spike', 'onPre', 'onPost', 'defineModel', 'Model', 'readModel',
+  'state', 'param', 'input', 'derivative', 'intermediate', 'post', 'spike', 'onPre', 'onPost', 'summed', 'defineModel', 'Model', 'readModel',
   'inspect', 'SymbolicModel', 'lowerModel', 'printBlock', 'emit',
   // networks
   'Network', 'Container', 'Synapses', 'Input', 'Recorder', 'Recording', 'SpikeRecording', 'Sum', 'Mean', 'BlockSum', 'BlockMean', 'Repeat', 'Dot', 'Operator', 'VarRef',

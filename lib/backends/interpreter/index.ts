@@ -9,7 +9,8 @@ import { BackendError } from '../../errors.js';
 import { DT, isDraw, TIME, type ExprIR, type OpName, type StmtIR } from '../../ir/types.js';
 import { RANDOM, STREAMS } from '../../random/philox.js';
 import { NUMBERS, SCALARS, blockScalars, firstRow, projectionScalar, scalarIndex, traceIndex, windowStarts, writesRow } from '../../plan/layout.js';
-import { LASTSPIKE } from '../../model/read.js';
+import { LASTSPIKE, SIDE_NAME } from '../../model/read.js';
+import { refsOf } from '../../ir/build.js';
 import type { NetworkPlan, OperatorPlan, RecordPlan, TermPlan } from '../../plan/types.js';
 import { arrayKernel, synapseEvent, type KernelTarget, type Operand, type SynapseEvent } from '../kernel.js';
 import type { Backend, BufferArray, Program } from '../types.js';
@@ -218,6 +219,37 @@ class EvaluateTarget implements KernelTarget {
       const lastspike = f.B[last];
       for (let i = 0; i < c.num; i++) if (lastspike[i] === tc) ring[base + 1 + count++] = i;
       ring[base] = count;
+    });
+  }
+
+  summed(pi: number): void {
+    const plan = this.plan;
+    const p = plan.projections![pi];
+    const source = plan.containers[p.source];
+    const target = plan.containers[p.target];
+    const { starts, synapses, sources } = p.columns!;
+    const dtIndex = projectionScalar(plan, pi);
+    // What each expression reads, where: the synapse's variables at s, x_pre at i, x_post at j.
+    const reads = p.ir.summed.map((v) => [...refsOf(v.expr)].filter((n) => n !== TIME).map((n) => {
+      const m = SIDE_NAME.exec(n);
+      if (m) return { n, buffer: (m[2] === 'pre' ? source : target).buffers[m[1]], at: m[2] === 'pre' ? 'i' as const : 'j' as const };
+      return { n, buffer: p.buffers[n], at: 's' as const };
+    }));
+    this.add((f) => {
+      const { B } = f;
+      const env = new Map<string, number>([[TIME, f.k * f.S[dtIndex]]]);
+      for (let j = 0; j < target.num; j++) {
+        p.ir.summed.forEach((v, q) => {
+          let acc = 0;
+          for (let e = B[starts][j]; e < B[starts][j + 1]; e++) {
+            const s = B[synapses][e];
+            const i = B[sources][s];
+            for (const r of reads[q]) env.set(r.n, B[r.buffer][r.at === 's' ? s : r.at === 'i' ? i : j]);
+            acc += evaluate(v.expr, env);
+          }
+          B[p.summed![q].out][j] = acc;
+        });
+      }
     });
   }
 
