@@ -256,6 +256,10 @@ function asArray(where: string, value: unknown, num: number): Float64Array {
 }
 
 function perSynapse(where: string, value: unknown, num: number): number | Float64Array {
+  const list = value as ArrayLike<unknown> | null;
+  if (typeof value !== 'number' && typeof value !== 'string' && list !== null && typeof list === 'object' && typeof list.length === 'number' && list.length !== num) {
+    throw new InputDataError(where, `${list.length} values given for ${num} synapses.`, `Give one number, or exactly ${num} values (one per synapse, in the synapses' order).`);
+  }
   return perUnit(where, value, num);
 }
 
@@ -320,6 +324,9 @@ function connect(where: string, ns: number, nt: number, same: boolean, options: 
   const pairs = new Pairs(where);
   const u = (unit: number, counter: number) => RANDOM.u(seed, STREAMS.connect, index, unit, counter, 0);
   if (o.p !== undefined && (!(o.p >= 0 && o.p <= 1))) throw new NetworkWiringError(`${where}.p`, `${o.p} is not a probability in [0, 1].`, 'Give e.g. p: 0.02.');
+  if (o.i !== undefined && (o.sources !== undefined || o.targets !== undefined)) {
+    throw new NetworkWiringError(where, 'sources and targets restrict the pairs a rule makes; explicit i and j are taken as given.', 'Leave out sources and targets, or filter the pairs before passing them.');
+  }
   if (o.i !== undefined) {
     if (o.j === undefined) throw new NetworkWiringError(where, 'i is given without j.', 'Give both: the source and the target unit of each synapse.');
     const i = indices(`${where}.i`, o.i, ns);

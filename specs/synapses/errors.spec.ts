@@ -73,9 +73,15 @@ function setup() {
 }
 
 describe('synapses/errors: what is refused, and how it is said', () => {
+  it('explicit pairs with sources or targets are refused: the ranges restrict rules, not given pairs', () => {
+    const nn = new Network();
+    const a = nn.add(models.CUBA, { num: 4 });
+    throws(() => nn.synapses(a, a, models.ExcitatoryJump, { i: [0], j: [1], sources: [0, 2] }), NetworkWiringError, { message: /explicit i and j are taken as given/ });
+  });
+
   it('a synapse model added as a container: Network.add names it and points to nn.synapses', () => {
     const { nn } = setup();
-    const e = throws(() => nn.add(models.ExcitatoryJump), NetworkWiringError, { where: 'Network.add', message: 'ExcitatoryJump is a synapse model (it has @onPre or @onPost)' });
+    const e = throws(() => nn.add(models.ExcitatoryJump), NetworkWiringError, { where: 'Network.add', message: 'ExcitatoryJump is a synapse model (it has @onPre, @onPost or @summed)' });
     expect(e.fix).to.contain('nn.synapses(source, target, ExcitatoryJump');
     expect(nn.containers).to.have.length(3);
   });
@@ -177,7 +183,7 @@ describe('synapses/errors: what is refused, and how it is said', () => {
     throws(() => nn.synapses(P, P, models.SongSTDP, { p: 0.5, values: { taupr: 5 } }), InputDataError, { where: 'synapses synapses0.values', message: "'taupr' is not a parameter or state of SongSTDP.", fix: `Did you mean 'taupre'? ${list}` });
     // lastupdate is the library's: refused, and not offered.
     throws(() => nn.synapses(P, P, models.SongSTDP, { p: 0.5, values: { lastupdate: 5 } }), InputDataError, { message: "'lastupdate' is not a parameter or state of SongSTDP.", fix: list });
-    throws(() => nn.synapses(driver, cells, Jump, { i: [0, 1], j: [0, 1], values: { w: [1, 2, 3] } }), InputDataError, { where: 'synapses synapses0.values.w', message: '3 per-unit values given for 2 units' });
+    throws(() => nn.synapses(driver, cells, Jump, { i: [0, 1], j: [0, 1], values: { w: [1, 2, 3] } }), InputDataError, { where: 'synapses synapses0.values.w', message: '3 values given for 2 synapses' });
     throws(() => nn.synapses(driver, cells, Jump, { i: [0, 1], j: [0, 1], values: { w: [1, NaN] } }), InputDataError, { where: 'synapses synapses0.values.w[1]' });
     throws(() => nn.synapses(driver, cells, Jump, { p: 0.5, values: { w: 'q + 1' } }), InputDataError, { where: 'synapses synapses0.w', message: "'q + 1' uses unknown symbol 'q'.", fix: /Use i, j, the variables of Jump \(w\)/ });
     throws(() => nn.synapses(driver, cells, Jump, { p: 0.5, condition: 'i < k' }), NetworkWiringError, { where: 'synapses synapses0.condition', message: "'i < k' uses unknown symbol 'k'." });
@@ -238,7 +244,7 @@ describe('synapses/errors: what is refused, and how it is said', () => {
     const stdp = nn.synapses(nn.containers[1], nn.containers[1], models.SongSTDP, { p: 0.5 });
     throws(() => stdp.get('Aprre' as 'w'), InputDataError, { where: 'synapses synapses1.get', message: "'Aprre' is not a variable of SongSTDP.", fix: /^Did you mean 'Apre'\? Use one of: gmax, .*, lastupdate\.$/ });
     throws(() => jump.set('ww' as 'w', 1), InputDataError, { where: 'synapses j.ww', message: "'ww' is not a variable of Jump." });
-    throws(() => jump.set('w', [1, 2]), InputDataError, { where: 'synapses j.w', message: `2 per-unit values given for ${jump.num} units` });
+    throws(() => jump.set('w', [1, 2]), InputDataError, { where: 'synapses j.w', message: `2 values given for ${jump.num} synapses` });
     throws(() => jump.set('w', Infinity), InputDataError, { where: 'synapses j.w' });
     throws(() => nn.synapses(driver, cells, Jump, { p: 1, name: 'j' }), NetworkWiringError, { where: "synapses 'j'", message: 'the name is used twice in this network.' });
   });
