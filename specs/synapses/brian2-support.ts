@@ -133,6 +133,27 @@ export function spikesBefore(s: Spikes, step: number): number {
   return k;
 }
 
+/**
+ * How delays (ms) become whole steps of `dtMs` on each side: Brian2's spike
+ * queue (`cspikequeue.cpp`, numpy and cpp_standalone) takes
+ * `int(delay / dt + 0.5)` in seconds, this library `Math.round(delay / dt)`
+ * in the synapse model's unit (ms here; `Synapses.delaySteps`). Returns
+ * how many delays the two round to different steps and how many distinct
+ * step counts there are.
+ */
+export function delaySteps(delaysMs: ArrayLike<number>, dtMs: number): { differ: number; distinct: number } {
+  const dtSeconds = dtMs * 1e-3;
+  const theirs = (d: number) => Math.trunc(d / 1e3 / dtSeconds + 0.5);
+  const ours = (d: number) => Math.round(d / (dtSeconds * 1e3));
+  let differ = 0;
+  const distinct = new Set<number>();
+  for (let s = 0; s < delaysMs.length; s++) {
+    if (theirs(delaysMs[s]) !== ours(delaysMs[s])) differ++;
+    distinct.add(ours(delaysMs[s]));
+  }
+  return { differ, distinct: distinct.size };
+}
+
 /** Statistics of a population's spikes over `seconds`: mean rate (Hz), its spread over units, the fraction of units that never fired. */
 export interface RateStats {
   spikes: number;

@@ -9,6 +9,13 @@
  *   step of the first difference, if any, is printed); over the whole second
  *   the mean rate, its spread over neurons and the fraction of silent
  *   neurons agree.
+ * - CUBA with delays: the same synapses and initial v, each synapse with a
+ *   delay drawn by Brian2 in [0, {@link DELAY_MAX_MS}) ms (`delay_max_ms`),
+ *   imported here; Brian2 and this library both round them to whole steps, and a
+ *   spike of step k is delivered in step k + d on both sides. The same
+ *   checks, but identical trains over the whole second
+ *   ({@link DELAYS_IDENTICAL_MS}), and both sides round every delay to the
+ *   same number of steps.
  * - COBAHH (Brian2's `examples/COBAHH.py`, `models.COBAHH`): 4000
  *   Hodgkin–Huxley neurons, p = 0.02, we = 6 nS, wi = 67 nS, the exported
  *   synapses and initial v, ge, gi; the same checks.
@@ -33,6 +40,7 @@ import { skipBecause, temporaryFolder } from '../support.js';
 import {
   Brian2Runner,
   brian2Missing,
+  delaySteps,
   firstDifference,
   ksDistance,
   later,
@@ -58,6 +66,15 @@ const STEPS = DURATION_MS / DT_MS;
  * 126 ms (CUBA) and 339 ms (COBAHH) on.
  */
 const IDENTICAL_MS = 500;
+/** The delays of the delayed CUBA network are drawn in [0, DELAY_MAX_MS) ms. */
+const DELAY_MAX_MS = 5;
+/**
+ * The delayed CUBA trains must be identical this long (ms): the whole
+ * second. So they are on cpu and js, and when every initial v is changed by
+ * 1 ulp; every delay one step longer or shorter (0.1 ms), or truncated
+ * instead of rounded, makes them differ from step 8 to 12 on.
+ */
+const DELAYS_IDENTICAL_MS = DURATION_MS;
 /**
  * Simulated time of the STDP runs (s): the shortest (in steps of 10 s) where
  * both ends held at least 1.5 times the middle's density for every seed
@@ -86,8 +103,8 @@ async function simulate(nn: Network, steps: number): Promise<{ compileMs: number
   return { compileMs: t1 - t0, runMs: performance.now() - t1 };
 }
 
-/** Prints and checks the trains and the statistics of one network. */
-function compareNetworks(label: string, ours: Spikes, theirs: Brian2Run, times: { compileMs: number; runMs: number }): void {
+/** Prints and checks the trains (identical for the first `identicalMs`) and the statistics of one network. */
+function compareNetworks(label: string, ours: Spikes, theirs: Brian2Run, times: { compileMs: number; runMs: number }, identicalMs = IDENTICAL_MS): void {
   const a = sorted(ours);
   const b = sorted(theirs);
   const diff = firstDifference(a, b);
@@ -101,9 +118,9 @@ function compareNetworks(label: string, ours: Spikes, theirs: Brian2Run, times: 
       ? `      ${label}: the trains first differ at step ${diff.step} (${(diff.step * DT_MS).toFixed(1)} ms), spike ${diff.index} of ${a.units.length} / ${b.units.length}`
       : `      ${label}: the trains are identical over the whole ${DURATION_MS} ms (${a.units.length} spikes)`,
   );
-  const stretch = IDENTICAL_MS / DT_MS;
-  expect(spikesBefore(b, stretch), `${label}: Brian2 fires in the first ${IDENTICAL_MS} ms`).to.be.above(1000);
-  expect(diff.step, `${label}: the first ${IDENTICAL_MS} ms are identical`).to.be.at.least(stretch);
+  const stretch = identicalMs / DT_MS;
+  expect(spikesBefore(b, stretch), `${label}: Brian2 fires in the first ${identicalMs} ms`).to.be.above(1000);
+  expect(diff.step, `${label}: the first ${identicalMs} ms are identical`).to.be.at.least(stretch);
   expect(Math.abs(mine.rate - ref.rate) / ref.rate, `${label}: mean rate`).to.be.at.most(TOLERANCE.rate);
   expect(Math.abs(mine.std - ref.std) / ref.std, `${label}: spread of the rates`).to.be.at.most(TOLERANCE.std);
   expect(Math.abs(mine.silent - ref.silent), `${label}: fraction of silent neurons`).to.be.at.most(TOLERANCE.silent);
@@ -121,7 +138,7 @@ describe('synapses against Brian2 (CUBA, COBAHH, STDP)', function () {
   this.timeout(300_000);
   const folder = temporaryFolder('neural-brian2-');
   const runner = new Brian2Runner(folder);
-  let brian: { cuba: Promise<Brian2Run>; cobahh: Promise<Brian2Run>; stdp: Promise<Brian2Run> };
+  let brian: { cuba: Promise<Brian2Run>; cubaDelays: Promise<Brian2Run>; cobahh: Promise<Brian2Run>; stdp: Promise<Brian2Run> };
   let w0: Float64Array;
 
   before(async function () {
@@ -134,7 +151,8 @@ describe('synapses against Brian2 (CUBA, COBAHH, STDP)', function () {
     // One Brian2 process at a time, in the background, in the order the tests need them.
     const network = { N, dt_ms: DT_MS, duration_ms: DURATION_MS, seed: 1 };
     const cuba = later(runner.run('cuba', { ...network, p: 80 / N }, ['--method', 'exponential_euler', '--export', join(folder(), 'cuba')]));
-    const cobahh = later(cuba.catch(() => undefined).then(() => runner.run('cobahh', { ...network, p: 0.02 }, ['--method', 'exponential_euler', '--export', join(folder(), 'cobahh')])));
+    const cubaDelays = later(cuba.catch(() => undefined).then(() => runner.run('cuba', { ...network, p: 80 / N, delay_max_ms: DELAY_MAX_MS }, ['--method', 'exponential_euler', '--export', join(folder(), 'cuba-delays')])));
+    const cobahh = later(cubaDelays.catch(() => undefined).then(() => runner.run('cobahh', { ...network, p: 0.02 }, ['--method', 'exponential_euler', '--export', join(folder(), 'cobahh')])));
     const stdpConfig = { N: STDP_INPUTS, F: 15, dt_ms: DT_MS, duration_ms: STDP_SECONDS * 1e3, v0_mV: 0, seed: 1 };
     const stdpFlags = ['--method', 'exponential_euler', '--import', join(folder(), 'stdp')];
     const stdp = later(
@@ -147,7 +165,7 @@ describe('synapses against Brian2 (CUBA, COBAHH, STDP)', function () {
           }),
         ),
     );
-    brian = { cuba, cobahh, stdp };
+    brian = { cuba, cubaDelays, cobahh, stdp };
   });
 
   after(() => runner.stop());
@@ -165,6 +183,28 @@ describe('synapses against Brian2 (CUBA, COBAHH, STDP)', function () {
     const times = await simulate(nn, STEPS);
     expect(ei.length + ii.length, '80 synapses per neuron on average').to.be.within(0.95 * 80 * N, 1.05 * 80 * N);
     compareNetworks('CUBA', P.recorder.spikes(), theirs, times);
+  });
+
+  it(`CUBA with a delay per synapse in [0, ${DELAY_MAX_MS}) ms drawn by Brian2: the same spikes as Brian2 for ${DELAYS_IDENTICAL_MS} ms, and the same rates`, async () => {
+    const theirs = await brian.cubaDelays;
+    expect(theirs.delay_max_ms, 'Brian2 drew delays').to.equal(DELAY_MAX_MS);
+    const dir = join(folder(), 'cuba-delays');
+    const [ei, ej, ii, ij, v0, ed, id] = await Promise.all(['exc_i', 'exc_j', 'inh_i', 'inh_j', 'v0', 'exc_delay', 'inh_delay'].map((name) => npy(dir, name)));
+    for (const [label, i, d] of [['exc', ei, ed], ['inh', ii, id]] as const) {
+      expect(d.length, `${label}: one delay per synapse`).to.equal(i.length);
+      expect(d.reduce((a, b) => Math.min(a, b), Infinity), `${label}: the shortest delay`).to.be.at.least(0);
+      expect(d.reduce((a, b) => Math.max(a, b), -Infinity), `${label}: the longest delay`).to.be.below(DELAY_MAX_MS);
+      const steps = delaySteps(d, DT_MS);
+      expect(steps.differ, `${label}: delays rounded to different steps`).to.equal(0);
+      expect(steps.distinct, `${label}: every delay from 0 to ${DELAY_MAX_MS / DT_MS} steps`).to.equal(DELAY_MAX_MS / DT_MS + 1);
+    }
+    const nn = new Network({ seed: 1 });
+    const P = nn.add(models.CUBA, { num: N, states: { v: v0 } });
+    nn.synapses(P, P, models.ExcitatoryJump, { i: ei, j: ej, values: { w: (60 * 0.27) / 10 }, delay: ed });
+    nn.synapses(P, P, models.InhibitoryJump, { i: ii, j: ij, values: { w: (-20 * 4.5) / 10 }, delay: id });
+    P.record('spike');
+    const times = await simulate(nn, STEPS);
+    compareNetworks('CUBA with delays', P.recorder.spikes(), theirs, times, DELAYS_IDENTICAL_MS);
   });
 
   it(`COBAHH, 4000 Hodgkin–Huxley neurons, 1 s: the same spikes as Brian2 for at least ${IDENTICAL_MS} ms, and the same rates`, async () => {
