@@ -160,17 +160,17 @@ export function renderC(plan: NetworkPlan): string {
 }
 
 /** The work of a step over all units (in additions) above which a container's units are shared among threads. */
-const PARALLEL_WORK = 400000;
+const PARALLEL_WORK = 1e7;
 
-/** Math functions that cost about as much as a few dozen additions. */
+/** Math functions that cost about as much as a hundred additions (a vector exp against a vector add). */
 const COSTLY = new Set<OpName>(['exp', 'expm1', 'log', 'pow', 'sin', 'cos', 'tan', 'tanh', 'cosh', 'sinh', 'cbrt', 'rand', 'randn']);
 
-/** A rough cost of one unit's step, in additions: one per operation, 24 per costly function (what is computed once per block left out). */
+/** A rough cost of one unit's step, in additions: one per operation, 100 per costly function (what is computed once per block left out). */
 function unitCost(c: ContainerPlan): number {
   let cost = 0;
   const walk = (e: ExprIR): void => {
     if (e.k !== 'op') return;
-    cost += COSTLY.has(e.op) ? 24 : 1;
+    cost += COSTLY.has(e.op) ? 100 : 1;
     e.args.forEach(walk);
   };
   const { update } = hoist(c, new Set(c.uniform ?? []));

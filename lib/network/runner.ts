@@ -534,7 +534,9 @@ export class Runner {
       }
     };
     // checkFinite: room to put back what a block (and a step) changes.
-    const watched = plan.buffers.flatMap((b, i) => (b.role === 'state' || b.role === 'input' || b.role === 'op' || b.role === 'synapse' || b.role === 'ring' ? [i] : []));
+    // Of the synapses, only their states change in a block (their parameters, often most of the memory, do not).
+    const synapseStates = new Set((plan.projections ?? []).flatMap((p) => p.ir.states.map((x) => p.buffers[x.name])));
+    const watched = plan.buffers.flatMap((b, i) => (b.role === 'state' || b.role === 'input' || b.role === 'op' || b.role === 'ring' || synapseStates.has(i) ? [i] : []));
     const copies = () => ({
       buffers: watched.map((i) => allocate('Network.run', 'a checkFinite snapshot', arrayTypeOf(plan.buffers[i].type, plan.dtype), buffers[i].length, 'Run without checkFinite, or with fewer units.')),
       sums: recs.map(({ r, data }) => (r.mode === 'sum' ? allocate('Network.run', 'a checkFinite snapshot', plan.dtype, data.length, 'Run without checkFinite.') : null)),
