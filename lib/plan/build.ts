@@ -151,7 +151,11 @@ export function planNetwork(graph: NetworkGraph, options: PlanOptions = {}): Pla
   const add = (b: Omit<BufferPlan, 'type'>) => buffers.push({ ...b, type: 'float' }) - 1;
   const matrices: PlannedNetwork['matrices'] = [];
   const streams = graph.inputs.map((inp) => add({ name: `input ${inp.name}`, role: 'stream', length: inp.num }));
-  const specs = graph.containers.map((c) => readModel(c.model));
+  const specs = graph.containers.map((c) => {
+    const spec = readModel(c.model);
+    if (spec.pathways || spec.summed) throw new NetworkWiringError(c.name, `${spec.name} is a synapse model (it has @onPre, @onPost or @summed), not a model of units.`, 'Connect two containers through it with nn.synapses(source, target, Model, options).');
+    return spec;
+  });
   const containerBuffers = graph.containers.map((c, ci) => {
     const spec = specs[ci];
     const role = (v: string) => (spec.states.some((s) => s.name === v) ? 'state' : spec.params.some((p) => p.name === v) ? 'param' : 'input');

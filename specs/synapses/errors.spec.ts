@@ -7,7 +7,7 @@
  */
 import { expect } from 'chai';
 import {
-  BusyError, ExpressionError, InputDataError, Model, ModelDefinitionError, Network, NetworkWiringError, derivative, models, onPost, onPre, param, state,
+  BusyError, ExpressionError, emit, InputDataError, Model, ModelDefinitionError, Network, NetworkWiringError, derivative, models, onPost, onPre, param, state,
   type SynapsesOptions,
 } from '../../lib/index.js';
 import { throws } from '../support.js';
@@ -73,6 +73,10 @@ function setup() {
 }
 
 describe('synapses/errors: what is refused, and how it is said', () => {
+  it('emit refuses a synapse model: it has no units to step', () => {
+    throws(() => emit(models.ExcitatoryJump, 'js'), NetworkWiringError, { message: /ExcitatoryJump is a synapse model/ });
+  });
+
   it('explicit pairs with sources or targets are refused: the ranges restrict rules, not given pairs', () => {
     const nn = new Network();
     const a = nn.add(models.CUBA, { num: 4 });
