@@ -396,7 +396,8 @@ export function arrayKernel(t: KernelTarget, plan: NetworkPlan): void {
       plan.projections?.forEach((p, pi) => p.summed?.length && p.target === ci && t.summed(pi));
       for (const o of c.operators) t.operator(ci, o);
       t.units(ci, () => unitStep(t, plan, ci, 'array', hoisted[ci]));
-      if (c.spikes) t.afterUnits?.(ci, c.spikes.out, c.buffers[LASTSPIKE]);
+      // A container whose fired units are collected for synapses records its spikes from that scan.
+      if (c.spikes && !c.fired) t.afterUnits?.(ci, c.spikes.out, c.buffers[LASTSPIKE]);
     });
     plan.containers.forEach((c, ci) => c.fired && t.collect(ci));
     plan.projections?.forEach((_, pi) => t.deliver(pi));
@@ -701,7 +702,10 @@ export class SourceTarget implements KernelTarget {
       this.line(`${x.real(false)} tc = ${x.round(x.time(ci))};`);
       this.line(`${x.index(true)} count = 0;`);
       const append = () => this.line(`${ring}[base + 1 + count++] = ${x.intCast}i;`);
-      if (x.spikes(ci).kind === 'scan') this.scan('0', `n${integer(ci)}`, `${last}[i] == tc`, append);
+      // Where spikes are found by a scan (not appended in the unit loop), this scan records them too.
+      const scanned = x.spikes(ci).kind === 'scan';
+      const spikes = c.spikes && scanned ? c.spikes.out : undefined;
+      if (scanned) this.scan('0', `n${integer(ci)}`, `${last}[i] == tc`, () => { append(); if (spikes !== undefined) this.appendPair(spikes); });
       else this.nest(`for (${x.index(true)} i = 0; i < n${integer(ci)}; i++)`, () => this.nest(`if (${last}[i] == tc)`, append));
       this.line(`${ring}[base] = ${x.intCast}count;`);
     });
