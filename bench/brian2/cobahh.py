@@ -67,29 +67,11 @@ first object built to the end, compilation included) and
 - rate_hz (mean firing rate), silent_fraction (neurons without a spike).
 - update_code: the update Brian2 generated (abstract code).
 """
-import argparse
-import atexit
 import os
-import shutil
 import sys
-import tempfile
-import time
 
-
-def extra_options():
-    """--export DIR and --import DIR, taken out of sys.argv before common.parse sees it."""
-    pre = argparse.ArgumentParser(add_help=False, allow_abbrev=False)
-    pre.add_argument('--export', dest='export_dir', metavar='DIR')
-    pre.add_argument('--import', dest='import_dir', metavar='DIR')
-    known, rest = pre.parse_known_args()
-    sys.argv[1:] = rest
-    if known.export_dir and known.import_dir:
-        sys.exit('cobahh.py: give --export or --import, not both')
-    return known
-
-
-extra = extra_options()
-from common import parse, start, finish
+from common import network_options, parse, start, finish, network_source, timed_run
+extra = network_options('cobahh.py')
 
 args, config = parse(__doc__, methods=('exponential_euler', 'euler', 'rk2', 'rk4'))
 b2, began = start(args.target, config.get('threads'))
@@ -175,22 +157,6 @@ def read(directory):
     return network
 
 
-def time_the_loop():
-    """cpp_standalone: main.cpp measures the wall-clock time of the network's run loop."""
-    b2.device.headers.append('<chrono>')
-    b2.device.insert_code('before_network_run',
-                          'const auto _bench_wall_start = std::chrono::steady_clock::now();')
-    b2.device.insert_code('after_network_run',
-                          'std::ofstream("results/bench_run_wall_seconds.txt") << '
-                          'std::chrono::duration<double>(std::chrono::steady_clock::now() - '
-                          '_bench_wall_start).count() << std::endl;')
-
-
-def loop_wall_seconds():
-    with open(os.path.join(b2.device.project_dir, 'results', 'bench_run_wall_seconds.txt')) as f:
-        return float(f.read())
-
-
 def export(directory):
     """Generates the network from the seed and writes it to `directory`."""
     P, Ce, Ci, monitor = build(None)
@@ -211,38 +177,11 @@ def export(directory):
         np.save(os.path.join(directory, name + '.npy'), array)
 
 
-if extra.export_dir:
-    export(extra.export_dir)
-    if args.target == 'cpp_standalone':
-        b2.device.reinit()
-        directory = tempfile.mkdtemp(prefix='brian2-standalone-')
-        atexit.register(shutil.rmtree, directory, ignore_errors=True)
-        b2.device.activate(build_on_run=True, directory=directory)
-    began = time.perf_counter()
-    source, network = 'exported', read(extra.export_dir)
-elif extra.import_dir:
-    source, network = 'imported', read(extra.import_dir)
-else:
-    source, network = 'generated', None
+source, network, began = network_source(b2, args, extra, began, export, read)
 
 P, Ce, Ci, monitor = build(network)
 net = Network(P, Ce, Ci, monitor)
-if args.target == 'cpp_standalone':
-    time_the_loop()
-t0 = time.perf_counter()
-net.run(duration_ms * ms)
-run_call_seconds = time.perf_counter() - t0
-
-out = {'run_call_seconds': run_call_seconds}
-if args.target == 'cpp_standalone':
-    out['run_seconds'] = float(b2.device._last_run_time)
-    out['run_wall_seconds'] = loop_wall_seconds()
-    compile_timers = b2.device.timers['compile']
-    out['build_seconds'] = sum(x for x in compile_timers.values() if x is not None)
-    out['binary_seconds'] = b2.device.timers['run_binary']
-else:
-    out['run_seconds'] = run_call_seconds
-    out['run_wall_seconds'] = run_call_seconds
+out = timed_run(b2, args, net, duration_ms * ms)
 counts = np.bincount(np.asarray(monitor.i[:], dtype=np.int64), minlength=N)
 out.update({
     'v': [float(x) for x in np.asarray(P.v_[:]) * 1000.0],
