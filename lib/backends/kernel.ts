@@ -167,6 +167,25 @@ export function projectionBuffers(p: ProjectionPlan): number[] {
   return [...Object.values(p.buffers), p.rows, p.cols, ...delay, ...columns, ...(p.summed ?? []).map((x) => x.out)];
 }
 
+/**
+ * Where a name of projection `p`'s statements lives: `x_pre` in the source's
+ * buffer of `x` at unit `i`, `x_post` in the target's at unit `j`, anything
+ * else in the synapse's own buffer at synapse `s`.
+ * @throws {@link BackendError} (code `invalid-plan`) for a name none of them has
+ */
+export function synapseOperand(plan: NetworkPlan, p: ProjectionPlan, n: string): { buffer: number; at: 's' | 'i' | 'j' } {
+  const m = SIDE_NAME.exec(n);
+  if (m) {
+    const c = plan.containers[m[2] === 'pre' ? p.source : p.target];
+    const buffer = c?.buffers[m[1]];
+    if (buffer === undefined) throw new BackendError('code generation', `projection ${p.name} reads a variable its ${m[2] === 'pre' ? 'source' : 'target'} does not have.`, 'This is a bug in the network plan.', { code: 'invalid-plan' });
+    return { buffer, at: m[2] === 'pre' ? 'i' : 'j' };
+  }
+  const buffer = p.buffers[n];
+  if (buffer === undefined) throw new BackendError('code generation', `projection ${p.name} reads a variable its synapses do not have.`, 'This is a bug in the network plan.', { code: 'invalid-plan' });
+  return { buffer, at: 's' };
+}
+
 /** What one event of projection `p` on pathway `on` loads, runs and stores. */
 export function synapseEvent(plan: NetworkPlan, p: ProjectionPlan, on: 'pre' | 'post'): SynapseEvent {
   const pathway = p.ir.pathways.find((w) => w.on === on);
@@ -178,18 +197,7 @@ export function synapseEvent(plan: NetworkPlan, p: ProjectionPlan, on: 'pre' | '
     refsOf(st.expr, read);
     if (st.kind === 'set') set.add(st.name);
   }
-  const where = (n: string): { name: string; buffer: number; at: 's' | 'i' | 'j' } => {
-    const m = SIDE_NAME.exec(n);
-    if (m) {
-      const c = plan.containers[m[2] === 'pre' ? p.source : p.target];
-      const buffer = c?.buffers[m[1]];
-      if (buffer === undefined) throw new BackendError('code generation', `projection ${p.name} reads a variable its ${m[2] === 'pre' ? 'source' : 'target'} does not have.`, 'This is a bug in the network plan.', { code: 'invalid-plan' });
-      return { name: n, buffer, at: m[2] === 'pre' ? 'i' : 'j' };
-    }
-    const buffer = p.buffers[n];
-    if (buffer === undefined) throw new BackendError('code generation', `projection ${p.name} reads a variable its synapses do not have.`, 'This is a bug in the network plan.', { code: 'invalid-plan' });
-    return { name: n, buffer, at: 's' };
-  };
+  const where = (n: string) => ({ name: n, ...synapseOperand(plan, p, n) });
   const names = [...new Set([...read, ...set])].filter((n) => !lets.has(n) && n !== TIME).sort();
   return { loads: names.map(where), blocks, stores: names.filter((n) => set.has(n)).map(where) };
 }
@@ -797,12 +805,8 @@ export class SourceTarget implements KernelTarget {
     const { starts, synapses, sources } = p.columns!;
     const name = (n: string): string => {
       if (n === TIME) return projectionLocal(pi, TIME);
-      const m = SIDE_NAME.exec(n);
-      if (m) {
-        const c = plan.containers[m[2] === 'pre' ? p.source : p.target];
-        return `${int(c.buffers[m[1]])}[${m[2] === 'pre' ? 'i' : 'j'}]`;
-      }
-      return `${int(p.buffers[n])}[s]`;
+      const { buffer, at } = synapseOperand(plan, p, n);
+      return `${int(buffer)}[${at}]`;
     };
     this.nest('', () => {
       this.line(`// projection ${integer(pi)}: the summed variables of ${containerLabel(plan.containers[p.target], p.target)}`);

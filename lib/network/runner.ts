@@ -333,8 +333,7 @@ export class Runner {
       if (book?.key === key) return;
       const now = syn.delaySteps(dt * syn.ir.timeScale);
       const k = this.host.step;
-      const same = (a: number | Int32Array, b: number | Int32Array) => (typeof a === 'number' || typeof b === 'number' ? a === b : a.length === b.length && a.every((x, i) => x === b[i]));
-      if (book && same(now, book.current)) {
+      if (book && sameDelays(now, book.current)) {
         book.key = key;
         return;
       }
@@ -343,10 +342,9 @@ export class Runner {
         this.delayBook[pi] = { key, since: k, current: now, before: now };
         return;
       }
-      const most = (x: number | Int32Array) => (typeof x === 'number' ? x : x.reduce((a, b) => Math.max(a, b), 0));
       // Spikes sent before the previous change may still be in flight on its older delays.
-      if (book.before !== book.current && k - book.since <= most(book.before)) {
-        const wait = most(book.before) - (k - book.since) + 1;
+      if (book.before !== book.current && k - book.since <= longest(book.before)) {
+        const wait = longest(book.before) - (k - book.since) + 1;
         throw new InputDataError(`synapses ${syn.name}.delay`, `the delays changed again ${k - book.since} steps after the last change, while spikes sent before that one are still in flight.`, `Run at least ${wait} more step${wait > 1 ? 's' : ''} before changing them again, or reset() the network.`);
       }
       this.delayBook[pi] = { key, since: k, current: now, before: book.current };
@@ -358,9 +356,8 @@ export class Runner {
     return this.host.projections.map((syn, pi) => {
       const book = this.delayBook[pi];
       if (!book) return { kind: syn.delaySpec().kind, maxDelay: 0 };
-      const most = (x: number | Int32Array) => (typeof x === 'number' ? x : x.reduce((a, b) => Math.max(a, b), 0));
       const kind = typeof book.current === 'number' && typeof book.before === 'number' ? 'uniform' : 'each';
-      return { kind, maxDelay: Math.max(most(book.current), most(book.before)) };
+      return { kind, maxDelay: Math.max(longest(book.current), longest(book.before)) };
     });
   }
 
@@ -418,8 +415,7 @@ export class Runner {
       const book = this.delayBook[pi];
       const current = book?.current ?? 0;
       const before = book?.before ?? current;
-      const most = (x: number | Int32Array) => (typeof x === 'number' ? x : x.reduce((a, b) => Math.max(a, b), 0));
-      if (Math.max(most(current), most(before)) > pp.maxDelay) throw new BackendError('Network.run', `synapses ${syn.name} has a delay of ${Math.max(most(current), most(before))} steps where ${pp.maxDelay} were planned.`, 'This is a bug in the run loop.', { code: 'invalid-plan' });
+      if (Math.max(longest(current), longest(before)) > pp.maxDelay) throw new BackendError('Network.run', `synapses ${syn.name} has a delay of ${Math.max(longest(current), longest(before))} steps where ${pp.maxDelay} were planned.`, 'This is a bug in the run loop.', { code: 'invalid-plan' });
       if (pp.delay.kind === 'uniform') {
         if (typeof current !== 'number' || typeof before !== 'number') throw new BackendError('Network.run', `synapses ${syn.name} has one delay per synapse where one for all was planned.`, 'This is a bug in the run loop.', { code: 'invalid-plan' });
         c.buffers[pp.delay.steps][0] = current;
@@ -954,4 +950,14 @@ function checkDt(dt: number, plan: NetworkPlan): void {
       throw new InputDataError('Network.run', `dt = ${dt} s times the time scale ${scale} of '${cp.name}' gives ${dt * scale}, which ${why} in ${dtype}.`, fix);
     }
   }
+}
+
+/** The longest of a projection's delays in steps (one for all, or one per synapse). */
+function longest(delays: number | Int32Array): number {
+  return typeof delays === 'number' ? delays : delays.reduce((a, b) => Math.max(a, b), 0);
+}
+
+/** Whether two sets of delays in steps are the same. */
+function sameDelays(a: number | Int32Array, b: number | Int32Array): boolean {
+  return typeof a === 'number' || typeof b === 'number' ? a === b : a.length === b.length && a.every((x, i) => x === b[i]);
 }

@@ -9,10 +9,10 @@ import { BackendError } from '../../errors.js';
 import { DT, isDraw, TIME, type ExprIR, type OpName, type StmtIR } from '../../ir/types.js';
 import { RANDOM, STREAMS } from '../../random/philox.js';
 import { NUMBERS, SCALARS, blockScalars, firstRow, projectionScalar, scalarIndex, traceIndex, windowStarts, writesRow } from '../../plan/layout.js';
-import { LASTSPIKE, SIDE_NAME } from '../../model/read.js';
+import { LASTSPIKE } from '../../model/read.js';
 import { refsOf } from '../../ir/build.js';
 import type { NetworkPlan, OperatorPlan, RecordPlan, TermPlan } from '../../plan/types.js';
-import { arrayKernel, synapseEvent, type KernelTarget, type Operand, type SynapseEvent } from '../kernel.js';
+import { arrayKernel, synapseEvent, synapseOperand, type KernelTarget, type Operand, type SynapseEvent } from '../kernel.js';
 import type { Backend, BufferArray, Program } from '../types.js';
 
 const FN: Partial<Record<OpName, (...a: number[]) => number>> = {
@@ -225,16 +225,11 @@ class EvaluateTarget implements KernelTarget {
   summed(pi: number): void {
     const plan = this.plan;
     const p = plan.projections![pi];
-    const source = plan.containers[p.source];
     const target = plan.containers[p.target];
     const { starts, synapses, sources } = p.columns!;
     const dtIndex = projectionScalar(plan, pi);
     // What each expression reads, where: the synapse's variables at s, x_pre at i, x_post at j.
-    const reads = p.ir.summed.map((v) => [...refsOf(v.expr)].filter((n) => n !== TIME).map((n) => {
-      const m = SIDE_NAME.exec(n);
-      if (m) return { n, buffer: (m[2] === 'pre' ? source : target).buffers[m[1]], at: m[2] === 'pre' ? 'i' as const : 'j' as const };
-      return { n, buffer: p.buffers[n], at: 's' as const };
-    }));
+    const reads = p.ir.summed.map((v) => [...refsOf(v.expr)].filter((n) => n !== TIME).map((n) => ({ n, ...synapseOperand(plan, p, n) })));
     this.add((f) => {
       const { B } = f;
       const env = new Map<string, number>([[TIME, f.k * f.S[dtIndex]]]);
@@ -244,7 +239,7 @@ class EvaluateTarget implements KernelTarget {
           for (let e = B[starts][j]; e < B[starts][j + 1]; e++) {
             const s = B[synapses][e];
             const i = B[sources][s];
-            for (const r of reads[q]) env.set(r.n, B[r.buffer][r.at === 's' ? s : r.at === 'i' ? i : j]);
+            for (const r of reads[q]) env.set(r.n, B[r.buffer][pick(r.at, s, i, j)]);
             acc += evaluate(v.expr, env);
           }
           B[p.summed![q].out][j] = acc;
@@ -325,9 +320,8 @@ class EvaluateTarget implements KernelTarget {
 
 /** One synapse event, evaluated: loads, blocks of simultaneous sets, stores (see `synapseEvent`). */
 function eventAction(ev: SynapseEvent, round: (x: number) => number): (B: BufferArray[], env: Map<string, number>, s: number, i: number, j: number) => void {
-  const index = (at: 's' | 'i' | 'j', s: number, i: number, j: number) => (at === 's' ? s : at === 'i' ? i : j);
   return (B, env, s, i, j) => {
-    for (const l of ev.loads) env.set(l.name, B[l.buffer][index(l.at, s, i, j)]);
+    for (const l of ev.loads) env.set(l.name, B[l.buffer][pick(l.at, s, i, j)]);
     for (const stmts of ev.blocks) {
       const next = new Map<string, number>();
       for (const st of stmts) {
@@ -336,8 +330,13 @@ function eventAction(ev: SynapseEvent, round: (x: number) => number): (B: Buffer
       }
       for (const [n, v] of next) env.set(n, round(v));
     }
-    for (const w of ev.stores) B[w.buffer][index(w.at, s, i, j)] = env.get(w.name)!;
+    for (const w of ev.stores) B[w.buffer][pick(w.at, s, i, j)] = env.get(w.name)!;
   };
+}
+
+/** The index a synapse's operand is read at: the synapse `s`, its source `i` or its target `j`. */
+function pick(at: 's' | 'i' | 'j', s: number, i: number, j: number): number {
+  return at === 's' ? s : at === 'i' ? i : j;
 }
 
 /** Interprets the plan directly (step by step, unit by unit), walking the kernel skeleton's phases. */
