@@ -60,6 +60,7 @@ export { emit, type EmitTarget, type EmitOptions } from './emit.js';
 // Networks.
 export {
   Network,
+  Batch,
   Container,
   Synapses,
   type SynapsesOptions,

@@ -62,7 +62,11 @@ function cSyntax(f32: boolean, int: string, loops: LoopStyle, unitLoop: SourceSy
     projectionSince: (pi) => `sincep${integer(pi)}`,
     intArray: `const ${int === 'int64_t' ? 'int32_t' : 'int'} *`,
     index: (mutable) => (mutable ? int : `const ${int}`),
-    draw: (kind, ci, d) => `(real)neural_${kind === 'rand' ? 'uniform' : 'normal'}((uint32_t)seed, ${STREAMS.run}u, ${integer(ci)}u, (uint64_t)i, (int64_t)k, ${integer(d)}u)`,
+    draw: (kind, ci, d, member) => {
+      const seed = member ? `(uint32_t)b${integer(member.seeds)}[i / ${integer(member.size)}]` : '(uint32_t)seed';
+      const unit = member ? `(uint64_t)(i % ${integer(member.size)})` : '(uint64_t)i';
+      return `(real)neural_${kind === 'rand' ? 'uniform' : 'normal'}(${seed}, ${STREAMS.run}u, ${integer(ci)}u, ${unit}, (int64_t)k, ${integer(d)}u)`;
+    },
     dialect: cDialect(f32),
     ints: C_INTS,
     real: (mutable) => (mutable ? 'real' : 'const real'),
@@ -202,6 +206,7 @@ export function renderCuda(plan: NetworkPlan): string {
   checkPlan(plan);
   // One thread per unit: the thread is the unit, no loop.
   const t = new SourceTarget(cSyntax(plan.dtype === 'float32', 'long long', CUDA_LOOPS, () => null, CUDA_SPIKES));
+  t.plan = plan;
   cudaHeader(t, plan, 'one thread per unit, state in registers');
   const args = plan.buffers.map((b, i) => `${cudaType(b)} *__restrict__ b${i}`).join(', ');
   t.nest(`extern "C" __global__ void neural_run(long long k0, long long steps, long long seed, ${plan.containers.map((_, ci) => `long long n${ci}, real dt${ci}`).join(', ')}${args ? `, ${args}` : ''})`, () => {
@@ -224,6 +229,7 @@ export function renderCuda(plan: NetworkPlan): string {
 export function renderCudaSteps(plan: NetworkPlan): { source: string; kernels: { name: string; size: number }[][] } {
   checkPlan(plan);
   const t = new SourceTarget(cSyntax(plan.dtype === 'float32', 'long long', CUDA_LOOPS, () => null, CUDA_SPIKES));
+  t.plan = plan;
   cudaHeader(t, plan, 'one launch per step and phase');
   const params = ['long long k', 'long long k0', 'long long seed', ...plan.containers.map((_, ci) => `long long n${ci}, real dt${ci}`), ...plan.buffers.map((b, i) => `${cudaType(b)} *__restrict__ b${i}`)].join(', ');
   const kernels: { name: string; size: number }[][] = [];

@@ -26,7 +26,7 @@ import { DT, isDraw, statementsOf, TIME, type ExprIR, type StmtIR } from '../ir/
 import { SIDE_NAME } from '../model/read.js';
 import { refsOf } from '../ir/build.js';
 import { LASTSPIKE } from '../model/read.js';
-import { firstRow, traceIndex, windowStarts, writesRow, type IntegerSyntax } from '../plan/layout.js';
+import { firstRow, memberOf, traceIndex, windowStarts, writesRow, type IntegerSyntax } from '../plan/layout.js';
 import type { ContainerPlan, NetworkPlan, OperatorPlan, ProjectionPlan, RecordPlan, TermPlan } from '../plan/types.js';
 import { conditionLets, containerLabel, identifier, integer, local, renderCondition, renderExpr, solverLabel, type Dialect } from './dialect.js';
 import { renderOperator, type LoopStyle } from './operators.js';
@@ -438,8 +438,13 @@ export interface SourceSyntax {
   recordStored: boolean;
   /** The time at the start of step `k` for container `ci`, e.g. `k * dt0`. */
   time(ci: number): string;
-  /** Draw `d` of container `ci` for unit `i` and step `k` (stream `run`): uniform on [0, 1) (`rand`) or standard normal (`randn`). */
-  draw(kind: 'rand' | 'randn', ci: number, d: number): string;
+  /**
+   * Draw `d` of container `ci` for unit `i` and step `k` (stream `run`):
+   * uniform on [0, 1) (`rand`) or standard normal (`randn`). In a batch
+   * (`member`), the unit draws with its member's seed (`b<seeds>[i / size]`)
+   * as unit `i % size`.
+   */
+  draw(kind: 'rand' | 'randn', ci: number, d: number, member?: { size: number; seeds: number }): string;
   /**
    * How container `ci`'s spikes are recorded: appended where the unit
    * fires, or (`scan`) found after the unit loop (which may then be
@@ -542,7 +547,7 @@ export class SourceTarget implements KernelTarget {
     const name = (n: string) => local(ci, n);
     const e: ExprIR = stmt.expr;
     // The draw's number is checked to be an integer before it enters source.
-    if (isDraw(e)) return this.line(`${this.syntax.real(false)} ${name(stmt.name)} = ${this.syntax.draw(e.op, ci, Number(integer(e.args[0].v)))};`);
+    if (isDraw(e)) return this.line(`${this.syntax.real(false)} ${name(stmt.name)} = ${this.syntax.draw(e.op, ci, Number(integer(e.args[0].v)), this.plan && memberOf(this.plan, ci))};`);
     if (conditions.has(stmt.name)) this.line(`${this.syntax.condition} ${name(stmt.name)} = ${renderCondition(stmt.expr, this.syntax.dialect, name, conditions)};`);
     else this.line(`${this.syntax.real(false)} ${name(stmt.name)} = ${renderExpr(stmt.expr, this.syntax.dialect, name, conditions)};`);
   }

@@ -45,10 +45,15 @@ export function renderOperator(o: OperatorPlan, style: LoopStyle): string[] {
       body = `${out}[r] = ${src(style.idiv('r', o.block!))};`;
       break;
     case 'dot':
-      body = `{ ${sum('0', String(n), (j) => `b${o.matrix}[r * ${n} + ${j}] * ${src(j)}`)} ${out}[r] = s; }`;
+      if (o.members) {
+        // A batch's dot: member ⌊r / rows⌋'s matrix times that member's values.
+        const cols = n / o.members;
+        const base = `${style.idiv('r', o.size / o.members)} * ${cols}`;
+        body = `{ ${style.int} base = ${base}; ${sum('0', String(cols), (j) => `b${o.matrix}[r * ${cols} + ${j}] * ${src(`base + ${j}`)}`)} ${out}[r] = s; }`;
+      } else body = `{ ${sum('0', String(n), (j) => `b${o.matrix}[r * ${n} + ${j}] * ${src(j)}`)} ${out}[r] = s; }`;
       break;
   }
   const size = o.kind === 'sum' || o.kind === 'mean' ? 1 : o.size;
-  const work = o.kind === 'dot' ? o.size * n : o.kind === 'repeat' ? o.size : n;
+  const work = o.kind === 'dot' ? (o.size * n) / (o.members ?? 1) : o.kind === 'repeat' ? o.size : n;
   return [`// ${o.kind} of ${n} values into ${o.size}`, ...style.over(size, body, work).flatMap((l) => l.split('\n'))];
 }

@@ -28,7 +28,7 @@ export interface GraphOf {
  * these (an input or container of another network) gets the index -1, which
  * `planNetwork` refuses with a {@link NetworkWiringError} in wiring order.
  */
-export function graphOf(containers: readonly Container[], inputs: readonly Input[], projections: readonly Synapses<never>[] = [], delays?: readonly { kind: 'uniform' | 'each'; maxDelay: number }[]): GraphOf {
+export function graphOf(containers: readonly Container[], inputs: readonly Input[], projections: readonly Synapses<never>[] = [], delays?: readonly { kind: 'uniform' | 'each'; maxDelay: number }[], seeds?: readonly number[] | null): GraphOf {
   const ids: number[] = [];
   const source = (s: Source): SourceGraph => {
     if (typeof s === 'number') return { kind: 'const', value: s };
@@ -40,6 +40,7 @@ export function graphOf(containers: readonly Container[], inputs: readonly Input
       kind: 'op', op: s.kind, source: inner, num: s.num, label: s.label,
       ...(s.block !== undefined ? { block: s.block } : {}),
       ...(s.matrix ? { matrix: s.matrix } : {}),
+      ...(s.members !== undefined ? { members: s.members } : {}),
     };
   };
   const graph: NetworkGraph = {
@@ -60,6 +61,7 @@ export function graphOf(containers: readonly Container[], inputs: readonly Input
         delay: delays?.[pi]?.kind ?? p.delaySpec().kind, maxDelay: delays?.[pi]?.maxDelay ?? 0,
       })),
     } : {}),
+    ...(seeds ? { batch: { seeds } } : {}),
   };
   return { graph, matrixIds: ids };
 }

@@ -6,3 +6,4 @@ export { Recorder, Recording, SpikeRecording, type SpikeChunk } from './recorder
 export { Sum, Mean, BlockSum, BlockMean, Repeat, Dot, Operator, VarRef, type OperandSource } from './operators.js';
 export { solve, type SolveOptions } from './solve.js';
 export type * from '../plan/types.js';
+export { Batch } from './batch.js';

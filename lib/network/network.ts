@@ -92,6 +92,10 @@ export class Network {
   private seedValue = 0;
   /** The back end compile chose, and why when 'auto' chose. */
   chosen: { backend: BackendName; reason: string } | null = null;
+  /** @internal The seed of each member when this network runs a batch (`Batch`), else null. */
+  batchSeeds: readonly number[] | null = null;
+  /** @internal Why this network may not be changed or run on its own (a member of a batch), else null. */
+  locked: string | null = null;
   /** Compiled state, run loop and the rule of one call at a time. */
   private readonly runner: Runner = new Runner(this);
 
@@ -235,6 +239,21 @@ export class Network {
     return this.runner.source;
   }
 
+  /** @internal The current values of units [from, to) of a container's variable (float64 copy). */
+  currentOf(c: Container, variable: string, from: number, to: number): Float64Array {
+    return this.runner.current(c, variable, from, to);
+  }
+
+  /** @internal The current values of synapses [from, to) of a projection's variable, undefined before a compile. */
+  currentSynapseOf(syn: Synapses<never>, variable: string, from: number, to: number): Float64Array | undefined {
+    return this.runner.currentSynapse(syn, variable, from, to);
+  }
+
+  /** @internal The options of the last successful compile, or null. */
+  get compiledWith(): Required<CompileOptions> | null {
+    return this.runner.settings;
+  }
+
   /**
    * The plan of this network for a dtype and solver (a description; nothing
    * is compiled or changed).
@@ -243,7 +262,7 @@ export class Network {
    */
   plan(dtype: Dtype = 'float64', solver: SolverOption = 'auto'): NetworkPlan {
     checkOptions('Network.plan', { dtype, solver }, { dtype: COMPILE_RULES.dtype, solver: COMPILE_RULES.solver });
-    return planNetwork(graphOf(this.containers, this.inputs, this.projections).graph, { dtype, solver }).plan;
+    return planNetwork(graphOf(this.containers, this.inputs, this.projections, undefined, this.batchSeeds).graph, { dtype, solver }).plan;
   }
 
   /**

@@ -32,6 +32,8 @@ export class Operator {
     readonly num: number,
     readonly block?: number,
     readonly matrix?: Float64Array,
+    /** A dot of a batch: `members` matrices stacked, each reading its member's values (made by `Batch`). */
+    readonly members?: number,
   ) {}
   /** Where it comes from, for messages. */
   get label(): string {

@@ -168,6 +168,10 @@ export interface RunHost {
   chosen: { backend: BackendName; reason: string } | null;
   /** The projections, in the order they run. */
   readonly projections: readonly Synapses<never>[];
+  /** The seed of each member when the network runs a batch (`Batch`), else null. */
+  readonly batchSeeds?: readonly number[] | null;
+  /** Why the network may not be changed or run on its own (a member of a batch), else null. */
+  readonly locked?: string | null;
 }
 
 /**
@@ -186,8 +190,14 @@ export class Runner {
 
   constructor(private readonly host: RunHost) {}
 
+  /** The options of the last successful compile, or null. */
+  get settings(): Settings | null {
+    return this.options;
+  }
+
   /** Refuses a change while a run, compile or reset is in progress. */
   guard(call: string): void {
+    if (this.host.locked) throw new BusyError(call, this.host.locked, 'Change and run the batch instead (batch.run, batch.reset), or build a new network.');
     if (this.busy) {
       throw new BusyError(call, `a ${this.busy} of the network is in progress.`, `Await it (await network.${this.busy}(…)) before calling ${call}().`);
     }
@@ -268,8 +278,8 @@ export class Runner {
     const delays = JSON.stringify(planned);
     if (c && c.structure === this.host.structure && c.backend === backend && c.settings === settings && c.delays === delays) return c;
     const structure = this.host.structure;
-    const { graph, matrixIds } = graphOf(this.host.containers, this.host.inputs, this.host.projections, planned);
-    const { plan, streams, matrices } = planNetwork(graph, { dtype: settings.dtype, solver: settings.solver, fastMath: settings.fastMath });
+    const { graph, matrixIds } = graphOf(this.host.containers, this.host.inputs, this.host.projections, planned, this.host.batchSeeds);
+    const { plan, streams, matrices, ints } = planNetwork(graph, { dtype: settings.dtype, solver: settings.solver, fastMath: settings.fastMath });
     const key = `${backend.name} ${JSON.stringify(plan)} ${matrixIds.join(',')}`;
     if (this.compiled?.key === key) {
       this.compiled = { ...this.compiled, structure, settings, backend, delays };
@@ -300,6 +310,7 @@ export class Runner {
         checkRange(plan.buffers[buffer].name, values, plan.dtype);
         buffers[buffer].set(values);
       }
+      for (const { buffer, values } of ints) buffers[buffer].set(values);
       this.fillProjections(plan, buffers, old);
       await program.upload?.(buffers);
     } catch (error) {
@@ -782,11 +793,11 @@ export class Runner {
 
 
   /** The current values of a projection's variable, from the compiled buffers (undefined before a compile). */
-  currentSynapse(syn: Synapses<never>, variable: string): Float64Array | undefined {
+  currentSynapse(syn: Synapses<never>, variable: string, from = 0, to = syn.num): Float64Array | undefined {
     const pi = this.host.projections.indexOf(syn);
     const pp = this.compiled?.plan.projections?.[pi];
     const b = pp?.buffers[variable];
-    return b === undefined ? undefined : Float64Array.from(this.compiled!.buffers[b]);
+    return b === undefined ? undefined : Float64Array.from(this.compiled!.buffers[b].subarray(from, to));
   }
 
   /** Stores values given to `synapses.set`: as for containers, a state of a compiled projection gets its current value only. */
@@ -808,11 +819,11 @@ export class Runner {
     }
   }
 
-  /** The current values of a container's variable (float64 copy). */
-  current(c: Container, variable: string): Float64Array {
+  /** The current values of a container's variable (float64 copy), or of units [from, to) of it. */
+  current(c: Container, variable: string, from = 0, to = c.num): Float64Array {
     const ci = this.host.containers.indexOf(c);
     const b = this.compiled && this.bufferOf(this.compiled, ci, variable);
-    return Float64Array.from(b ?? c.values.get(variable)!);
+    return Float64Array.from((b ?? c.values.get(variable)!).subarray(from, to));
   }
 
   /**

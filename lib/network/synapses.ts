@@ -156,6 +156,11 @@ export class Synapses<M extends object = Record<string, number>> {
     }
   }
 
+  /** @internal Reads current values from elsewhere from now on (a member of a batch reads the batch's). */
+  readFrom(current: (variable: string) => Float64Array | undefined): void {
+    this.host.current = current;
+  }
+
   /** Names of the per-synapse parameters and states. */
   get variables(): string[] {
     return [...this.values.keys()];

@@ -37,6 +37,8 @@ export type SourceGraph =
     block?: number;
     /** Row-major (num × source values) weights of a dot. */
     matrix?: Float64Array;
+    /** A dot of a batch: that many matrices stacked, each reading its member's values (see `OperatorPlan.members`). */
+    members?: number;
     /** How it is named in buffer names, e.g. `sum(syn.I)`. */
     label: string;
   };
@@ -83,6 +85,12 @@ export interface NetworkGraph {
   containers: ContainerGraph[];
   /** Projections, in the order they run. */
   projections?: ProjectionGraph[];
+  /**
+   * A batch of networks of one structure (see `NetworkPlan.batch`): every
+   * container holds `seeds.length` members' units, member after member, and
+   * member b draws from `seeds[b]`.
+   */
+  batch?: { seeds: readonly number[] };
 }
 
 /**
@@ -130,6 +138,8 @@ export interface PlannedNetwork {
   streams: number[];
   /** The values of every matrix buffer. */
   matrices: { buffer: number; values: Float64Array }[];
+  /** The values of the int32 buffers filled once (the seeds of a batch's members, as uint32 bits). */
+  ints: { buffer: number; values: Int32Array }[];
 }
 
 /**
@@ -151,6 +161,14 @@ export function planNetwork(graph: NetworkGraph, options: PlanOptions = {}): Pla
   const add = (b: Omit<BufferPlan, 'type'>) => buffers.push({ ...b, type: 'float' }) - 1;
   const matrices: PlannedNetwork['matrices'] = [];
   const streams = graph.inputs.map((inp) => add({ name: `input ${inp.name}`, role: 'stream', length: inp.num }));
+  const members = graph.batch?.seeds.length ?? 1;
+  const ints: PlannedNetwork['ints'] = [];
+  if (members > 1) {
+    for (const c of graph.containers) {
+      if (c.num % members !== 0) throw new NetworkWiringError(c.name, `${c.num} units do not split into ${members} members of a batch.`, 'Give every container of a batch the units of every member.');
+    }
+    ints.push({ buffer: buffers.push({ name: 'seeds of the members', role: 'index', type: 'int32', length: members }) - 1, values: Int32Array.from(graph.batch!.seeds, (x) => x | 0) });
+  }
   const specs = graph.containers.map((c) => {
     const spec = readModel(c.model);
     if (spec.pathways || spec.summed) throw new NetworkWiringError(c.name, `${spec.name} is a synapse model (it has @onPre, @onPost or @summed), not a model of units.`, 'Connect two containers through it with nn.synapses(source, target, Model, options).');
@@ -183,6 +201,7 @@ export function planNetwork(graph: NetworkGraph, options: PlanOptions = {}): Pla
           const out = add({ name: `${c.name}: ${s.label}`, role: 'op', length: s.num });
           const op: OperatorPlan = { kind: s.op, source, out, size: s.num };
           if (s.block !== undefined) op.block = s.block;
+          if (s.members !== undefined && s.members > 1) op.members = s.members;
           if (s.matrix) {
             op.matrix = add({ name: `${c.name}: matrix of ${s.label}`, role: 'matrix', length: s.matrix.length });
             matrices.push({ buffer: op.matrix, values: s.matrix });
@@ -200,6 +219,7 @@ export function planNetwork(graph: NetworkGraph, options: PlanOptions = {}): Pla
     }));
     const ir = lowerModel(inspect(c.model), c.solver ?? solver);
     const plan: ContainerPlan = { name: c.name, num: c.num, ir, buffers: containerBuffers[ci], inputs, operators, records };
+    if (members > 1) plan.members = members;
     const uniform = (c.uniform ?? []).filter((n) => !Object.hasOwn(inputs, n) && (ir.params.some((x) => x.name === n) || ir.inputs.some((x) => x.name === n)));
     if (uniform.length && c.num > 0) plan.uniform = uniform;
     if (c.spikes) {
@@ -246,6 +266,6 @@ export function planNetwork(graph: NetworkGraph, options: PlanOptions = {}): Pla
   });
   const n0 = containers[0]?.num;
   const fusable = !projections.length && containers.every((c) => c.num === n0 && c.operators.length === 0 && Object.values(c.inputs).flat().every((t) => t.kind === 'const' || t.num === n0));
-  const plan: NetworkPlan = { dtype, buffers, containers, fusable, ...(projections.length ? { projections } : {}), ...(options.fastMath ? { fastMath: true } : {}) };
-  return { plan, streams, matrices };
+  const plan: NetworkPlan = { dtype, buffers, containers, fusable, ...(projections.length ? { projections } : {}), ...(options.fastMath ? { fastMath: true } : {}), ...(ints.length ? { batch: { members, seeds: ints[0].buffer } } : {}) };
+  return { plan, streams, matrices, ints };
 }

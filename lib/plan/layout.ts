@@ -131,3 +131,12 @@ export function traceIndex<T>(o: IntegerSyntax<T>, k: T, rate: number, first: T,
 export function rowsBetween(from: number, to: number, rate: number): number {
   return firstRow(NUMBERS, to, rate) - firstRow(NUMBERS, from, rate);
 }
+
+/**
+ * Where container `ci`'s units find their member in a batch: `size` units
+ * per member and the buffer of the members' seeds; undefined outside a batch.
+ */
+export function memberOf(plan: Pick<NetworkPlan, 'containers' | 'batch'>, ci: number): { size: number; seeds: number } | undefined {
+  const c = plan.containers[ci];
+  return plan.batch && c.members ? { size: c.num / c.members, seeds: plan.batch.seeds } : undefined;
+}

@@ -71,6 +71,12 @@ export interface OperatorPlan {
   block?: number;
   /** Row-major (size × source.num) matrix buffer for dot. */
   matrix?: number;
+  /**
+   * A dot of a batch: `members` matrices of (size / members) × (source.num /
+   * members), stacked row-major in `matrix`; member b's rows read only
+   * member b's values of the source (a block-diagonal product).
+   */
+  members?: number;
 }
 
 /** A recording: row r holds the variable after step r·rate. */
@@ -126,6 +132,12 @@ export interface ContainerPlan {
    * Filled after the container's units have stepped.
    */
   fired?: { ring: number; slots: number };
+  /**
+   * In a batch (see {@link NetworkPlan.batch}): the number of members. Unit
+   * i is unit i mod (num / members) of member ⌊i / (num / members)⌋, and
+   * draws that member's numbers.
+   */
+  members?: number;
 }
 
 /**
@@ -205,6 +217,15 @@ export interface NetworkPlan {
    * may change. Off by default.
    */
   fastMath?: boolean;
+  /**
+   * A batch of `members` networks of one structure run as one: each
+   * container holds the units of every member, member after member
+   * (`ContainerPlan.members`), and `seeds` is an int32 buffer of each
+   * member's seed (as uint32 bits). A unit's draws are addressed by its
+   * member's seed and its index in the member, so member b draws exactly
+   * the numbers it draws when run alone.
+   */
+  batch?: { members: number; seeds: number };
 }
 
 /** The concrete array type of a buffer in a run of `dtype`. */

@@ -8,7 +8,7 @@
 import { BackendError } from '../../errors.js';
 import { DT, isDraw, TIME, type ExprIR, type OpName, type StmtIR } from '../../ir/types.js';
 import { RANDOM, STREAMS } from '../../random/philox.js';
-import { NUMBERS, SCALARS, blockScalars, firstRow, projectionScalar, scalarIndex, traceIndex, windowStarts, writesRow } from '../../plan/layout.js';
+import { memberOf, NUMBERS, SCALARS, blockScalars, firstRow, projectionScalar, scalarIndex, traceIndex, windowStarts, writesRow } from '../../plan/layout.js';
 import { LASTSPIKE } from '../../model/read.js';
 import { refsOf } from '../../ir/build.js';
 import type { NetworkPlan, OperatorPlan, RecordPlan, TermPlan } from '../../plan/types.js';
@@ -59,7 +59,12 @@ function applyOperator(o: OperatorPlan, B: BufferArray[], kk: number): void {
     let s = 0;
     if (o.kind === 'sum' || o.kind === 'mean') for (let j = 0; j < n; j++) s += src(j);
     if (o.kind === 'blocksum' || o.kind === 'blockmean') for (let j = r * o.block!; j < (r + 1) * o.block!; j++) s += src(j);
-    if (o.kind === 'dot') for (let j = 0; j < n; j++) s += B[o.matrix!][r * n + j] * src(j);
+    if (o.kind === 'dot') {
+      // A batch's dot: member ⌊r / rows⌋'s matrix times that member's values.
+      const cols = n / (o.members ?? 1);
+      const base = Math.floor(r / (o.size / (o.members ?? 1))) * cols;
+      for (let j = 0; j < cols; j++) s += B[o.matrix!][r * cols + j] * src(base + j);
+    }
     if (o.kind === 'repeat') s = src(Math.floor(r / o.block!));
     out[r] = o.kind === 'mean' ? s / n : o.kind === 'blockmean' ? s / o.block! : s;
   }
@@ -132,7 +137,11 @@ class EvaluateTarget implements KernelTarget {
     if (isDraw(e)) {
       const draw = e.op === 'rand' ? RANDOM.u : RANDOM.n;
       const d = e.args[0].v;
-      this.add((f) => { f.env[ci].set(stmt.name, draw(f.S[SCALARS.seed], STREAMS.run, ci, f.i, f.k, d)); });
+      const member = memberOf(this.plan, ci);
+      if (member) {
+        const { size, seeds } = member;
+        this.add((f) => { f.env[ci].set(stmt.name, draw(f.B[seeds][Math.floor(f.i / size)] >>> 0, STREAMS.run, ci, f.i % size, f.k, d)); });
+      } else this.add((f) => { f.env[ci].set(stmt.name, draw(f.S[SCALARS.seed], STREAMS.run, ci, f.i, f.k, d)); });
       return;
     }
     this.add((f) => { f.env[ci].set(stmt.name, evaluate(stmt.expr, f.env[ci])); });
