@@ -10,6 +10,7 @@ import { main as cuba } from '../examples/cuba.js';
 import { main as cobahh } from '../examples/cobahh.js';
 import { main as delays } from '../examples/delays.js';
 import { main as stdp } from '../examples/stdp.js';
+import { build as sweepBuild, main as sweepMain, metrics as sweepMetrics } from '../examples/sweep.js';
 import { silenceConsoleLog } from './support.js';
 
 const PNG = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
@@ -114,5 +115,24 @@ describe('examples', function () {
     expect(r.histogram.reduce((a, b) => a + b, 0)).to.equal(1000);
     expect(r.low + r.high).to.be.at.most(1);
     for (const f of ['out/stdp-rate.png', 'out/stdp-weights.png']) expect(pngSize(f)).to.deep.equal([640, 320]);
+  });
+
+  it('sweep: 60 runs in batches; noise makes subthreshold cells fire; a row equals its run done alone; writes CSV, Parquet and the heatmap', async () => {
+    for (const f of ['out/sweep.csv', 'out/sweep.parquet', 'out/sweep-rates.png']) rmSync(f, { force: true });
+    const t = await sweepMain();
+    expect(t.rows).to.equal(60);
+    const row = (I: number, sigma: number, seed: number) => Array.from({ length: t.rows }, (_, r) => r).find((r) => t.columns.I[r] === I && t.columns.sigma[r] === sigma && t.columns.seed[r] === seed)!;
+    expect(t.columns.rate[row(8, 0, 1)], 'below threshold, no noise').to.equal(0);
+    expect(t.columns.rate[row(8, 6, 1)], 'below threshold, noise').to.be.above(10);
+    expect(t.columns.rate[row(16, 0, 2)]).to.be.above(t.columns.rate[row(12, 0, 2)]);
+    // Row (I 14, σ 2, seed 2), run alone: the same numbers as in its batch.
+    const alone = sweepBuild({ I: 14, sigma: 2 }, 2);
+    await alone.compile();
+    await alone.run(1e-4, { steps: 5000 });
+    const m = sweepMetrics(alone);
+    expect([t.columns.rate[row(14, 2, 2)], t.columns.active[row(14, 2, 2)]]).to.deep.equal([m.rate, m.active]);
+    expect(readFileSync('out/sweep.csv', 'utf8').split('\n')[0]).to.equal('I,sigma,seed,rate,active');
+    expect(readFileSync('out/sweep.parquet').subarray(0, 4).toString('latin1')).to.equal('PAR1');
+    expect(pngSize('out/sweep-rates.png')).to.deep.equal([640, 320]);
   });
 });

@@ -63,8 +63,8 @@ function cSyntax(f32: boolean, int: string, loops: LoopStyle, unitLoop: SourceSy
     intArray: `const ${int === 'int64_t' ? 'int32_t' : 'int'} *`,
     index: (mutable) => (mutable ? int : `const ${int}`),
     draw: (kind, ci, d, member) => {
-      const seed = member ? `(uint32_t)b${integer(member.seeds)}[i / ${integer(member.size)}]` : '(uint32_t)seed';
-      const unit = member ? `(uint64_t)(i % ${integer(member.size)})` : '(uint64_t)i';
+      const seed = member ? `(uint32_t)b${integer(member.seeds)}[i]` : '(uint32_t)seed';
+      const unit = member ? `(uint64_t)(uint32_t)b${integer(member.units)}[i]` : '(uint64_t)i';
       return `(real)neural_${kind === 'rand' ? 'uniform' : 'normal'}(${seed}, ${STREAMS.run}u, ${integer(ci)}u, ${unit}, (int64_t)k, ${integer(d)}u)`;
     },
     dialect: cDialect(f32),

@@ -441,10 +441,10 @@ export interface SourceSyntax {
   /**
    * Draw `d` of container `ci` for unit `i` and step `k` (stream `run`):
    * uniform on [0, 1) (`rand`) or standard normal (`randn`). In a batch
-   * (`member`), the unit draws with its member's seed (`b<seeds>[i / size]`)
-   * as unit `i % size`.
+   * (`member`), the unit draws with its member's seed (`b<seeds>[i]`) as
+   * the unit of that member it is (`b<units>[i]`).
    */
-  draw(kind: 'rand' | 'randn', ci: number, d: number, member?: { size: number; seeds: number }): string;
+  draw(kind: 'rand' | 'randn', ci: number, d: number, member?: { seeds: number; units: number }): string;
   /**
    * How container `ci`'s spikes are recorded: appended where the unit
    * fires, or (`scan`) found after the unit loop (which may then be

@@ -14,7 +14,7 @@
 import { NetworkWiringError } from '../errors.js';
 import { LASTSPIKE, NOT_REFRACTORY, readModel, type ModelClass } from '../model/read.js';
 import type { ModelSpec } from '../model/spec.js';
-import type { SynapseIR } from '../ir/types.js';
+import { isDraw, statementsOf, type SynapseIR } from '../ir/types.js';
 import { lowerSynapse } from '../solvers/synapse.js';
 import { lowerModel, type SolverOption } from '../solvers/index.js';
 import { inspect } from '../symbolic/inspect.js';
@@ -163,12 +163,19 @@ export function planNetwork(graph: NetworkGraph, options: PlanOptions = {}): Pla
   const streams = graph.inputs.map((inp) => add({ name: `input ${inp.name}`, role: 'stream', length: inp.num }));
   const members = graph.batch?.seeds.length ?? 1;
   const ints: PlannedNetwork['ints'] = [];
-  if (members > 1) {
-    for (const c of graph.containers) {
-      if (c.num % members !== 0) throw new NetworkWiringError(c.name, `${c.num} units do not split into ${members} members of a batch.`, 'Give every container of a batch the units of every member.');
-    }
-    ints.push({ buffer: buffers.push({ name: 'seeds of the members', role: 'index', type: 'int32', length: members }) - 1, values: Int32Array.from(graph.batch!.seeds, (x) => x | 0) });
+  for (const c of members > 1 ? graph.containers : []) {
+    if (c.num % members !== 0) throw new NetworkWiringError(c.name, `${c.num} units do not split into ${members} members of a batch.`, 'Give every container of a batch the units of every member.');
   }
+  /** Each unit's member seed and index in its member, for a container of a batch that draws. */
+  const memberDraws = (c: ContainerGraph): ContainerPlan['memberDraws'] => {
+    const size = c.num / members;
+    const int = (what: string, value: (i: number) => number) => {
+      const buffer = buffers.push({ name: `${what} of ${c.name}`, role: 'index', type: 'int32', length: c.num }) - 1;
+      ints.push({ buffer, values: Int32Array.from({ length: c.num }, (_, i) => value(i)) });
+      return buffer;
+    };
+    return { seeds: int('member seeds', (i) => graph.batch!.seeds[Math.floor(i / size)] | 0), units: int('indices in the member', (i) => i % size) };
+  };
   const specs = graph.containers.map((c) => {
     const spec = readModel(c.model);
     if (spec.pathways || spec.summed) throw new NetworkWiringError(c.name, `${spec.name} is a synapse model (it has @onPre, @onPost or @summed), not a model of units.`, 'Connect two containers through it with nn.synapses(source, target, Model, options).');
@@ -219,7 +226,10 @@ export function planNetwork(graph: NetworkGraph, options: PlanOptions = {}): Pla
     }));
     const ir = lowerModel(inspect(c.model), c.solver ?? solver);
     const plan: ContainerPlan = { name: c.name, num: c.num, ir, buffers: containerBuffers[ci], inputs, operators, records };
-    if (members > 1) plan.members = members;
+    if (members > 1) {
+      plan.members = members;
+      if (statementsOf(ir).some((s) => isDraw(s.expr))) plan.memberDraws = memberDraws(c);
+    }
     const uniform = (c.uniform ?? []).filter((n) => !Object.hasOwn(inputs, n) && (ir.params.some((x) => x.name === n) || ir.inputs.some((x) => x.name === n)));
     if (uniform.length && c.num > 0) plan.uniform = uniform;
     if (c.spikes) {
@@ -266,6 +276,6 @@ export function planNetwork(graph: NetworkGraph, options: PlanOptions = {}): Pla
   });
   const n0 = containers[0]?.num;
   const fusable = !projections.length && containers.every((c) => c.num === n0 && c.operators.length === 0 && Object.values(c.inputs).flat().every((t) => t.kind === 'const' || t.num === n0));
-  const plan: NetworkPlan = { dtype, buffers, containers, fusable, ...(projections.length ? { projections } : {}), ...(options.fastMath ? { fastMath: true } : {}), ...(ints.length ? { batch: { members, seeds: ints[0].buffer } } : {}) };
+  const plan: NetworkPlan = { dtype, buffers, containers, fusable, ...(projections.length ? { projections } : {}), ...(options.fastMath ? { fastMath: true } : {}), ...(members > 1 ? { batch: { members } } : {}) };
   return { plan, streams, matrices, ints };
 }

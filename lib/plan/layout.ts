@@ -133,10 +133,10 @@ export function rowsBetween(from: number, to: number, rate: number): number {
 }
 
 /**
- * Where container `ci`'s units find their member in a batch: `size` units
- * per member and the buffer of the members' seeds; undefined outside a batch.
+ * Where container `ci`'s units find what they draw with in a batch: the
+ * buffers of each unit's member seed and index in its member; undefined
+ * outside a batch (or for a container that draws nothing).
  */
-export function memberOf(plan: Pick<NetworkPlan, 'containers' | 'batch'>, ci: number): { size: number; seeds: number } | undefined {
-  const c = plan.containers[ci];
-  return plan.batch && c.members ? { size: c.num / c.members, seeds: plan.batch.seeds } : undefined;
+export function memberOf(plan: Pick<NetworkPlan, 'containers'>, ci: number): { seeds: number; units: number } | undefined {
+  return plan.containers[ci].memberDraws;
 }

@@ -138,6 +138,13 @@ export interface ContainerPlan {
    * draws that member's numbers.
    */
   members?: number;
+  /**
+   * In a batch, for a container that draws random numbers: int32 buffers
+   * (role `index`) of each unit's member seed (as uint32 bits) and of its
+   * index in its member, read where the unit draws (contiguous loads, so
+   * that vectorised loops stay vectorised).
+   */
+  memberDraws?: { seeds: number; units: number };
 }
 
 /**
@@ -220,12 +227,11 @@ export interface NetworkPlan {
   /**
    * A batch of `members` networks of one structure run as one: each
    * container holds the units of every member, member after member
-   * (`ContainerPlan.members`), and `seeds` is an int32 buffer of each
-   * member's seed (as uint32 bits). A unit's draws are addressed by its
-   * member's seed and its index in the member, so member b draws exactly
-   * the numbers it draws when run alone.
+   * (`ContainerPlan.members`). A unit's draws are addressed by its
+   * member's seed and its index in the member (`ContainerPlan.memberDraws`),
+   * so member b draws exactly the numbers it draws when run alone.
    */
-  batch?: { members: number; seeds: number };
+  batch?: { members: number };
 }
 
 /** The concrete array type of a buffer in a run of `dtype`. */

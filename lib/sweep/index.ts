@@ -14,7 +14,7 @@ import { writeParts } from '../io/files.js';
 import { saveParquet } from '../io/parquet.js';
 import { checkOptions, type OptionRules } from '../options.js';
 import { isSeed } from '../random/philox.js';
-import { load, runJob, type Job, type ParameterSet, type SweepBuild, type SweepMetrics } from './run.js';
+import { load, runJobs, type Job, type ParameterSet, type SweepBuild, type SweepMetrics } from './run.js';
 
 export type { ParameterSet, SweepBuild, SweepMetrics } from './run.js';
 
@@ -39,8 +39,15 @@ export interface SweepOptions {
   /** The step (seconds) and the steps of each run. */
   dt: number;
   steps: number;
-  /** Worker threads (default: with `module`, one per core up to the number of runs; with `build`, 0: this thread). */
+  /** Worker threads (default: with `module`, one per core up to the number of batches; with `build`, 0: this thread). */
   workers?: number;
+  /**
+   * Runs per batch (default 1): that many consecutive runs are built, joined
+   * into one `Batch`, compiled once and run as one program, which is much
+   * faster for small networks. The numbers are the same as run one by one;
+   * `build` must then give networks of one structure.
+   */
+  batch?: number;
   /** Writes the table: `.csv`, `.arrow`/`.feather` or `.parquet`. */
   out?: string;
   /** A progress bar over the whole sweep on standard error. */
@@ -62,14 +69,15 @@ export interface SweepTable {
  * gathers the metrics into one table (written to `out` when given).
  * Networks are built by your `build` function, run for `steps` steps of
  * `dt`, and reduced by your `metrics` function: in this thread, or in
- * worker threads that import `module`. Each run is its own network with its
- * own seed, so a run's numbers do not depend on the order, the thread or
- * the number of workers.
+ * worker threads that import `module`, one run at a time or in batches of
+ * runs compiled and run as one program (`batch`). Each run is its own
+ * network with its own seed, so a run's numbers do not depend on the order,
+ * the thread, the number of workers or the batch.
  * @example
  * const table = await sweep({
  *   grid: { El: [-56, -52, -48], sigma: [1, 3] }, seeds: [1, 2],
  *   module: new URL('./lif-sweep.js', import.meta.url), // exports build and metrics
- *   dt: 1e-4, steps: 10_000, out: 'out/sweep.parquet',
+ *   dt: 1e-4, steps: 10_000, batch: 6, out: 'out/sweep.parquet',
  * });
  * @throws {@link InputDataError} for bad options (a grid and sets both, no build, values that are not numbers…)
  * @throws {@link NeuralError} naming the parameters of a run that failed (the original error as its cause)
@@ -81,7 +89,8 @@ export async function sweep(options: SweepOptions): Promise<SweepTable> {
   if ((o.module === undefined) === (o.build === undefined) || (o.build !== undefined) !== (o.metrics !== undefined)) {
     throw new InputDataError(where, 'it needs either a module, or build and metrics functions.', 'Give module (for worker threads) or build and metrics (this thread).');
   }
-  const workers = o.workers ?? (o.module !== undefined ? Math.min(cpus().length, jobs.length) : 0);
+  const batches = batchesOf(where, jobs, o.batch);
+  const workers = o.workers ?? (o.module !== undefined ? Math.min(cpus().length, batches.length) : 0);
   if (!Number.isSafeInteger(workers) || workers < 0) throw new InputDataError(where, `workers is ${describeValue(workers)}.`, 'Give a whole number of worker threads (0: this thread).');
   if (workers > 0 && o.module === undefined) throw new InputDataError(where, 'worker threads need a module to import build and metrics from.', 'Give module, or workers: 0.');
 
@@ -95,9 +104,9 @@ export async function sweep(options: SweepOptions): Promise<SweepTable> {
   try {
     if (workers === 0) {
       const { build, metrics } = o.module !== undefined ? await load(where, o.module) : { build: o.build!, metrics: o.metrics! };
-      for (const job of jobs) done(job, await runJob(job, build, metrics, o.dt, o.steps));
+      for (const list of batches) (await runJobs(list, build, metrics, o.dt, o.steps)).forEach((m, b) => done(list[b], m));
     } else {
-      await inWorkers(where, o.module!, jobs, workers, o.dt, o.steps, done);
+      await inWorkers(where, o.module!, batches, workers, o.dt, o.steps, (index, m) => done(jobs[index], m));
     }
   } finally {
     bar?.stop();
@@ -142,33 +151,45 @@ function parameterSets(where: string, o: Pick<SweepOptions, 'grid' | 'sets'>): P
   return sets;
 }
 
-/** Runs the jobs on `count` worker threads, each taking the next job when it is free. */
-async function inWorkers(where: string, module: string | URL, jobs: Job[], count: number, dt: number, steps: number, done: (job: Job, metrics: Readonly<Record<string, number>>) => void): Promise<void> {
+/**
+ * The jobs cut into batches of `size` consecutive runs (the last may be
+ * shorter); one run each by default.
+ * @throws {@link InputDataError} when size is not a whole number of at least 1
+ */
+export function batchesOf(where: string, jobs: readonly Job[], size = 1): Job[][] {
+  if (!Number.isSafeInteger(size) || size < 1) throw new InputDataError(where, `batch is ${describeValue(size)}.`, 'Give the number of runs per batch, a whole number of at least 1 (1: one run at a time).');
+  const out: Job[][] = [];
+  for (let at = 0; at < jobs.length; at += size) out.push(jobs.slice(at, at + size));
+  return out;
+}
+
+/** Runs the batches on `count` worker threads, each taking the next batch when it is free. */
+async function inWorkers(where: string, module: string | URL, batches: Job[][], count: number, dt: number, steps: number, done: (index: number, metrics: Readonly<Record<string, number>>) => void): Promise<void> {
   let next = 0;
   const one = () => new Promise<void>((resolve, reject) => {
     const worker = new Worker(new URL('./worker.js', import.meta.url), { workerData: { module: String(module), dt, steps } });
     const give = () => {
-      if (next >= jobs.length) {
+      if (next >= batches.length) {
         void worker.terminate().then(() => resolve());
         return;
       }
-      worker.postMessage(jobs[next++]);
+      worker.postMessage(batches[next++]);
     };
-    worker.on('message', (m: { index: number; metrics?: Record<string, number>; error?: { where: string; message: string } }) => {
+    worker.on('message', (m: { results?: { index: number; metrics: Record<string, number> }[]; error?: { where: string; message: string } }) => {
       if (m.error) {
         // No more runs for any worker: the sweep has failed.
-        next = jobs.length;
+        next = batches.length;
         void worker.terminate();
         reject(new NeuralError(m.error.where, m.error.message, 'Fix the build or metrics function for these parameters.'));
         return;
       }
-      done(jobs[m.index], m.metrics!);
+      for (const r of m.results!) done(r.index, r.metrics);
       give();
     });
     worker.on('error', (error) => reject(new NeuralError(where, `a worker thread failed: ${error.message}`, 'Check the module: it must import without error in a worker thread.', { cause: error })));
     worker.on('online', give);
   });
-  await Promise.all(Array.from({ length: Math.min(count, jobs.length) }, one));
+  await Promise.all(Array.from({ length: Math.min(count, batches.length) }, one));
 }
 
 /** The table: parameters, seed, metrics; every run must give the same metric names. */
@@ -212,5 +233,5 @@ export async function writeTable(where: string, path: string, table: SweepTable)
 
 const SWEEP_KEYS: OptionRules = {
   grid: { type: 'record' }, sets: { type: 'any' }, seeds: { type: 'any' }, module: { type: 'any' }, build: { type: 'function' }, metrics: { type: 'function' },
-  dt: { type: 'number' }, steps: { type: 'count' }, workers: { type: 'any' }, out: { type: 'string' }, verbose: { type: 'boolean' },
+  dt: { type: 'number' }, steps: { type: 'count' }, workers: { type: 'any' }, batch: { type: 'any' }, out: { type: 'string' }, verbose: { type: 'boolean' },
 };

@@ -12,8 +12,8 @@ import { mkdir, readFile, readdir, rename, stat, writeFile } from 'node:fs/promi
 import { basename, dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { DataFileError, InputDataError, describeValue } from '../errors.js';
-import { jobsOf, tableOf, writeTable, type SweepOptions, type SweepTable } from './index.js';
-import { load, runJob } from './run.js';
+import { batchesOf, jobsOf, tableOf, writeTable, type SweepOptions, type SweepTable } from './index.js';
+import { load, runJobs } from './run.js';
 
 /** A sweep as data: what `neural-ts sweep` reads from a JSON file. */
 export interface SweepDescription {
@@ -24,6 +24,8 @@ export interface SweepDescription {
   seeds?: readonly number[];
   dt: number;
   steps: number;
+  /** Runs per batch (see `SweepOptions.batch`; default 1). */
+  batch?: number;
 }
 
 /** Reads a description file and resolves its module next to it. */
@@ -33,11 +35,11 @@ export async function readDescription(path: string): Promise<SweepOptions & { mo
   try {
     d = JSON.parse(await readFile(path, 'utf8')) as SweepDescription;
   } catch (error) {
-    throw new DataFileError(where, `cannot be read as JSON (${(error as Error).message}).`, 'Write it as JSON: { "module", "grid" or "sets", "seeds", "dt", "steps" }.', { cause: error });
+    throw new DataFileError(where, `cannot be read as JSON (${(error as Error).message}).`, 'Write it as JSON: { "module", "grid" or "sets", "seeds", "dt", "steps", "batch" }.', { cause: error });
   }
   if (typeof d !== 'object' || d === null || typeof d.module !== 'string') throw new DataFileError(where, 'has no "module" (the file exporting build and metrics).', 'Add "module": "./model.js".');
   const module = pathToFileURL(resolve(dirname(path), d.module)).href;
-  return { ...(d.grid ? { grid: d.grid } : {}), ...(d.sets ? { sets: d.sets } : {}), ...(d.seeds ? { seeds: d.seeds } : {}), module, dt: d.dt, steps: d.steps };
+  return { ...(d.grid ? { grid: d.grid } : {}), ...(d.sets ? { sets: d.sets } : {}), ...(d.seeds ? { seeds: d.seeds } : {}), module, dt: d.dt, steps: d.steps, ...(d.batch !== undefined ? { batch: d.batch } : {}) };
 }
 
 /** The file of run `index` in `dir`. */
@@ -46,7 +48,7 @@ const runFile = (dir: string, index: number) => join(dir, `run-${String(index).p
 /**
  * Runs shard `shard` of `shards` (the runs whose index modulo `shards` is
  * `shard`), writing each run's metrics to `<dir>/run-<index>.json` as it
- * completes (whole or absent). Runs already written are skipped, so a
+ * completes (whole or absent; with `batch`, as each batch completes). Runs already written are skipped, so a
  * requeued or preempted shard goes on where it stopped.
  * @returns how many runs this call ran and skipped
  */
@@ -60,17 +62,20 @@ export async function runShard(description: SweepOptions & { module: string }, s
   const { build, metrics } = await load(where, description.module);
   let ran = 0;
   let skipped = 0;
+  const pending = [];
   for (const job of jobs) {
-    const file = runFile(dir, job.index);
-    if (await exists(file)) {
-      skipped++;
-      continue;
+    if (await exists(runFile(dir, job.index))) skipped++;
+    else pending.push(job);
+  }
+  for (const list of batchesOf(where, pending, description.batch)) {
+    const results = await runJobs(list, build, metrics, description.dt, description.steps);
+    for (const [b, job] of list.entries()) {
+      const file = runFile(dir, job.index);
+      const temporary = `${file}.${process.pid}.tmp`;
+      await writeFile(temporary, JSON.stringify({ index: job.index, params: job.params, seed: job.seed, metrics: results[b] }));
+      await rename(temporary, file);
+      ran++;
     }
-    const m = await runJob(job, build, metrics, description.dt, description.steps);
-    const temporary = `${file}.${process.pid}.tmp`;
-    await writeFile(temporary, JSON.stringify({ index: job.index, params: job.params, seed: job.seed, metrics: m }));
-    await rename(temporary, file);
-    ran++;
   }
   return { ran, skipped };
 }

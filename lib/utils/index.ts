@@ -62,6 +62,7 @@ export {
   plotRaster,
   plotPSTH,
   plotHeatmap,
+  plotSweep,
   plotSpec,
   downsampleMinMax,
   type PlotOptions,
@@ -72,4 +73,5 @@ export {
   type RasterOptions,
   type PsthPlotOptions,
   type HeatmapOptions,
+  type SweepPlotOptions,
 } from './plot.js';

@@ -30,6 +30,7 @@ import { count, positive, samples } from './check.js';
 
 /** The keys each options object may hold (values are checked where they are used). */
 const HEATMAP_KEYS = keysOnly('title', 'width', 'height', 'scale', 'background', 'xLabel', 'yLabel', 'font', 'fontFiles', 'dt', 'maxTimeBins', 'maxUnitBins', 'scheme', 'legendTitle');
+const SWEEP_KEYS = keysOnly('title', 'width', 'height', 'scale', 'background', 'xLabel', 'yLabel', 'font', 'fontFiles', 'x', 'y', 'value', 'scheme');
 const PLOT_KEYS = keysOnly('title', 'width', 'height', 'scale', 'background', 'xLabel', 'yLabel', 'font', 'fontFiles');
 const PSTH_PLOT_KEYS = keysOnly('title', 'width', 'height', 'scale', 'background', 'xLabel', 'yLabel', 'font', 'fontFiles', 'bin', 'dt', 'num', 'duration');
 const RASTER_KEYS = keysOnly('title', 'width', 'height', 'scale', 'background', 'xLabel', 'yLabel', 'font', 'fontFiles', 'dt', 'num', 'duration', 'maxEvents');
@@ -704,6 +705,64 @@ export async function plotHeatmap(path: string, matrix: TraceLike, options?: Hea
       y: { field: 'u0', type: 'quantitative', title: options?.yLabel ?? 'unit', scale: { nice: false, zero: false, domain: [-0.5, Math.max(cols, 1) - 0.5] }, axis: { tickMinStep: 1, format: 'd' } },
       y2: { field: 'u1' },
       color: { field: 'v', type: 'quantitative', title: options?.legendTitle ?? labelOf(matrix) ?? 'value', scale: { scheme } },
+    },
+  } as unknown as TopLevelSpec;
+  return render(where, path, spec, c, options);
+}
+
+/** Options of {@link plotSweep}. */
+export interface SweepPlotOptions extends PlotOptions {
+  /** The column across (a parameter). */
+  x: string;
+  /** The column up (a parameter). */
+  y: string;
+  /** The column shown as colour (a metric); rows with the same x and y (seeds) are averaged. */
+  value: string;
+  /** A Vega colour scheme name (default 'viridis'). */
+  scheme?: string;
+}
+
+/**
+ * Plots a sweep's table (see `sweep`) as a heatmap: one cell per pair of
+ * values of two parameters, its colour the mean of a metric over the rows
+ * that have them (e.g. over seeds). The axes list the values swept.
+ * @param path - the file to write, ending in '.svg' or '.png'
+ * @param table - columns by name (a `SweepTable`, or any table of equal-length columns)
+ * @param options - the columns `x`, `y` and `value`; size, title, labels, colour scheme
+ * @returns the path written and the number of cells drawn
+ * @throws {@link InputDataError} for a column the table lacks, or columns of unequal length
+ * @example await utils.plotSweep('out/rates.png', table, { x: 'I', y: 'sigma', value: 'rate' });
+ */
+export async function plotSweep(path: string, table: { columns: Readonly<Record<string, ArrayLike<number>>> }, options: SweepPlotOptions): Promise<PlotResult> {
+  const where = 'plotSweep';
+  checkOptions(where, options, SWEEP_KEYS);
+  const c = common(where, path, options);
+  const columns = table?.columns ?? {};
+  const column = (key: 'x' | 'y' | 'value') => {
+    const name = options?.[key];
+    const col = typeof name === 'string' && Object.hasOwn(columns, name) ? columns[name] : undefined;
+    if (!col) throw new InputDataError(`${where}: ${key}`, `${describeValue(name)} is not a column of the table.`, `Name one of: ${Object.keys(columns).join(', ') || '(none)'}.`);
+    return col;
+  };
+  const [x, y, v] = [column('x'), column('y'), column('value')];
+  if (x.length !== y.length || x.length !== v.length) throw new InputDataError(where, `the columns have ${x.length}, ${y.length} and ${v.length} rows.`, 'Give columns of one table.');
+  // The mean of the metric over the rows of each cell.
+  const cells = new Map<string, { x: number; y: number; sum: number; n: number }>();
+  for (let r = 0; r < x.length; r++) {
+    const key = `${x[r]} ${y[r]}`;
+    const cell = cells.get(key) ?? cells.set(key, { x: x[r], y: y[r], sum: 0, n: 0 }).get(key)!;
+    cell.sum += v[r];
+    cell.n++;
+  }
+  const values = [...cells.values()].map((cell) => ({ x: cell.x, y: cell.y, v: cell.sum / cell.n }));
+  const order = (a: number, b: number) => a - b;
+  const spec = {
+    data: { values },
+    mark: 'rect',
+    encoding: {
+      x: { field: 'x', type: 'ordinal', title: options.xLabel ?? options.x, sort: [...new Set(values.map((d) => d.x))].sort(order) },
+      y: { field: 'y', type: 'ordinal', title: options.yLabel ?? options.y, sort: [...new Set(values.map((d) => d.y))].sort((a, b) => b - a) },
+      color: { field: 'v', type: 'quantitative', title: options.value, scale: { scheme: options.scheme ?? 'viridis' } },
     },
   } as unknown as TopLevelSpec;
   return render(where, path, spec, c, options);

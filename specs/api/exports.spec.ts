@@ -18,7 +18,7 @@ const VALUES = [
   'state', 'param', 'input', 'derivative', 'intermediate', 'post', 'spike', 'onPre', 'onPost', 'summed', 'defineModel', 'Model', 'readModel',
   'inspect', 'SymbolicModel', 'lowerModel', 'printBlock', 'emit',
   // networks
-  'Network', 'Container', 'Synapses', 'Input', 'Recorder', 'Recording', 'SpikeRecording', 'Sum', 'Mean', 'BlockSum', 'BlockMean', 'Repeat', 'Dot', 'Operator', 'VarRef',
+  'Network', 'Batch', 'Container', 'Synapses', 'Input', 'Recorder', 'Recording', 'SpikeRecording', 'Sum', 'Mean', 'BlockSum', 'BlockMean', 'Repeat', 'Dot', 'Operator', 'VarRef',
   'solve',
   // saving and loading arrays, tables and recordings
   'saveNpy', 'loadNpy', 'saveNpz', 'loadNpz', 'saveArrow', 'loadArrow', 'saveParquet', 'loadParquet', 'saveRecording', 'loadRecording', 'saveSpikes', 'saveCheckpoint', 'loadCheckpoint', 'runWithCheckpoints', 'resumeLatest', 'sweep',
@@ -42,7 +42,7 @@ const TYPES = [
 const UTILS = [
   'bandLimitedNoise', 'coefficientOfVariation', 'column', 'detectSpikeEvents', 'detectSpikes', 'downsampleMinMax', 'eventsFromTimes',
   'firingRates', 'gaussianNoise', 'gridSteps', 'interSpikeIntervals', 'isSpikeEvents', 'isTraceLike', 'ornsteinUhlenbeck', 'parabola',
-  'plotHeatmap', 'plotPSTH', 'plotRaster', 'plotSpec', 'plotTraces', 'poissonSpikeTimes', 'poissonSpikeTrain', 'population',
+  'plotHeatmap', 'plotPSTH', 'plotRaster', 'plotSpec', 'plotSweep', 'plotTraces', 'poissonSpikeTimes', 'poissonSpikeTrain', 'population',
   'powerSpectrum', 'psth', 'ramp', 'rng', 'rngFromState', 'sampleInterval', 'sinusoid', 'snr', 'spikeCounts', 'spikeEvents',
   'spikeTrain', 'step', 'timeAxis', 'toRng',
 ];

@@ -7,7 +7,7 @@
 import { expect } from 'chai';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { InputDataError, NeuralError, loadParquet, sweep } from '../../lib/index.js';
+import { InputDataError, NeuralError, loadParquet, models, sweep, type ParameterSet } from '../../lib/index.js';
 import { rejects, temporaryFolder } from '../support.js';
 import { build, metrics } from './fixture.js';
 
@@ -45,6 +45,26 @@ describe('sweep', () => {
     await sweep({ sets: [{ El: -50, sigma: 2 }], module: MODULE, workers: 1, dt: 1e-4, steps: 500, out: parquet });
     const back = await loadParquet(parquet);
     expect(Object.keys(back.columns)).to.deep.equal(['El', 'sigma', 'seed', 'spikes', 'rate']);
+  });
+
+  it('in batches (5 runs per batch, the last shorter; here and in 2 workers) the table is the same as run one by one', async () => {
+    const here = await sweep({ grid: GRID, seeds: [1, 2], build, metrics, dt: 1e-4, steps: 1000 });
+    const batched = await sweep({ grid: GRID, seeds: [1, 2], build, metrics, dt: 1e-4, steps: 1000, batch: 5 });
+    const workers = await sweep({ grid: GRID, seeds: [1, 2], module: MODULE, workers: 2, batch: 4, dt: 1e-4, steps: 1000 });
+    for (const n of here.names) {
+      expect(Array.from(batched.columns[n]), `${n}, batched here`).to.deep.equal(Array.from(here.columns[n]));
+      expect(Array.from(workers.columns[n]), `${n}, batched in workers`).to.deep.equal(Array.from(here.columns[n]));
+    }
+    await rejects(() => sweep({ grid: GRID, build, metrics, dt: 1e-4, steps: 10, batch: 0 }), InputDataError, { message: 'batch is 0' });
+  });
+
+  it('a batch of networks of different structures is refused, naming its runs', async () => {
+    const uneven = (params: ParameterSet, seed: number) => {
+      const nn = build(params, seed);
+      if (params.El === -50) nn.add(models.LIF, { name: 'extra' });
+      return nn;
+    };
+    await rejects(() => sweep({ sets: [{ El: -56, sigma: 1 }, { El: -50, sigma: 1 }], build: uneven, metrics, dt: 1e-4, steps: 10, batch: 2 }), NeuralError, { where: 'sweep runs 0, 1', message: /failed as one batch: new Batch: member 1: has 2 containers/ });
   });
 
   it('a failing run is named with its parameters, in this thread and in a worker', async () => {

@@ -6,7 +6,7 @@ import { inflateSync } from 'node:zlib';
 import { InputDataError } from '../../lib/errors.js';
 import { Recording } from '../../lib/network/recorder.js';
 import { psth, spikeEvents } from '../../lib/utils/analysis.js';
-import { downsampleMinMax, plotHeatmap, plotPSTH, plotRaster, plotSpec, plotTraces } from '../../lib/utils/plot.js';
+import { downsampleMinMax, plotHeatmap, plotPSTH, plotRaster, plotSpec, plotSweep, plotTraces } from '../../lib/utils/plot.js';
 import { rejects } from '../support.js';
 import { ornsteinUhlenbeck, poissonSpikeTrain, population, sinusoid } from '../../lib/utils/stimuli.js';
 
@@ -256,6 +256,33 @@ describe('utils/plot', function () {
       const h = psth(spikes, { bin: 0.25 });
       expect((await plotPSTH(join(dir, 'psth2.svg'), h)).marks).to.equal(8);
       await rejects(() => plotPSTH(join(dir, 'nobin.svg'), spikes), InputDataError, { message: /^plotPSTH: bin is not given/ });
+    });
+  });
+
+  describe('plotSweep', () => {
+    const table = {
+      // A 3 × 2 grid, two seeds each: the value of a cell is the mean over its seeds.
+      columns: {
+        I: Float64Array.from([1, 1, 1, 1, 2, 2, 2, 2, 3, 3, 3, 3]),
+        sigma: Float64Array.from([0, 0, 1, 1, 0, 0, 1, 1, 0, 0, 1, 1]),
+        rate: Float64Array.from([1, 3, 5, 5, 10, 20, 30, 30, 7, 7, 9, 11]),
+      },
+    };
+
+    it('draws one cell per pair of parameter values, coloured by the mean over seeds', async () => {
+      const res = await plotSweep(join(dir, 'sweep.svg'), table, { x: 'I', y: 'sigma', value: 'rate' });
+      expect(res.marks).to.equal(6);
+      const text = await readFile(res.path, 'utf8');
+      expect(markElements(text, 'rect', 'path')).to.equal(6);
+      expect(texts(text, 'legend-title')).to.deep.equal(['rate']);
+      // The six cell means (2, 5, 15, 30, 7, 10) differ: six colours.
+      const marks = /<g class="mark-rect role-mark[^"]*"[^>]*>(.*?)<\/g>/s.exec(text)![1];
+      const fills = [...marks.matchAll(/fill="([^"]+)"/g)].map((m) => m[1]);
+      expect(new Set(fills).size).to.equal(6);
+    });
+
+    it('refuses a column the table lacks, naming the columns it has', async () => {
+      await rejects(() => plotSweep(join(dir, 'bad.svg'), table, { x: 'I', y: 'tau', value: 'rate' }), InputDataError, { where: 'plotSweep: y', fix: 'Name one of: I, sigma, rate.' });
     });
   });
 

@@ -139,8 +139,8 @@ class EvaluateTarget implements KernelTarget {
       const d = e.args[0].v;
       const member = memberOf(this.plan, ci);
       if (member) {
-        const { size, seeds } = member;
-        this.add((f) => { f.env[ci].set(stmt.name, draw(f.B[seeds][Math.floor(f.i / size)] >>> 0, STREAMS.run, ci, f.i % size, f.k, d)); });
+        const { seeds, units } = member;
+        this.add((f) => { f.env[ci].set(stmt.name, draw(f.B[seeds][f.i] >>> 0, STREAMS.run, ci, f.B[units][f.i], f.k, d)); });
       } else this.add((f) => { f.env[ci].set(stmt.name, draw(f.S[SCALARS.seed], STREAMS.run, ci, f.i, f.k, d)); });
       return;
     }

@@ -38,7 +38,7 @@ export function renderJS(plan: NetworkPlan): string {
     if (c.fired) used.add(c.fired.ring);
   });
   for (const p of plan.projections ?? []) for (const b of projectionBuffers(p)) used.add(b);
-  if (plan.batch) used.add(plan.batch.seeds);
+  for (const c of plan.containers) if (c.memberDraws) { used.add(c.memberDraws.seeds); used.add(c.memberDraws.units); }
   const labels = bufferLabels(plan);
   for (const b of [...used].sort((x, y) => x - y)) t.line(`const b${b} = B[${b}]; // ${labels[b]}`);
   if (plan.fusable) registerKernel(t, plan);
@@ -86,8 +86,8 @@ function jsSyntax(f32: boolean): SourceSyntax {
     intArray: 'const',
     index: (mutable) => (mutable ? 'let' : 'const'),
     draw: (kind, ci, d, member) => {
-      const seed = member ? `b${integer(member.seeds)}[(i / ${integer(member.size)}) | 0] >>> 0` : 'seed';
-      return `R.${kind === 'rand' ? 'u' : 'n'}(${seed}, ${STREAMS.run}, ${integer(ci)}, ${member ? `i % ${integer(member.size)}` : 'i'}, k, ${integer(d)})`;
+      const seed = member ? `b${integer(member.seeds)}[i] >>> 0` : 'seed';
+      return `R.${kind === 'rand' ? 'u' : 'n'}(${seed}, ${STREAMS.run}, ${integer(ci)}, ${member ? `b${integer(member.units)}[i]` : 'i'}, k, ${integer(d)})`;
     },
     spikes: () => ({ kind: 'append' }),
     takePair: (b) => [`const at = ${b}[0]++;`],
