@@ -6,7 +6,7 @@
  * neural-ts sweep run   <description.json> [--workers N] [--out table.parquet]
  * neural-ts sweep shard <description.json> --shard I --shards N --dir parts/
  * neural-ts sweep merge <description.json> --shards N --dir parts/ --out table.parquet
- * neural-ts sweep slurm <description.json> --shards N --dir parts/ --out table.parquet [--submit] [--sbatch=--partition=short ...] [--command 'npx neural-ts']
+ * neural-ts sweep slurm <description.json> --shards N --dir parts/ --out table.parquet [--submit] [--throttle K] [--sbatch=--partition=short ...] [--command 'npx neural-ts']
  * ```
  *
  * A description is JSON: `{ "module": "./model.js", "grid": {…} or "sets": […],
@@ -31,7 +31,7 @@ const USAGE = `usage:
   neural-ts sweep run   <description.json> [--workers N] [--out table.parquet]
   neural-ts sweep shard <description.json> --shard I --shards N --dir DIR
   neural-ts sweep merge <description.json> --shards N --dir DIR --out TABLE
-  neural-ts sweep slurm <description.json> --shards N --dir DIR --out TABLE [--submit] [--sbatch=LINE ...] [--command 'npx neural-ts']`;
+  neural-ts sweep slurm <description.json> --shards N --dir DIR --out TABLE [--submit] [--throttle K] [--sbatch=LINE ...] [--command 'npx neural-ts']`;
 
 /** `--name value` and `--name=value` options (repeatable ones gathered), and the rest. */
 function parse(args: readonly string[]): { positional: string[]; options: Map<string, string[]> } {
@@ -87,7 +87,7 @@ export async function main(args: readonly string[], print: (line: string) => voi
       return 0;
     }
     case 'slurm': {
-      const o = { description: resolve(file), shards: count('shards'), dir: resolve(need('dir')), out: resolve(need('out')), sbatch: options.get('sbatch') ?? [], ...(one('command') ? { command: one('command')! } : {}) };
+      const o = { description: resolve(file), shards: count('shards'), dir: resolve(need('dir')), out: resolve(need('out')), sbatch: options.get('sbatch') ?? [], ...(one('command') ? { command: one('command')! } : {}), ...(one('throttle') !== undefined ? { throttle: count('throttle') } : {}) };
       if (o.shards < 1) throw new NeuralError('neural-ts', '--shards must be at least 1.', USAGE);
       await mkdir(o.dir, { recursive: true });
       const array = join(o.dir, 'sweep.sbatch');

@@ -126,6 +126,8 @@ export interface SlurmOptions {
   command?: string;
   /** Extra `#SBATCH` lines, e.g. `['--partition=short', '--time=01:00:00']`. */
   sbatch?: readonly string[];
+  /** At most this many array tasks run at once (`--array=0-N%K`; default: as many as SLURM allows). */
+  throttle?: number;
 }
 
 /**
@@ -135,7 +137,8 @@ export interface SlurmOptions {
  * depends on the array (`afterok`), see {@link mergeScript}.
  */
 export function slurmScript(o: SlurmOptions): string {
-  return script(o, 'neural-sweep', [`--array=0-${o.shards - 1}`, '--requeue'], `sweep shard ${quote(o.description)} --shard "$SLURM_ARRAY_TASK_ID" --shards ${o.shards} --dir ${quote(o.dir)}`);
+  if (o.throttle !== undefined && !(Number.isSafeInteger(o.throttle) && o.throttle >= 1)) throw new InputDataError('slurmScript', `throttle ${describeValue(o.throttle)} is not a whole number of at least 1.`, 'Give the most array tasks to run at once, e.g. 8.');
+  return script(o, 'neural-sweep', [`--array=0-${o.shards - 1}${o.throttle !== undefined ? `%${o.throttle}` : ''}`, '--requeue'], `sweep shard ${quote(o.description)} --shard "$SLURM_ARRAY_TASK_ID" --shards ${o.shards} --dir ${quote(o.dir)}`);
 }
 
 /** The sbatch script of the merge job of {@link slurmScript}. */
@@ -146,6 +149,10 @@ export function mergeScript(o: SlurmOptions): string {
 /** An sbatch script: its `#SBATCH` lines, then the tool's command. */
 function script(o: SlurmOptions, name: string, lines: readonly string[], args: string): string {
   const command = o.command ?? 'npx neural-ts';
+  // One line each: a line break would start a line of its own in the script.
+  for (const [what, text] of [...(o.sbatch ?? []).map((l) => ['an #SBATCH line', l]), ['the command', command]]) {
+    if (typeof text !== 'string' || /[\u0000-\u001f\u007f\u2028\u2029]/.test(text)) throw new InputDataError('slurmScript', `${what} ${JSON.stringify(text)} holds a line break or another control character.`, 'Give each #SBATCH option and the command on one line.');
+  }
   return ['#!/bin/bash', `#SBATCH --job-name=${name}`, ...[...lines, ...(o.sbatch ?? [])].map((l) => `#SBATCH ${l}`), 'set -euo pipefail', `${command} ${args}`, ''].join('\n');
 }
 
