@@ -8,8 +8,8 @@
  * declares a unit is left as it is.
  */
 import type { MathNode } from 'mathjs';
-import { ExpressionError } from '../errors.js';
-import { isConstant, parseExpression } from '../expr/parse.js';
+import { ExpressionError, InputDataError } from '../errors.js';
+import { isConstant, parseExpression, symbolsOf } from '../expr/parse.js';
 import {
   checkUnits, DIMENSIONLESS, formatUnit, isConflict, isUnitName, parseUnit, powerOf, productOf, timeUnit, UnitSystem, withoutUnits,
   type Decimal, type Declared, type PhysicalUnit, type UnitLookup, type UnitTarget,
@@ -207,8 +207,38 @@ export function unitContextOf(spec: ModelSpec): UnitContext | undefined {
   if (!spec.units) return undefined;
   let ctx = contexts.get(spec);
   if (!ctx) {
-    ctx = new UnitContext(spec.name, spec.timeScale, new Map(Object.entries(spec.units.fields)), {}, []);
+    const builtin = new Set(spec.states.filter((s) => s.builtin).map((s) => s.name));
+    const declared = new Map(Object.entries(spec.units.fields).filter(([name]) => !builtin.has(name)));
+    const kinds: Record<string, BuiltinKind> = Object.fromEntries([...builtin].map((name) => [name, spec.units!.fields[name] === '1' ? 'number' : 'time']));
+    ctx = new UnitContext(spec.name, spec.timeScale, declared, kinds, []);
     contexts.set(spec, ctx);
   }
   return ctx;
+}
+
+/**
+ * A value given as an expression for a variable of a model (`'20 ms'`,
+ * `'-65 mV + 5 mV * randn()'`), with its unit names turned into numbers in
+ * the variable's unit. An expression without unit names is read as before:
+ * its numbers are in the variable's unit. One with unit names is checked:
+ * it must measure what the variable measures.
+ * @param spec - the model
+ * @param variable - the state, parameter or input the value is for
+ * @param node - the parsed expression
+ * @param where - named in errors, e.g. `lif.tau`
+ * @param isVariable - whether a name is a variable the expression may read (not a unit name)
+ * @throws {@link InputDataError} for a unit in a value for a model without units, or a value of another dimension
+ */
+export function valueWithoutUnits(spec: ModelSpec, variable: string, node: MathNode, where: string, isVariable: (name: string) => boolean): MathNode {
+  const names = symbolsOf(node).filter((s) => !isVariable(s) && !isConstant(s) && isUnitName(s));
+  if (!names.length) return node;
+  const ctx = unitContextOf(spec);
+  const text = node.toString();
+  if (!ctx?.system) {
+    throw new InputDataError(where, `'${text}' holds the unit '${names[0]}', but ${spec.name} declares no units.`, `Give the number in the unit the model's equations use, e.g. '${text.replace(new RegExp(`\\s*\\b${names[0]}\\b`, 'g'), '')}'.`);
+  }
+  const unit = ctx.lookup(variable);
+  const mismatch = unit && checkUnits(node, { unit, label: `${spec.name}#${variable}` }, ctx.lookup);
+  if (mismatch) throw new InputDataError(where, `${mismatch}.`, `Give a value in ${spec.units!.fields[variable]} or in another unit of the same quantity.`);
+  return withoutUnits(node, ctx.valueOf);
 }
