@@ -192,7 +192,7 @@ function build(ctor: ModelClass): ModelSpec {
           if (withUnits && !units && isUnitName(s)) continue;
           const fix = s === LASTSPIKE || s === NOT_REFRACTORY
             ? `'${s}' exists in models that declare a spike${s === NOT_REFRACTORY ? ' with a refractory period' : ''} (@spike).`
-            : isUnitName(s) && !withUnits
+            : !withUnits && isUnitLiteral(node, s)
               ? `'${s}' is a unit: constants with units need a model with units; declare the unit of every field (e.g. @param(20, { unit: 'ms' })), or write the number without its unit.`
               : `Declare it with @param or @state${kind === 'intermediate' ? '' : ', or name it with @intermediate'}.`;
           problems.push(problem(where, `'${text}' uses unknown symbol '${printable(s)}'.`, fix));
@@ -408,8 +408,10 @@ function apply(f: Field, r: FieldRecord, cls: string, seenHere: Map<string, Role
 
 /**
  * The `unit` option of a state, parameter, input or intermediate: kept as
- * given (readUnits checks it); a declaration without one drops an inherited
- * unit. Options other than `unit` of a parameter, input or intermediate are refused.
+ * given (readUnits checks it); a subclass that declares the field again
+ * without one keeps the unit it inherits (the field measures the same
+ * quantity). Options other than `unit` of a parameter, input or
+ * intermediate are refused.
  */
 function readUnitOption(f: Field, r: FieldRecord, where: string, problems: Problem[]): void {
   const o = r.options as UnitOptionsArgs | undefined;
@@ -422,7 +424,16 @@ function readUnitOption(f: Field, r: FieldRecord, where: string, problems: Probl
     if (unknown.length) problems.push(problem(where, `@${r.kind} has unknown option${unknown.length > 1 ? 's' : ''} ${unknown.map((k) => `'${printable(k)}'`).join(', ')}.`, "Use unit, e.g. { unit: 'mV' }."));
   }
   if (o?.unit !== undefined) f.unit = o.unit;
-  else delete f.unit;
+}
+
+/** Whether `name` follows a number in `node` as a unit does (`3 mV`, implicit multiplication) and is a unit name. */
+function isUnitLiteral(node: MathNode, name: string): boolean {
+  let found = false;
+  node.traverse((n) => {
+    const o = n as MathNode & { fn?: string; implicit?: boolean; args?: MathNode[] };
+    if (n.type === 'OperatorNode' && o.fn === 'multiply' && o.implicit && o.args?.length === 2 && !symbolsOf(o.args[0]).length && o.args[1].type === 'SymbolNode' && (o.args[1] as MathNode & { name: string }).name === name) found = true;
+  });
+  return found && isUnitName(name);
 }
 
 /**

@@ -11,7 +11,7 @@ import type { MathNode } from 'mathjs';
 import { ExpressionError, InputDataError } from '../errors.js';
 import { isConstant, parseExpression, symbolsOf } from '../expr/parse.js';
 import {
-  checkUnits, DIMENSIONLESS, formatUnit, isConflict, isUnitName, parseUnit, powerOf, productOf, timeUnit, UnitSystem, withoutUnits,
+  checkUnits, DIMENSIONLESS, formatUnit, isConflict, isUnitName, parseUnit, powerOf, printed, productOf, timeUnit, UnitSystem, withoutUnits,
   type Decimal, type Declared, type PhysicalUnit, type UnitLookup, type UnitTarget,
 } from '../units/index.js';
 import type { IntermediateSpec, ModelSpec, PathwaySpec, SpikeSpec, StateSpec } from './spec.js';
@@ -22,6 +22,22 @@ export interface ModelUnits {
   readonly time: string;
   /** The unit of every state, parameter, input and intermediate, as declared (`'mV'`, `'1'`), and of the states the library adds. */
   readonly fields: Readonly<Record<string, string>>;
+  /**
+   * A synapse model's statements and summed variables as written (with
+   * their unit names), checked again when the synapse joins a source and a
+   * target model with units (`x_pre`, `x_post` then have units).
+   */
+  readonly joined?: readonly JoinedStatement[];
+}
+
+/** A statement or summed variable of a synapse model, as written. */
+export interface JoinedStatement {
+  /** `Model#field`. */
+  readonly where: string;
+  /** What it sets: a state of the synapse, `x_post`, `x_pre`, or the summed variable (`Igap_post`). */
+  readonly target: string;
+  readonly op: string;
+  readonly expression: string;
 }
 
 /** One problem of a model definition (as `readModel` reports them). */
@@ -54,6 +70,8 @@ export class UnitContext {
   /** The coherent system, or undefined when the declarations conflict (reported). */
   readonly system?: UnitSystem;
   readonly time: PhysicalUnit;
+  /** The time unit (named '') and every valid field unit, in order. */
+  readonly declared: readonly Declared[];
 
   /**
    * @param model - the class name, for messages
@@ -66,6 +84,7 @@ export class UnitContext {
   constructor(readonly model: string, timeScale: number, declared: ReadonlyMap<string, unknown>, private readonly builtins: Readonly<Record<string, BuiltinKind>>, problems: UnitProblem[]) {
     this.time = timeUnit(timeScale);
     const list: Declared[] = [{ name: '', text: formatUnit(this.time), unit: this.time }];
+    this.declared = list;
     const sample = [...declared].find(([, u]) => typeof u === 'string');
     for (const [field, text] of declared) {
       const where = `${model}#${field}`;
@@ -153,7 +172,7 @@ export class UnitContext {
     const mismatch = checkUnits(node, target, this.lookup);
     if (mismatch) problems.push({ where, what: `${mismatch}.`, fix: "Make every term measure the same quantity: give constants their unit (e.g. '(v + 55 mV) / (10 mV)', '0.1 / ms'), and check the units declared." });
     const numeric = withoutUnits(node, this.valueOf);
-    return numeric === node ? text : numeric.toString();
+    return numeric === node ? text : printed(numeric);
   }
 }
 
@@ -176,9 +195,9 @@ export function readUnits(model: string, timeScale: number, declared: ReadonlyMa
   }
   for (const i of eq.intermediates) i.expression = ctx.equation(`${model}#${i.name}`, i.expression, target(of(i.name), i.name), problems);
   const statement = (where: string, r: { target: string; op: string; expression: string }) => {
-    const scaling = r.op === '*=' || r.op === '/=';
-    r.expression = ctx.equation(where, r.expression, scaling ? { unit: DIMENSIONLESS, label: `the factor of '${r.target} ${r.op} …'` } : target(of(r.target), r.target), problems);
+    r.expression = ctx.equation(where, r.expression, statementTarget(r, of(r.target)), problems);
   };
+  const joined: JoinedStatement[] = [];
   if (eq.spike) {
     const where = `${model}#${eq.spike.name}`;
     eq.spike.threshold = ctx.equation(where, eq.spike.threshold, undefined, problems);
@@ -187,13 +206,28 @@ export function readUnits(model: string, timeScale: number, declared: ReadonlyMa
     const r = eq.spike.refractory;
     if (r !== undefined && !Number.isFinite(Number(r))) eq.spike.refractory = ctx.equation(where, r, { unit: ctx.time, label: 'the refractory period' }, problems);
   }
-  for (const p of eq.pathways ?? []) for (const r of p.statements) statement(`${model}#${p.name}`, r);
-  for (const f of eq.summed) if (f.expression !== undefined) f.expression = ctx.equation(`${model}#${f.property}`, f.expression, undefined, problems);
+  for (const p of eq.pathways ?? []) {
+    for (const r of p.statements) {
+      joined.push({ where: `${model}#${p.name}`, target: r.target, op: r.op, expression: r.expression });
+      statement(`${model}#${p.name}`, r);
+    }
+  }
+  for (const f of eq.summed) {
+    if (f.expression === undefined) continue;
+    joined.push({ where: `${model}#${f.property}`, target: f.property, op: '=', expression: f.expression });
+    f.expression = ctx.equation(`${model}#${f.property}`, f.expression, undefined, problems);
+  }
   const fields: Record<string, string> = {};
   for (const [field, text] of declared) fields[field] = String(text).trim();
   const time = formatUnit(ctx.time);
   for (const [name, kind] of Object.entries(builtins)) if (eq.states.some((s) => s.name === name && s.builtin)) fields[name] = kind === 'time' ? time : '1';
-  return { time, fields };
+  return { time, fields, ...(joined.length ? { joined } : {}) };
+}
+
+/** What the right-hand side of `target op expression` measures: the target's unit, or a pure number for `*=` and `/=`. */
+export function statementTarget(r: { target: string; op: string }, unit: PhysicalUnit | null | undefined): UnitTarget | undefined {
+  if (r.op === '*=' || r.op === '/=') return { unit: DIMENSIONLESS, label: `the factor of '${r.target} ${r.op} …'` };
+  return unit ? { unit, label: r.target } : undefined;
 }
 
 const contexts = new WeakMap<ModelSpec, UnitContext>();

@@ -56,6 +56,9 @@ export class CUBA extends Model {
  * A synapse that adds its weight `w` to the target's excitatory term `ge`
  * when the source fires (after the synapse's delay): Brian2's
  * `on_pre='ge += we'`.
+ *
+ * It declares no units: its weight is in the unit of the `ge` it adds to,
+ * which differs between targets (mV in {@link CUBA}, nS in {@link COBAHH}).
  */
 export class ExcitatoryJump extends Model {
   static timeScale = 1e3;
@@ -70,6 +73,9 @@ export class ExcitatoryJump extends Model {
  * when the source fires (after the synapse's delay): Brian2's
  * `on_pre='gi += wi'`. The weight of an inhibitory synapse is negative in
  * current-based models, positive in conductance-based ones.
+ *
+ * It declares no units, as {@link ExcitatoryJump}: its weight is in the
+ * unit of the target's `gi` (mV in {@link CUBA}, nS in {@link COBAHH}).
  */
 export class InhibitoryJump extends Model {
   static timeScale = 1e3;
@@ -234,25 +240,29 @@ export class SongNeuron extends Model {
  *
  * Defaults as in Brian2's example: gmax 0.01, dApre 0.01·gmax,
  * dApost = −1.05·dApre (depression slightly stronger), taupre = taupost = 20 ms.
+ *
+ * It declares no units, as {@link ExcitatoryJump}: its weight and traces
+ * are in the unit of the target's `ge` (a pure number in {@link SongNeuron},
+ * where `ge` is relative to the leak).
  */
 export class SongSTDP extends Model {
   static timeScale = 1e3;
   /** Largest weight. */
-  @param(0.01, { unit: '1' }) gmax!: number;
+  @param(0.01) gmax!: number;
   /** Time constant of the presynaptic trace (ms). */
-  @param(20, { unit: 'ms' }) taupre!: number;
+  @param(20) taupre!: number;
   /** Time constant of the postsynaptic trace (ms). */
-  @param(20, { unit: 'ms' }) taupost!: number;
+  @param(20) taupost!: number;
   /** Jump of the presynaptic trace (potentiation per pairing). */
-  @param(0.0001, { unit: '1' }) dApre!: number;
+  @param(0.0001) dApre!: number;
   /** Jump of the postsynaptic trace (depression per pairing; negative). */
-  @param(-0.000105, { unit: '1' }) dApost!: number;
+  @param(-0.000105) dApost!: number;
   /** Weight, in [0, gmax]. */
-  @state(0, { unit: '1' }) w!: number;
+  @state(0) w!: number;
   /** Presynaptic trace. */
-  @state(0, { unit: '1' }) @derivative('-Apre / taupre', { eventDriven: true }) Apre!: number;
+  @state(0) @derivative('-Apre / taupre', { eventDriven: true }) Apre!: number;
   /** Postsynaptic trace. */
-  @state(0, { unit: '1' }) @derivative('-Apost / taupost', { eventDriven: true }) Apost!: number;
+  @state(0) @derivative('-Apost / taupost', { eventDriven: true }) Apost!: number;
   /** On a source spike. */
   @onPre(['ge_post += w', 'Apre += dApre', 'w = clip(w + Apost, 0, gmax)']) pre!: never;
   /** On a target spike. */

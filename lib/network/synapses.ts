@@ -14,6 +14,7 @@ import { isConstant, parseExpression, symbolsOf } from '../expr/parse.js';
 import { numberDraws, toIR } from '../ir/build.js';
 import type { SynapseIR } from '../ir/types.js';
 import { LASTUPDATE, readModel, type ModelClass } from '../model/read.js';
+import { checkSynapseUnits } from '../model/joined.js';
 import { checkOptions, describeValue, didYouMean } from '../options.js';
 import { checkSides } from '../plan/build.js';
 import { allocate64, MAX_ELEMENTS } from '../plan/arrays.js';
@@ -123,6 +124,7 @@ export class Synapses<M extends object = Record<string, number>> {
     const where = `synapses ${name}`;
     this.ir = lowerSynapse(model);
     checkSides(where, this.ir, source.spec, target.spec);
+    checkSynapseUnits(where, readModel(model), source.spec, target.spec);
     const made = connect(where, source.num, target.num, source === target, options, host.seed(), host.index);
     // Compressed sparse rows, stable in the order made.
     const num = made.i.length;

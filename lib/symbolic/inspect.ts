@@ -360,10 +360,10 @@ export function texName(name: string): string {
   return `\\mathit{${name.replace(/_/g, '\\_')}}`;
 }
 
-/** A unit string in LaTeX, upright, with µ for the prefix u and braced exponents: `\mathrm{\mu A/cm^{2}}`. */
-export function texUnit(unit: string): string {
-  const body = unit.replace(/\^\(?(-?[\d.\/]+)\)?/g, '^{$1}').replace(/\bu(?=[A-Za-z])/g, '\\mu ').replace(/\*/g, '\\cdot ');
-  return `\\mathrm{${body}}`;
+/** A unit string in LaTeX, as upright text with µ for the prefix u and raised exponents: `\text{µA/cm}^{2}`. */
+function texUnit(unit: string): string {
+  const body = unit.replace(/\bu(?=[A-Za-z])/g, 'µ').replace(/\*/g, '·');
+  return body.split(/\^\(?(-?[\d.]+)\)?/).map((part, i) => (i % 2 ? `^{${part}}` : part ? `\\text{${part}}` : '')).join('');
 }
 
 /** A tree as text for a message: short ones whole, long ones cut. */

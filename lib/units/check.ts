@@ -8,6 +8,7 @@
  */
 import type { MathNode } from 'mathjs';
 import { symbolsOf } from '../expr/parse.js';
+import { printed } from './numbers.js';
 import { DIMENSIONLESS, formatUnit, isDimensionless, powerOf, productOf, sameDimension, type PhysicalUnit } from './quantity.js';
 
 /**
@@ -44,7 +45,7 @@ const AGREEING = new Set(['min', 'max', 'clip']);
 const COMPARISONS = new Set(['smaller', 'smallerEq', 'larger', 'largerEq', 'equal', 'unequal']);
 const LOGICAL = new Set(['and', 'or', 'not']);
 
-const text = (n: MathNode) => `'${n.toString()}'`;
+const text = (n: MathNode) => `'${printed(n)}'`;
 const show = (u: PhysicalUnit) => formatUnit(u);
 
 /**

@@ -92,12 +92,27 @@ export function withoutUnits(node: MathNode, valueOf: UnitValue): MathNode {
     }
     const mapped = child.map((c, path, parent) => (parent.type === 'FunctionNode' && path === 'fn' ? c : visit(c))) as Parts;
     if (mapped.type === 'OperatorNode' && mapped.args?.length === 2) {
-      // What stays of `x / (1 uF/cm^2)` is `x` without its parentheses: printing adds those its place needs.
       const [a, b] = mapped.args;
-      if (mapped.fn === 'multiply' && ones.has(a)) return unparen(b);
-      if ((mapped.fn === 'multiply' || mapped.fn === 'divide') && ones.has(b)) return unparen(a);
+      if (mapped.fn === 'multiply' && ones.has(a)) return b;
+      if ((mapped.fn === 'multiply' || mapped.fn === 'divide') && ones.has(b)) return a;
     }
     return mapped;
   };
-  return visit(node);
+  // What stays of `(x + y) / (1 uF/cm^2)` is `x + y`.
+  return unparen(visit(node));
+}
+
+/**
+ * An equation as text that parses back to the same tree: mathjs' own
+ * printing, but a conditional's parts in parentheses only where they are
+ * conditionals themselves (mathjs puts every operator there in them).
+ */
+export function printed(node: MathNode): string {
+  const handler = (n: MathNode, options: object): string | undefined => {
+    if (n.type !== 'ConditionalNode') return undefined;
+    const c = n as MathNode & { condition: MathNode; trueExpr: MathNode; falseExpr: MathNode };
+    const part = (x: MathNode) => (x.type === 'ConditionalNode' ? `(${x.toString(options)})` : x.toString(options));
+    return `${part(c.condition)} ? ${part(c.trueExpr)} : ${part(c.falseExpr)}`;
+  };
+  return node.toString({ handler } as never);
 }
