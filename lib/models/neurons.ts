@@ -40,6 +40,19 @@
  */
 import { Model, state, param, input, derivative, intermediate, post, spike } from '../model/index.js';
 
+/**
+ * The Hodgkin–Huxley rates (1/ms) and the denominators of `αn` and `αm`
+ * (pure numbers), shared by {@link HodgkinHuxley} and {@link Rinzel}.
+ */
+const HH_RATES = {
+  an_t: 'exp(-(v + 55 mV) / (10 mV)) - 1',
+  beta_n: '0.125 / ms * exp(-(v + 65 mV) / (80 mV))',
+  am_t: 'exp(-(v + 40 mV) / (10 mV)) - 1',
+  beta_m: '4 / ms * exp(-(v + 65 mV) / (18 mV))',
+  alpha_h: '0.07 / ms * exp(-(v + 65 mV) / (20 mV))',
+  beta_h: '1 / ms / (exp(-(v + 35 mV) / (10 mV)) + 1)',
+} as const;
+
 /** Upward crossing of `v` through 0 mV between the previous step and this one. */
 const CROSSING = 'vprev < 0 and v >= 0 ? 1 : 0';
 
@@ -130,17 +143,17 @@ class HodgkinHuxleyEquations extends Model {
   @input(0, { unit: 'uA/cm^2' }) stimulus!: number;
 
   /** Denominator of `αn`; zero at v = −55. */
-  @intermediate('exp(-(v + 55 mV) / (10 mV)) - 1', { unit: '1' }) an_t!: number;
+  @intermediate(HH_RATES.an_t, { unit: '1' }) an_t!: number;
   /** `βn(v)` (1/ms). */
-  @intermediate('0.125 / ms * exp(-(v + 65 mV) / (80 mV))', { unit: '1/ms' }) beta_n!: number;
+  @intermediate(HH_RATES.beta_n, { unit: '1/ms' }) beta_n!: number;
   /** Denominator of `αm`; zero at v = −40. */
-  @intermediate('exp(-(v + 40 mV) / (10 mV)) - 1', { unit: '1' }) am_t!: number;
+  @intermediate(HH_RATES.am_t, { unit: '1' }) am_t!: number;
   /** `βm(v)` (1/ms). */
-  @intermediate('4 / ms * exp(-(v + 65 mV) / (18 mV))', { unit: '1/ms' }) beta_m!: number;
+  @intermediate(HH_RATES.beta_m, { unit: '1/ms' }) beta_m!: number;
   /** `αh(v)` (1/ms). */
-  @intermediate('0.07 / ms * exp(-(v + 65 mV) / (20 mV))', { unit: '1/ms' }) alpha_h!: number;
+  @intermediate(HH_RATES.alpha_h, { unit: '1/ms' }) alpha_h!: number;
   /** `βh(v)` (1/ms). */
-  @intermediate('1 / ms / (exp(-(v + 35 mV) / (10 mV)) + 1)', { unit: '1/ms' }) beta_h!: number;
+  @intermediate(HH_RATES.beta_h, { unit: '1/ms' }) beta_h!: number;
 
   /** Membrane voltage (mV). */
   @state(-64.9963793311921, { bounds: [-80, 30], unit: 'mV' })
@@ -416,16 +429,16 @@ class RinzelEquations extends Model {
   @input(0, { unit: 'uA/cm^2' }) stimulus!: number;
 
   // Hodgkin–Huxley rates αx, βx (1/ms), steady states x∞, and w∞, τw (ms), as in the class TSDoc.
-  @intermediate('exp(-(v + 55 mV) / (10 mV)) - 1', { unit: '1' }) an_t!: number;
+  @intermediate(HH_RATES.an_t, { unit: '1' }) an_t!: number;
   @intermediate('abs(an_t) <= 1e-7 ? 0.1 / ms : -0.01 / (ms * mV) * (v + 55 mV) / an_t', { unit: '1/ms' }) alpha_n!: number;
-  @intermediate('0.125 / ms * exp(-(v + 65 mV) / (80 mV))', { unit: '1/ms' }) beta_n!: number;
+  @intermediate(HH_RATES.beta_n, { unit: '1/ms' }) beta_n!: number;
   @intermediate('alpha_n / (alpha_n + beta_n)', { unit: '1' }) n_inf!: number;
-  @intermediate('exp(-(v + 40 mV) / (10 mV)) - 1', { unit: '1' }) am_t!: number;
+  @intermediate(HH_RATES.am_t, { unit: '1' }) am_t!: number;
   @intermediate('abs(am_t) <= 1e-7 ? 1 / ms : -0.1 / (ms * mV) * (v + 40 mV) / am_t', { unit: '1/ms' }) alpha_m!: number;
-  @intermediate('4 / ms * exp(-(v + 65 mV) / (18 mV))', { unit: '1/ms' }) beta_m!: number;
+  @intermediate(HH_RATES.beta_m, { unit: '1/ms' }) beta_m!: number;
   @intermediate('alpha_m / (alpha_m + beta_m)', { unit: '1' }) m_inf!: number;
-  @intermediate('0.07 / ms * exp(-(v + 65 mV) / (20 mV))', { unit: '1/ms' }) alpha_h!: number;
-  @intermediate('1 / ms / (exp(-(v + 35 mV) / (10 mV)) + 1)', { unit: '1/ms' }) beta_h!: number;
+  @intermediate(HH_RATES.alpha_h, { unit: '1/ms' }) alpha_h!: number;
+  @intermediate(HH_RATES.beta_h, { unit: '1/ms' }) beta_h!: number;
   @intermediate('alpha_h / (alpha_h + beta_h)', { unit: '1' }) h_inf!: number;
   @intermediate('s / (1 + s^2) * (n_inf + s * (1 - h_inf))', { unit: '1' }) w_inf!: number;
   @intermediate('1 ms + 5 ms * exp(-(v + 55 mV)^2 / (55 mV)^2)', { unit: 'ms' }) tau_w!: number;
