@@ -66,6 +66,8 @@ export interface ModelEquations {
  */
 export class UnitContext {
   private readonly fieldUnits = new Map<string, PhysicalUnit>();
+  /** Every field of the model, with a valid unit or not: a field is never a unit name. */
+  private readonly fields: ReadonlySet<string>;
   private readonly names = new Map<string, PhysicalUnit | undefined>();
   /** The coherent system, or undefined when the declarations conflict (reported). */
   readonly system?: UnitSystem;
@@ -83,6 +85,7 @@ export class UnitContext {
    */
   constructor(readonly model: string, timeScale: number, declared: ReadonlyMap<string, unknown>, private readonly builtins: Readonly<Record<string, BuiltinKind>>, problems: UnitProblem[]) {
     this.time = timeUnit(timeScale);
+    this.fields = new Set(declared.keys());
     const list: Declared[] = [{ name: '', text: formatUnit(this.time), unit: this.time }];
     this.declared = list;
     const sample = [...declared].find(([, u]) => typeof u === 'string');
@@ -139,7 +142,7 @@ export class UnitContext {
 
   /** The unit a name of an equation stands for when it is a unit name (not a field, a name the library defines or a constant). */
   private unitName(name: string): PhysicalUnit | undefined {
-    if (this.fieldUnits.has(name) || Object.hasOwn(this.builtins, name) || isConstant(name)) return undefined;
+    if (this.fields.has(name) || Object.hasOwn(this.builtins, name) || isConstant(name)) return undefined;
     if (!this.names.has(name)) {
       const parsed = isUnitName(name) ? parseUnit(name) : undefined;
       this.names.set(name, parsed && 'unit' in parsed ? parsed.unit : undefined);
@@ -261,9 +264,10 @@ export function unitContextOf(spec: ModelSpec): UnitContext | undefined {
  * @param node - the parsed expression
  * @param where - named in errors, e.g. `lif.tau`
  * @param isVariable - whether a name is a variable the expression may read (not a unit name)
+ * @param isTime - the value is a time (a synapse's delay) rather than a value of `variable`
  * @throws {@link InputDataError} for a unit in a value for a model without units, or a value of another dimension
  */
-export function valueWithoutUnits(spec: ModelSpec, variable: string, node: MathNode, where: string, isVariable: (name: string) => boolean): MathNode {
+export function valueWithoutUnits(spec: ModelSpec, variable: string, node: MathNode, where: string, isVariable: (name: string) => boolean, isTime = false): MathNode {
   const names = symbolsOf(node).filter((s) => !isVariable(s) && !isConstant(s) && isUnitName(s));
   if (!names.length) return node;
   const ctx = unitContextOf(spec);
@@ -271,8 +275,8 @@ export function valueWithoutUnits(spec: ModelSpec, variable: string, node: MathN
   if (!ctx?.system) {
     throw new InputDataError(where, `'${text}' holds the unit '${names[0]}', but ${spec.name} declares no units.`, `Give the number in the unit the model's equations use, e.g. '${text.replace(new RegExp(`\\s*\\b${names[0]}\\b`, 'g'), '')}'.`);
   }
-  const unit = ctx.lookup(variable);
-  const mismatch = unit && checkUnits(node, { unit, label: `${spec.name}#${variable}` }, ctx.lookup);
-  if (mismatch) throw new InputDataError(where, `${mismatch}.`, `Give a value in ${spec.units!.fields[variable]} or in another unit of the same quantity.`);
+  const unit = isTime ? ctx.time : ctx.lookup(variable);
+  const mismatch = unit && checkUnits(node, { unit, label: isTime ? `the ${variable} of ${spec.name}` : `${spec.name}#${variable}` }, ctx.lookup);
+  if (mismatch) throw new InputDataError(where, `${mismatch}.`, `Give a value in ${formatUnit(unit)} or in another unit of the same quantity.`);
   return withoutUnits(node, ctx.valueOf);
 }

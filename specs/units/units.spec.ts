@@ -282,6 +282,18 @@ describe('units: dimensionally checked models', () => {
       expect(v.what).to.match(/^CUBA#\w+ \(mV\) and InV#w \(V\) measure the same quantity on different scales/);
     });
 
+    it("a synapse's values and delays may carry units", () => {
+      const nn = new Network();
+      const a = nn.add(models.CUBA, { num: 3 });
+      const syn = nn.synapses(a, a, weight('Valued', 'mV'), { p: 1, values: { w: '0.5 mV' }, delay: '0.002 s' });
+      expect([...syn.get('w')]).to.deep.equal(new Array(9).fill(0.5));
+      expect([...(syn.delay as Float64Array)]).to.deep.equal(new Array(9).fill(2));
+      throws(() => syn.set('w', '2 ms'), InputDataError, { message: "'2 ms' has unit ms, but Valued#w must be in mV." });
+      throws(() => {
+        syn.delay = '2 mV';
+      }, InputDataError, { message: "'2 mV' has unit mV, but the delay of Valued must be in ms." });
+    });
+
     it('summed variables are checked against the target input', () => {
       const gap = (u: string) => model(`Gap${u.replace(/\W/g, '')}`, { w: param(1, { unit: u }), I_post: summed('w * (v_pre - v_post)') });
       const neuron = model('Cell', { I: input(0, { unit: 'pA' }), C: param(200, { unit: 'pF' }), v: [state(-65, { unit: 'mV' }), derivative('I / C')], s: spike({ threshold: 'v > 0 mV', reset: 'v = -65 mV' }) });
