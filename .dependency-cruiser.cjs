@@ -9,6 +9,7 @@ const LAYERS = [
   { name: 'core', doc: 'errors and option checking', paths: ['^lib/errors\\.ts$', '^lib/options\\.ts$'] },
   { name: 'random', doc: 'counter-based random numbers: Philox4x32-10 and the addressing of draws', paths: ['^lib/random/'] },
   { name: 'expr', doc: 'the equation language and the names of the update rules', paths: ['^lib/expr/'] },
+  { name: 'units', doc: 'physical units: unit strings, coherent systems, dimensional checks, unit names to numbers', paths: ['^lib/units/'] },
   { name: 'model', doc: 'decorators, readModel, ModelSpec, Model', paths: ['^lib/model/'] },
   { name: 'symbolic', doc: 'inspect: derivatives, Jacobian, linear form, rule choice', paths: ['^lib/symbolic/'] },
   { name: 'ir', doc: 'the intermediate representation and its builders', paths: ['^lib/ir/'] },

@@ -143,22 +143,27 @@ export function modelsDoc(): string {
       }
       parts.push(`Time scale: ${spec.timeScale} (${spec.timeScale === 1e3 ? 'equations per millisecond' : spec.timeScale === 1 ? 'equations per second' : `${spec.timeScale} model time units per second`}; dt is given in seconds).`, '');
       parts.push('$$', s.toTex(), '$$', '');
-      parts.push('| state | initial | bounds | update rule | description |', '|---|---|---|---|---|');
+      // The unit of each variable, where the model declares units.
+      const unit = (n: string) => (spec.units ? ` | ${spec.units.fields[n] ?? ''}` : '');
+      const unitHead = spec.units ? ' | unit' : '';
+      const unitRule = spec.units ? '|---' : '';
+      if (spec.units) parts.push(`Units: the equations are in ${spec.units.time} and the units below; they are checked dimensionally, and constants with units are numbers in them.`, '');
+      parts.push(`| state | initial${unitHead} | bounds | update rule | description |`, `|---|---${unitRule}|---|---|---|`);
       for (const st of spec.states) {
         const rule = st.builtin ? 'set by the spike' : s.solver(st.name) === 'none' ? 'post only' : s.solver(st.name);
         const text = st.builtin ? BUILTIN_STATES[st.name] : fields.get(st.name);
-        parts.push(`| ${st.name} | ${num(st.initial)} | ${st.bounds ? `[${st.bounds.map(num).join(', ')}]` : ''} | ${rule} | ${cell(links(text ?? '', names))} |`);
+        parts.push(`| ${st.name} | ${num(st.initial)}${unit(st.name)} | ${st.bounds ? `[${st.bounds.map(num).join(', ')}]` : ''} | ${rule} | ${cell(links(text ?? '', names))} |`);
       }
       if (model.originalStart) {
         parts.push('', `Original start values (\`${name}.originalStart\`): ${Object.entries(model.originalStart).map(([k, v]) => `${k} = ${num(v)}`).join(', ')}.`);
       }
       if (spec.params.length) {
-        parts.push('', '| parameter | default | description |', '|---|---|---|');
-        for (const p of spec.params) parts.push(`| ${p.name} | ${num(p.value)} | ${cell(links(fields.get(p.name) ?? '', names))} |`);
+        parts.push('', `| parameter | default${unitHead} | description |`, `|---|---${unitRule}|---|`);
+        for (const p of spec.params) parts.push(`| ${p.name} | ${num(p.value)}${unit(p.name)} | ${cell(links(fields.get(p.name) ?? '', names))} |`);
       }
       if (spec.inputs.length) {
-        parts.push('', '| input | default | description |', '|---|---|---|');
-        for (const p of spec.inputs) parts.push(`| ${p.name} | ${num(p.value)} | ${cell(links(fields.get(p.name) ?? '', names))} |`);
+        parts.push('', `| input | default${unitHead} | description |`, `|---|---${unitRule}|---|`);
+        for (const p of spec.inputs) parts.push(`| ${p.name} | ${num(p.value)}${unit(p.name)} | ${cell(links(fields.get(p.name) ?? '', names))} |`);
       }
       parts.push('');
     }

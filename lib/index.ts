@@ -40,6 +40,7 @@ export {
   summed,
   defineModel,
   type StateOptionsArgs,
+  type UnitOptionsArgs,
   type DerivativeOptionsArgs,
   type SpikeOptionsArgs,
   type PathwayOptionsArgs,
@@ -49,6 +50,7 @@ export {
 export { Model, type ModelValues } from './model/model.js';
 export { readModel, type ModelClass } from './model/read.js';
 export type { ModelSpec, StateSpec, ValueSpec, IntermediateSpec, SpikeSpec, ResetSpec, PathwaySpec } from './model/spec.js';
+export type { ModelUnits, JoinedStatement } from './model/units.js';
 
 // Looking at models: equations, update rules, IR and generated code.
 export { inspect, SymbolicModel, type SolverName, type AutoSolver, type LinearForm } from './symbolic/index.js';

@@ -45,6 +45,8 @@ export const SELECTED = [
   // … their functions (FUNCTIONS), those derivatives introduce (sec and sech by mathjs,
   // sign by the graph of lib/symbolic/dag.ts), and the constants
   'abs', 'exp', 'log', 'sqrt', 'cbrt', 'min', 'max', 'sin', 'cos', 'tan', 'tanh', 'floor', 'ceil', 'sec', 'sech', 'sign', 'pi', 'e',
+  // physical units: the unit strings of declarations and the unit names of equations (lib/units/)
+  'Unit',
 ] as const;
 
 /**
@@ -52,9 +54,11 @@ export const SELECTED = [
  * followed to the end), by folder of mathjs' `lib/esm/`. The optional
  * dependencies are in too, so that values behave as in the full build:
  * `simplifyConstant` folds with exact fractions (`fraction`), `log(-1)` is
- * complex (`Complex`), not NaN. Units are left out (a large part of mathjs):
- * they only make an undefined symbol named like a unit (`m`, `ms`) evaluate
- * to that unit, and every symbol of an equation is declared.
+ * complex (`Complex`), not NaN. The `Unit` class is in for `lib/units/`
+ * (its table of units and prefixes, and `Unit.parse`); with it, evaluating
+ * an undefined symbol named like a unit (`ms`) gives that unit, which the
+ * library never does: every symbol of an equation is declared, and unit
+ * names are turned into numbers before an equation is evaluated.
  * A name `n` is the file `n.js`, exporting `createN` (`createNClass` for a
  * class); `pi` and `e` are in `constants.js`.
  */
@@ -68,7 +72,7 @@ const FACTORIES: Readonly<Record<string, readonly string[]>> = {
   ],
   'function/algebra': ['derivative', 'resolve', 'simplify', 'simplifyConstant', 'simplifyCore'],
   'function/arithmetic': [
-    'abs', 'add', 'addScalar', 'cbrt', 'ceil', 'divide', 'divideScalar', 'exp', 'floor', 'log', 'multiply', 'multiplyScalar', 'pow', 'round',
+    'abs', 'add', 'addScalar', 'cbrt', 'ceil', 'divide', 'divideScalar', 'exp', 'fix', 'floor', 'log', 'multiply', 'multiplyScalar', 'pow', 'round',
     'sign', 'sqrt', 'subtract', 'subtractScalar', 'unaryMinus', 'unaryPlus',
   ],
   'function/complex': ['conj'],
@@ -76,8 +80,9 @@ const FACTORIES: Readonly<Record<string, readonly string[]>> = {
   'function/matrix': ['concat', 'det', 'dot', 'identity', 'inv', 'size', 'subset', 'zeros'],
   'function/relational': ['equal', 'equalScalar', 'larger', 'largerEq', 'smaller', 'smallerEq', 'unequal'],
   'function/statistics': ['max', 'min'],
+  'function/string': ['format'],
   'function/trigonometry': ['cos', 'sec', 'sech', 'sin', 'tan', 'tanh'],
-  'function/utils': ['isBounded', 'isInteger', 'isNaN', 'isNegative', 'isZero', 'numeric', 'typeOf'],
+  'function/utils': ['isBounded', 'isInteger', 'isNaN', 'isNegative', 'isNumeric', 'isZero', 'numeric', 'typeOf'],
   json: ['replacer'],
   type: ['number'],
   'type/bignumber': ['BigNumber'],
@@ -89,6 +94,7 @@ const FACTORIES: Readonly<Record<string, readonly string[]>> = {
   'type/matrix': ['DenseMatrix', 'Matrix', 'SparseMatrix'],
   'type/matrix/function': ['matrix'],
   'type/resultset': ['ResultSet'],
+  'type/unit': ['Unit'],
 };
 
 /** The part of a mathjs instance the library uses. */

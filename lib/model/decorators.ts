@@ -34,12 +34,31 @@ export interface FieldRecord {
   property: string;
   /** The initial value or default (state, param, input) or the equation text. */
   value: number | string;
-  /** Extra options (`bounds` for states, `unlessRefractory` for derivatives, the spike's threshold, reset and refractory period). */
-  options?: StateOptionsArgs | DerivativeOptionsArgs | SpikeOptionsArgs | PathwayOptionsArgs;
+  /** Extra options (`bounds` and `unit` for states, `unit` for parameters, inputs and intermediates, `unlessRefractory` for derivatives, the spike's threshold, reset and refractory period). */
+  options?: StateOptionsArgs | UnitOptionsArgs | DerivativeOptionsArgs | SpikeOptionsArgs | PathwayOptionsArgs;
+}
+
+/**
+ * Options of {@link param}, {@link input} and {@link intermediate}: the
+ * field's physical unit.
+ */
+export interface UnitOptionsArgs {
+  /**
+   * The unit of the field's values: a unit name with an SI prefix or a
+   * product of them (`'mV'`, `'ms'`, `'nS'`, `'uA/cm^2'`, `'1/ms'`), or
+   * `'1'` for a pure number. A model whose fields declare units is checked
+   * dimensionally when it is read, and every field must then declare one;
+   * its equations may write constants with units (`-65 mV`,
+   * `(v - vt) / (4 mV)`). The units of a model must be coherent: one scale
+   * per quantity (v and E in mV, not one in V), with the time unit of
+   * `timeScale` (ms for 1e3). Values, defaults and bounds are numbers in
+   * this unit.
+   */
+  unit?: string;
 }
 
 /** Options of {@link state}. */
-export interface StateOptionsArgs {
+export interface StateOptionsArgs extends UnitOptionsArgs {
   /** `[lower, upper]`: the state is clipped into this range after every step. */
   bounds?: [number, number];
   /**
@@ -184,15 +203,25 @@ export function ownRecords(prototype: object): readonly FieldRecord[] {
 
 /**
  * Declares a state variable and its initial value.
- * @param initial - value at the start of a run
- * @param options - `bounds: [lower, upper]` clips the state after each step
+ * @param initial - value at the start of a run (in the state's unit)
+ * @param options - `bounds: [lower, upper]` clips the state after each step; `unit` (see {@link UnitOptionsArgs})
  * @example `@state(-60, { bounds: [-80, 30] }) v!: number;`
+ * @example `@state(-65, { unit: 'mV' }) v!: number;`
  */
 export const state = (initial: number, options?: StateOptionsArgs): FieldDecorator => record('state', initial, options);
-/** Declares a parameter with its default value. @example `@param(120) gNa!: number;` */
-export const param = (defaultValue: number): FieldDecorator => record('param', defaultValue);
-/** Declares an input (driven by a network connection) with its default value. */
-export const input = (defaultValue = 0): FieldDecorator => record('input', defaultValue);
+/**
+ * Declares a parameter with its default value.
+ * @param options - `unit` (see {@link UnitOptionsArgs})
+ * @example `@param(120) gNa!: number;`
+ * @example `@param(20, { unit: 'ms' }) tau!: number;`
+ */
+export const param = (defaultValue: number, options?: UnitOptionsArgs): FieldDecorator => record('param', defaultValue, options);
+/**
+ * Declares an input (driven by a network connection) with its default value.
+ * @param options - `unit` (see {@link UnitOptionsArgs})
+ * @example `@input(0, { unit: 'uA/cm^2' }) stimulus!: number;`
+ */
+export const input = (defaultValue = 0, options?: UnitOptionsArgs): FieldDecorator => record('input', defaultValue, options);
 /**
  * Gives the time derivative of a state as a mathjs expression. It may read
  * the time `t`, the step `dt`, and `xi`: Gaussian white noise (of unit
@@ -204,8 +233,12 @@ export const input = (defaultValue = 0): FieldDecorator => record('input', defau
  * @example `@derivative('(El - v) / tau + sigma * sqrt(2 / tau) * xi', { unlessRefractory: true })`
  */
 export const derivative = (expression: string, options?: DerivativeOptionsArgs): FieldDecorator => record('derivative', expression, options);
-/** Names a sub-expression that derivatives and posts may use by name. */
-export const intermediate = (expression: string): FieldDecorator => record('intermediate', expression);
+/**
+ * Names a sub-expression that derivatives and posts may use by name.
+ * @param options - `unit` (see {@link UnitOptionsArgs})
+ * @example `@intermediate('0.125 / ms * exp(-(v + 65 mV) / (80 mV))', { unit: '1/ms' }) beta_n!: number;`
+ */
+export const intermediate = (expression: string, options?: UnitOptionsArgs): FieldDecorator => record('intermediate', expression, options);
 /**
  * Gives the value a state takes after every solver step. All posts of a model
  * are evaluated from the values before any of them is applied.

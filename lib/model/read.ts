@@ -6,8 +6,10 @@
 import type { MathNode } from 'mathjs';
 import { ExpressionError, ModelDefinitionError, describeValue } from '../errors.js';
 import { BUILTINS, CLIP, functionsOf, isConstant, NOISE, parseExpression, RANDOM_FUNCTIONS, symbolsOf } from '../expr/parse.js';
-import { ownRecords, type DerivativeOptionsArgs, type FieldRecord, type PathwayOptionsArgs, type SpikeOptionsArgs, type StateOptionsArgs } from './decorators.js';
+import { isUnitName } from '../units/index.js';
+import { ownRecords, type DerivativeOptionsArgs, type FieldRecord, type PathwayOptionsArgs, type SpikeOptionsArgs, type StateOptionsArgs, type UnitOptionsArgs } from './decorators.js';
 import type { IntermediateSpec, ModelSpec, PathwaySpec, ResetSpec, SpikeSpec, StateSpec, ValueSpec } from './spec.js';
+import { readUnits, type BuiltinKind } from './units.js';
 
 /** Anything constructible whose prototype chain may carry decorator records. */
 export type ModelClass = abstract new (...args: never[]) => object;
@@ -26,6 +28,8 @@ interface Field {
   post?: string;
   spike?: SpikeOptionsArgs;
   pathway?: PathwayOptionsArgs;
+  /** The `unit` option as given (checked by readUnits). */
+  unit?: unknown;
 }
 
 /**
@@ -41,6 +45,8 @@ export const NEVER_SPIKED = -1e4;
 export const LASTUPDATE = 'lastupdate';
 /** How a synapse's statements name a variable of its source (`v_pre`) or target (`ge_post`) unit. */
 export const SIDE_NAME = /^([A-Za-z][A-Za-z0-9]*(?:_[A-Za-z0-9]+)*)_(pre|post)$/;
+/** What the names the library defines measure, in a model with units. */
+export const BUILTIN_UNITS: Readonly<Record<string, BuiltinKind>> = Object.freeze({ t: 'time', dt: 'time', xi: 'noise', [LASTSPIKE]: 'time', [LASTUPDATE]: 'time', [NOT_REFRACTORY]: 'number' });
 
 const cache = new WeakMap<ModelClass, ModelSpec>();
 
@@ -158,6 +164,12 @@ function build(ctor: ModelClass): ModelSpec {
     }
   }
 
+  // Units: checked, and unit names turned into numbers, before the equations are checked.
+  const declared = new Map<string, unknown>();
+  for (const f of fields.values()) if (f.role === 'state' || f.role === 'param' || f.role === 'input' || f.role === 'intermediate') declared.set(f.property, f.unit);
+  const withUnits = [...declared.values()].some((u) => u !== undefined);
+  const units = typeof timeScale === 'number' && Number.isFinite(timeScale) && timeScale > 0 ? readUnits(name, timeScale, declared, BUILTIN_UNITS, { states, intermediates, spike, pathways, summed: summedFields }, problems) : undefined;
+
   const known = new Set([...states, ...params, ...inputs, ...intermediates].map((x) => x.name));
   for (const f of fields.values()) {
     const trouble = nameProblem(f.property);
@@ -176,9 +188,13 @@ function build(ctor: ModelClass): ModelSpec {
         if (s === NOISE) {
           if (!noise(kind)) problems.push(problem(where, `'${text}' uses the noise 'xi' in ${kind === 'intermediate' ? 'an intermediate' : `a ${kind}`}.`, "Write xi in the @derivative of the state it drives (each state's xi is its own noise)."));
         } else if (!known.has(s) && !isConstant(s) && !BUILTINS.has(s) && !(sides(kind) && SIDE_NAME.test(s))) {
+          // A unit name in a model whose units were refused is reported with them.
+          if (withUnits && !units && isUnitName(s)) continue;
           const fix = s === LASTSPIKE || s === NOT_REFRACTORY
             ? `'${s}' exists in models that declare a spike${s === NOT_REFRACTORY ? ' with a refractory period' : ''} (@spike).`
-            : `Declare it with @param or @state${kind === 'intermediate' ? '' : ', or name it with @intermediate'}.`;
+            : !withUnits && isUnitLiteral(node, s)
+              ? `'${s}' is a unit: constants with units need a model with units; declare the unit of every field (e.g. @param(20, { unit: 'ms' })), or write the number without its unit.`
+              : `Declare it with @param or @state${kind === 'intermediate' ? '' : ', or name it with @intermediate'}.`;
           problems.push(problem(where, `'${text}' uses unknown symbol '${printable(s)}'.`, fix));
         }
       }
@@ -245,7 +261,7 @@ function build(ctor: ModelClass): ModelSpec {
   }
 
   const sorted = ordered(name, intermediates, deps, problems);
-  return problems.length ? fail(name, problems) : { name, timeScale: timeScale as number, states, params, inputs, intermediates: sorted, ...(spike ? { spike } : {}), ...(pathways ? { pathways } : {}), ...(summed.length ? { summed } : {}) };
+  return problems.length ? fail(name, problems) : { name, timeScale: timeScale as number, states, params, inputs, intermediates: sorted, ...(spike ? { spike } : {}), ...(pathways ? { pathways } : {}), ...(summed.length ? { summed } : {}), ...(units ? { units } : {}) };
 }
 
 const RESET = /^\s*([A-Za-z_][A-Za-z0-9_]*)\s*([-+*/]?=)(?!=)\s*([\s\S]*?)\s*$/;
@@ -362,6 +378,7 @@ function apply(f: Field, r: FieldRecord, cls: string, seenHere: Map<string, Role
     delete f.expression;
     return;
   }
+  if (r.kind === 'state' || r.kind === 'param' || r.kind === 'input' || r.kind === 'intermediate') readUnitOption(f, r, where, problems);
   if (r.kind === 'intermediate') {
     if (typeof r.value !== 'string') problems.push(problem(where, `@intermediate needs an equation string, got ${describeValue(r.value)}.`, ''));
     else f.expression = r.value;
@@ -380,13 +397,43 @@ function apply(f: Field, r: FieldRecord, cls: string, seenHere: Map<string, Role
       } else f.bounds = [b[0], b[1]];
     } else delete f.bounds;
     const o = r.options as StateOptionsArgs | undefined;
-    const unknown = o && typeof o === 'object' ? Object.keys(o).filter((k) => k !== 'bounds' && k !== 'reduce') : [];
-    if (unknown.length) problems.push(problem(where, `@state has unknown option${unknown.length > 1 ? 's' : ''} ${unknown.map((k) => `'${printable(k)}'`).join(', ')}.`, 'Use bounds and reduce.'));
+    const unknown = o && typeof o === 'object' ? Object.keys(o).filter((k) => k !== 'bounds' && k !== 'reduce' && k !== 'unit') : [];
+    if (unknown.length) problems.push(problem(where, `@state has unknown option${unknown.length > 1 ? 's' : ''} ${unknown.map((k) => `'${printable(k)}'`).join(', ')}.`, 'Use bounds, reduce and unit.'));
     const reduce = o?.reduce;
     if (reduce !== undefined && reduce !== 'max' && reduce !== 'sum') problems.push(problem(where, `reduce ${describeValue(reduce)} is neither 'max' nor 'sum'.`, "Write reduce: 'max' (an event flag) or reduce: 'sum' (counts)."));
     else if (reduce !== undefined) f.reduce = reduce;
     else delete f.reduce;
   }
+}
+
+/**
+ * The `unit` option of a state, parameter, input or intermediate: kept as
+ * given (readUnits checks it); a subclass that declares the field again
+ * without one keeps the unit it inherits (the field measures the same
+ * quantity). Options other than `unit` of a parameter, input or
+ * intermediate are refused.
+ */
+function readUnitOption(f: Field, r: FieldRecord, where: string, problems: Problem[]): void {
+  const o = r.options as UnitOptionsArgs | undefined;
+  if (o !== undefined && (typeof o !== 'object' || o === null)) {
+    problems.push(problem(where, `@${r.kind} options ${describeValue(o)} are not an object.`, "Write e.g. { unit: 'mV' }."));
+    return;
+  }
+  if (r.kind !== 'state') {
+    const unknown = Object.keys(o ?? {}).filter((k) => k !== 'unit');
+    if (unknown.length) problems.push(problem(where, `@${r.kind} has unknown option${unknown.length > 1 ? 's' : ''} ${unknown.map((k) => `'${printable(k)}'`).join(', ')}.`, "Use unit, e.g. { unit: 'mV' }."));
+  }
+  if (o?.unit !== undefined) f.unit = o.unit;
+}
+
+/** Whether `name` follows a number in `node` as a unit does (`3 mV`, implicit multiplication) and is a unit name. */
+function isUnitLiteral(node: MathNode, name: string): boolean {
+  let found = false;
+  node.traverse((n) => {
+    const o = n as MathNode & { fn?: string; implicit?: boolean; args?: MathNode[] };
+    if (n.type === 'OperatorNode' && o.fn === 'multiply' && o.implicit && o.args?.length === 2 && !symbolsOf(o.args[0]).length && o.args[1].type === 'SymbolNode' && (o.args[1] as MathNode & { name: string }).name === name) found = true;
+  });
+  return found && isUnitName(name);
 }
 
 /**

@@ -1,4 +1,5 @@
 /** The normalised form of a model class, produced by `readModel`. */
+import type { ModelUnits } from './units.js';
 
 /** A state variable after normalisation. */
 export interface StateSpec {
@@ -77,4 +78,11 @@ export interface ModelSpec {
   pathways?: PathwaySpec[];
   /** A synapse model's summed variables (`@summed`): the target's input and the expression summed into it. */
   summed?: { target: string; expression: string }[];
+  /**
+   * The units of a model whose fields declare them: the unit of each field
+   * and the time unit. Its equations are then already checked and written
+   * without unit names (each literal with a unit is its number in the
+   * model's units), so that no later pass sees a unit.
+   */
+  units?: ModelUnits;
 }

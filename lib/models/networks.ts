@@ -29,25 +29,25 @@ import { Model, state, param, derivative, intermediate, spike, onPre, onPost } f
 export class CUBA extends Model {
   static timeScale = 1e3;
   /** Membrane time constant (ms). */
-  @param(20) taum!: number;
+  @param(20, { unit: 'ms' }) taum!: number;
   /** Decay time of the excitatory term (ms). */
-  @param(5) taue!: number;
+  @param(5, { unit: 'ms' }) taue!: number;
   /** Decay time of the inhibitory term (ms). */
-  @param(10) taui!: number;
+  @param(10, { unit: 'ms' }) taui!: number;
   /** Threshold (mV). */
-  @param(-50) vt!: number;
+  @param(-50, { unit: 'mV' }) vt!: number;
   /** Reset potential (mV). */
-  @param(-60) vr!: number;
+  @param(-60, { unit: 'mV' }) vr!: number;
   /** Resting potential (mV; above the threshold: the cells fire without input). */
-  @param(-49) El!: number;
+  @param(-49, { unit: 'mV' }) El!: number;
   /** Refractory period (ms). */
-  @param(5) tref!: number;
+  @param(5, { unit: 'ms' }) tref!: number;
   /** Membrane potential (mV). */
-  @state(-60) @derivative('(ge + gi - (v - El)) / taum', { unlessRefractory: true }) v!: number;
+  @state(-60, { unit: 'mV' }) @derivative('(ge + gi - (v - El)) / taum', { unlessRefractory: true }) v!: number;
   /** Excitatory synaptic term (mV). */
-  @state(0) @derivative('-ge / taue') ge!: number;
+  @state(0, { unit: 'mV' }) @derivative('-ge / taue') ge!: number;
   /** Inhibitory synaptic term (mV). */
-  @state(0) @derivative('-gi / taui') gi!: number;
+  @state(0, { unit: 'mV' }) @derivative('-gi / taui') gi!: number;
   /** A spike: `v` above `vt` out of the refractory period; `v` is reset to `vr`. */
   @spike({ threshold: 'v > vt', reset: 'v = vr', refractory: 'tref' }) spike!: number;
 }
@@ -56,6 +56,9 @@ export class CUBA extends Model {
  * A synapse that adds its weight `w` to the target's excitatory term `ge`
  * when the source fires (after the synapse's delay): Brian2's
  * `on_pre='ge += we'`.
+ *
+ * It declares no units: its weight is in the unit of the `ge` it adds to,
+ * which differs between targets (mV in {@link CUBA}, nS in {@link COBAHH}).
  */
 export class ExcitatoryJump extends Model {
   static timeScale = 1e3;
@@ -70,6 +73,9 @@ export class ExcitatoryJump extends Model {
  * when the source fires (after the synapse's delay): Brian2's
  * `on_pre='gi += wi'`. The weight of an inhibitory synapse is negative in
  * current-based models, positive in conductance-based ones.
+ *
+ * It declares no units, as {@link ExcitatoryJump}: its weight is in the
+ * unit of the target's `gi` (mV in {@link CUBA}, nS in {@link COBAHH}).
  */
 export class InhibitoryJump extends Model {
   static timeScale = 1e3;
@@ -130,57 +136,57 @@ export class InhibitoryJump extends Model {
 export class COBAHH extends Model {
   static timeScale = 1e3;
   /** Membrane capacitance (pF): 1 µF/cm² over 20000 µm². */
-  @param(200) Cm!: number;
+  @param(200, { unit: 'pF' }) Cm!: number;
   /** Leak conductance (nS): 5e-5 S/cm² over 20000 µm². */
-  @param(10) gl!: number;
+  @param(10, { unit: 'nS' }) gl!: number;
   /** Leak reversal potential (mV). */
-  @param(-60) El!: number;
+  @param(-60, { unit: 'mV' }) El!: number;
   /** Potassium reversal potential (mV). */
-  @param(-90) EK!: number;
+  @param(-90, { unit: 'mV' }) EK!: number;
   /** Sodium reversal potential (mV). */
-  @param(50) ENa!: number;
+  @param(50, { unit: 'mV' }) ENa!: number;
   /** Maximal sodium conductance (nS): 100 mS/cm² over 20000 µm². */
-  @param(20000) g_na!: number;
+  @param(20000, { unit: 'nS' }) g_na!: number;
   /** Maximal delayed-rectifier potassium conductance (nS): 30 mS/cm² over 20000 µm². */
-  @param(6000) g_kd!: number;
+  @param(6000, { unit: 'nS' }) g_kd!: number;
   /** Offset of the rate functions' voltage (mV); it sets the threshold. */
-  @param(-63) VT!: number;
+  @param(-63, { unit: 'mV' }) VT!: number;
   /** Decay time of the excitatory conductance (ms). */
-  @param(5) taue!: number;
+  @param(5, { unit: 'ms' }) taue!: number;
   /** Decay time of the inhibitory conductance (ms). */
-  @param(10) taui!: number;
+  @param(10, { unit: 'ms' }) taui!: number;
   /** Excitatory reversal potential (mV). */
-  @param(0) Ee!: number;
+  @param(0, { unit: 'mV' }) Ee!: number;
   /** Inhibitory reversal potential (mV). */
-  @param(-80) Ei!: number;
+  @param(-80, { unit: 'mV' }) Ei!: number;
   /** Sodium activation rate (1/ms); 0/0 at v = VT + 13. */
-  @intermediate('0.32 * (13 - v + VT) / (exp((13 - v + VT) / 4) - 1)') alpha_m!: number;
+  @intermediate('0.32 / (mV * ms) * (13 mV - v + VT) / (exp((13 mV - v + VT) / (4 mV)) - 1)', { unit: '1/ms' }) alpha_m!: number;
   /** Sodium deactivation rate (1/ms); 0/0 at v = VT + 40. */
-  @intermediate('0.28 * (v - VT - 40) / (exp((v - VT - 40) / 5) - 1)') beta_m!: number;
+  @intermediate('0.28 / (mV * ms) * (v - VT - 40 mV) / (exp((v - VT - 40 mV) / (5 mV)) - 1)', { unit: '1/ms' }) beta_m!: number;
   /** Sodium de-inactivation rate (1/ms). */
-  @intermediate('0.128 * exp((17 - v + VT) / 18)') alpha_h!: number;
+  @intermediate('0.128 / ms * exp((17 mV - v + VT) / (18 mV))', { unit: '1/ms' }) alpha_h!: number;
   /** Sodium inactivation rate (1/ms). */
-  @intermediate('4 / (1 + exp((40 - v + VT) / 5))') beta_h!: number;
+  @intermediate('4 / ms / (1 + exp((40 mV - v + VT) / (5 mV)))', { unit: '1/ms' }) beta_h!: number;
   /** Potassium activation rate (1/ms); 0/0 at v = VT + 15. */
-  @intermediate('0.032 * (15 - v + VT) / (exp((15 - v + VT) / 5) - 1)') alpha_n!: number;
+  @intermediate('0.032 / (mV * ms) * (15 mV - v + VT) / (exp((15 mV - v + VT) / (5 mV)) - 1)', { unit: '1/ms' }) alpha_n!: number;
   /** Potassium deactivation rate (1/ms). */
-  @intermediate('0.5 * exp((10 - v + VT) / 40)') beta_n!: number;
+  @intermediate('0.5 / ms * exp((10 mV - v + VT) / (40 mV))', { unit: '1/ms' }) beta_n!: number;
   /** Membrane potential (mV). */
-  @state(-60)
+  @state(-60, { unit: 'mV' })
   @derivative('(gl * (El - v) + ge * (Ee - v) + gi * (Ei - v) - g_na * (m * m * m) * h * (v - ENa) - g_kd * (n * n * n * n) * (v - EK)) / Cm')
   v!: number;
   /** Sodium activation. */
-  @state(0) @derivative('alpha_m * (1 - m) - beta_m * m') m!: number;
+  @state(0, { unit: '1' }) @derivative('alpha_m * (1 - m) - beta_m * m') m!: number;
   /** Potassium activation. */
-  @state(0) @derivative('alpha_n * (1 - n) - beta_n * n') n!: number;
+  @state(0, { unit: '1' }) @derivative('alpha_n * (1 - n) - beta_n * n') n!: number;
   /** Sodium inactivation. */
-  @state(0) @derivative('alpha_h * (1 - h) - beta_h * h') h!: number;
+  @state(0, { unit: '1' }) @derivative('alpha_h * (1 - h) - beta_h * h') h!: number;
   /** Excitatory conductance (nS). */
-  @state(0) @derivative('-ge / taue') ge!: number;
+  @state(0, { unit: 'nS' }) @derivative('-ge / taue') ge!: number;
   /** Inhibitory conductance (nS). */
-  @state(0) @derivative('-gi / taui') gi!: number;
+  @state(0, { unit: 'nS' }) @derivative('-gi / taui') gi!: number;
   /** A spike: `v` above −20 mV out of the 3 ms refractory period; no reset. */
-  @spike({ threshold: 'v > -20', refractory: 3 }) spike!: number;
+  @spike({ threshold: 'v > -20 mV', refractory: 3 }) spike!: number;
 }
 
 /**
@@ -199,21 +205,21 @@ export class COBAHH extends Model {
 export class SongNeuron extends Model {
   static timeScale = 1e3;
   /** Membrane time constant (ms). */
-  @param(10) taum!: number;
+  @param(10, { unit: 'ms' }) taum!: number;
   /** Decay time of the conductance (ms). */
-  @param(5) taue!: number;
+  @param(5, { unit: 'ms' }) taue!: number;
   /** Excitatory reversal potential (mV). */
-  @param(0) Ee!: number;
+  @param(0, { unit: 'mV' }) Ee!: number;
   /** Threshold (mV). */
-  @param(-54) vt!: number;
+  @param(-54, { unit: 'mV' }) vt!: number;
   /** Reset potential (mV). */
-  @param(-60) vr!: number;
+  @param(-60, { unit: 'mV' }) vr!: number;
   /** Resting potential (mV). */
-  @param(-74) El!: number;
+  @param(-74, { unit: 'mV' }) El!: number;
   /** Membrane potential (mV). */
-  @state(-60) @derivative('(ge * (Ee - v) + El - v) / taum') v!: number;
+  @state(-60, { unit: 'mV' }) @derivative('(ge * (Ee - v) + El - v) / taum') v!: number;
   /** Excitatory conductance, relative to the leak conductance. */
-  @state(0) @derivative('-ge / taue') ge!: number;
+  @state(0, { unit: '1' }) @derivative('-ge / taue') ge!: number;
   /** A spike: `v` above `vt`; `v` is reset to `vr`. */
   @spike({ threshold: 'v > vt', reset: 'v = vr' }) spike!: number;
 }
@@ -234,6 +240,10 @@ export class SongNeuron extends Model {
  *
  * Defaults as in Brian2's example: gmax 0.01, dApre 0.01·gmax,
  * dApost = −1.05·dApre (depression slightly stronger), taupre = taupost = 20 ms.
+ *
+ * It declares no units, as {@link ExcitatoryJump}: its weight and traces
+ * are in the unit of the target's `ge` (a pure number in {@link SongNeuron},
+ * where `ge` is relative to the leak).
  */
 export class SongSTDP extends Model {
   static timeScale = 1e3;

@@ -40,6 +40,19 @@
  */
 import { Model, state, param, input, derivative, intermediate, post, spike } from '../model/index.js';
 
+/**
+ * The Hodgkin–Huxley rates (1/ms) and the denominators of `αn` and `αm`
+ * (pure numbers), shared by {@link HodgkinHuxley} and {@link Rinzel}.
+ */
+const HH_RATES = {
+  an_t: 'exp(-(v + 55 mV) / (10 mV)) - 1',
+  beta_n: '0.125 / ms * exp(-(v + 65 mV) / (80 mV))',
+  am_t: 'exp(-(v + 40 mV) / (10 mV)) - 1',
+  beta_m: '4 / ms * exp(-(v + 65 mV) / (18 mV))',
+  alpha_h: '0.07 / ms * exp(-(v + 65 mV) / (20 mV))',
+  beta_h: '1 / ms / (exp(-(v + 35 mV) / (10 mV)) + 1)',
+} as const;
+
 /** Upward crossing of `v` through 0 mV between the previous step and this one. */
 const CROSSING = 'vprev < 0 and v >= 0 ? 1 : 0';
 
@@ -49,7 +62,7 @@ const CROSSING_SPIKE = { threshold: 'vprev < 0 and v >= 0' };
 /**
  * Integrate-and-fire neuron: a perfect integrator with a threshold and reset.
  *
- * Equations (time in seconds, `timeScale` 1):
+ * Equations (SI units: volts, amperes, farads, seconds; `timeScale` 1):
  * - `dv/dt = (stimulus + bias) / c`
  * - after each step, if `v > vt`: `spike ← 1`, `v ← 0`; otherwise `spike ← 0`.
  *
@@ -60,24 +73,24 @@ const CROSSING_SPIKE = { threshold: 'vprev < 0 and v >= 0' };
  * @example `new IAF({ c: 2 })` has `c === 2` and the other defaults.
  */
 export class IAF extends Model {
-  /** Firing threshold (same unit as `v`). */
-  @param(0.025) vt!: number;
-  /** Membrane capacitance: `v` grows by `(stimulus + bias) / c` per second. */
-  @param(5.0) c!: number;
-  /** Constant current added to the stimulus. */
-  @param(0.01) bias!: number;
-  /** Input current. */
-  @input(0) stimulus!: number;
+  /** Firing threshold (V). */
+  @param(0.025, { unit: 'V' }) vt!: number;
+  /** Membrane capacitance (F): `v` grows by `(stimulus + bias) / c` per second. */
+  @param(5.0, { unit: 'F' }) c!: number;
+  /** Constant current added to the stimulus (A). */
+  @param(0.01, { unit: 'A' }) bias!: number;
+  /** Input current (A). */
+  @input(0, { unit: 'A' }) stimulus!: number;
   /** 1 on a step where `v` crossed `vt` (and was reset), else 0. */
-  @state(0, { reduce: 'max' }) @post('v > vt ? 1 : 0') spike!: number;
-  /** Membrane voltage; reset to 0 when it exceeds `vt`. */
-  @state(0) @derivative('(stimulus + bias) / c') @post('v > vt ? 0 : v') v!: number;
+  @state(0, { reduce: 'max', unit: '1' }) @post('v > vt ? 1 : 0') spike!: number;
+  /** Membrane voltage (V); reset to 0 when it exceeds `vt`. */
+  @state(0, { unit: 'V' }) @derivative('(stimulus + bias) / c') @post('v > vt ? 0 : v') v!: number;
 }
 
 /**
  * Leaky integrate-and-fire neuron.
  *
- * Equations (SI units: volts, seconds, `timeScale` 1):
+ * Equations (SI units: volts, amperes, ohms, farads, seconds; `timeScale` 1):
  * - `dv/dt = (stimulus − v / r) / c`
  * - after each step, if `v > vt`: `spike ← 1`, `v ← vr`; otherwise `spike ← 0`.
  * - `v` is clipped into [−0.070, 0.025] V after each step.
@@ -92,19 +105,19 @@ export class IAF extends Model {
  */
 export class LeakyIAF extends Model {
   /** Firing threshold (V). */
-  @param(-0.025) vt!: number;
-  /** Membrane capacitance. */
-  @param(1.5) c!: number;
+  @param(-0.025, { unit: 'V' }) vt!: number;
+  /** Membrane capacitance (F). */
+  @param(1.5, { unit: 'F' }) c!: number;
   /** Reset voltage (V). */
-  @param(-0.070) vr!: number;
-  /** Membrane resistance. */
-  @param(0.2) r!: number;
-  /** Input current. */
-  @input(0) stimulus!: number;
+  @param(-0.070, { unit: 'V' }) vr!: number;
+  /** Membrane resistance (Ω). */
+  @param(0.2, { unit: 'ohm' }) r!: number;
+  /** Input current (A). */
+  @input(0, { unit: 'A' }) stimulus!: number;
   /** 1 on a step where `v` crossed `vt` (and was reset), else 0. */
-  @state(0, { reduce: 'max' }) @post('v > vt ? 1 : 0') spike!: number;
+  @state(0, { reduce: 'max', unit: '1' }) @post('v > vt ? 1 : 0') spike!: number;
   /** Membrane voltage (V). */
-  @state(-0.05, { bounds: [-0.070, 0.025] })
+  @state(-0.05, { bounds: [-0.070, 0.025], unit: 'V' })
   @derivative('(stimulus - v / r) / c')
   @post('v > vt ? vr : v')
   v!: number;
@@ -115,47 +128,47 @@ class HodgkinHuxleyEquations extends Model {
   static timeScale = 1e3;
 
   /** Maximal sodium conductance (mS/cm²). */
-  @param(120) gNa!: number;
+  @param(120, { unit: 'mS/cm^2' }) gNa!: number;
   /** Maximal potassium conductance (mS/cm²). */
-  @param(36) gK!: number;
+  @param(36, { unit: 'mS/cm^2' }) gK!: number;
   /** Leak conductance (mS/cm²). */
-  @param(0.3) gL!: number;
+  @param(0.3, { unit: 'mS/cm^2' }) gL!: number;
   /** Sodium reversal potential (mV). */
-  @param(50) ENa!: number;
+  @param(50, { unit: 'mV' }) ENa!: number;
   /** Potassium reversal potential (mV). */
-  @param(-77) EK!: number;
+  @param(-77, { unit: 'mV' }) EK!: number;
   /** Leak reversal potential (mV). */
-  @param(-54.387) EL!: number;
+  @param(-54.387, { unit: 'mV' }) EL!: number;
   /** Injected current (µA/cm²). */
-  @input(0) stimulus!: number;
+  @input(0, { unit: 'uA/cm^2' }) stimulus!: number;
 
   /** Denominator of `αn`; zero at v = −55. */
-  @intermediate('exp(-(v + 55) / 10) - 1') an_t!: number;
+  @intermediate(HH_RATES.an_t, { unit: '1' }) an_t!: number;
   /** `βn(v)` (1/ms). */
-  @intermediate('0.125 * exp(-(v + 65) / 80)') beta_n!: number;
+  @intermediate(HH_RATES.beta_n, { unit: '1/ms' }) beta_n!: number;
   /** Denominator of `αm`; zero at v = −40. */
-  @intermediate('exp(-(v + 40) / 10) - 1') am_t!: number;
+  @intermediate(HH_RATES.am_t, { unit: '1' }) am_t!: number;
   /** `βm(v)` (1/ms). */
-  @intermediate('4 * exp(-(v + 65) / 18)') beta_m!: number;
+  @intermediate(HH_RATES.beta_m, { unit: '1/ms' }) beta_m!: number;
   /** `αh(v)` (1/ms). */
-  @intermediate('0.07 * exp(-(v + 65) / 20)') alpha_h!: number;
+  @intermediate(HH_RATES.alpha_h, { unit: '1/ms' }) alpha_h!: number;
   /** `βh(v)` (1/ms). */
-  @intermediate('1 / (exp(-(v + 35) / 10) + 1)') beta_h!: number;
+  @intermediate(HH_RATES.beta_h, { unit: '1/ms' }) beta_h!: number;
 
   /** Membrane voltage (mV). */
-  @state(-64.9963793311921, { bounds: [-80, 30] })
-  @derivative('stimulus - gK * n^4 * (v - EK) - gNa * m^3 * h * (v - ENa) - gL * (v - EL)')
+  @state(-64.9963793311921, { bounds: [-80, 30], unit: 'mV' })
+  @derivative('(stimulus - gK * n^4 * (v - EK) - gNa * m^3 * h * (v - ENa) - gL * (v - EL)) / (1 uF/cm^2)')
   v!: number;
   /** Potassium activation. */
-  @state(0.317732399760866, { bounds: [0, 1] })
-  @derivative('abs(an_t) <= 1e-7 ? 0.1 * (1 - n) - beta_n * n : (-0.01 * (v + 55) / an_t) * (1 - n) - beta_n * n')
+  @state(0.317732399760866, { bounds: [0, 1], unit: '1' })
+  @derivative('abs(an_t) <= 1e-7 ? 0.1 / ms * (1 - n) - beta_n * n : (-0.01 / (ms * mV) * (v + 55 mV) / an_t) * (1 - n) - beta_n * n')
   n!: number;
   /** Sodium activation. */
-  @state(0.0529550868130081, { bounds: [0, 1] })
-  @derivative('abs(am_t) <= 1e-7 ? (1 - m) - beta_m * m : (-0.1 * (v + 40) / am_t) * (1 - m) - beta_m * m')
+  @state(0.0529550868130081, { bounds: [0, 1], unit: '1' })
+  @derivative('abs(am_t) <= 1e-7 ? (1 - m) / ms - beta_m * m : (-0.1 / (ms * mV) * (v + 40 mV) / am_t) * (1 - m) - beta_m * m')
   m!: number;
   /** Sodium inactivation. */
-  @state(0.595994124739864, { bounds: [0, 1] })
+  @state(0.595994124739864, { bounds: [0, 1], unit: '1' })
   @derivative('alpha_h * (1 - h) - beta_h * h')
   h!: number;
 }
@@ -165,7 +178,7 @@ class HodgkinHuxleyEquations extends Model {
  * shifted to about −65 mV.
  *
  * Equations (mV, ms, µA/cm², mS/cm², capacitance 1 µF/cm²; `timeScale` 1e3):
- * - `dv/dt = stimulus − gK·n⁴·(v − EK) − gNa·m³·h·(v − ENa) − gL·(v − EL)`
+ * - `dv/dt = (stimulus − gK·n⁴·(v − EK) − gNa·m³·h·(v − ENa) − gL·(v − EL)) / (1 µF/cm²)`
  * - `dx/dt = αx(v)·(1 − x) − βx(v)·x` for `x` in `n, m, h`, with
  *   - `αn = −0.01(v + 55) / (exp(−(v + 55)/10) − 1)` (0.1 at v = −55),
  *     `βn = 0.125·exp(−(v + 65)/80)`
@@ -195,9 +208,9 @@ export class HodgkinHuxley extends HodgkinHuxleyEquations {
   /** Neural's start values (v = −60 mV, n = m = 0, h = 1), off rest: the neuron fires once at start-up. */
   static readonly originalStart = Object.freeze({ v: -60, n: 0, m: 0, h: 1, vprev: -60 });
   /** 1 on the step where `v` crossed 0 mV upwards, else 0. */
-  @state(0, { reduce: 'max' }) @post(CROSSING) spike!: number;
+  @state(0, { reduce: 'max', unit: '1' }) @post(CROSSING) spike!: number;
   /** `v` at the end of the previous step (mV), for spike detection. */
-  @state(-64.9963793311921) @post('v') vprev!: number;
+  @state(-64.9963793311921, { unit: 'mV' }) @post('v') vprev!: number;
 }
 
 /** {@link HodgkinHuxley} with its spike as an event, an upward crossing of 0 mV (see the conventions above). */
@@ -205,7 +218,7 @@ export class HodgkinHuxleySpiking extends HodgkinHuxleyEquations {
   /** Neural's start values (v = −60 mV, n = m = 0, h = 1), off rest: the neuron fires once at start-up. */
   static readonly originalStart = Object.freeze({ v: -60, n: 0, m: 0, h: 1, vprev: -60 });
   /** `v` at the end of the previous step (mV), for spike detection. */
-  @state(-64.9963793311921) @post('v') vprev!: number;
+  @state(-64.9963793311921, { unit: 'mV' }) @post('v') vprev!: number;
   /** A spike: `v` crossed 0 mV upwards in this step. */
   @spike(CROSSING_SPIKE) spike!: number;
 }
@@ -215,64 +228,65 @@ class ConnorStevensEquations extends Model {
   static timeScale = 1e3;
 
   /** Shift of the sodium activation curves (mV). */
-  @param(-5.3) ms!: number;
+  @param(-5.3, { unit: 'mV' }) ms!: number;
   /** Shift of the potassium activation curves (mV). */
-  @param(-4.3) ns!: number;
+  @param(-4.3, { unit: 'mV' }) ns!: number;
   /** Shift of the sodium inactivation curves (mV). */
-  @param(-12) hs!: number;
+  @param(-12, { unit: 'mV' }) hs!: number;
   /** Maximal sodium conductance (mS/cm²). */
-  @param(120) gNa!: number;
+  @param(120, { unit: 'mS/cm^2' }) gNa!: number;
   /** Maximal delayed-rectifier potassium conductance (mS/cm²). */
-  @param(20) gK!: number;
+  @param(20, { unit: 'mS/cm^2' }) gK!: number;
   /** Leak conductance (mS/cm²). */
-  @param(0.3) gL!: number;
+  @param(0.3, { unit: 'mS/cm^2' }) gL!: number;
   /** Maximal A-current conductance (mS/cm²). */
-  @param(47.7) ga!: number;
+  @param(47.7, { unit: 'mS/cm^2' }) ga!: number;
   /** Sodium reversal potential (mV). */
-  @param(55) ENa!: number;
+  @param(55, { unit: 'mV' }) ENa!: number;
   /** Potassium reversal potential (mV). */
-  @param(-72) EK!: number;
+  @param(-72, { unit: 'mV' }) EK!: number;
   /** Leak reversal potential (mV). */
-  @param(-17) EL!: number;
+  @param(-17, { unit: 'mV' }) EL!: number;
   /** A-current reversal potential (mV). */
-  @param(-75) Ea!: number;
+  @param(-75, { unit: 'mV' }) Ea!: number;
   /** Injected current (µA/cm²). */
-  @input(0) stimulus!: number;
+  @input(0, { unit: 'uA/cm^2' }) stimulus!: number;
 
   // Rates αx, βx (1/ms), steady states x∞ and time constants τx (ms), as in the class TSDoc.
-  @intermediate('exp(-(v + 50 + ns) / 10) - 1') an_t!: number;
-  @intermediate('abs(an_t) <= 1e-7 ? 0.1 : -0.01 * (v + 50 + ns) / an_t') alpha_n!: number;
-  @intermediate('0.125 * exp(-(v + 60 + ns) / 80)') beta_n!: number;
-  @intermediate('alpha_n / (alpha_n + beta_n)') n_inf!: number;
-  @intermediate('2 / (3.8 * (alpha_n + beta_n))') tau_n!: number;
-  @intermediate('exp(-(v + 35 + ms) / 10) - 1') am_t!: number;
-  @intermediate('abs(am_t) <= 1e-7 ? 1 : -0.1 * (v + 35 + ms) / am_t') alpha_m!: number;
-  @intermediate('4 * exp(-(v + 60 + ms) / 18)') beta_m!: number;
-  @intermediate('alpha_m / (alpha_m + beta_m)') m_inf!: number;
-  @intermediate('1 / (3.8 * (alpha_m + beta_m))') tau_m!: number;
-  @intermediate('0.07 * exp(-(v + 60 + hs) / 20)') alpha_h!: number;
-  @intermediate('1 / (1 + exp(-(v + 30 + hs) / 10))') beta_h!: number;
-  @intermediate('alpha_h / (alpha_h + beta_h)') h_inf!: number;
-  @intermediate('1 / (3.8 * (alpha_h + beta_h))') tau_h!: number;
-  @intermediate('cbrt(0.0761 * exp((v + 94.22) / 31.84) / (1 + exp((v + 1.17) / 28.93)))') a_inf!: number;
-  @intermediate('0.3632 + 1.158 / (1 + exp((v + 55.96) / 20.12))') tau_a!: number;
-  @intermediate('(1 / (1 + exp((v + 53.3) / 14.54)))^4') b_inf!: number;
-  @intermediate('1.24 + 2.678 / (1 + exp((v + 50) / 16.027))') tau_b!: number;
+  // `ms` is the sodium shift here, so times are written in `millisecond`.
+  @intermediate('exp(-(v + 50 mV + ns) / (10 mV)) - 1', { unit: '1' }) an_t!: number;
+  @intermediate('abs(an_t) <= 1e-7 ? 0.1 / millisecond : -0.01 / (millisecond * mV) * (v + 50 mV + ns) / an_t', { unit: '1/ms' }) alpha_n!: number;
+  @intermediate('0.125 / millisecond * exp(-(v + 60 mV + ns) / (80 mV))', { unit: '1/ms' }) beta_n!: number;
+  @intermediate('alpha_n / (alpha_n + beta_n)', { unit: '1' }) n_inf!: number;
+  @intermediate('2 / (3.8 * (alpha_n + beta_n))', { unit: 'ms' }) tau_n!: number;
+  @intermediate('exp(-(v + 35 mV + ms) / (10 mV)) - 1', { unit: '1' }) am_t!: number;
+  @intermediate('abs(am_t) <= 1e-7 ? 1 / millisecond : -0.1 / (millisecond * mV) * (v + 35 mV + ms) / am_t', { unit: '1/ms' }) alpha_m!: number;
+  @intermediate('4 / millisecond * exp(-(v + 60 mV + ms) / (18 mV))', { unit: '1/ms' }) beta_m!: number;
+  @intermediate('alpha_m / (alpha_m + beta_m)', { unit: '1' }) m_inf!: number;
+  @intermediate('1 / (3.8 * (alpha_m + beta_m))', { unit: 'ms' }) tau_m!: number;
+  @intermediate('0.07 / millisecond * exp(-(v + 60 mV + hs) / (20 mV))', { unit: '1/ms' }) alpha_h!: number;
+  @intermediate('1 / millisecond / (1 + exp(-(v + 30 mV + hs) / (10 mV)))', { unit: '1/ms' }) beta_h!: number;
+  @intermediate('alpha_h / (alpha_h + beta_h)', { unit: '1' }) h_inf!: number;
+  @intermediate('1 / (3.8 * (alpha_h + beta_h))', { unit: 'ms' }) tau_h!: number;
+  @intermediate('cbrt(0.0761 * exp((v + 94.22 mV) / (31.84 mV)) / (1 + exp((v + 1.17 mV) / (28.93 mV))))', { unit: '1' }) a_inf!: number;
+  @intermediate('0.3632 millisecond + 1.158 millisecond / (1 + exp((v + 55.96 mV) / (20.12 mV)))', { unit: 'ms' }) tau_a!: number;
+  @intermediate('(1 / (1 + exp((v + 53.3 mV) / (14.54 mV))))^4', { unit: '1' }) b_inf!: number;
+  @intermediate('1.24 millisecond + 2.678 millisecond / (1 + exp((v + 50 mV) / (16.027 mV)))', { unit: 'ms' }) tau_b!: number;
 
   /** Membrane voltage (mV). */
-  @state(-67.9747258553618, { bounds: [-80, 50] })
-  @derivative('stimulus - gNa * m^3 * h * (v - ENa) - gK * n^4 * (v - EK) - gL * (v - EL) - ga * a^3 * b * (v - Ea)')
+  @state(-67.9747258553618, { bounds: [-80, 50], unit: 'mV' })
+  @derivative('(stimulus - gNa * m^3 * h * (v - ENa) - gK * n^4 * (v - EK) - gL * (v - EL) - ga * a^3 * b * (v - Ea)) / (1 uF/cm^2)')
   v!: number;
   /** Potassium activation. */
-  @state(0.155891988985769, { bounds: [0, 1] }) @derivative('(n_inf - n) / tau_n') n!: number;
+  @state(0.155891988985769, { bounds: [0, 1], unit: '1' }) @derivative('(n_inf - n) / tau_n') n!: number;
   /** Sodium activation. */
-  @state(0.0100802867290319, { bounds: [0, 1] }) @derivative('(m_inf - m) / tau_m') m!: number;
+  @state(0.0100802867290319, { bounds: [0, 1], unit: '1' }) @derivative('(m_inf - m) / tau_m') m!: number;
   /** Sodium inactivation. */
-  @state(0.965897305695259, { bounds: [0, 1] }) @derivative('(h_inf - h) / tau_h') h!: number;
+  @state(0.965897305695259, { bounds: [0, 1], unit: '1' }) @derivative('(h_inf - h) / tau_h') h!: number;
   /** A-current activation. */
-  @state(0.540436798845224, { bounds: [0, 1] }) @derivative('(a_inf - a) / tau_a') a!: number;
+  @state(0.540436798845224, { bounds: [0, 1], unit: '1' }) @derivative('(a_inf - a) / tau_a') a!: number;
   /** A-current inactivation. */
-  @state(0.288484895451682, { bounds: [0, 1] }) @derivative('(b_inf - b) / tau_b') b!: number;
+  @state(0.288484895451682, { bounds: [0, 1], unit: '1' }) @derivative('(b_inf - b) / tau_b') b!: number;
 }
 
 /**
@@ -280,7 +294,7 @@ class ConnorStevensEquations extends Model {
  * shifted gating, plus a transient potassium A-current (`a³·b`).
  *
  * Equations (mV, ms, µA/cm², mS/cm², capacitance 1 µF/cm²; `timeScale` 1e3):
- * - `dv/dt = stimulus − gNa·m³·h·(v − ENa) − gK·n⁴·(v − EK) − gL·(v − EL) − ga·a³·b·(v − Ea)`
+ * - `dv/dt = (stimulus − gNa·m³·h·(v − ENa) − gK·n⁴·(v − EK) − gL·(v − EL) − ga·a³·b·(v − Ea)) / (1 µF/cm²)`
  * - `dx/dt = (x∞(v) − x) / τx(v)` for `x` in `n, m, h, a, b`, with
  *   - `αn = −0.01(v + 50 + ns) / (exp(−(v + 50 + ns)/10) − 1)` (0.1 at the 0/0 point),
  *     `βn = 0.125·exp(−(v + 60 + ns)/80)`, `τn = 2 / (3.8(αn + βn))`
@@ -312,9 +326,9 @@ export class ConnorStevens extends ConnorStevensEquations {
   /** Neural's start values (v = −60 mV, n = m = 0, h = a = b = 1), off rest: the neuron fires at start-up. */
   static readonly originalStart = Object.freeze({ v: -60, n: 0, m: 0, h: 1, a: 1, b: 1, vprev: -60 });
   /** 1 on the step where `v` crossed 0 mV upwards, else 0. */
-  @state(0, { reduce: 'max' }) @post(CROSSING) spike!: number;
+  @state(0, { reduce: 'max', unit: '1' }) @post(CROSSING) spike!: number;
   /** `v` at the end of the previous step (mV), for spike detection. */
-  @state(-67.9747258553618) @post('v') vprev!: number;
+  @state(-67.9747258553618, { unit: 'mV' }) @post('v') vprev!: number;
 }
 
 /** {@link ConnorStevens} with its spike as an event, an upward crossing of 0 mV (see the conventions above). */
@@ -322,7 +336,7 @@ export class ConnorStevensSpiking extends ConnorStevensEquations {
   /** Neural's start values (v = −60 mV, n = m = 0, h = a = b = 1), off rest: the neuron fires at start-up. */
   static readonly originalStart = Object.freeze({ v: -60, n: 0, m: 0, h: 1, a: 1, b: 1, vprev: -60 });
   /** `v` at the end of the previous step (mV), for spike detection. */
-  @state(-67.9747258553618) @post('v') vprev!: number;
+  @state(-67.9747258553618, { unit: 'mV' }) @post('v') vprev!: number;
   /** A spike: `v` crossed 0 mV upwards in this step. */
   @spike(CROSSING_SPIKE) spike!: number;
 }
@@ -331,22 +345,22 @@ export class ConnorStevensSpiking extends ConnorStevensEquations {
 class WilsonEquations extends Model {
   static timeScale = 1e3;
 
-  /** Membrane capacitance (scaled units). */
-  @param(1.2) C!: number;
+  /** Membrane capacitance (µF/cm²). */
+  @param(1.2, { unit: 'uF/cm^2' }) C!: number;
   /** Potassium reversal potential (mV). */
-  @param(-92) EK!: number;
-  /** Potassium conductance. */
-  @param(26) gK!: number;
+  @param(-92, { unit: 'mV' }) EK!: number;
+  /** Potassium conductance (mS/cm²). */
+  @param(26, { unit: 'mS/cm^2' }) gK!: number;
   /** Sodium reversal potential (mV). */
-  @param(55) ENa!: number;
-  /** Injected current. */
-  @input(0) stimulus!: number;
+  @param(55, { unit: 'mV' }) ENa!: number;
+  /** Injected current (µA/cm²). */
+  @input(0, { unit: 'uA/cm^2' }) stimulus!: number;
 
   /** Recovery variable (potassium activation). */
-  @state(0.0877593076846517) @derivative('(0.0135 * v + 1.03 - r) / 1.9') r!: number;
+  @state(0.0877593076846517, { unit: '1' }) @derivative('(0.0135 / mV * v + 1.03 - r) / (1.9 ms)') r!: number;
   /** Membrane voltage (mV). */
-  @state(-69.795606838174)
-  @derivative('(stimulus - (17.81 + 0.4771 * v + 0.003263 * v^2) * (v - ENa) - gK * r * (v - EK)) / C')
+  @state(-69.795606838174, { unit: 'mV' })
+  @derivative('(stimulus - (17.81 mS/cm^2 + 0.4771 mS/(cm^2 * mV) * v + 0.003263 mS/(cm^2 * mV^2) * v^2) * (v - ENa) - gK * r * (v - EK)) / C')
   v!: number;
 }
 
@@ -355,8 +369,9 @@ class WilsonEquations extends Model {
  * conductance is quadratic in `v` (instantaneous activation) and a recovery
  * variable `r` with a linear steady state.
  *
- * Equations (mV, ms; `timeScale` 1e3):
+ * Equations (mV, ms, µA/cm², mS/cm², µF/cm²; `timeScale` 1e3):
  * - `dv/dt = (stimulus − (17.81 + 0.4771·v + 0.003263·v²)·(v − ENa) − gK·r·(v − EK)) / C`
+ *   (the sodium conductance in mS/cm², its coefficients per mV and mV²)
  * - `dr/dt = (0.0135·v + 1.03 − r) / 1.9`
  * - `spike` is 1 on the step where `v` crosses 0 mV upwards.
  *
@@ -375,9 +390,9 @@ export class Wilson extends WilsonEquations {
   /** Neural's start values (v = −70 mV, r = 0.088), near but not at rest: `v` drifts by 0.2 mV. */
   static readonly originalStart = Object.freeze({ r: 0.088, v: -70, vprev: -70 });
   /** 1 on the step where `v` crossed 0 mV upwards, else 0. */
-  @state(0, { reduce: 'max' }) @post(CROSSING) spike!: number;
+  @state(0, { reduce: 'max', unit: '1' }) @post(CROSSING) spike!: number;
   /** `v` at the end of the previous step (mV), for spike detection. */
-  @state(-69.795606838174) @post('v') vprev!: number;
+  @state(-69.795606838174, { unit: 'mV' }) @post('v') vprev!: number;
 }
 
 /** {@link Wilson} with its spike as an event, an upward crossing of 0 mV (see the conventions above). */
@@ -385,7 +400,7 @@ export class WilsonSpiking extends WilsonEquations {
   /** Neural's start values (v = −70 mV, r = 0.088), near but not at rest: `v` drifts by 0.2 mV. */
   static readonly originalStart = Object.freeze({ r: 0.088, v: -70, vprev: -70 });
   /** `v` at the end of the previous step (mV), for spike detection. */
-  @state(-69.795606838174) @post('v') vprev!: number;
+  @state(-69.795606838174, { unit: 'mV' }) @post('v') vprev!: number;
   /** A spike: `v` crossed 0 mV upwards in this step. */
   @spike(CROSSING_SPIKE) spike!: number;
 }
@@ -395,45 +410,45 @@ class RinzelEquations extends Model {
   static timeScale = 1e3;
 
   /** Membrane capacitance (µF/cm²). */
-  @param(0.75) C!: number;
+  @param(0.75, { unit: 'uF/cm^2' }) C!: number;
   /** Maximal sodium conductance (mS/cm²). */
-  @param(120) gNa!: number;
+  @param(120, { unit: 'mS/cm^2' }) gNa!: number;
   /** Maximal potassium conductance (mS/cm²). */
-  @param(36) gK!: number;
+  @param(36, { unit: 'mS/cm^2' }) gK!: number;
   /** Leak conductance (mS/cm²). */
-  @param(0.3) gL!: number;
+  @param(0.3, { unit: 'mS/cm^2' }) gL!: number;
   /** Sodium reversal potential (mV). */
-  @param(50) ENa!: number;
+  @param(50, { unit: 'mV' }) ENa!: number;
   /** Potassium reversal potential (mV). */
-  @param(-77) EK!: number;
+  @param(-77, { unit: 'mV' }) EK!: number;
   /** Leak reversal potential (mV). */
-  @param(-54.387) EL!: number;
+  @param(-54.387, { unit: 'mV' }) EL!: number;
   /** Slope of the linear relation `n ≈ w / s`, `1 − h ≈ w` (dimensionless). */
-  @param(1.27135220916422) s!: number;
+  @param(1.27135220916422, { unit: '1' }) s!: number;
   /** Injected current (µA/cm²). */
-  @input(0) stimulus!: number;
+  @input(0, { unit: 'uA/cm^2' }) stimulus!: number;
 
   // Hodgkin–Huxley rates αx, βx (1/ms), steady states x∞, and w∞, τw (ms), as in the class TSDoc.
-  @intermediate('exp(-(v + 55) / 10) - 1') an_t!: number;
-  @intermediate('abs(an_t) <= 1e-7 ? 0.1 : -0.01 * (v + 55) / an_t') alpha_n!: number;
-  @intermediate('0.125 * exp(-(v + 65) / 80)') beta_n!: number;
-  @intermediate('alpha_n / (alpha_n + beta_n)') n_inf!: number;
-  @intermediate('exp(-(v + 40) / 10) - 1') am_t!: number;
-  @intermediate('abs(am_t) <= 1e-7 ? 1 : -0.1 * (v + 40) / am_t') alpha_m!: number;
-  @intermediate('4 * exp(-(v + 65) / 18)') beta_m!: number;
-  @intermediate('alpha_m / (alpha_m + beta_m)') m_inf!: number;
-  @intermediate('0.07 * exp(-(v + 65) / 20)') alpha_h!: number;
-  @intermediate('1 / (exp(-(v + 35) / 10) + 1)') beta_h!: number;
-  @intermediate('alpha_h / (alpha_h + beta_h)') h_inf!: number;
-  @intermediate('s / (1 + s^2) * (n_inf + s * (1 - h_inf))') w_inf!: number;
-  @intermediate('1 + 5 * exp(-(v + 55)^2 / 55^2)') tau_w!: number;
+  @intermediate(HH_RATES.an_t, { unit: '1' }) an_t!: number;
+  @intermediate('abs(an_t) <= 1e-7 ? 0.1 / ms : -0.01 / (ms * mV) * (v + 55 mV) / an_t', { unit: '1/ms' }) alpha_n!: number;
+  @intermediate(HH_RATES.beta_n, { unit: '1/ms' }) beta_n!: number;
+  @intermediate('alpha_n / (alpha_n + beta_n)', { unit: '1' }) n_inf!: number;
+  @intermediate(HH_RATES.am_t, { unit: '1' }) am_t!: number;
+  @intermediate('abs(am_t) <= 1e-7 ? 1 / ms : -0.1 / (ms * mV) * (v + 40 mV) / am_t', { unit: '1/ms' }) alpha_m!: number;
+  @intermediate(HH_RATES.beta_m, { unit: '1/ms' }) beta_m!: number;
+  @intermediate('alpha_m / (alpha_m + beta_m)', { unit: '1' }) m_inf!: number;
+  @intermediate(HH_RATES.alpha_h, { unit: '1/ms' }) alpha_h!: number;
+  @intermediate(HH_RATES.beta_h, { unit: '1/ms' }) beta_h!: number;
+  @intermediate('alpha_h / (alpha_h + beta_h)', { unit: '1' }) h_inf!: number;
+  @intermediate('s / (1 + s^2) * (n_inf + s * (1 - h_inf))', { unit: '1' }) w_inf!: number;
+  @intermediate('1 ms + 5 ms * exp(-(v + 55 mV)^2 / (55 mV)^2)', { unit: 'ms' }) tau_w!: number;
 
   /** Membrane voltage (mV). */
-  @state(-64.9973125395226, { bounds: [-80, 30] })
+  @state(-64.9973125395226, { bounds: [-80, 30], unit: 'mV' })
   @derivative('(stimulus - gNa * m_inf^3 * (1 - w) * (v - ENa) - gK * (w / s)^4 * (v - EK) - gL * (v - EL)) / C')
   v!: number;
   /** Recovery variable. */
-  @state(0.403957324686797, { bounds: [0, 1] }) @derivative('3 * (w_inf - w) / tau_w') w!: number;
+  @state(0.403957324686797, { bounds: [0, 1], unit: '1' }) @derivative('3 * (w_inf - w) / tau_w') w!: number;
 }
 
 /**
@@ -467,9 +482,9 @@ export class Rinzel extends RinzelEquations {
   /** Neural's start values (v = −60 mV, w = 0), off rest: the neuron fires once at start-up. */
   static readonly originalStart = Object.freeze({ v: -60, w: 0, vprev: -60 });
   /** 1 on the step where `v` crossed 0 mV upwards, else 0. */
-  @state(0, { reduce: 'max' }) @post(CROSSING) spike!: number;
+  @state(0, { reduce: 'max', unit: '1' }) @post(CROSSING) spike!: number;
   /** `v` at the end of the previous step (mV), for spike detection. */
-  @state(-64.9973125395226) @post('v') vprev!: number;
+  @state(-64.9973125395226, { unit: 'mV' }) @post('v') vprev!: number;
 }
 
 /** {@link Rinzel} with its spike as an event, an upward crossing of 0 mV (see the conventions above). */
@@ -477,7 +492,7 @@ export class RinzelSpiking extends RinzelEquations {
   /** Neural's start values (v = −60 mV, w = 0), off rest: the neuron fires once at start-up. */
   static readonly originalStart = Object.freeze({ v: -60, w: 0, vprev: -60 });
   /** `v` at the end of the previous step (mV), for spike detection. */
-  @state(-64.9973125395226) @post('v') vprev!: number;
+  @state(-64.9973125395226, { unit: 'mV' }) @post('v') vprev!: number;
   /** A spike: `v` crossed 0 mV upwards in this step. */
   @spike(CROSSING_SPIKE) spike!: number;
 }
@@ -487,43 +502,43 @@ class MorrisLecarEquations extends Model {
   static timeScale = 1e3;
 
   /** Membrane capacitance (µF/cm²). */
-  @param(20) C!: number;
+  @param(20, { unit: 'uF/cm^2' }) C!: number;
   /** Maximal calcium conductance (mS/cm²). */
-  @param(4.4) gCa!: number;
+  @param(4.4, { unit: 'mS/cm^2' }) gCa!: number;
   /** Maximal potassium conductance (mS/cm²). */
-  @param(8) gK!: number;
+  @param(8, { unit: 'mS/cm^2' }) gK!: number;
   /** Leak conductance (mS/cm²). */
-  @param(2) gL!: number;
+  @param(2, { unit: 'mS/cm^2' }) gL!: number;
   /** Calcium reversal potential (mV). */
-  @param(120) ECa!: number;
+  @param(120, { unit: 'mV' }) ECa!: number;
   /** Potassium reversal potential (mV). */
-  @param(-84) EK!: number;
+  @param(-84, { unit: 'mV' }) EK!: number;
   /** Leak reversal potential (mV). */
-  @param(-60) EL!: number;
+  @param(-60, { unit: 'mV' }) EL!: number;
   /** Half-activation voltage of the calcium current (mV). */
-  @param(-1.2) V1!: number;
+  @param(-1.2, { unit: 'mV' }) V1!: number;
   /** Slope of the calcium activation (mV). */
-  @param(18) V2!: number;
+  @param(18, { unit: 'mV' }) V2!: number;
   /** Half-activation voltage of the potassium current (mV). */
-  @param(2) V3!: number;
+  @param(2, { unit: 'mV' }) V3!: number;
   /** Slope of the potassium activation (mV). */
-  @param(30) V4!: number;
+  @param(30, { unit: 'mV' }) V4!: number;
   /** Rate scale of the potassium activation (1/ms). */
-  @param(0.04) phi!: number;
+  @param(0.04, { unit: '1/ms' }) phi!: number;
   /** Injected current (µA/cm²). */
-  @input(0) stimulus!: number;
+  @input(0, { unit: 'uA/cm^2' }) stimulus!: number;
 
   // m∞, w∞ and 1/τw = cosh((v − V3)/(2·V4)) (dimensionless), as in the class TSDoc.
-  @intermediate('(1 + tanh((v - V1) / V2)) / 2') m_inf!: number;
-  @intermediate('(1 + tanh((v - V3) / V4)) / 2') w_inf!: number;
-  @intermediate('(exp((v - V3) / (2 * V4)) + exp(-(v - V3) / (2 * V4))) / 2') rate_w!: number;
+  @intermediate('(1 + tanh((v - V1) / V2)) / 2', { unit: '1' }) m_inf!: number;
+  @intermediate('(1 + tanh((v - V3) / V4)) / 2', { unit: '1' }) w_inf!: number;
+  @intermediate('(exp((v - V3) / (2 * V4)) + exp(-(v - V3) / (2 * V4))) / 2', { unit: '1' }) rate_w!: number;
 
   /** Membrane voltage (mV). */
-  @state(-60.8553822323095)
+  @state(-60.8553822323095, { unit: 'mV' })
   @derivative('(stimulus - gCa * m_inf * (v - ECa) - gK * w * (v - EK) - gL * (v - EL)) / C')
   v!: number;
   /** Fraction of open potassium channels. */
-  @state(0.0149150249539994, { bounds: [0, 1] }) @derivative('phi * rate_w * (w_inf - w)') w!: number;
+  @state(0.0149150249539994, { bounds: [0, 1], unit: '1' }) @derivative('phi * rate_w * (w_inf - w)') w!: number;
 }
 
 /**
@@ -552,15 +567,15 @@ class MorrisLecarEquations extends Model {
  */
 export class MorrisLecar extends MorrisLecarEquations {
   /** 1 on the step where `v` crossed 0 mV upwards, else 0. */
-  @state(0, { reduce: 'max' }) @post(CROSSING) spike!: number;
+  @state(0, { reduce: 'max', unit: '1' }) @post(CROSSING) spike!: number;
   /** `v` at the end of the previous step (mV), for spike detection. */
-  @state(-60.8553822323095) @post('v') vprev!: number;
+  @state(-60.8553822323095, { unit: 'mV' }) @post('v') vprev!: number;
 }
 
 /** {@link MorrisLecar} with its spike as an event, an upward crossing of 0 mV (see the conventions above). */
 export class MorrisLecarSpiking extends MorrisLecarEquations {
   /** `v` at the end of the previous step (mV), for spike detection. */
-  @state(-60.8553822323095) @post('v') vprev!: number;
+  @state(-60.8553822323095, { unit: 'mV' }) @post('v') vprev!: number;
   /** A spike: `v` crossed 0 mV upwards in this step. */
   @spike(CROSSING_SPIKE) spike!: number;
 }
@@ -570,30 +585,30 @@ class IzhikevichEquations extends Model {
   static timeScale = 1e3;
 
   /** Time scale of the recovery variable (1/ms). */
-  @param(0.02) a!: number;
-  /** Sensitivity of the recovery variable to `v`. */
-  @param(0.2) b!: number;
+  @param(0.02, { unit: '1/ms' }) a!: number;
+  /** Sensitivity of the recovery variable to `v` (1/ms). */
+  @param(0.2, { unit: '1/ms' }) b!: number;
   /** After-spike reset of `v` (mV). */
-  @param(-65) c!: number;
-  /** After-spike increment of `u`. */
-  @param(8) d!: number;
+  @param(-65, { unit: 'mV' }) c!: number;
+  /** After-spike increment of `u` (mV/ms). */
+  @param(8, { unit: 'mV/ms' }) d!: number;
   /** Spike cut-off: a spike is emitted and `v` reset when `v ≥ vpeak` (mV). */
-  @param(30) vpeak!: number;
-  /** Injected current (scaled units). */
-  @input(0) stimulus!: number;
+  @param(30, { unit: 'mV' }) vpeak!: number;
+  /** Injected current, scaled to a rate of change of `v` (mV/ms). */
+  @input(0, { unit: 'mV/ms' }) stimulus!: number;
 
   /** Membrane voltage (mV). */
-  @state(-70) @derivative('0.04 * v^2 + 5 * v + 140 - u + stimulus') v!: number;
-  /** Recovery variable. */
-  @state(-14) @derivative('a * (b * v - u)') u!: number;
+  @state(-70, { unit: 'mV' }) @derivative('0.04 / (mV * ms) * v^2 + 5 / ms * v + 140 mV/ms - u + stimulus') v!: number;
+  /** Recovery variable (mV/ms). */
+  @state(-14, { unit: 'mV/ms' }) @derivative('a * (b * v - u)') u!: number;
 }
 
 /**
  * Izhikevich's simple spiking model: a quadratic integrate-and-fire voltage
  * with a linear recovery variable and an after-spike reset.
  *
- * Equations (mV, ms; `timeScale` 1e3):
- * - `dv/dt = 0.04·v² + 5·v + 140 − u + stimulus`
+ * Equations (mV, ms; `u` and `stimulus` in mV/ms; `timeScale` 1e3):
+ * - `dv/dt = 0.04·v² + 5·v + 140 − u + stimulus` (0.04 per mV·ms, 5 per ms, 140 mV/ms)
  * - `du/dt = a·(b·v − u)`
  * - after each step, if `v ≥ vpeak`: `spike ← 1`, `v ← c`, `u ← u + d`;
  *   otherwise `spike ← 0`.
@@ -616,7 +631,7 @@ export class Izhikevich extends IzhikevichEquations {
   /** Recovery variable: `d` more after a spike. */
   @post('v >= vpeak ? u + d : u') declare u: number;
   /** 1 on a step where `v` reached `vpeak` (and was reset), else 0. */
-  @state(0, { reduce: 'max' }) @post('v >= vpeak ? 1 : 0') spike!: number;
+  @state(0, { reduce: 'max', unit: '1' }) @post('v >= vpeak ? 1 : 0') spike!: number;
 }
 
 /**

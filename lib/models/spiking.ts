@@ -28,19 +28,19 @@ import { Model, state, param, input, derivative, spike } from '../model/index.js
 export class LIF extends Model {
   static timeScale = 1e3;
   /** Resting potential (mV). */
-  @param(-60) El!: number;
+  @param(-60, { unit: 'mV' }) El!: number;
   /** Threshold (mV). */
-  @param(-50) vt!: number;
+  @param(-50, { unit: 'mV' }) vt!: number;
   /** Reset potential (mV). */
-  @param(-60) vr!: number;
+  @param(-60, { unit: 'mV' }) vr!: number;
   /** Membrane time constant (ms). */
-  @param(20) tau!: number;
+  @param(20, { unit: 'ms' }) tau!: number;
   /** Refractory period (ms). */
-  @param(5) tref!: number;
+  @param(5, { unit: 'ms' }) tref!: number;
   /** Input (mV): a current times the membrane resistance, or synaptic terms. */
-  @input(0) I!: number;
+  @input(0, { unit: 'mV' }) I!: number;
   /** Membrane potential (mV). */
-  @state(-60) @derivative('(El - v + I) / tau', { unlessRefractory: true }) v!: number;
+  @state(-60, { unit: 'mV' }) @derivative('(El - v + I) / tau', { unlessRefractory: true }) v!: number;
   /** A spike: `v` above `vt` out of the refractory period; `v` is reset to `vr`. */
   @spike({ threshold: 'v > vt', reset: 'v = vr', refractory: 'tref' }) spike!: number;
 }
@@ -59,7 +59,7 @@ export class LIF extends Model {
  */
 export class Poisson extends Model {
   /** Firing rate (Hz). */
-  @input(10) rate!: number;
+  @input(10, { unit: 'Hz' }) rate!: number;
   /** A spike, with probability `rate·dt` in each step. */
   @spike({ threshold: 'rand() < rate * dt' }) spike!: number;
 }
@@ -83,7 +83,7 @@ export class Poisson extends Model {
  */
 export class NoisyLIF extends LIF {
   /** Standard deviation of the free membrane potential (mV). */
-  @param(2) sigma!: number;
+  @param(2, { unit: 'mV' }) sigma!: number;
   /** Membrane potential (mV). */
   @derivative('(El - v + I) / tau + sigma * sqrt(2 / tau) * xi', { unlessRefractory: true }) declare v: number;
 }

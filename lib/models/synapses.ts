@@ -6,7 +6,9 @@
  * - The input `stimulus` is the presynaptic spike train: 1 on a step with a
  *   presynaptic spike, 0 otherwise (AMPA and WeightedExponential scale their
  *   jump by the value; the others only test it for non-zero).
- * - Time is in seconds (`timeScale` 1), so rates are per second.
+ * - Time is in seconds (`timeScale` 1), so rates are per second;
+ *   conductances are in nS, and the spike train, the jump factors and the
+ *   fractions of receptors are pure numbers.
  * - Neural applied the transmitter-release jump inside its `ode()`, i.e. to the
  *   state before the step was integrated, and then clipped the state into its
  *   bounds. Here the jump is a `@post` expression, applied at the end of the
@@ -37,23 +39,23 @@ import { Model, state, param, input, derivative, post } from '../model/index.js'
  */
 export class AMPA extends Model {
   /** Fraction of the remaining closed receptors opened per unit of stimulus. */
-  @param(0.1) ar!: number;
+  @param(0.1, { unit: '1' }) ar!: number;
   /** Decay rate of `s` (1/s). */
-  @param(5) ad!: number;
-  /** Maximal conductance. */
-  @param(150) gmax!: number;
+  @param(5, { unit: '1/s' }) ad!: number;
+  /** Maximal conductance (nS). */
+  @param(150, { unit: 'nS' }) gmax!: number;
   /** Presynaptic spike train. */
-  @input(0) stimulus!: number;
+  @input(0, { unit: '1' }) stimulus!: number;
 
   /** Fraction of open receptors. */
-  @state(0, { bounds: [0, 1] })
+  @state(0, { bounds: [0, 1], unit: '1' })
   @derivative('-ad * s')
   @post('min(1, s + stimulus * ar * (1 - s))')
   s!: number;
   /** Synaptic conductance `gmax·s` (named `I` in Neural). */
-  @state(0) @post('gmax * min(1, s + stimulus * ar * (1 - s))') I!: number;
+  @state(0, { unit: 'nS' }) @post('gmax * min(1, s + stimulus * ar * (1 - s))') I!: number;
   /** Synaptic conductance `gmax·s` (same value as `I`). */
-  @state(0) @post('gmax * min(1, s + stimulus * ar * (1 - s))') g!: number;
+  @state(0, { unit: 'nS' }) @post('gmax * min(1, s + stimulus * ar * (1 - s))') g!: number;
 }
 
 /**
@@ -75,27 +77,27 @@ export class AMPA extends Model {
  */
 export class NMDA extends Model {
   /** Release jump factor of `x` on a presynaptic spike. */
-  @param(50) a1!: number;
+  @param(50, { unit: '1' }) a1!: number;
   /** Removal rate of transmitter `x` (1/s). */
-  @param(4.5) b1!: number;
+  @param(4.5, { unit: '1/s' }) b1!: number;
   /** Binding rate (1/s). */
-  @param(18) a2!: number;
+  @param(18, { unit: '1/s' }) a2!: number;
   /** Unbinding rate (1/s). */
-  @param(34) b2!: number;
-  /** Maximal conductance. */
-  @param(300) gmax!: number;
+  @param(34, { unit: '1/s' }) b2!: number;
+  /** Maximal conductance (nS). */
+  @param(300, { unit: 'nS' }) gmax!: number;
   /** Presynaptic spike train. */
-  @input(0) stimulus!: number;
+  @input(0, { unit: '1' }) stimulus!: number;
 
   /** Transmitter concentration (normalised). */
-  @state(0, { bounds: [0, 1] })
+  @state(0, { bounds: [0, 1], unit: '1' })
   @derivative('-b1 * x')
   @post('stimulus != 0 ? min(1, x + a1 * (1 - x)) : x')
   x!: number;
   /** Fraction of bound receptors. */
-  @state(0, { bounds: [0, 1] }) @derivative('a2 * x * (1 - s) - b2 * s') s!: number;
-  /** Synaptic conductance. */
-  @state(0) @post('gmax * s') g!: number;
+  @state(0, { bounds: [0, 1], unit: '1' }) @derivative('a2 * x * (1 - s) - b2 * s') s!: number;
+  /** Synaptic conductance (nS). */
+  @state(0, { unit: 'nS' }) @post('gmax * s') g!: number;
 }
 
 /**
@@ -117,31 +119,31 @@ export class NMDA extends Model {
  */
 export class GABAB extends Model {
   /** Release jump factor of `r` on a presynaptic spike. */
-  @param(10) ar!: number;
+  @param(10, { unit: '1' }) ar!: number;
   /** Decay rate of `r` (1/s). */
-  @param(10) br!: number;
+  @param(10, { unit: '1/s' }) br!: number;
   /** Production rate of `s` (1/s). */
-  @param(18) k3!: number;
+  @param(18, { unit: '1/s' }) k3!: number;
   /** Removal rate of `s` (1/s). */
-  @param(34) k4!: number;
+  @param(34, { unit: '1/s' }) k4!: number;
   /** Half-activation level of `s` in the Hill function. */
-  @param(0.4) kd!: number;
-  /** Maximal conductance. */
-  @param(200) gmax!: number;
+  @param(0.4, { unit: '1' }) kd!: number;
+  /** Maximal conductance (nS). */
+  @param(200, { unit: 'nS' }) gmax!: number;
   /** Hill coefficient (binding sites of the G-protein). */
-  @param(4) n!: number;
+  @param(4, { unit: '1' }) n!: number;
   /** Presynaptic spike train. */
-  @input(0) stimulus!: number;
+  @input(0, { unit: '1' }) stimulus!: number;
 
   /** Fraction of activated receptors. */
-  @state(0, { bounds: [0, 1] })
+  @state(0, { bounds: [0, 1], unit: '1' })
   @derivative('-br * r')
   @post('stimulus != 0 ? min(1, r + ar * (1 - r)) : r')
   r!: number;
   /** Normalised G-protein concentration. */
-  @state(0, { bounds: [0, 1] }) @derivative('k3 * r - k4 * s') s!: number;
-  /** Synaptic conductance. */
-  @state(0) @post('gmax * s^n / (s^n + kd^n)') g!: number;
+  @state(0, { bounds: [0, 1], unit: '1' }) @derivative('k3 * r - k4 * s') s!: number;
+  /** Synaptic conductance (nS). */
+  @state(0, { unit: 'nS' }) @post('gmax * s^n / (s^n + kd^n)') g!: number;
 }
 
 /**
@@ -166,18 +168,18 @@ export class GABAB extends Model {
  */
 export class Exponential extends Model {
   /** Jump of `s` on a step with a presynaptic spike (any non-zero stimulus). */
-  @param(11) a1!: number;
+  @param(11, { unit: '1' }) a1!: number;
   /** Decay rate (1/s). */
-  @param(9) b1!: number;
-  /** Conductance scale. */
-  @param(1) gmax!: number;
+  @param(9, { unit: '1/s' }) b1!: number;
+  /** Conductance scale (nS). */
+  @param(1, { unit: 'nS' }) gmax!: number;
   /** Presynaptic spike train: any non-zero value is one spike. */
-  @input(0) stimulus!: number;
+  @input(0, { unit: '1' }) stimulus!: number;
 
   /** Synaptic activation. */
-  @state(0) @derivative('-b1 * s') @post('stimulus != 0 ? s + a1 : s') s!: number;
-  /** Synaptic conductance. */
-  @state(0) @post('gmax * (stimulus != 0 ? s + a1 : s)') g!: number;
+  @state(0, { unit: '1' }) @derivative('-b1 * s') @post('stimulus != 0 ? s + a1 : s') s!: number;
+  /** Synaptic conductance (nS). */
+  @state(0, { unit: 'nS' }) @post('gmax * (stimulus != 0 ? s + a1 : s)') g!: number;
 }
 
 /**
@@ -198,18 +200,18 @@ export class Exponential extends Model {
  */
 export class WeightedExponential extends Model {
   /** Jump of `s` per unit of stimulus. */
-  @param(11) a1!: number;
+  @param(11, { unit: '1' }) a1!: number;
   /** Decay rate (1/s). */
-  @param(9) b1!: number;
-  /** Conductance scale. */
-  @param(1) gmax!: number;
+  @param(9, { unit: '1/s' }) b1!: number;
+  /** Conductance scale (nS). */
+  @param(1, { unit: 'nS' }) gmax!: number;
   /** Presynaptic input: spikes (1 each), optionally weighted and summed. */
-  @input(0) stimulus!: number;
+  @input(0, { unit: '1' }) stimulus!: number;
 
   /** Synaptic activation. */
-  @state(0) @derivative('-b1 * s') @post('s + a1 * stimulus') s!: number;
-  /** Synaptic conductance. */
-  @state(0) @post('gmax * (s + a1 * stimulus)') g!: number;
+  @state(0, { unit: '1' }) @derivative('-b1 * s') @post('s + a1 * stimulus') s!: number;
+  /** Synaptic conductance (nS). */
+  @state(0, { unit: 'nS' }) @post('gmax * (s + a1 * stimulus)') g!: number;
 }
 
 /**
@@ -231,18 +233,18 @@ export class WeightedExponential extends Model {
  */
 export class Alpha extends Model {
   /** Rise rate (1/s). */
-  @param(12.5) ar!: number;
+  @param(12.5, { unit: '1/s' }) ar!: number;
   /** Decay rate (1/s). */
-  @param(12.19) ad!: number;
-  /** Conductance scale. */
-  @param(1) gmax!: number;
+  @param(12.19, { unit: '1/s' }) ad!: number;
+  /** Conductance scale (nS·s: `g` is `gmax` times the rate `s`). */
+  @param(1, { unit: 'nS*s' }) gmax!: number;
   /** Presynaptic spike train. */
-  @input(0) stimulus!: number;
+  @input(0, { unit: '1' }) stimulus!: number;
 
-  /** Synaptic activation. */
-  @state(0) @derivative('u') s!: number;
-  /** Rate of change of `s` (1/s). */
-  @state(0) @derivative('-(ar + ad) * u - ar * ad * s') @post('stimulus != 0 ? u + ar * ad : u') u!: number;
-  /** Synaptic conductance. */
-  @state(0) @post('gmax * s') g!: number;
+  /** Synaptic activation (1/s: the response to one spike integrates to 1 over time). */
+  @state(0, { unit: '1/s' }) @derivative('u') s!: number;
+  /** Rate of change of `s` (1/s²). */
+  @state(0, { unit: '1/s^2' }) @derivative('-(ar + ad) * u - ar * ad * s') @post('stimulus != 0 ? u + ar * ad : u') u!: number;
+  /** Synaptic conductance (nS). */
+  @state(0, { unit: 'nS' }) @post('gmax * s') g!: number;
 }

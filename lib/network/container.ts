@@ -3,6 +3,7 @@ import { InputDataError, NetworkWiringError } from '../errors.js';
 import { Model, valuesOf } from '../model/model.js';
 import { readModel, type ModelClass } from '../model/read.js';
 import type { ModelSpec } from '../model/spec.js';
+import { valueWithoutUnits } from '../model/units.js';
 import { checkOptions, describeValue, didYouMean, isPlainObject } from '../options.js';
 import type { SolverOption } from '../solvers/index.js';
 import { Input } from './input.js';
@@ -121,7 +122,7 @@ export class Container<M = any> { // eslint-disable-line @typescript-eslint/no-e
   constructor(readonly model: ModelClass, readonly name: string, readonly num: number, options: AddOptions, instance?: Model, random?: RandomContext) {
     this.random = random;
     this.spec = readModel(model);
-    this.recorder = new Recorder(name);
+    this.recorder = new Recorder(name, this.spec.units?.fields);
     this.solver = options.solver;
     // valuesOf checks the fields again: they may have been reassigned after construction.
     const base = instance ? valuesOf(instance) : {};
@@ -165,7 +166,8 @@ export class Container<M = any> { // eslint-disable-line @typescript-eslint/no-e
    * values on every machine.
    */
   private drawn(where: string, variable: string, text: string): Float64Array {
-    const node = unparen(parseExpression(text, where));
+    // Literals with units ('20 ms') become numbers in the variable's unit.
+    const node = unparen(valueWithoutUnits(this.spec, variable, unparen(parseExpression(text, where)), where, (n) => this.values.has(n)));
     const symbols = symbolsOf(node);
     for (const s of symbols) {
       if (!this.values.has(s) && !isConstant(s)) throw new InputDataError(where, `'${text}' uses unknown symbol '${s}'.`, `${didYouMean(s, this.variables)}Use the variables of ${this.spec.name} (${this.variables.join(', ')}), constants and rand(), randn().`);

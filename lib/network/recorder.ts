@@ -20,6 +20,12 @@ export class Recording {
    */
   private chunks: { list: FloatArray[]; count: number };
   private joined: FloatArray | null = null;
+  /**
+   * The unit of the variable (`'mV'`), when its model declares units
+   * (set when the recording is stored in its container's recorder); plots
+   * label their axis with it.
+   */
+  unit?: string;
 
   /**
    * @param variable - the variable recorded
@@ -84,6 +90,7 @@ export class Recording {
     own.push(rows);
     next.chunks = { list: own, count: own.length };
     next.shape[0] = this.shape[0] + (num ? rows.length / num : 0);
+    if (this.unit !== undefined) next.unit = this.unit;
     return next;
   }
 
@@ -264,6 +271,9 @@ export function joinSpikeChunks(chunks: readonly SpikeChunk[], where: string): S
   return out;
 }
 
+/** The unit of each variable of a recorder's model (kept outside the recorder, whose own properties are the variables' names). */
+const UNITS = new WeakMap<object, Readonly<Record<string, string>>>();
+
 /**
  * The recordings of one container. `recorder.get('v')` or `recorder.v`;
  * spikes: `recorder.spikes()` or `recorder.spike` (the `@spike` field's name).
@@ -273,7 +283,13 @@ export class Recorder<M = any> { // eslint-disable-line @typescript-eslint/no-ex
   private spiking: SpikeRecording | null = null;
   [variable: string]: unknown;
 
-  constructor(private readonly owner: string) {}
+  /**
+   * @param owner - the container's name
+   * @param units - the unit of each variable, when the model declares units
+   */
+  constructor(private readonly owner: string, units?: Readonly<Record<string, string>>) {
+    if (units) UNITS.set(this, units);
+  }
 
   /**
    * The recorded spikes.
@@ -322,6 +338,8 @@ export class Recorder<M = any> { // eslint-disable-line @typescript-eslint/no-ex
 
   /** @internal Replaces the recording of a variable. */
   put(r: Recording): void {
+    const units = UNITS.get(this);
+    if (units && Object.hasOwn(units, r.variable)) r.unit = units[r.variable];
     this.items.set(r.variable, r);
     if (!(r.variable in Recorder.prototype) && r.variable !== 'owner' && r.variable !== 'items') Object.defineProperty(this, r.variable, { get: () => this.items.get(r.variable), configurable: true, enumerable: true });
   }

@@ -14,6 +14,8 @@ import { isConstant, parseExpression, symbolsOf } from '../expr/parse.js';
 import { numberDraws, toIR } from '../ir/build.js';
 import type { SynapseIR } from '../ir/types.js';
 import { LASTUPDATE, readModel, type ModelClass } from '../model/read.js';
+import { checkSynapseUnits } from '../model/joined.js';
+import { valueWithoutUnits } from '../model/units.js';
 import { checkOptions, describeValue, didYouMean } from '../options.js';
 import { checkSides } from '../plan/build.js';
 import { allocate64, MAX_ELEMENTS } from '../plan/arrays.js';
@@ -123,6 +125,7 @@ export class Synapses<M extends object = Record<string, number>> {
     const where = `synapses ${name}`;
     this.ir = lowerSynapse(model);
     checkSides(where, this.ir, source.spec, target.spec);
+    checkSynapseUnits(where, readModel(model), source.spec, target.spec);
     const made = connect(where, source.num, target.num, source === target, options, host.seed(), host.index);
     // Compressed sparse rows, stable in the order made.
     const num = made.i.length;
@@ -232,7 +235,9 @@ export class Synapses<M extends object = Record<string, number>> {
    * projection, the synapse and the variable).
    */
   private drawn(where: string, variable: string, text: string, read: (n: string) => Float64Array | undefined): Float64Array {
-    const node = unparen(parseExpression(text, where));
+    // Literals with units ('0.5 mV', a delay of '2 ms') become numbers in the variable's unit (the model's time unit for delays).
+    const isVariable = (n: string) => n === 'i' || n === 'j' || this.values.has(n);
+    const node = unparen(valueWithoutUnits(readModel(this.model), variable, unparen(parseExpression(text, where)), where, isVariable, variable === 'delay'));
     const symbols = symbolsOf(node);
     for (const s of symbols) {
       if (s !== 'i' && s !== 'j' && !this.values.has(s) && !isConstant(s)) throw new InputDataError(where, `'${text}' uses unknown symbol '${s}'.`, `${didYouMean(s, this.variables)}Use i, j, the variables of ${this.ir.model} (${this.variables.join(', ')}), constants and rand(), randn().`);

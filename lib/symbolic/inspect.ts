@@ -315,6 +315,12 @@ export class SymbolicModel {
         lines.push(`\\text{on ${p.on}: } ${texName(r.target)} &\\leftarrow ${r.op === '=' ? rhs : `${texName(r.target)} ${ops[r.op]} \\left(${rhs}\\right)`}`);
       }
     }
+    // The unit of every variable of a model with units (its equations hold numbers in those units).
+    const units = this.spec.units;
+    if (units) {
+      const list = Object.entries(units.fields).map(([n, u]) => `${texName(n)}\\,[${texUnit(u)}]`);
+      lines.push(`\\text{units} &: t\\,[${texUnit(units.time)}],\\ ${list.join(',\\ ')}`);
+    }
     return `\\begin{aligned}\n${lines.join(' \\\\\n')}\n\\end{aligned}`;
   }
 
@@ -352,6 +358,12 @@ export function texName(name: string): string {
   if (GREEK.has(name)) return `\\${name}`;
   if (name === 'e') return 'e';
   return `\\mathit{${name.replace(/_/g, '\\_')}}`;
+}
+
+/** A unit string in LaTeX, as upright text with µ for the prefix u and raised exponents: `\text{µA/cm}^{2}`. */
+function texUnit(unit: string): string {
+  const body = unit.replace(/\bu(?=[A-Za-z])/g, 'µ').replace(/\*/g, '·');
+  return body.split(/\^\(?(-?[\d.]+)\)?/).map((part, i) => (i % 2 ? `^{${part}}` : part ? `\\text{${part}}` : '')).join('');
 }
 
 /** A tree as text for a message: short ones whole, long ones cut. */

@@ -30,7 +30,7 @@ const VALUES = [
 const TYPES = [
   'BackendErrorCode',
   'StateOptionsArgs', 'DerivativeOptionsArgs', 'SpikeOptionsArgs', 'PathwayOptionsArgs', 'FieldDecorator', 'FieldDecorators', 'ModelValues', 'ModelClass', 'ModelSpec', 'StateSpec', 'ValueSpec',
-  'IntermediateSpec', 'SpikeSpec', 'ResetSpec', 'PathwaySpec',
+  'IntermediateSpec', 'SpikeSpec', 'ResetSpec', 'PathwaySpec', 'UnitOptionsArgs', 'ModelUnits', 'JoinedStatement',
   'SolverName', 'AutoSolver', 'LinearForm', 'SolverOption', 'ModelIR', 'StmtIR', 'ExprIR', 'OpName', 'SynapseIR', 'EmitTarget', 'EmitOptions',
   'CompileOptions', 'RunOptions', 'RunResult', 'RecordedBlock', 'BlockRows', 'BlockSpikes', 'InputOptions', 'AddOptions', 'NetworkOptions', 'VariableOf', 'RecordOptions', 'SynapsesOptions', 'SynapseValue', 'SynapseVariableOf', 'Source', 'InputData', 'OperandSource',
   'SolveOptions', 'Dtype', 'NetworkPlan',

@@ -35,12 +35,12 @@ describe('docs/models.md', () => {
   it('carries units and references: HodgkinHuxley and AMPA as examples', () => {
     const hh = section(page, 'HodgkinHuxley');
     expect(hh).to.include('Reference: Hodgkin & Huxley, J. Physiol. 117:500–544 (1952)');
-    expect(hh).to.include('| gNa | 120 | Maximal sodium conductance (mS/cm²). |');
-    expect(hh).to.include('| stimulus | 0 | Injected current (µA/cm²). |');
-    expect(hh).to.match(/\| v \| -64\.9963793311921 \| \[-80, 30\] \| exponential-euler \| Membrane voltage \(mV\)\. \|/);
+    expect(hh).to.include('| gNa | 120 | mS/cm^2 | Maximal sodium conductance (mS/cm²). |');
+    expect(hh).to.include('| stimulus | 0 | uA/cm^2 | Injected current (µA/cm²). |');
+    expect(hh).to.match(/\| v \| -64\.9963793311921 \| mV \| \[-80, 30\] \| exponential-euler \| Membrane voltage \(mV\)\. \|/);
     expect(hh).to.include('Original start values (`HodgkinHuxley.originalStart`): v = -60, n = 0, m = 0, h = 1, vprev = -60.');
     const ampa = section(page, 'AMPA');
     expect(ampa).to.include('Reference: Destexhe, Mainen & Sejnowski');
-    expect(ampa).to.include('| ad | 5 | Decay rate of `s` (1/s). |');
+    expect(ampa).to.include('| ad | 5 | 1/s | Decay rate of `s` (1/s). |');
   });
 });

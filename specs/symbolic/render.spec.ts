@@ -39,7 +39,10 @@ describe('symbolic/render', () => {
         const spikeLines = spike ? 1 + spike.reset.length + (spike.refractory !== undefined ? 1 : 0) : 0;
         const pathwayLines = (s.spec.pathways ?? []).reduce((n, p) => n + p.statements.length, 0);
         for (const p of s.spec.pathways ?? []) expect(tex).to.contain(`\\text{on ${p.on}: } `);
-        expect(lines).to.have.length(Object.keys(s.intermediates).length + s.states.length + s.allStates.filter((v) => s.postEquation(v)).length + spikeLines + pathwayLines);
+        // A model with units ends with one line of the unit of every variable.
+        const units = s.spec.units;
+        if (units) for (const x of Object.keys(units.fields)) expect(lines[lines.length - 1]).to.contain(`${texName(x)}\\,[`);
+        expect(lines).to.have.length(Object.keys(s.intermediates).length + s.states.length + s.allStates.filter((v) => s.postEquation(v)).length + spikeLines + pathwayLines + (units ? 1 : 0));
       });
     }
 
