@@ -138,14 +138,15 @@ export class Batch {
   }
 
   /**
-   * Runs every member for `steps` steps of `dt` (seconds), then hands each
+   * Runs every member for `steps` steps of `dt` (seconds, or a time with its
+   * unit: `'0.1 ms'`), then hands each
    * member its part: its `step`, its values (read through its containers
    * and synapses) and the rows of its recordings. When the run stops early
    * (checkFinite, an abort), the members get what was recorded up to there.
    * `onBlock` sees the blocks of the whole batch (every member's columns).
    * @throws as {@link Network.run}
    */
-  async run(dt: number, options?: RunOptions): Promise<RunResult> {
+  async run(dt: number | string, options?: RunOptions): Promise<RunResult> {
     if (!this.network.chosen) throw new NetworkWiringError('Batch.run', 'the batch is not compiled.', 'Call await batch.compile() before run().');
     try {
       return await this.network.run(dt, options);

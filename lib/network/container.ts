@@ -4,6 +4,7 @@ import { Model, valuesOf } from '../model/model.js';
 import { readModel, type ModelClass } from '../model/read.js';
 import type { ModelSpec } from '../model/spec.js';
 import { valueWithoutUnits } from '../model/units.js';
+import { convert, parseUnit, sameDimension } from '../units/quantity.js';
 import { checkOptions, describeValue, didYouMean, isPlainObject } from '../options.js';
 import type { SolverOption } from '../solvers/index.js';
 import { Input } from './input.js';
@@ -205,15 +206,23 @@ export class Container<M = any> { // eslint-disable-line @typescript-eslint/no-e
    *   it reads the container's variables and may draw `rand()` and
    *   `randn()` from the network's seed, e.g. `'vr + rand() * (vt - vr)'`;
    *   nothing is written unless all values are valid
-   * @throws {@link InputDataError} on an unknown name, a wrong length or a value that is not a finite number
+   * @param unit - the unit of the numbers given (`'V'` for values in volts
+   *   of a variable declared in mV), for a model that declares units: they
+   *   are converted exactly to the variable's unit (by decimal digits, so
+   *   0.07 V is 70 mV); an expression carries its units in its text instead
+   * @throws {@link InputDataError} on an unknown name, a wrong length, a value that is not a finite number, or a unit of another quantity
    * @throws {@link BusyError} while a run, compile or reset is in progress
    */
-  set(variable: VariableOf<M>, value: number | ArrayLike<number> | string): this {
+  set(variable: VariableOf<M>, value: number | ArrayLike<number> | string, unit?: string): this {
     this.guard?.(`${this.name}.set`);
     const where = `${this.name}.${variable}`;
     const target = this.values.get(variable);
     if (!target) throw new InputDataError(where, `'${String(variable)}' is not a variable of ${this.spec.name}.`, `${didYouMean(String(variable), this.variables)}Use one of: ${this.variables.join(', ')}.`);
-    const data = typeof value === 'string' ? this.drawn(where, variable, value) : perUnit(where, value, this.num);
+    let data = typeof value === 'string' ? this.drawn(where, variable, value) : perUnit(where, value, this.num);
+    if (unit !== undefined) {
+      if (typeof value === 'string') throw new InputDataError(where, `an expression ('${value}') was given with the unit '${String(unit)}'.`, `Write the unit in the expression, e.g. '${value} ${String(unit)}', or give numbers.`);
+      data = inUnitOf(this.spec, variable, where, data, unit);
+    }
     const before = this.uniform(variable);
     if (this.store) this.store(variable, data);
     else write(target, data);
@@ -421,4 +430,19 @@ export function perUnit(where: string, value: unknown, num: number): number | Fl
 function write(target: Float64Array, value: number | Float64Array): void {
   if (typeof value === 'number') target.fill(value);
   else target.set(value);
+}
+
+/**
+ * Numbers given in `unit`, in the unit `variable` is declared in.
+ * @throws {@link InputDataError} when the model declares no units, the unit is not one, or it measures another quantity
+ */
+function inUnitOf(spec: ModelSpec, variable: string, where: string, data: number | Float64Array, unit: string): number | Float64Array {
+  const declared = spec.units?.fields[variable];
+  if (declared === undefined) throw new InputDataError(where, `values were given in '${String(unit)}', but ${spec.name} declares no units.`, 'Give the numbers in the unit its equations use, without a unit.');
+  const from = parseUnit(unit);
+  if ('error' in from) throw new InputDataError(where, `${from.error}.`, `Give a unit such as '${declared}'.`);
+  const to = parseUnit(declared);
+  if ('error' in to) throw new InputDataError(where, `${to.error}.`, 'This is a bug: a declared unit is checked when the model is read.');
+  if (!sameDimension(from.unit, to.unit)) throw new InputDataError(where, `'${unit}' is not a unit of ${variable}, which ${spec.name} declares in ${declared}.`, `Give the values in ${declared} or another unit of the same quantity.`);
+  return typeof data === 'number' ? convert(data, from.unit, to.unit) : data.map((x) => convert(x, from.unit, to.unit));
 }

@@ -9,6 +9,7 @@ import type { BackendName } from '../backends/types.js';
 import { randomInt } from 'node:crypto';
 import { InputDataError, NetworkWiringError } from '../errors.js';
 import { isSeed } from '../random/philox.js';
+import { secondsOf } from '../units/quantity.js';
 import { Model } from '../model/model.js';
 import { readModel, type ModelClass } from '../model/read.js';
 import { checkOptions, describeValue, type OptionRules } from '../options.js';
@@ -274,16 +275,17 @@ export class Network {
    * so that a run refused for memory changes nothing. When a run stops early
    * (checkFinite, abort, an input function that throws), state, `step` and
    * recordings agree: they end at the same completed step.
-   * @param dt - the step in seconds; it must stay a normal, finite number in
-   *   the run's dtype once multiplied by each model's time scale
+   * @param dt - the step in seconds, or a time with its unit (`'0.1 ms'`);
+   *   it must stay a normal, finite number in the run's dtype once
+   *   multiplied by each model's time scale
    * @throws {@link InputDataError} for a bad dt, steps or option (e.g. run(dt, 3)), input data that is too short,
    *   or recordings that do not fit in memory
    * @throws {@link NumericalError} with checkFinite, at the first NaN or infinity
    * @throws {@link RunAbortedError} when the signal aborts (recordings kept)
    * @throws {@link BusyError} while another run, a compile or a reset is in progress
    */
-  run(dt: number, options?: RunOptions): Promise<RunResult> {
-    return this.runner.run(dt, options);
+  run(dt: number | string, options?: RunOptions): Promise<RunResult> {
+    return this.runner.run(stepOf('Network.run', dt), options);
   }
 
   /**
@@ -315,4 +317,16 @@ export class Network {
     lines.push('}');
     return lines.join('\n');
   }
+}
+
+/**
+ * A step given as seconds, or as a time with its unit (`'0.1 ms'`) in
+ * seconds; anything else is left for the run to refuse.
+ * @throws {@link InputDataError} for a string that is not a time with its unit
+ */
+export function stepOf(where: string, dt: unknown): number {
+  if (typeof dt !== 'string') return dt as number;
+  const t = secondsOf(dt);
+  if ('error' in t) throw new InputDataError(where, `dt ${t.error}.`, "Give the step in seconds (1e-4) or with its unit ('0.1 ms').");
+  return t.seconds;
 }

@@ -14,6 +14,7 @@ import { writeParts } from '../io/files.js';
 import { saveParquet } from '../io/parquet.js';
 import { checkOptions, type OptionRules } from '../options.js';
 import { isSeed } from '../random/philox.js';
+import { stepOf } from '../network/network.js';
 import { load, runJobs, type Job, type ParameterSet, type SweepBuild, type SweepMetrics } from './run.js';
 
 export type { ParameterSet, SweepBuild, SweepMetrics } from './run.js';
@@ -36,8 +37,8 @@ export interface SweepOptions {
   build?: SweepBuild;
   /** The metrics of each run, in this thread (with `build`). */
   metrics?: SweepMetrics;
-  /** The step (seconds) and the steps of each run. */
-  dt: number;
+  /** The step (seconds, or a time with its unit: `'0.1 ms'`) and the steps of each run. */
+  dt: number | string;
   steps: number;
   /** Worker threads (default: with `module`, one per core up to the number of batches; with `build`, 0: this thread). */
   workers?: number;
@@ -126,7 +127,8 @@ export function jobsOf(where: string, o: Pick<SweepOptions, 'grid' | 'sets' | 's
   if (!Array.isArray(seeds) || seeds.length === 0 || !seeds.every(isSeed)) {
     throw new InputDataError(where, `seeds ${describeValue(seeds)} are not integers in [0, 2^32).`, 'Give e.g. seeds: [1, 2, 3].');
   }
-  if (typeof o.dt !== 'number' || !(o.dt > 0) || !Number.isSafeInteger(o.steps) || o.steps < 1) {
+  const dt = stepOf(where, o.dt);
+  if (typeof dt !== 'number' || !(dt > 0) || !Number.isSafeInteger(o.steps) || o.steps < 1) {
     throw new InputDataError(where, `dt ${describeValue(o.dt)} or steps ${describeValue(o.steps)} is not a positive number of seconds and of steps.`, 'Give e.g. dt: 1e-4, steps: 10000.');
   }
   return sets.flatMap((params) => seeds.map((seed) => ({ params, seed }))).map((j, index) => ({ ...j, index }));
@@ -164,7 +166,7 @@ export function batchesOf(where: string, jobs: readonly Job[], size = 1): Job[][
 }
 
 /** Runs the batches on `count` worker threads, each taking the next batch when it is free. */
-async function inWorkers(where: string, module: string | URL, batches: Job[][], count: number, dt: number, steps: number, done: (index: number, metrics: Readonly<Record<string, number>>) => void): Promise<void> {
+async function inWorkers(where: string, module: string | URL, batches: Job[][], count: number, dt: number | string, steps: number, done: (index: number, metrics: Readonly<Record<string, number>>) => void): Promise<void> {
   let next = 0;
   const one = () => new Promise<void>((resolve, reject) => {
     const worker = new Worker(new URL('./worker.js', import.meta.url), { workerData: { module: String(module), dt, steps } });
@@ -233,5 +235,5 @@ export async function writeTable(where: string, path: string, table: SweepTable)
 
 const SWEEP_KEYS: OptionRules = {
   grid: { type: 'record' }, sets: { type: 'any' }, seeds: { type: 'any' }, module: { type: 'any' }, build: { type: 'function' }, metrics: { type: 'function' },
-  dt: { type: 'number' }, steps: { type: 'count' }, workers: { type: 'any' }, batch: { type: 'any' }, out: { type: 'string' }, verbose: { type: 'boolean' },
+  dt: { type: 'any' }, steps: { type: 'count' }, workers: { type: 'any' }, batch: { type: 'any' }, out: { type: 'string' }, verbose: { type: 'boolean' },
 };

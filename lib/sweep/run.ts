@@ -32,7 +32,7 @@ async function named<T>(job: Job, f: () => T | Promise<T>): Promise<T> {
 }
 
 /** One run: build, compile (when not compiled), run, metrics; a failure names the run's parameters. */
-export async function runJob(job: Job, build: SweepBuild, metrics: SweepMetrics, dt: number, steps: number): Promise<Readonly<Record<string, number>>> {
+export async function runJob(job: Job, build: SweepBuild, metrics: SweepMetrics, dt: number | string, steps: number): Promise<Readonly<Record<string, number>>> {
   return named(job, async () => {
     const network = await build(job.params, job.seed);
     if (!network.chosen) await network.compile();
@@ -48,7 +48,7 @@ export async function runJob(job: Job, build: SweepBuild, metrics: SweepMetrics,
  * are those of the runs done one by one. A failure names the run, or all
  * of them when the batch as a whole fails.
  */
-export async function runJobs(jobs: readonly Job[], build: SweepBuild, metrics: SweepMetrics, dt: number, steps: number): Promise<Readonly<Record<string, number>>[]> {
+export async function runJobs(jobs: readonly Job[], build: SweepBuild, metrics: SweepMetrics, dt: number | string, steps: number): Promise<Readonly<Record<string, number>>[]> {
   if (jobs.length === 1) return [await runJob(jobs[0], build, metrics, dt, steps)];
   const networks: Network[] = [];
   for (const job of jobs) networks.push(await named(job, () => build(job.params, job.seed)));

@@ -22,7 +22,8 @@ export interface SweepDescription {
   grid?: Readonly<Record<string, readonly number[]>>;
   sets?: readonly Readonly<Record<string, number>>[];
   seeds?: readonly number[];
-  dt: number;
+  /** Seconds, or a time with its unit (`"0.1 ms"`). */
+  dt: number | string;
   steps: number;
   /** Runs per batch (see `SweepOptions.batch`; default 1). */
   batch?: number;

@@ -9,7 +9,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { NeuralError } from '../errors.js';
 import { load, runJobs, type Job } from './run.js';
 
-const { module, dt, steps } = workerData as { module: string; dt: number; steps: number };
+const { module, dt, steps } = workerData as { module: string; dt: number | string; steps: number };
 const loaded = load('sweep', module);
 
 parentPort!.on('message', (jobs: Job[]) => {

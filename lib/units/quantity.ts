@@ -170,3 +170,25 @@ export function formatUnit(a: PhysicalUnit): string {
   const top = up.length ? up.join('·') : '1';
   return down.length ? `${top}/${down.length > 1 ? `(${down.join('·')})` : down[0]}` : top;
 }
+
+/**
+ * `x`, a number in unit `from`, in unit `to` (of the same dimension): by
+ * decimal digits, so that conversions by powers of ten are exact (`0.07` V
+ * is `70` mV, not `70.00000000000001`).
+ */
+export function convert(x: number, from: PhysicalUnit, to: PhysicalUnit): number {
+  const factor = over(from.si, to.si);
+  if (factor.m === 1 && factor.k === 0) return x;
+  return numberOf(times(decimalOf(x), factor));
+}
+
+/** The seconds of a time written with its unit (`'0.1 ms'`, `'2e-5 s'`, `'10 us'`), or why it is not one. */
+export function secondsOf(text: string): { seconds: number } | { error: string } {
+  const m = /^\s*([-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?)\s*([A-Za-z_][\w/^*() .-]*)\s*$/.exec(text);
+  if (!m) return { error: `'${text}' is not a number followed by a unit of time` };
+  const parsed = parseUnit(m[2]);
+  if ('error' in parsed) return parsed;
+  const second = timeUnit(1);
+  if (!sameDimension(parsed.unit, second)) return { error: `'${m[2].trim()}' is not a unit of time` };
+  return { seconds: convert(Number(m[1]), parsed.unit, second) };
+}

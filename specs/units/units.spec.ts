@@ -13,7 +13,7 @@ import {
   post, readModel, spike, state, summed, type FieldDecorators, type ModelClass,
 } from '../../lib/index.js';
 import { DIMENSIONLESS, decimalOf, numberOf, parseUnit, UnitSystem, isConflict, type PhysicalUnit } from '../../lib/units/index.js';
-import { throws } from '../support.js';
+import { rejects, throws } from '../support.js';
 
 /** A model class named `name` with these fields (and a time scale). */
 function model(name: string, fields: FieldDecorators, timeScale = 1e3): ModelClass {
@@ -221,6 +221,43 @@ describe('units: dimensionally checked models', () => {
       throws(() => nn.add(models.LIF, { name: 'b', params: { El: '-65 mV + 2 ms' } }), InputDataError, { where: 'b.El', message: "'2 ms' has unit ms, but LIF#El must be in mV." });
       const plain = nn.add(model('Plain2', { tau: param(20), v: [state(0), derivative('-v / tau')] }), { name: 'p' });
       throws(() => plain.set('tau', '20 ms'), InputDataError, { where: 'p.tau', message: "'20 ms' holds the unit 'ms', but Plain2 declares no units." });
+    });
+  });
+
+  describe('numbers in a stated unit, and the step with its unit', () => {
+    it('set(variable, numbers, unit) converts exactly to the declared unit; refuses another quantity, an expression, a model without units', () => {
+      const nn = new Network();
+      const lif = nn.add(models.LIF, { name: 'lif', num: 3 });
+      lif.set('El', [-0.07, -0.0655, -0.05], 'V');
+      expect([...lif.get('El')]).to.deep.equal([-70, -65.5, -50]);
+      lif.set('tau', 0.02, 's');
+      expect([...lif.get('tau')]).to.deep.equal([20, 20, 20]);
+      lif.set('v', [-65, -60, -55], 'mV');
+      expect([...lif.get('v')]).to.deep.equal([-65, -60, -55]);
+      throws(() => lif.set('tau', 20, 'mV'), InputDataError, { where: 'lif.tau', message: "'mV' is not a unit of tau, which LIF declares in ms." });
+      throws(() => lif.set('tau', 20, 'parsec-ish'), InputDataError, { where: 'lif.tau' });
+      throws(() => lif.set('tau', '20', 'ms'), InputDataError, { message: 'an expression' });
+      const plain = nn.add(model('Plain3', { tau: param(20), v: [state(0), derivative('-v / tau')] }), { name: 'p' });
+      throws(() => plain.set('tau', 0.02, 's'), InputDataError, { where: 'p.tau', message: 'Plain3 declares no units' });
+    });
+
+    it("run('0.1 ms') runs exactly as run(1e-4); a step that is not a time is refused", async () => {
+      const runs = [];
+      for (const dt of [1e-4, '0.1 ms', '100 us']) {
+        const nn = new Network({ seed: 3 });
+        const lif = nn.add(models.NoisyLIF, { num: 20, params: { El: -52 } });
+        lif.record('spike');
+        await nn.compile({ backend: 'js' });
+        await nn.run(dt, { steps: 500 });
+        runs.push([Array.from(lif.recorder.spikes().units), Array.from(lif.get('v'))]);
+      }
+      expect(runs[1]).to.deep.equal(runs[0]);
+      expect(runs[2]).to.deep.equal(runs[0]);
+      const nn = new Network();
+      nn.add(models.LIF);
+      await nn.compile({ backend: 'js' });
+      await rejects(() => nn.run('0.1 mV', { steps: 1 }), InputDataError, { where: 'Network.run', message: "'mV' is not a unit of time" });
+      await rejects(() => nn.run('fast', { steps: 1 }), InputDataError, { message: 'not a number followed by a unit of time' });
     });
   });
 
