@@ -27,8 +27,14 @@ interface CheckpointMeta {
   step: number;
   seed: number;
   containers: { name: string; model: string; num: number; variables: string[] }[];
-  /** The projections (absent when the network had none): model, size, variables and the sha256 of their (i, j). */
-  projections?: { name: string; model: string; num: number; variables: string[]; connectivity: string }[];
+  /** The projections (absent when the network had none): model, size, variables and the sha256 of their (i, j) and of their delays. */
+  projections?: { name: string; model: string; num: number; variables: string[]; connectivity: string; delays?: string }[];
+  /**
+   * Spikes on their way through delays (absent when none can be): the step
+   * they were sent with (seconds) and the containers whose recent spikes are
+   * saved (arrays `f<i>.steps`, `f<i>.counts`, `f<i>.units`).
+   */
+  inFlight?: { dt: number; containers: number[] };
   /** sha256 of every value array's bytes, in the order of the containers and their variables, then the projections and theirs. */
   sha256: string;
 }
@@ -51,7 +57,9 @@ function describeProjections(network: Network): NonNullable<CheckpointMeta['proj
     const h = createHash('sha256');
     h.update(`${network.containers.indexOf(p.source)} ${network.containers.indexOf(p.target)} `);
     for (const a of [p.i, p.j]) h.update(new Uint8Array(a.buffer, a.byteOffset, a.byteLength));
-    return { name: p.name, model: p.ir.model, num: p.num, variables: p.variables, connectivity: h.digest('hex') };
+    const d = p.delay;
+    const delays = createHash('sha256').update(typeof d === 'number' ? `one ${d}` : new Uint8Array(d.buffer, d.byteOffset, d.byteLength)).digest('hex');
+    return { name: p.name, model: p.ir.model, num: p.num, variables: p.variables, connectivity: h.digest('hex'), delays };
   });
 }
 
@@ -60,8 +68,10 @@ function describeProjections(network: Network): NonNullable<CheckpointMeta['proj
  * current values: states, parameters and inputs, `lastspike` and
  * `not_refractory` included) and of every projection's synapses, the step
  * and the seed, as an `.npz` file (arrays `c<i>.<variable>` and
- * `s<i>.<variable>`, float64, and `meta`, JSON text). Synapses with delays
- * are refused: the spikes in flight are not saved.
+ * `s<i>.<variable>`, float64, and `meta`, JSON text), and the spikes still
+ * on their way through synapse delays (the units that fired in the last
+ * steps, `f<i>.*`), which the resumed run delivers as the uninterrupted run
+ * would have.
  *
  * Random draws are addressed by seed and step, so this is all a resumed run
  * needs to draw the same numbers. Not saved: recordings (save them with
@@ -71,7 +81,7 @@ function describeProjections(network: Network): NonNullable<CheckpointMeta['proj
  * window (`{ rate, reduce }`) before the checkpoint.
  * @param path - the file, ending in `.npz`; whole or absent (written to a temporary file, then renamed)
  * @param network - a network (compiled or not; not while a run is in progress)
- * @throws {@link InputDataError} for another extension or something other than a network
+ * @throws {@link InputDataError} for another extension or something other than a network, or while spikes sent before a change of the delays are still in flight (it says how many steps to run first)
  * @throws {@link DataFileError} when the file cannot be written
  * @example
  * await nn.run(dt, { steps: 5000 });
@@ -81,9 +91,6 @@ export async function saveCheckpoint(path: string, network: Network): Promise<vo
   const where = 'saveCheckpoint';
   checkPath(where, path, ['.npz']);
   checkNetwork(where, network);
-  // Spikes on their way through a delay live in the compiled rings, which a checkpoint does not hold.
-  const delayed = network.projections.find((p) => { const d = p.delay; return typeof d === 'number' ? d > 0 : d.some((x) => x > 0); });
-  if (delayed) throw new InputDataError(where, `synapses ${delayed.name} have delays: the spikes in flight would not be saved.`, 'Checkpoints hold networks whose synapses have no delay; save the recordings instead, or run without delays.');
   const values: Record<string, Float64Array> = {};
   network.containers.forEach((c, ci) => {
     for (const v of c.variables) values[`c${ci}.${v}`] = c.get(v);
@@ -91,9 +98,18 @@ export async function saveCheckpoint(path: string, network: Network): Promise<vo
   network.projections.forEach((p, pi) => {
     for (const v of p.variables) values[`s${pi}.${v}`] = p.get(v as never);
   });
+  // Spikes in flight: float64 arrays like the values, so that one checksum covers them.
+  const flight = network.inFlight();
+  for (const r of flight?.rings ?? []) {
+    values[`f${r.container}.steps`] = r.steps;
+    values[`f${r.container}.counts`] = Float64Array.from(r.counts);
+    values[`f${r.container}.units`] = Float64Array.from(r.units);
+  }
   const meta: CheckpointMeta = {
     format: FORMAT, version: VERSION, generator: GENERATOR, step: network.step, seed: network.seed, containers: describe(network),
-    ...(network.projections.length ? { projections: describeProjections(network) } : {}), sha256: digest(Object.values(values)),
+    ...(network.projections.length ? { projections: describeProjections(network) } : {}),
+    ...(flight ? { inFlight: { dt: flight.dt, containers: flight.rings.map((r) => r.container) } } : {}),
+    sha256: digest(Object.values(values)),
   };
   const arrays: Record<string, unknown> = { meta: { data: [JSON.stringify(meta)], shape: [] }, ...values };
   await writeParts(`${where}('${path}')`, path, [encodeNpz(where, arrays, false)]);
@@ -105,7 +121,9 @@ export async function saveCheckpoint(path: string, network: Network): Promise<vo
  * variable's values, the step and the seed. On a compiled network the
  * states become the current values (what the next run starts from); before
  * compile they become the initial values. The next `run` continues from the
- * saved step and gives what the uninterrupted run gave. Recordings the
+ * saved step and gives what the uninterrupted run gave; spikes that were on
+ * their way through synapse delays arrive as they would have, provided that
+ * run uses the `dt` they were sent with (another is refused). Recordings the
  * network holds are cleared (they would not continue across the jump in
  * steps); the ones recorded from here on start at the saved step.
  * @param path - an `.npz` file written by {@link saveCheckpoint}
@@ -158,15 +176,37 @@ export async function loadCheckpoint(path: string, network: Network): Promise<vo
     const label = `synapses ${pi}`;
     if (old.name !== p.name || old.model !== p.model || old.num !== p.num) throw refuse(`${label} were '${old.name}' (${old.model}, ${old.num} synapses); here '${p.name}' (${p.model}, ${p.num}).`);
     if (old.connectivity !== p.connectivity) throw refuse(`${label} '${p.name}' joined other units (another seed, or connected otherwise).`);
+    if (old.delays !== undefined && old.delays !== p.delays) throw refuse(`${label} '${p.name}' had other delays.`);
     if (old.variables.join(',') !== p.variables.join(',')) throw refuse(`${label} '${p.name}' had the variables ${old.variables.join(', ')}; here ${p.variables.join(', ')}.`);
     for (const v of p.variables) {
       const a = arrays[`s${pi}.${v}`];
       if (!a || a.dtype !== 'float64' || a.data.length !== p.num) throw refuse(`the values of synapses ${p.name}.${v} are missing or damaged.`);
     }
   });
+  const flight = meta.inFlight;
+  if (flight !== undefined && !(typeof flight.dt === 'number' && flight.dt > 0 && Array.isArray(flight.containers) && flight.containers.every((ci) => Number.isInteger(ci) && ci >= 0 && ci < here.length))) throw refuse('its record of spikes in flight is damaged.');
+  const fly = (flight?.containers ?? []).map((ci) => ['steps', 'counts', 'units'].map((k) => {
+    const a = arrays[`f${ci}.${k}`];
+    if (!a || a.dtype !== 'float64') throw refuse(`the spikes in flight of ${here[ci].name} are missing or damaged.`);
+    return a.data as Float64Array;
+  }));
+  // What the rings will hold: each step before the saved one, at most every unit once, in order.
+  fly.forEach(([steps, counts, units], x) => {
+    const num = here[flight!.containers[x]].num;
+    let at = 0;
+    const bad = steps.length !== counts.length || steps.some((s, y) => {
+      const n = counts[y];
+      if (!Number.isSafeInteger(s) || s < 0 || s >= meta.step || !Number.isInteger(n) || n < 0 || n > num || at + n > units.length) return true;
+      for (let u = at; u < at + n; u++) if (!Number.isInteger(units[u]) || units[u] < 0 || units[u] >= num || (u > at && units[u] <= units[u - 1])) return true;
+      at += n;
+      return false;
+    });
+    if (bad || at !== units.length) throw refuse(`the spikes in flight of ${here[flight!.containers[x]].name} are damaged.`);
+  });
   const values = [
     ...network.containers.flatMap((c, ci) => c.variables.map((v) => arrays[`c${ci}.${v}`].data as Float64Array)),
     ...network.projections.flatMap((p, pi) => p.variables.map((v) => arrays[`s${pi}.${v}`].data as Float64Array)),
+    ...fly.flat(),
   ];
   if (digest(values) !== meta.sha256) throw refuse('it is damaged: its values do not have the checksum it was saved with.', 'Resume from an earlier checkpoint, or run again from the start.');
   // Everything checked: now write. Recordings made before do not continue
@@ -180,6 +220,13 @@ export async function loadCheckpoint(path: string, network: Network): Promise<vo
   });
   network.step = meta.step;
   network.seed = meta.seed;
+  network.restoreInFlight(flight ? {
+    dt: flight.dt,
+    rings: flight.containers.map((container, x) => {
+      const [steps, counts, units] = fly[x];
+      return { container, steps, counts: Int32Array.from(counts), units: Int32Array.from(units) };
+    }),
+  } : null);
 }
 
 /** Refuses what is not a network. */

@@ -22,9 +22,9 @@ import { graphOf } from './graph.js';
 import { Input } from './input.js';
 import { Operator, VarRef } from './operators.js';
 import { Synapses, type SynapsesHost, type SynapsesOptions } from './synapses.js';
-import { COMPILE_RULES, ofCompile, ofRun, Runner, type CompileOptions, type RunOptions, type RunResult } from './runner.js';
+import { COMPILE_RULES, ofCompile, ofRun, Runner, type CompileOptions, type InFlight, type RunOptions, type RunResult } from './runner.js';
 
-export type { BlockRows, BlockSpikes, CompileOptions, RecordedBlock, RunOptions, RunResult } from './runner.js';
+export type { BlockRows, BlockSpikes, CompileOptions, InFlight, RecordedBlock, RunOptions, RunResult } from './runner.js';
 
 /** Options of {@link Network.input}. Unknown keys and values of the wrong type are refused. */
 export interface InputOptions {
@@ -248,6 +248,16 @@ export class Network {
   /** @internal The current values of synapses [from, to) of a projection's variable, undefined before a compile. */
   currentSynapseOf(syn: Synapses<never>, variable: string, from: number, to: number): Float64Array | undefined {
     return this.runner.currentSynapse(syn, variable, from, to);
+  }
+
+  /** @internal The spikes on their way through delays after the last completed step (for checkpoints), or null. */
+  inFlight(): InFlight | null {
+    return this.runner.inFlight();
+  }
+
+  /** @internal Spikes in flight from a checkpoint, put back in the rings by the next run. */
+  restoreInFlight(spikes: InFlight | null): void {
+    this.runner.restoreInFlight(spikes);
   }
 
   /** @internal The options of the last successful compile, or null. */

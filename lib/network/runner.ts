@@ -152,6 +152,16 @@ type Compiled = {
   filled: number;
 };
 
+/**
+ * Spikes on their way through delays: the step they were sent with, and for
+ * each container feeding a projection, the units that fired in each of the
+ * last steps (`counts[x]` units of `units` for step `steps[x]`).
+ */
+export interface InFlight {
+  dt: number;
+  rings: { container: number; steps: Float64Array; counts: Int32Array; units: Int32Array }[];
+}
+
 /** What the run loop reads and writes of its network. */
 export interface RunHost {
   /** The containers, in update order. */
@@ -327,7 +337,9 @@ export class Runner {
    * from step `since` on, `before` for those sent earlier (still in flight
    * after a change between runs), for the dt and delays in `key`.
    */
-  private delayBook: { key: string; since: number; current: number | Int32Array; before: number | Int32Array }[] = [];
+  private delayBook: { key: string; dt: number; since: number; current: number | Int32Array; before: number | Int32Array }[] = [];
+  /** Spikes in flight restored from a checkpoint, written to the rings by the next run (see {@link restoreInFlight}). */
+  private restoring: InFlight | null = null;
   /** Counts the changes of `delayBook`. */
   private delayState = 0;
 
@@ -346,11 +358,12 @@ export class Runner {
       const k = this.host.step;
       if (book && sameDelays(now, book.current)) {
         book.key = key;
+        book.dt = dt;
         return;
       }
       this.delayState++;
       if (!book || k === 0) {
-        this.delayBook[pi] = { key, since: k, current: now, before: now };
+        this.delayBook[pi] = { key, dt, since: k, current: now, before: now };
         return;
       }
       // Spikes sent before the previous change may still be in flight on its older delays.
@@ -358,8 +371,82 @@ export class Runner {
         const wait = longest(book.before) - (k - book.since) + 1;
         throw new InputDataError(`synapses ${syn.name}.delay`, `the delays changed again ${k - book.since} steps after the last change, while spikes sent before that one are still in flight.`, `Run at least ${wait} more step${wait > 1 ? 's' : ''} before changing them again, or reset() the network.`);
       }
-      this.delayBook[pi] = { key, since: k, current: now, before: book.current };
+      this.delayBook[pi] = { key, dt, since: k, current: now, before: book.current };
     });
+  }
+
+  /**
+   * The spikes still on their way through delays after the last completed
+   * step: for each container that feeds a projection with delays, the units
+   * that fired in each of the last `maxDelay` steps; null when none can be
+   * (no run yet, or no delay).
+   * @throws {@link InputDataError} while spikes sent before a change of the delays are still in flight
+   */
+  inFlight(): InFlight | null {
+    const c = this.compiled;
+    const k = this.host.step;
+    const delayed = this.delayBook.some((b) => longest(b.current) > 0 || longest(b.before) > 0);
+    if (!c || k === 0 || !delayed) return null;
+    this.host.projections.forEach((syn, pi) => {
+      const book = this.delayBook[pi];
+      if (book && book.before !== book.current && k - book.since <= longest(book.before)) {
+        const wait = longest(book.before) - (k - book.since) + 1;
+        throw new InputDataError(`synapses ${syn.name}.delay`, `spikes sent before the delays changed (${k - book.since} steps ago) are still in flight.`, `Run ${wait} more step${wait > 1 ? 's' : ''}, then save.`);
+      }
+    });
+    const dt = this.delayBook.find((b) => longest(b.current) > 0)?.dt ?? this.delayBook[0].dt;
+    const rings = c.plan.containers.flatMap((cp, ci) => {
+      if (!cp.fired) return [];
+      const ring = c.buffers[cp.fired.ring];
+      const row = cp.num + 1;
+      const steps: number[] = [];
+      const units: number[] = [];
+      const counts: number[] = [];
+      for (let s = Math.max(0, k - cp.fired.slots + 1); s < k; s++) {
+        const at = (s % cp.fired.slots) * row;
+        const n = ring[at];
+        steps.push(s);
+        counts.push(n);
+        for (let x = 1; x <= n; x++) units.push(ring[at + x]);
+      }
+      return [{ container: ci, steps: Float64Array.from(steps), counts: Int32Array.from(counts), units: Int32Array.from(units) }];
+    });
+    return { dt, rings };
+  }
+
+  /**
+   * Spikes in flight (from {@link inFlight}, through a checkpoint) that the
+   * next run puts back in the rings before its first step; that run must
+   * use the step they were sent with.
+   */
+  restoreInFlight(spikes: InFlight | null): void {
+    this.guard('loadCheckpoint');
+    this.restoring = spikes;
+  }
+
+  /** Writes the restored spikes in flight into the rings of a compile for a run of `dt`. */
+  private writeInFlight(c: Compiled, dt: number): void {
+    const r = this.restoring;
+    if (!r) return;
+    if (dt !== r.dt) throw new InputDataError('Network.run', `dt = ${dt} s, but the spikes in flight of the checkpoint loaded were sent at dt = ${r.dt} s (their delays are whole steps of it).`, `Resume with run(${r.dt}), or reset() the network.`);
+    for (const { container, steps, counts, units } of r.rings) {
+      const cp = c.plan.containers[container];
+      if (!cp?.fired) continue;
+      const ring = c.buffers[cp.fired.ring];
+      const row = cp.num + 1;
+      ring.fill(0);
+      let at = 0;
+      steps.forEach((s, x) => {
+        const base = (s % cp.fired!.slots) * row;
+        // A step older than the rings keep has nothing left to deliver.
+        if (this.host.step - s < cp.fired!.slots) {
+          ring[base] = counts[x];
+          ring.set(units.subarray(at, at + counts[x]), base + 1);
+        }
+        at += counts[x];
+      });
+    }
+    this.restoring = null;
   }
 
   /** What each projection's delays need of the plan: one for all or one each, and the longest in steps. */
@@ -493,6 +580,7 @@ export class Runner {
     const { plan, program, buffers, streams } = prepared;
     checkDt(dt, plan);
     this.fillDelays(prepared);
+    this.writeInFlight(prepared, dt);
     const since = this.since();
     if (plan.projections?.length) await program.upload?.(buffers);
     const steps = options.steps ?? this.defaultSteps();
@@ -876,6 +964,7 @@ export class Runner {
         this.delayState++;
         await program.upload?.(buffers);
       }
+      this.restoring = null;
       this.host.step = 0;
       for (const c of this.host.containers) c.recorder.clear();
     });
