@@ -123,6 +123,7 @@ export {
   runWithCheckpoints,
   resumeLatest,
   type CheckpointedRunOptions,
+  type SaveCheckpointOptions,
   type CheckpointedRun,
   type NumericDtype,
   type NumericArray,

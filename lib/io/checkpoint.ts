@@ -8,6 +8,7 @@ import { mkdir, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DataFileError, InputDataError, RunAbortedError, describeValue } from '../errors.js';
 import type { Network } from '../network/network.js';
+import { Recording, SpikeRecording } from '../network/recorder.js';
 import { checkOptions, type OptionRules } from '../options.js';
 import { isSeed } from '../random/philox.js';
 import { checkPath, readBytes, writeParts } from './files.js';
@@ -35,8 +36,28 @@ interface CheckpointMeta {
    * saved (arrays `f<i>.steps`, `f<i>.counts`, `f<i>.units`).
    */
   inFlight?: { dt: number; containers: number[] };
+  /**
+   * The recordings so far (absent when saved without them): each kept trace
+   * or sum (array `r<i>.<variable>`, float64; `float32` says the rows were
+   * float32) and each container's spikes (arrays `p<i>.units`, `p<i>.steps`,
+   * `p<i>.times`).
+   */
+  recordings?: {
+    traces: { container: number; variable: string; width: number; rate: number; dt: number; mode: 'trace' | 'sum'; firstStep: number; initialStep: number | null; units: number[] | null; float32: boolean }[];
+    spikes: { container: number; variable: string; num: number; duration: number }[];
+  };
   /** sha256 of every value array's bytes, in the order of the containers and their variables, then the projections and theirs. */
   sha256: string;
+}
+
+/** Options of {@link saveCheckpoint}. */
+export interface SaveCheckpointOptions {
+  /**
+   * Whether the checkpoint holds the recordings so far (default true), so
+   * that a resumed network's recordings are those of the uninterrupted run;
+   * false for long runs whose recordings are saved or consumed elsewhere.
+   */
+  recordings?: boolean;
 }
 
 /** The sha256 of the value arrays, in order: what makes a changed value a damaged file. */
@@ -67,28 +88,30 @@ function describeProjections(network: Network): NonNullable<CheckpointMeta['proj
  * Saves the run state of a network: every variable of every container (the
  * current values: states, parameters and inputs, `lastspike` and
  * `not_refractory` included) and of every projection's synapses, the step
- * and the seed, as an `.npz` file (arrays `c<i>.<variable>` and
- * `s<i>.<variable>`, float64, and `meta`, JSON text), and the spikes still
- * on their way through synapse delays (the units that fired in the last
- * steps, `f<i>.*`), which the resumed run delivers as the uninterrupted run
- * would have.
+ * and the seed, the spikes still on their way through synapse delays (the
+ * units that fired in the last steps, which the resumed run delivers as the
+ * uninterrupted run would have), and the recordings so far (traces, sums
+ * and spikes; `{ recordings: false }` leaves them out), as an `.npz` file
+ * (float64 arrays `c<i>.<variable>`, `s<i>.<variable>`, `f<i>.*`,
+ * `r<i>.<variable>`, `p<i>.*`, and `meta`, JSON text).
  *
  * Random draws are addressed by seed and step, so this is all a resumed run
- * needs to draw the same numbers. Not saved: recordings (save them with
- * `saveRecording` and `saveSpikes`; the resumed run records from the saved
- * step on, with the same `times()`), the input streams (give the resumed run
- * the rows from the saved step on), and the part of a reduced recording's
- * window (`{ rate, reduce }`) before the checkpoint.
+ * needs to draw the same numbers. Not saved: the input streams (give the
+ * resumed run the rows from the saved step on), and the part of a reduced
+ * recording's window (`{ rate, reduce }`) before the checkpoint (save at a
+ * multiple of the rate to lose none).
  * @param path - the file, ending in `.npz`; whole or absent (written to a temporary file, then renamed)
  * @param network - a network (compiled or not; not while a run is in progress)
- * @throws {@link InputDataError} for another extension or something other than a network, or while spikes sent before a change of the delays are still in flight (it says how many steps to run first)
+ * @param options - `recordings`: whether to hold the recordings so far (default true)
+ * @throws {@link InputDataError} for another extension, an unknown option or something other than a network, or while spikes sent before a change of the delays are still in flight (it says how many steps to run first)
  * @throws {@link DataFileError} when the file cannot be written
  * @example
  * await nn.run(dt, { steps: 5000 });
  * await saveCheckpoint('out/run.npz', nn);
  */
-export async function saveCheckpoint(path: string, network: Network): Promise<void> {
+export async function saveCheckpoint(path: string, network: Network, options?: SaveCheckpointOptions): Promise<void> {
   const where = 'saveCheckpoint';
+  checkOptions(where, options, { recordings: { type: 'boolean' } });
   checkPath(where, path, ['.npz']);
   checkNetwork(where, network);
   const values: Record<string, Float64Array> = {};
@@ -105,10 +128,12 @@ export async function saveCheckpoint(path: string, network: Network): Promise<vo
     values[`f${r.container}.counts`] = Float64Array.from(r.counts);
     values[`f${r.container}.units`] = Float64Array.from(r.units);
   }
+  const recordings = options?.recordings === false ? undefined : recordingsOf(network, values);
   const meta: CheckpointMeta = {
     format: FORMAT, version: VERSION, generator: GENERATOR, step: network.step, seed: network.seed, containers: describe(network),
     ...(network.projections.length ? { projections: describeProjections(network) } : {}),
     ...(flight ? { inFlight: { dt: flight.dt, containers: flight.rings.map((r) => r.container) } } : {}),
+    ...(recordings ? { recordings } : {}),
     sha256: digest(Object.values(values)),
   };
   const arrays: Record<string, unknown> = { meta: { data: [JSON.stringify(meta)], shape: [] }, ...values };
@@ -123,9 +148,9 @@ export async function saveCheckpoint(path: string, network: Network): Promise<vo
  * compile they become the initial values. The next `run` continues from the
  * saved step and gives what the uninterrupted run gave; spikes that were on
  * their way through synapse delays arrive as they would have, provided that
- * run uses the `dt` they were sent with (another is refused). Recordings the
- * network holds are cleared (they would not continue across the jump in
- * steps); the ones recorded from here on start at the saved step.
+ * run uses the `dt` they were sent with (another is refused). The network's
+ * recordings become those of the checkpoint (none when it was saved without
+ * them), and the next run continues them as the uninterrupted run would have.
  * @param path - an `.npz` file written by {@link saveCheckpoint}
  * @param network - the network to restore into
  * @throws {@link DataFileError} when the file is damaged, is not a checkpoint, is of another layout version or generator, or was saved from another network (the first difference is named)
@@ -203,10 +228,12 @@ export async function loadCheckpoint(path: string, network: Network): Promise<vo
     });
     if (bad || at !== units.length) throw refuse(`the spikes in flight of ${here[flight!.containers[x]].name} are damaged.`);
   });
+  const recorded = readRecordings(meta, network, arrays, refuse);
   const values = [
     ...network.containers.flatMap((c, ci) => c.variables.map((v) => arrays[`c${ci}.${v}`].data as Float64Array)),
     ...network.projections.flatMap((p, pi) => p.variables.map((v) => arrays[`s${pi}.${v}`].data as Float64Array)),
     ...fly.flat(),
+    ...(recorded?.order ?? []).map((name) => arrays[name].data as Float64Array),
   ];
   if (digest(values) !== meta.sha256) throw refuse('it is damaged: its values do not have the checksum it was saved with.', 'Resume from an earlier checkpoint, or run again from the start.');
   // Everything checked: now write. Recordings made before do not continue
@@ -215,6 +242,8 @@ export async function loadCheckpoint(path: string, network: Network): Promise<vo
     for (const v of c.variables) c.set(v, arrays[`c${ci}.${v}`].data as Float64Array);
     c.recorder.clear();
   });
+  for (const { container, recording } of recorded?.traces ?? []) container.recorder.put(recording);
+  for (const { container, recording } of recorded?.spikes ?? []) container.recorder.putSpikes(recording);
   network.projections.forEach((p, pi) => {
     for (const v of p.variables) p.set(v as never, arrays[`s${pi}.${v}`].data as Float64Array);
   });
@@ -227,6 +256,68 @@ export async function loadCheckpoint(path: string, network: Network): Promise<vo
       return { container, steps, counts: Int32Array.from(counts), units: Int32Array.from(units) };
     }),
   } : null);
+}
+
+/** The kept recordings of every container, as meta records; their arrays are added to `values`. */
+function recordingsOf(network: Network, values: Record<string, Float64Array>): NonNullable<CheckpointMeta['recordings']> {
+  const traces: NonNullable<CheckpointMeta['recordings']>['traces'] = [];
+  const spikes: NonNullable<CheckpointMeta['recordings']>['spikes'] = [];
+  // Every trace, then every spike recording: the order of the checksum.
+  network.containers.forEach((c, ci) => {
+    for (const variable of c.recorder.names()) {
+      const r = c.recorder.get(variable);
+      values[`r${ci}.${variable}`] = Float64Array.from(r.data);
+      traces.push({ container: ci, variable, width: r.shape[1], rate: r.rate, dt: r.dt, mode: r.mode, firstStep: r.firstStep, initialStep: r.initialStep, units: r.units ? Array.from(r.units) : null, float32: r.data instanceof Float32Array });
+    }
+  });
+  network.containers.forEach((c, ci) => {
+    const s = c.recorder.spikesOrNull();
+    if (!s) return;
+    values[`p${ci}.units`] = Float64Array.from(s.units);
+    values[`p${ci}.steps`] = Float64Array.from(s.steps);
+    values[`p${ci}.times`] = Float64Array.from(s.times());
+    spikes.push({ container: ci, variable: s.variable, num: s.num, duration: s.duration });
+  });
+  return { traces, spikes };
+}
+
+/**
+ * The recordings of a checkpoint, checked and made, in the order of its
+ * meta; `arrays` the archive's arrays.
+ * @throws {@link DataFileError} (through `refuse`) when a record or its array is damaged
+ */
+function readRecordings(meta: CheckpointMeta, network: Network, arrays: Record<string, { dtype: string; data: unknown }>, refuse: (what: string) => DataFileError) {
+  const saved = meta.recordings;
+  if (saved === undefined) return null;
+  const ok = (x: unknown) => typeof x === 'number' && Number.isFinite(x);
+  const array = (name: string, length?: number) => {
+    const a = arrays[name];
+    if (!a || a.dtype !== 'float64' || (length !== undefined && (a.data as Float64Array).length !== length)) throw refuse(`the recording ${name} is missing or damaged.`);
+    return a.data as Float64Array;
+  };
+  if (!Array.isArray(saved.traces) || !Array.isArray(saved.spikes)) throw refuse('its record of recordings is damaged.');
+  const traces = saved.traces.map((t) => {
+    const c = network.containers[t.container];
+    const units = t.units;
+    if (!c || typeof t.variable !== 'string' || !Number.isSafeInteger(t.width) || t.width < 0 || !Number.isSafeInteger(t.rate) || !ok(t.dt) || (t.mode !== 'trace' && t.mode !== 'sum') || !Number.isSafeInteger(t.firstStep) || (t.initialStep !== null && !Number.isSafeInteger(t.initialStep))
+      || (units !== null && (!Array.isArray(units) || units.length !== t.width || !units.every((u) => Number.isInteger(u) && u >= 0 && u < c.num))) || (units === null && t.width !== c.num)) {
+      throw refuse(`the record of a recording (${describeValue(t.variable)}) is damaged.`);
+    }
+    const data = array(`r${t.container}.${t.variable}`);
+    if (t.width > 0 ? data.length % t.width !== 0 : data.length !== 0) throw refuse(`the recording r${t.container}.${t.variable} is damaged.`);
+    return { container: c, recording: new Recording(t.variable, t.float32 ? Float32Array.from(data) : data, t.width, t.rate, t.dt, t.mode, t.firstStep, t.initialStep, units ? Int32Array.from(units) : null) };
+  });
+  const spikes = saved.spikes.map((s) => {
+    const c = network.containers[s.container];
+    if (!c || typeof s.variable !== 'string' || s.num !== c.num || !ok(s.duration)) throw refuse(`the record of the spikes of ${describeValue(s.variable)} is damaged.`);
+    const units = array(`p${s.container}.units`);
+    const steps = array(`p${s.container}.steps`, units.length);
+    const times = array(`p${s.container}.times`, units.length);
+    if (!units.every((u) => Number.isInteger(u) && u >= 0 && u < c.num)) throw refuse(`the spikes of ${c.name} are damaged.`);
+    return { container: c, recording: new SpikeRecording(s.variable, c.num, s.duration, { units: Int32Array.from(units), steps, times }) };
+  });
+  const order = [...traces.map((t) => `r${network.containers.indexOf(t.container)}.${t.recording.variable}`), ...spikes.flatMap((s) => ['units', 'steps', 'times'].map((k) => `p${network.containers.indexOf(s.container)}.${k}`))];
+  return { traces, spikes, order };
 }
 
 /** Refuses what is not a network. */
@@ -251,6 +342,8 @@ export interface CheckpointedRunOptions {
   signals?: readonly NodeJS.Signals[];
   /** Stops the run the same way as a signal. */
   signal?: AbortSignal;
+  /** Whether each checkpoint holds the recordings so far (default true; see {@link saveCheckpoint}). */
+  recordings?: boolean;
   /** Passed on to each `run` (progress, checkFinite, block size). */
   verbose?: boolean;
   checkFinite?: boolean;
@@ -310,7 +403,7 @@ export async function runWithCheckpoints(network: Network, dt: number, options: 
   let checkpoint: string | null = null;
   const save = async () => {
     checkpoint = fileOf(o.folder, network.step);
-    await saveCheckpoint(checkpoint, network);
+    await saveCheckpoint(checkpoint, network, { recordings: o.recordings !== false });
     const old = (await readdir(o.folder)).filter((f) => NAME.test(f)).sort().reverse().slice(keep);
     await Promise.all(old.map((f) => rm(join(o.folder, f), { force: true })));
   };
@@ -353,5 +446,5 @@ export async function resumeLatest(folder: string, network: Network): Promise<st
 
 const RUN_KEYS: OptionRules = {
   until: { type: 'any' }, every: { type: 'any' }, folder: { type: 'any' }, keep: { type: 'any' }, signals: { type: 'any' },
-  signal: { type: 'signal' }, verbose: { type: 'boolean' }, checkFinite: { type: 'boolean' }, blockSteps: { type: 'count' },
+  signal: { type: 'signal' }, recordings: { type: 'boolean' }, verbose: { type: 'boolean' }, checkFinite: { type: 'boolean' }, blockSteps: { type: 'count' },
 };

@@ -10,4 +10,4 @@ export { saveArrow, loadArrow } from './arrow.js';
 export { saveParquet, loadParquet, type ParquetOptions } from './parquet.js';
 export { saveRecording, loadRecording, type RecordingMeta, type RecordingFile, type SaveRecordingOptions } from './recording.js';
 export { saveSpikes } from './spikes.js';
-export { saveCheckpoint, loadCheckpoint, runWithCheckpoints, resumeLatest, type CheckpointedRunOptions, type CheckpointedRun } from './checkpoint.js';
+export { saveCheckpoint, loadCheckpoint, runWithCheckpoints, resumeLatest, type CheckpointedRunOptions, type CheckpointedRun, type SaveCheckpointOptions } from './checkpoint.js';

@@ -36,7 +36,7 @@ const TYPES = [
   'SolveOptions', 'Dtype', 'NetworkPlan',
   'Backend', 'BackendCapabilities', 'BackendName', 'BackendStatus', 'FloatArray', 'Program',
   'NumericDtype', 'NumericArray', 'ArrayInput', 'NpyArray', 'NpzOptions', 'Columns', 'ColumnOptions', 'ColumnTable', 'ParquetOptions',
-  'RecordingMeta', 'RecordingFile', 'SaveRecordingOptions', 'CheckpointedRunOptions', 'CheckpointedRun', 'SweepOptions', 'SweepTable', 'ParameterSet', 'SweepBuild', 'SweepMetrics',
+  'RecordingMeta', 'RecordingFile', 'SaveCheckpointOptions', 'SaveRecordingOptions', 'CheckpointedRunOptions', 'CheckpointedRun', 'SweepOptions', 'SweepTable', 'ParameterSet', 'SweepBuild', 'SweepMetrics',
 ];
 
 const UTILS = [

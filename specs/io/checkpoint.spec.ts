@@ -21,6 +21,9 @@ function build(seed = 9) {
   lif.connect({ I: Sum(p.ref('lastspike')) });
   lif.record('spike');
   p.record('spike');
+  // Traces (every 7th step, three units, with the initial row) and a sum: recordings a checkpoint continues.
+  lif.record('v', { rate: 7, units: [0, 4, 19], initial: true });
+  lif.record('not_refractory', { mode: 'sum' });
   return { nn, p, lif };
 }
 
@@ -49,18 +52,49 @@ describe('io/checkpoint', () => {
       expect(second.nn.seed).to.equal(9);
       await second.nn.run(DT, { steps: 1700 });
 
+      // The recordings continue: the resumed network's are those of the whole run.
       for (const name of ['lif', 'p'] as const) {
         const all = whole[name].recorder.spikes();
-        const late = second[name].recorder.spikes();
-        const from = Array.from(all.steps).findIndex((k) => k >= 1300);
-        expect(Array.from(late.steps), name).to.deep.equal(Array.from(all.steps).slice(from));
-        expect(Array.from(late.units), name).to.deep.equal(Array.from(all.units).slice(from));
-        expect(late.count, name).to.be.above(10);
+        const resumed = second[name].recorder.spikes();
+        expect(Array.from(resumed.steps), name).to.deep.equal(Array.from(all.steps));
+        expect(Array.from(resumed.units), name).to.deep.equal(Array.from(all.units));
+        expect(Array.from(resumed.times()), name).to.deep.equal(Array.from(all.times()));
+        expect(resumed.duration, name).to.be.closeTo(all.duration, 1e-12);
+        expect(all.steps.filter((k) => k >= 1300).length, name).to.be.above(10);
+      }
+      for (const v of ['v', 'not_refractory'] as const) {
+        const a = whole.lif.recorder.get(v);
+        const b = second.lif.recorder.get(v);
+        expect(b.shape, v).to.deep.equal(a.shape);
+        expect(Array.from(b.data), v).to.deep.equal(Array.from(a.data));
+        expect(Array.from(b.times()), v).to.deep.equal(Array.from(a.times()));
+        expect(Array.from(b.units ?? []), v).to.deep.equal(Array.from(a.units ?? []));
       }
       expect(Array.from(second.lif.get('v'))).to.deep.equal(Array.from(whole.lif.get('v')));
       expect(Array.from(second.lif.get('lastspike'))).to.deep.equal(Array.from(whole.lif.get('lastspike')));
     });
   }
+
+  it('with { recordings: false } the resumed recordings start at the saved step', async () => {
+    const whole = build();
+    await whole.nn.compile({ backend: 'js' });
+    await whole.nn.run(DT, { steps: 600 });
+    const first = build();
+    await first.nn.compile({ backend: 'js' });
+    await first.nn.run(DT, { steps: 300 });
+    const file = join(folder(), 'bare.npz');
+    await saveCheckpoint(file, first.nn, { recordings: false });
+    const second = build();
+    await second.nn.compile({ backend: 'js' });
+    await loadCheckpoint(file, second.nn);
+    await second.nn.run(DT, { steps: 300 });
+    const all = whole.lif.recorder.spikes();
+    const from = Array.from(all.steps).findIndex((k) => k >= 300);
+    expect(Array.from(second.lif.recorder.spikes().steps)).to.deep.equal(Array.from(all.steps).slice(from));
+    // A new trace: its initial row holds the values at the saved step.
+    expect(second.lif.recorder.get('v').times()[0]).to.equal(300 * DT);
+    await rejects(() => saveCheckpoint(file, first.nn, { recording: true } as never), InputDataError, { where: 'saveCheckpoint' });
+  });
 
   it('refuses a checkpoint of another network, of another layout version, and a damaged file', async () => {
     const a = build();
@@ -135,10 +169,9 @@ describe('io/checkpoint: runs that write checkpoints and resume', () => {
     expect(await resumeLatest(dir, second.nn)).to.equal(r1.checkpoint);
     const r2 = await runWithCheckpoints(second.nn, DT, { until: 2500, every: 500, folder: dir });
     expect(r2).to.deep.include({ step: 2500, stopped: false });
-    const all = whole.lif.recorder.spikes();
-    const late = second.lif.recorder.spikes();
-    const from = Array.from(all.steps).findIndex((k) => k >= r1.step);
-    expect(Array.from(late.steps)).to.deep.equal(Array.from(all.steps).slice(from));
+    // The recordings of the resumed network are those of one run.
+    expect(Array.from(second.lif.recorder.spikes().steps)).to.deep.equal(Array.from(whole.lif.recorder.spikes().steps));
+    expect(Array.from(second.lif.recorder.get('v').data)).to.deep.equal(Array.from(whole.lif.recorder.get('v').data));
     expect(Array.from(second.lif.get('v'))).to.deep.equal(Array.from(whole.lif.get('v')));
     expect(await resumeLatest(join(folder(), 'none'), build().nn)).to.equal(null);
   });
