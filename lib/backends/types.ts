@@ -75,6 +75,8 @@ export interface BackendCapabilities {
    * or read of the host arrays.
    */
   readonly device: boolean;
+  /** Whether it runs projections (synapses: the collect, deliver and summed phases). */
+  readonly synapses: boolean;
 }
 
 /** A back end: compiles a plan into a program. */
@@ -97,7 +99,8 @@ export function unsupported(backend: Backend, plan: NetworkPlan): string | null 
   const caps = backend.capabilities;
   if (!caps.dtypes.includes(plan.dtype)) return `it does not run dtype '${plan.dtype}' (it runs ${caps.dtypes.join(', ')})`;
   const b = plan.buffers.find((x) => !caps.elements.includes(x.type));
-  return b ? `it does not run ${b.type} buffers (buffer '${b.name}', ${b.role}; it runs ${caps.elements.join(', ')})` : null;
+  if (b) return `it does not run ${b.type} buffers (buffer '${b.name}', ${b.role}; it runs ${caps.elements.join(', ')})`;
+  return plan.projections?.length && !caps.synapses ? `it does not run synapses yet (projection '${plan.projections[0].name}')` : null;
 }
 
 /** The scalars of a block, `[k0, steps, num_0, dt_0, …]`: defined with the rest of their layout in lib/plan/layout.ts. */

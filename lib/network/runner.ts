@@ -732,7 +732,11 @@ export class Runner {
         blockStart = done;
         for (const rec of recs) view[rec.r.out] = rec.r.mode === 'sum' ? rec.data : traceView(rec, done);
         for (const rec of spikeRecs) { rec.pairs[0] = 0; view[rec.out] = rec.pairs; }
-        if (snapshot) save(snapshot);
+        if (snapshot) {
+          // A device holds the state: the snapshot is taken from it.
+          await program.download?.(buffers);
+          save(snapshot);
+        }
         await program.run(view, { k0: s0 + done, steps: n, dt, seed, since });
         // More spikes than room: run the block again from the snapshot with room for all of them.
         for (let tries = 0; snapshot && spikeRecs.some((rec) => rec.pairs[0] > rec.pairs[1]); tries++) {

@@ -3,7 +3,8 @@
  * (no GPU needed): each example runs on js while the networks it compiles
  * are captured, then each is rendered as CUDA C, in float64 and float32 (one
  * fused kernel when the wiring is one-to-one, else a kernel per step and
- * phase) and compiled.
+ * phase) and compiled. The sweep's networks are batches (int32 buffers of
+ * the members' seeds); noisy-lif records spikes (int32 pairs).
  */
 import { expect } from 'chai';
 import { execFileSync } from 'node:child_process';
@@ -14,11 +15,12 @@ import { main as hhRamp } from '../../examples/hh-ramp.js';
 import { main as iaf } from '../../examples/iaf.js';
 import { main as noisyLif } from '../../examples/noisy-lif.js';
 import { main as ou } from '../../examples/ou.js';
+import { main as sweepExample } from '../../examples/sweep.js';
 import { renderCuda, renderCudaSteps } from '../../lib/backends/cfamily.js';
 import { Network, type NetworkPlan } from '../../lib/index.js';
 import { needsNvcc, silenceConsoleLog, temporaryFolder } from '../support.js';
 
-const EXAMPLES = { chain, 'hh-ramp': hhRamp, iaf, 'noisy-lif': noisyLif, ou } as const;
+const EXAMPLES = { chain, 'hh-ramp': hhRamp, iaf, 'noisy-lif': noisyLif, ou, sweep: () => sweepExample() } as const;
 
 describe('generated CUDA of every example compiles with nvcc -ptx', function () {
   silenceConsoleLog();

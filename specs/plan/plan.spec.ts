@@ -125,13 +125,11 @@ describe('plan/arrays: allocation by element type', () => {
 
   it('the back ends refuse an element type they do not declare, and the renderers never declare it as float', () => {
     const plan = withIntegers(planNetwork(graph()).plan);
-    // int32 only for spike buffers (interpreter, js, cpu); uint8 nowhere yet.
-    for (const backend of [interpreterBackend, jsBackend, cpuBackend]) {
+    // int32 everywhere; uint8 nowhere yet.
+    for (const backend of [interpreterBackend, jsBackend, cpuBackend, cudaBackend]) {
       expect(backend.capabilities.elements, backend.name).to.deep.equal(['float', 'int32']);
       expect(unsupported(backend, plan), backend.name).to.match(/does not run uint8 buffers \(buffer 'a: spike flags', spikes; it runs float, int32\)/);
     }
-    expect(cudaBackend.capabilities.elements).to.deep.equal(['float']);
-    expect(unsupported(cudaBackend, plan)).to.match(/does not run int32 buffers \(buffer 'a: targets', index; it runs float\)/);
     expect(unsupported(jsBackend, planNetwork(graph()).plan)).to.equal(null);
     expect(() => renderJS(plan)).to.throw(BackendError, /has the element type "uint8"/);
     expect(() => renderC(plan)).to.throw(BackendError, /has the element type "uint8"/);

@@ -11,6 +11,9 @@ import {
   type SynapsesOptions,
 } from '../../lib/index.js';
 import { throws } from '../support.js';
+import { unsupported } from '../../lib/backends/types.js';
+import { cudaBackend } from '../../lib/backends/cuda/index.js';
+import { cpuBackend } from '../../lib/backends/cpu/index.js';
 import { Driver, Jump, Sink } from './helpers.js';
 
 /** A target with a parameter `vt` and a state `x`, and no spike. */
@@ -73,6 +76,14 @@ function setup() {
 }
 
 describe('synapses/errors: what is refused, and how it is said', () => {
+  it('the cuda back end refuses a plan with synapses (it does not render their phases yet)', () => {
+    const nn = new Network();
+    const a = nn.add(models.CUBA, { num: 3 });
+    nn.synapses(a, a, models.ExcitatoryJump, { name: 'exc', p: 1 });
+    expect(unsupported(cudaBackend, nn.plan())).to.equal("it does not run synapses yet (projection '0')");
+    expect(unsupported(cpuBackend, nn.plan())).to.equal(null);
+  });
+
   it('emit refuses a synapse model: it has no units to step', () => {
     throws(() => emit(models.ExcitatoryJump, 'js'), NetworkWiringError, { message: /ExcitatoryJump is a synapse model/ });
   });

@@ -23,7 +23,7 @@ export const cudaBackend: Backend = {
   name: 'cuda',
   // One launch per block: at most 10,000 steps. Input data per block is
   // limited by device memory, checked when its buffer is allocated.
-  capabilities: { fusion: true, unitStepsPerBlock: 2e9, maxBlockSteps: 10000, streamBytesPerBlock: Infinity, dtypes: ['float64', 'float32'], elements: ['float'], device: true },
+  capabilities: { fusion: true, unitStepsPerBlock: 2e9, maxBlockSteps: 10000, streamBytesPerBlock: Infinity, dtypes: ['float64', 'float32'], elements: ['float', 'int32'], device: true, synapses: false },
   status(): BackendStatus {
     const s = cudaStatus();
     if (!s.ok) return { ok: false, reason: s.reason, code: s.code };
@@ -45,22 +45,25 @@ export const cudaBackend: Backend = {
     const fn = steps ? 0 : getFunction(mod.module, 'neural_run');
     const phases = steps ? steps.kernels.map((phase) => phase.map((k) => ({ fn: getFunction(mod.module, k.name), size: k.size }))) : [];
     const bytes = plan.dtype === 'float64' ? 8 : 4;
-    // Buffers that live on the device across blocks (state, params, operators);
-    // streams and recordings are sized for each block.
-    const persistent = plan.buffers.map((b, i) => ({ b, i })).filter(({ b }) => b.role !== 'stream' && b.role !== 'record');
+    /** Bytes per element of buffer i: int32 buffers (indices, spike pairs) take 4. */
+    const size = (i: number) => (plan.buffers[i].type === 'int32' ? 4 : bytes);
+    // Buffers that live on the device across blocks (state, params, operators, indices);
+    // streams, recordings and the spike pairs are sized for each block.
+    const persistent = plan.buffers.map((b, i) => ({ b, i })).filter(({ b }) => b.role !== 'stream' && b.role !== 'record' && b.role !== 'spikes');
     const recordOf = new Map(plan.containers.flatMap((c) => c.records.map((r) => [r.out, r] as const)));
     const rowsIn = (rate: number, args: { k0: number; steps: number }) => rowsBetween(args.k0, args.k0 + args.steps, rate);
     const sized = new Map<number, DeviceBuffer>();
     let uploaded = false;
     const ensure = (i: number, length: number): DeviceBuffer => {
       let buf = sized.get(i);
-      if (!buf || buf.byteLength < length * bytes) {
+      const need = length * size(i);
+      if (!buf || buf.byteLength < need) {
         buf?.free();
         const free = memInfo().free;
-        if (length * bytes > free) {
-          throw new BackendError('cuda', `a buffer of ${(length * bytes).toLocaleString('en')} bytes does not fit in the ${free.toLocaleString('en')} bytes free on the device.`, 'Run fewer steps per block (run(dt, { blockSteps })), record fewer variables or with a larger rate.', { code: 'device-memory' });
+        if (need > free) {
+          throw new BackendError('cuda', `a buffer of ${need.toLocaleString('en')} bytes does not fit in the ${free.toLocaleString('en')} bytes free on the device.`, 'Run fewer steps per block (run(dt, { blockSteps })), record fewer variables or with a larger rate.', { code: 'device-memory' });
         }
-        buf = DeviceBuffer.alloc(Math.max(bytes, length * bytes));
+        buf = DeviceBuffer.alloc(Math.max(size(i), need));
         sized.set(i, buf);
       }
       return buf;
@@ -88,6 +91,11 @@ export const cudaBackend: Backend = {
             const buf = ensure(i, buffers[i].length);
             uploads.push({ direction: 'htod', buffer: buf, host: buffers[i] });
             ptrs.push(buf);
+          } else if (b.role === 'spikes') {
+            // The pairs of this block: its count (0) and room go up; the pairs found come back after.
+            const buf = ensure(i, buffers[i].length);
+            uploads.push({ direction: 'htod', buffer: buf, host: buffers[i].subarray(0, 2) });
+            ptrs.push(buf);
           } else if (b.role === 'record') {
             const rec = recordOf.get(i)!;
             const n = rec.mode === 'sum' ? buffers[i].length : Math.min(buffers[i].length, rowsIn(rec.rate, args) * b.length);
@@ -114,6 +122,13 @@ export const cudaBackend: Backend = {
           if (view.length) downloads.push({ direction: 'dtoh', buffer: sized.get(i)!, host: view });
         }
         await transfer(downloads);
+        // Spike pairs: the count and room first, then the pairs that fit.
+        const pairs = plan.buffers.flatMap((b, i) => (b.role === 'spikes' ? [i] : []));
+        await transfer(pairs.map((i) => ({ direction: 'dtoh', buffer: sized.get(i)!, host: buffers[i].subarray(0, 2) })));
+        await transfer(pairs.flatMap((i) => {
+          const found = Math.min(buffers[i][0], buffers[i][1]);
+          return found > 0 ? [{ direction: 'dtoh' as const, buffer: sized.get(i)!, host: buffers[i].subarray(2, 2 + 2 * found), byteOffset: 8 }] : [];
+        }));
       },
       dispose() {
         for (const b of sized.values()) b.free();
