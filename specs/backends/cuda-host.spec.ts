@@ -96,8 +96,8 @@ function worst(a: ReturnType<typeof results>, b: ReturnType<typeof results>): nu
 }
 
 /** Noisy LIF neurons with spikes and a trace recorded: one fused kernel. */
-function fused(): Network {
-  const nn = new Network({ seed: 21 });
+function fused(seed = 21): Network {
+  const nn = new Network({ seed });
   const lif = nn.add(models.NoisyLIF, { num: 300, params: { El: '-56 + 10 * rand()', tau: 10, sigma: 4, tref: 2 }, states: { v: 'vr + rand() * (vt - vr)' } });
   lif.record('spike');
   lif.record('v', { rate: 7, units: [0, 150, 299] });
@@ -155,10 +155,11 @@ describe('backends/cuda on the host: the generated kernels run as C give the cpu
     expect(worst(cpu, cuda)).to.be.below(1e-9);
   });
 
-  it('a batch: each member draws with its own seed (int32 member buffers) and its block of the Dot', async () => {
+  for (const [label, make] of [['a kernel per step', () => [operators(4, 1), operators(5, 2), operators(6, 0.5)]], ['one fused kernel', () => [fused(1), fused(2)]]] as const) {
+  it(`a batch (${label}): each member draws with its own seed (int32 member buffers) and reads its own block`, async () => {
     const out: Record<string, ReturnType<typeof results>[]> = {};
     for (const backend of ['cpu', 'cuda'] as BackendName[]) {
-      const members = [operators(4, 1), operators(5, 2), operators(6, 0.5)];
+      const members = make();
       const batch = new Batch(members);
       await onHost(async () => {
         await batch.compile({ backend });
@@ -172,4 +173,5 @@ describe('backends/cuda on the host: the generated kernels run as C give the cpu
     });
     expect(out.cpu[1][0].spikes).to.not.deep.equal(out.cpu[0][0].spikes);
   });
+  }
 });
