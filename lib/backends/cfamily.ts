@@ -221,20 +221,35 @@ export function renderCuda(plan: NetworkPlan): string {
 
 /**
  * CUDA C for a plan that is not fusable: for every step, each container's
- * operators and then its update run as their own kernels (one thread per
- * output value or unit), with the state kept in device arrays between
- * launches. Every kernel takes the same arguments:
- * `(k, k0, seed, n_0, dt_0, n_1, dt_1, …, b0, b1, …)`.
+ * summed variables, operators and update run as their own kernels (one
+ * thread per output value or unit), then the synapses' phases (each
+ * container's fired units collected, each projection's events delivered),
+ * with the state kept in device arrays between launches. Every kernel takes
+ * the same arguments: `(k, k0, seed, n_0, dt_0, n_1, dt_1, …, dtp_0,
+ * sincep_0, …, b0, b1, …)`.
+ *
+ * The synapses' phases (summed, collect, deliver) run on one thread, in the
+ * order the cpu back end runs them: float64 results are those of the cpu,
+ * bit for bit, but those phases do not use the GPU's threads yet.
  */
 export function renderCudaSteps(plan: NetworkPlan): { source: string; kernels: { name: string; size: number }[][] } {
   checkPlan(plan);
   const t = new SourceTarget(cSyntax(plan.dtype === 'float32', 'long long', CUDA_LOOPS, () => null, CUDA_SPIKES));
   t.plan = plan;
   cudaHeader(t, plan, 'one launch per step and phase');
-  const params = ['long long k', 'long long k0', 'long long seed', ...plan.containers.map((_, ci) => `long long n${ci}, real dt${ci}`), ...plan.buffers.map((b, i) => `${cudaType(b)} *__restrict__ b${i}`)].join(', ');
+  const params = ['long long k', 'long long k0', 'long long seed', ...plan.containers.map((_, ci) => `long long n${ci}, real dt${ci}`), ...(plan.projections ?? []).map((_, pi) => `real dtp${pi}, long long sincep${pi}`), ...plan.buffers.map((b, i) => `${cudaType(b)} *__restrict__ b${i}`)].join(', ');
   const kernels: { name: string; size: number }[][] = [];
+  /** A kernel whose one thread runs `body` (a phase of the synapses, in the cpu's order). */
+  const serial = (phase: { name: string; size: number }[], name: string, body: () => void) => {
+    phase.push({ name, size: 1 });
+    t.nest(`extern "C" __global__ void ${name}(${params})`, () => {
+      t.line('if (blockIdx.x * blockDim.x + threadIdx.x != 0) return;');
+      body();
+    });
+  };
   plan.containers.forEach((c, ci) => {
     const phase: { name: string; size: number }[] = [];
+    plan.projections?.forEach((p, pi) => p.summed?.length && p.target === ci && serial(phase, `p${pi}_summed`, () => t.summed(pi)));
     c.operators.forEach((o, oi) => {
       const name = `c${ci}_op${oi}`;
       phase.push({ name, size: o.kind === 'sum' || o.kind === 'mean' ? 1 : o.size });
@@ -253,6 +268,12 @@ export function renderCudaSteps(plan: NetworkPlan): { source: string; kernels: {
     });
     kernels.push(phase);
   });
+  if (plan.projections?.length) {
+    const phase: { name: string; size: number }[] = [];
+    plan.containers.forEach((c, ci) => c.fired && serial(phase, `c${ci}_collect`, () => t.collect(ci)));
+    plan.projections.forEach((_, pi) => serial(phase, `p${pi}_deliver`, () => t.deliver(pi)));
+    kernels.push(phase);
+  }
   return { source: t.text(), kernels };
 }
 

@@ -4,7 +4,8 @@
  * are captured, then each is rendered as CUDA C, in float64 and float32 (one
  * fused kernel when the wiring is one-to-one, else a kernel per step and
  * phase) and compiled. The sweep's networks are batches (int32 buffers of
- * the members' seeds); noisy-lif records spikes (int32 pairs).
+ * the members' seeds); noisy-lif records spikes (int32 pairs); cuba,
+ * cobahh, delays and stdp have synapses (their phases as kernels).
  */
 import { expect } from 'chai';
 import { execFileSync } from 'node:child_process';
@@ -16,11 +17,19 @@ import { main as iaf } from '../../examples/iaf.js';
 import { main as noisyLif } from '../../examples/noisy-lif.js';
 import { main as ou } from '../../examples/ou.js';
 import { main as sweepExample } from '../../examples/sweep.js';
+import { main as cuba } from '../../examples/cuba.js';
+import { main as cobahh } from '../../examples/cobahh.js';
+import { main as delays } from '../../examples/delays.js';
+import { main as stdp } from '../../examples/stdp.js';
 import { renderCuda, renderCudaSteps } from '../../lib/backends/cfamily.js';
 import { Network, type NetworkPlan } from '../../lib/index.js';
 import { needsNvcc, silenceConsoleLog, temporaryFolder } from '../support.js';
 
-const EXAMPLES = { chain, 'hh-ramp': hhRamp, iaf, 'noisy-lif': noisyLif, ou, sweep: () => sweepExample() } as const;
+const EXAMPLES = {
+  chain, 'hh-ramp': hhRamp, iaf, 'noisy-lif': noisyLif, ou, sweep: () => sweepExample(),
+  // Networks with synapses: their plans are what counts, so the runs are short.
+  cuba: (b: 'js') => cuba(b, 0.02), cobahh: (b: 'js') => cobahh(b, 0.02), delays, stdp: (b: 'js') => stdp(b, 0.2),
+} as const;
 
 describe('generated CUDA of every example compiles with nvcc -ptx', function () {
   silenceConsoleLog();

@@ -16,8 +16,8 @@ import { renderCuda, renderCudaSteps } from '../../lib/backends/cfamily.js';
 import { runC } from '../../lib/backends/native/binding.js';
 import { compileShared } from '../../lib/backends/native/compiler.js';
 import { cudaBackend } from '../../lib/backends/cuda/index.js';
-import { blockScalars, scalarIndex } from '../../lib/plan/layout.js';
-import { Batch, Dot, Mean, Network, Repeat, Sum, backends, models, type Backend, type BackendName, type NetworkPlan } from '../../lib/index.js';
+import { blockScalars, projectionScalar, scalarIndex } from '../../lib/plan/layout.js';
+import { Batch, Dot, Mean, Model, Network, Repeat, Sum, backends, derivative, input, models, param, state, summed, type Backend, type BackendName, type NetworkPlan } from '../../lib/index.js';
 import { needsBackend } from '../support.js';
 
 const THREADS = 128;
@@ -37,7 +37,10 @@ function hostSource(plan: NetworkPlan): string {
     'static int atomicAdd(int *p, int v) { int old = *p; *p = old + v; return old; }',
   ];
   const buffers = plan.buffers.map((b, i) => `(${b.type === 'int32' ? 'int' : 'real'} *)B[${i}]`);
-  const sizes = plan.containers.flatMap((_, ci) => [`(long long)S[${scalarIndex(ci, 'num')}]`, `(real)S[${scalarIndex(ci, 'dt')}]`]);
+  const sizes = [
+    ...plan.containers.flatMap((_, ci) => [`(long long)S[${scalarIndex(ci, 'num')}]`, `(real)S[${scalarIndex(ci, 'dt')}]`]),
+    ...(plan.projections ?? []).flatMap((_, pi) => [`(real)S[${projectionScalar(plan, pi)}]`, `(long long)S[${projectionScalar(plan, pi, 'since')}]`]),
+  ];
   // A launch of `size` threads: whole blocks of THREADS, as the back end launches them.
   const launch = (size: number, call: string) => `for (long long t = 0; t < ${Math.max(1, Math.ceil(size / THREADS)) * THREADS}; t++) { blockIdx.x = t / ${THREADS}; threadIdx.x = t % ${THREADS}; ${call}; }`;
   const args = (first: string[]) => [...first, ...sizes, ...buffers].join(', ');
@@ -119,6 +122,36 @@ function operators(seed = 4, I = 1): Network {
   return nn;
 }
 
+/** A CUBA network with a delay per excitatory synapse and one inhibitory delay, and plastic Poisson inputs onto it. */
+function synapses(): Network {
+  const nn = new Network({ seed: 8 });
+  const P = nn.add(models.CUBA, { name: 'P', num: 200, states: { v: 'vr + rand() * (vt - vr)' } });
+  nn.synapses(P, P, models.ExcitatoryJump, { name: 'exc', sources: [0, 160], p: 0.08, values: { w: 1.62 }, delay: '0.5 + 2 * rand()' });
+  nn.synapses(P, P, models.InhibitoryJump, { name: 'inh', sources: [160, 200], p: 0.08, values: { w: -9 }, delay: 1 });
+  const inputs = nn.add(models.Poisson, { name: 'in', num: 300, params: { rate: 20 } });
+  const post = nn.add(models.SongNeuron, { name: 'post', num: 4 });
+  nn.synapses(inputs, post, models.SongSTDP, { name: 'stdp', p: 0.5, values: { w: 'rand() * gmax' } });
+  P.record('spike');
+  post.record('spike');
+  return nn;
+}
+
+/** A leaky unit with a gap-junction input. */
+class Leaky extends Model {
+  static timeScale = 1e3;
+  @param(10) tau!: number;
+  @param(0) El!: number;
+  @input(0) Igap!: number;
+  @state(0) @derivative('(El - v + Igap) / tau') v!: number;
+}
+
+/** Gap junctions: a summed variable. */
+class Gap extends Model {
+  static timeScale = 1e3;
+  @param(0.1) w!: number;
+  @summed('w * (v_pre - v_post)') Igap_post!: number;
+}
+
 describe('backends/cuda on the host: the generated kernels run as C give the cpu back end\'s results', function () {
   this.timeout(120_000);
   before(function () {
@@ -127,6 +160,7 @@ describe('backends/cuda on the host: the generated kernels run as C give the cpu
 
   const both = async (build: () => Network, steps: number, blockSteps: number) => {
     const out: Record<string, ReturnType<typeof results>> = {};
+    const weights: Record<string, number[][]> = {};
     for (const backend of ['cpu', 'cuda'] as BackendName[]) {
       const nn = build();
       await onHost(async () => {
@@ -136,7 +170,9 @@ describe('backends/cuda on the host: the generated kernels run as C give the cpu
       });
       expect(nn.chosen?.backend).to.equal(backend);
       out[backend] = results(nn);
+      weights[backend] = nn.projections.flatMap((p) => p.variables.map((v) => Array.from(p.get(v as never))));
     }
+    expect(weights.cuda, 'synapse values').to.deep.equal(weights.cpu);
     return out;
   };
 
@@ -153,6 +189,21 @@ describe('backends/cuda on the host: the generated kernels run as C give the cpu
     expect(cpu[1].spikes.length).to.be.above(10);
     expect(cuda.map((c) => c.spikes)).to.deep.equal(cpu.map((c) => c.spikes));
     expect(worst(cpu, cuda)).to.be.below(1e-9);
+  });
+
+  it('synapses: delays per synapse and one for all, STDP (onPre, onPost, event-driven states), gap junctions (summed): identical to cpu', async () => {
+    const gap = () => {
+      const nn = new Network({ seed: 2 });
+      const L = nn.add(Leaky, { name: 'L', num: 30, params: { El: '20 * rand()' } });
+      nn.synapses(L, L, Gap, { name: 'gap', p: 0.3, values: { w: '0.2 * rand()' } });
+      return nn;
+    };
+    for (const build of [synapses, gap]) {
+      const { cpu, cuda } = await both(build, 1200, 250);
+      if (build === synapses) expect(cpu[0].spikes.length, 'CUBA spikes').to.be.above(50);
+      expect(cuda.map((c) => c.spikes)).to.deep.equal(cpu.map((c) => c.spikes));
+      expect(worst(cpu, cuda), build.name).to.equal(0);
+    }
   });
 
   for (const [label, make] of [['a kernel per step', () => [operators(4, 1), operators(5, 2), operators(6, 0.5)]], ['one fused kernel', () => [fused(1), fused(2)]]] as const) {

@@ -76,12 +76,13 @@ function setup() {
 }
 
 describe('synapses/errors: what is refused, and how it is said', () => {
-  it('the cuda back end refuses a plan with synapses (it does not render their phases yet)', () => {
+  it('a back end whose capabilities say no synapses refuses a plan with them; every back end runs them', () => {
     const nn = new Network();
     const a = nn.add(models.CUBA, { num: 3 });
     nn.synapses(a, a, models.ExcitatoryJump, { name: 'exc', p: 1 });
-    expect(unsupported(cudaBackend, nn.plan())).to.equal("it does not run synapses yet (projection '0')");
-    expect(unsupported(cpuBackend, nn.plan())).to.equal(null);
+    const without = { ...cpuBackend, capabilities: { ...cpuBackend.capabilities, synapses: false } };
+    expect(unsupported(without, nn.plan())).to.equal("it does not run synapses yet (projection '0')");
+    for (const b of [cpuBackend, cudaBackend]) expect(unsupported(b, nn.plan()), b.name).to.equal(null);
   });
 
   it('emit refuses a synapse model: it has no units to step', () => {

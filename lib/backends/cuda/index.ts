@@ -9,7 +9,7 @@
  * per block; the copies of a block go in one call each way ({@link transfer}).
  */
 import { BackendError } from '../../errors.js';
-import { SCALARS, rowsBetween, scalarIndex } from '../../plan/layout.js';
+import { SCALARS, projectionScalar, rowsBetween, scalarIndex } from '../../plan/layout.js';
 import type { NetworkPlan } from '../../plan/types.js';
 import { renderCuda, renderCudaSteps } from '../cfamily.js';
 import { cacheDir } from '../native/cache.js';
@@ -23,7 +23,7 @@ export const cudaBackend: Backend = {
   name: 'cuda',
   // One launch per block: at most 10,000 steps. Input data per block is
   // limited by device memory, checked when its buffer is allocated.
-  capabilities: { fusion: true, unitStepsPerBlock: 2e9, maxBlockSteps: 10000, streamBytesPerBlock: Infinity, dtypes: ['float64', 'float32'], elements: ['float', 'int32'], device: true, synapses: false },
+  capabilities: { fusion: true, unitStepsPerBlock: 2e9, maxBlockSteps: 10000, streamBytesPerBlock: Infinity, dtypes: ['float64', 'float32'], elements: ['float', 'int32'], device: true, synapses: true },
   status(): BackendStatus {
     const s = cudaStatus();
     if (!s.ok) return { ok: false, reason: s.reason, code: s.code };
@@ -106,8 +106,12 @@ export const cudaBackend: Backend = {
         });
         await transfer(uploads);
         const S = blockScalars(plan, args);
-        const types = `lll${plan.containers.map(() => `l${bytes === 8 ? 'd' : 'f'}`).join('')}${'p'.repeat(ptrs.length)}`;
-        const sizes = plan.containers.flatMap((_, ci) => [S[scalarIndex(ci, 'num')], S[scalarIndex(ci, 'dt')]]);
+        const real = bytes === 8 ? 'd' : 'f';
+        const types = `lll${plan.containers.map(() => `l${real}`).join('')}${(plan.projections ?? []).map(() => `${real}l`).join('')}${'p'.repeat(ptrs.length)}`;
+        const sizes = [
+          ...plan.containers.flatMap((_, ci) => [S[scalarIndex(ci, 'num')], S[scalarIndex(ci, 'dt')]]),
+          ...(plan.projections ?? []).flatMap((_, pi) => [S[projectionScalar(plan, pi)], S[projectionScalar(plan, pi, 'since')]]),
+        ];
         const grid = (n: number) => Math.max(1, Math.ceil(n / THREADS));
         if (steps) {
           // Every kernel of every phase, for each step of the block; argument 0 is the step index k.
