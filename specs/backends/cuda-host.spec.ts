@@ -17,7 +17,8 @@ import { runC } from '../../lib/backends/native/binding.js';
 import { compileShared } from '../../lib/backends/native/compiler.js';
 import { cudaBackend } from '../../lib/backends/cuda/index.js';
 import { blockScalars, projectionScalar, scalarIndex } from '../../lib/plan/layout.js';
-import { Batch, Dot, Mean, Model, Network, Repeat, Sum, backends, derivative, input, models, param, state, summed, type Backend, type BackendName, type NetworkPlan } from '../../lib/index.js';
+import { Batch, Dot, Mean, Network, Repeat, Sum, backends, models, type Backend, type BackendName, type NetworkPlan } from '../../lib/index.js';
+import { Gap, Leaky } from '../synapses/helpers.js';
 import { needsBackend } from '../support.js';
 
 const THREADS = 128;
@@ -134,22 +135,6 @@ function synapses(): Network {
   P.record('spike');
   post.record('spike');
   return nn;
-}
-
-/** A leaky unit with a gap-junction input. */
-class Leaky extends Model {
-  static timeScale = 1e3;
-  @param(10) tau!: number;
-  @param(0) El!: number;
-  @input(0) Igap!: number;
-  @state(0) @derivative('(El - v + Igap) / tau') v!: number;
-}
-
-/** Gap junctions: a summed variable. */
-class Gap extends Model {
-  static timeScale = 1e3;
-  @param(0.1) w!: number;
-  @summed('w * (v_pre - v_post)') Igap_post!: number;
 }
 
 describe('backends/cuda on the host: the generated kernels run as C give the cpu back end\'s results', function () {

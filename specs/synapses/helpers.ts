@@ -2,9 +2,10 @@
  * Models and helpers shared by the specs of `specs/synapses/`: a source
  * whose spikes are chosen per unit (`Driver`), a target that holds what the
  * synapses add to it and never changes on its own (`Sink`), the synapse
- * that adds its weight (`Jump`), and readers of recordings.
+ * that adds its weight (`Jump`), gap junctions (`Leaky`, `Gap`: a summed
+ * variable), and readers of recordings.
  */
-import { Model, onPre, param, spike, state, type Recording } from '../../lib/index.js';
+import { Model, derivative, input, onPre, param, spike, state, summed, type Recording } from '../../lib/index.js';
 
 /** The back ends every synapse spec runs on (cpu where the addon built). */
 export const BACKENDS = ['interpreter', 'js', 'cpu'] as const;
@@ -71,4 +72,20 @@ export function changes(rec: Recording, i: number): { step: number; by: number }
 /** Whether |a − b| ≤ rel · max(|a|, |b|) (exactly equal zeros pass). */
 export function relClose(a: number, b: number, rel: number): boolean {
   return a === b || Math.abs(a - b) <= rel * Math.max(Math.abs(a), Math.abs(b));
+}
+
+/** A leaky unit driven by its input `Igap`. */
+export class Leaky extends Model {
+  static timeScale = 1e3;
+  @param(10) tau!: number;
+  @param(0) El!: number;
+  @input(0) Igap!: number;
+  @state(0) @derivative('(El - v + Igap) / tau') v!: number;
+}
+
+/** Gap junctions: the target's Igap is the sum of w·(v_pre − v_post) over its synapses. */
+export class Gap extends Model {
+  static timeScale = 1e3;
+  @param(0.1) w!: number;
+  @summed('w * (v_pre - v_post)') Igap_post!: number;
 }

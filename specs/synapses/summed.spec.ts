@@ -4,24 +4,9 @@
  * checked against a hand-written loop (gap junctions), on every back end.
  */
 import { expect } from 'chai';
-import { Model, Network, NetworkWiringError, input, derivative, param, state, summed, type BackendName } from '../../lib/index.js';
+import { Model, Network, NetworkWiringError, derivative, state, type BackendName } from '../../lib/index.js';
+import { Gap, Leaky } from './helpers.js';
 import { needsBackend, throws } from '../support.js';
-
-/** A leaky unit driven by its input `Igap`. */
-class Leaky extends Model {
-  static timeScale = 1e3;
-  @param(10) tau!: number;
-  @param(0) El!: number;
-  @input(0) Igap!: number;
-  @state(0) @derivative('(El - v + Igap) / tau') v!: number;
-}
-
-/** Gap junctions: the target's Igap is the sum of w·(v_pre − v_post) over its synapses. */
-class Gap extends Model {
-  static timeScale = 1e3;
-  @param(0.1) w!: number;
-  @summed('w * (v_pre - v_post)') Igap_post!: number;
-}
 
 const N = 6;
 const STEPS = 300;
