@@ -228,9 +228,9 @@ export function renderCuda(plan: NetworkPlan): string {
  * the same arguments: `(k, k0, seed, n_0, dt_0, n_1, dt_1, …, dtp_0,
  * sincep_0, …, b0, b1, …)`.
  *
- * The synapses' phases (summed, collect, deliver) run on one thread, in the
- * order the cpu back end runs them: float64 results are those of the cpu,
- * bit for bit, but those phases do not use the GPU's threads yet.
+ * Summed variables take a thread per target unit; collecting the fired
+ * units and delivering events run on one thread, in the order the cpu back
+ * end runs them. Float64 results are those of the cpu, bit for bit.
  */
 export function renderCudaSteps(plan: NetworkPlan): { source: string; kernels: { name: string; size: number }[][] } {
   checkPlan(plan);
@@ -249,7 +249,15 @@ export function renderCudaSteps(plan: NetworkPlan): { source: string; kernels: {
   };
   plan.containers.forEach((c, ci) => {
     const phase: { name: string; size: number }[] = [];
-    plan.projections?.forEach((p, pi) => p.summed?.length && p.target === ci && serial(phase, `p${pi}_summed`, () => t.summed(pi)));
+    // Summed variables: a thread per target unit, each summing its synapses in order.
+    plan.projections?.forEach((p, pi) => {
+      if (!p.summed?.length || p.target !== ci) return;
+      phase.push({ name: `p${pi}_summed`, size: c.num });
+      t.nest(`extern "C" __global__ void p${pi}_summed(${params})`, () => {
+        t.line('const long long i = (long long)blockIdx.x * blockDim.x + threadIdx.x;');
+        t.summed(pi, true);
+      });
+    });
     c.operators.forEach((o, oi) => {
       const name = `c${ci}_op${oi}`;
       phase.push({ name, size: o.kind === 'sum' || o.kind === 'mean' ? 1 : o.size });

@@ -800,7 +800,12 @@ export class SourceTarget implements KernelTarget {
     });
   }
 
-  summed(pi: number): void {
+  /**
+   * The summed variables of projection `pi`: for each target unit, the sum
+   * over its synapses in their order. `perThread`: the target unit is the
+   * thread's `i` (CUDA), instead of a loop over all of them.
+   */
+  summed(pi: number, perThread = false): void {
     const plan = this.planOf();
     const p = plan.projections![pi];
     const x = this.syntax;
@@ -819,7 +824,14 @@ export class SourceTarget implements KernelTarget {
       for (const v of p.ir.summed) refsOf(v.expr, refs);
       if (refs.has(TIME)) this.line(`${x.real(false)} ${projectionLocal(pi, TIME)} = ${x.projectionTime(pi)};`);
       const readsPre = [...refs].some((n) => SIDE_NAME.exec(n)?.[2] === 'pre');
-      this.nest(`for (${M} j = 0; j < n${integer(p.target)}; j++)`, () => {
+      const target = (body: () => void) => {
+        if (!perThread) return this.nest(`for (${M} j = 0; j < n${integer(p.target)}; j++)`, body);
+        this.nest(`if (i < n${integer(p.target)})`, () => {
+          this.line(`${I} j = i;`);
+          body();
+        });
+      };
+      target(() => {
         p.summed!.forEach((_, q) => this.line(`${x.real(true)} sum${q} = ${x.dialect.num(0)};`));
         this.nest(`for (${M} e = ${int(starts)}[j]; e < ${int(starts)}[j + 1]; e++)`, () => {
           this.line(`${I} s = ${int(synapses)}[e];`);
