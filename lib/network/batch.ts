@@ -34,7 +34,7 @@ import { Input } from './input.js';
 import { Network } from './network.js';
 import { BlockMean, BlockSum, Operator, Repeat, VarRef, type OperandSource } from './operators.js';
 import { Recording, SpikeRecording } from './recorder.js';
-import type { CompileOptions, RunOptions, RunResult } from './runner.js';
+import type { CompileOptions, InFlight, RunOptions, RunResult } from './runner.js';
 import type { Synapses } from './synapses.js';
 import { LASTUPDATE } from '../model/read.js';
 
@@ -119,6 +119,7 @@ export class Batch {
         const from = offsets(members.map((x) => x.projections[pi].num))[b];
         p.readFrom((v) => this.network.currentSynapseOf(this.network.projections[pi], v, from, from + p.num));
       });
+      m.inFlightOf = () => memberInFlight(this.network.inFlight(), this.sizes, b);
     });
   }
 
@@ -219,6 +220,28 @@ export class Batch {
       seen.set('', { rows: 0, firstStep: 0, spikes: units.length, duration: spikes.duration });
     });
   }
+}
+
+/** Member b's part of the batch's spikes in flight: its units, numbered in the member. */
+function memberInFlight(all: InFlight | null, sizes: readonly number[], b: number): InFlight | null {
+  if (!all) return null;
+  return {
+    dt: all.dt,
+    rings: all.rings.map((r) => {
+      const n = sizes[r.container];
+      const counts = new Int32Array(r.counts.length);
+      const units: number[] = [];
+      let at = 0;
+      r.counts.forEach((count, x) => {
+        for (let q = at; q < at + count; q++) {
+          const u = r.units[q] - b * n;
+          if (u >= 0 && u < n) { units.push(u); counts[x]++; }
+        }
+        at += count;
+      });
+      return { container: r.container, steps: r.steps, counts, units: Int32Array.from(units) };
+    }),
+  };
 }
 
 /** The element type of a recording's rows. */

@@ -252,8 +252,11 @@ export class Network {
 
   /** @internal The spikes on their way through delays after the last completed step (for checkpoints), or null. */
   inFlight(): InFlight | null {
-    return this.runner.inFlight();
+    return this.inFlightOf ? this.inFlightOf() : this.runner.inFlight();
   }
+
+  /** @internal Where a member of a batch finds its spikes in flight (in the batch's rings). */
+  inFlightOf: (() => InFlight | null) | null = null;
 
   /** @internal Spikes in flight from a checkpoint, put back in the rings by the next run. */
   restoreInFlight(spikes: InFlight | null): void {

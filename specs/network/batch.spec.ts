@@ -8,8 +8,9 @@
  * Poisson sources, noise, synapses with delays, a Mean and a Dot.
  */
 import { expect } from 'chai';
-import { Batch, BusyError, Dot, InputDataError, Mean, Network, NetworkWiringError, models, type BackendName } from '../../lib/index.js';
-import { needsBackend, rejects, throws } from '../support.js';
+import { join } from 'node:path';
+import { Batch, BusyError, Dot, InputDataError, Mean, Network, NetworkWiringError, loadCheckpoint, models, saveCheckpoint, type BackendName } from '../../lib/index.js';
+import { needsBackend, rejects, temporaryFolder, throws } from '../support.js';
 
 const DT = 1e-4;
 
@@ -162,6 +163,43 @@ describe('network/batch: the plan of a batch', () => {
     expect(batch.network.chosen?.backend, 'compiled as member 0 was (default)').to.be.a('string');
     await batch.run(DT, { steps: 150 });
     expect(results(members[1])).to.deep.equal(results(alone));
+  });
+});
+
+describe('network/batch: checkpoints of a member', () => {
+  const folder = temporaryFolder('neural-batch-checkpoint-');
+
+  /** CUBA with a delay per synapse: spikes are in flight whenever it is stopped. */
+  function cuba(seed: number): Network {
+    const nn = new Network({ seed });
+    const P = nn.add(models.CUBA, { name: 'P', num: 200, states: { v: 'vr + rand() * (vt - vr)' } });
+    nn.synapses(P, P, models.ExcitatoryJump, { name: 'exc', sources: [0, 160], p: 0.08, values: { w: 1.62 }, delay: '0.5 + 2 * rand()' });
+    nn.synapses(P, P, models.InhibitoryJump, { name: 'inh', sources: [160, 200], p: 0.08, values: { w: -9 }, delay: 1 });
+    P.record('spike');
+    return nn;
+  }
+
+  it('a member saved while spikes are in flight, resumed alone, gives its uninterrupted run', async () => {
+    const whole = cuba(6);
+    await whole.compile({ backend: 'js' });
+    await whole.run(DT, { steps: 1500 });
+    const members = [cuba(5), cuba(6)];
+    const batch = new Batch(members);
+    await batch.compile({ backend: 'js' });
+    await batch.run(DT, { steps: 700 });
+    const file = join(folder(), 'member.npz');
+    await saveCheckpoint(file, members[1]);
+    const resumed = cuba(6);
+    await resumed.compile({ backend: 'js' });
+    await loadCheckpoint(file, resumed);
+    await resumed.run(DT, { steps: 800 });
+    const a = whole.containers[0].recorder.spikes();
+    const b = resumed.containers[0].recorder.spikes();
+    expect(Array.from(b.steps)).to.deep.equal(Array.from(a.steps));
+    expect(Array.from(b.units)).to.deep.equal(Array.from(a.units));
+    expect(Array.from(resumed.containers[0].get('ge'))).to.deep.equal(Array.from(whole.containers[0].get('ge')));
+    // A checkpoint cannot be loaded into a member: it belongs to the batch.
+    await rejects(() => loadCheckpoint(file, members[1]), BusyError, { message: 'member 1 of a batch' });
   });
 });
 
