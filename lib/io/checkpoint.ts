@@ -299,7 +299,8 @@ function readRecordings(meta: CheckpointMeta, network: Network, arrays: Record<s
   const traces = saved.traces.map((t) => {
     const c = network.containers[t.container];
     const units = t.units;
-    if (!c || typeof t.variable !== 'string' || !Number.isSafeInteger(t.width) || t.width < 0 || !Number.isSafeInteger(t.rate) || !ok(t.dt) || (t.mode !== 'trace' && t.mode !== 'sum') || !Number.isSafeInteger(t.firstStep) || (t.initialStep !== null && !Number.isSafeInteger(t.initialStep))
+    const step = (x: unknown) => Number.isSafeInteger(x) && (x as number) >= 0 && (x as number) <= meta.step;
+    if (!c || typeof t.variable !== 'string' || !c.variables.includes(t.variable) || !Number.isSafeInteger(t.width) || t.width < 0 || !Number.isSafeInteger(t.rate) || t.rate < (t.mode === 'sum' ? 0 : 1) || !ok(t.dt) || !(t.dt > 0) || (t.mode !== 'trace' && t.mode !== 'sum') || !step(t.firstStep) || (t.initialStep !== null && !step(t.initialStep))
       || (units !== null && (!Array.isArray(units) || units.length !== t.width || !units.every((u) => Number.isInteger(u) && u >= 0 && u < c.num))) || (units === null && t.width !== c.num)) {
       throw refuse(`the record of a recording (${describeValue(t.variable)}) is damaged.`);
     }
@@ -309,11 +310,11 @@ function readRecordings(meta: CheckpointMeta, network: Network, arrays: Record<s
   });
   const spikes = saved.spikes.map((s) => {
     const c = network.containers[s.container];
-    if (!c || typeof s.variable !== 'string' || s.num !== c.num || !ok(s.duration)) throw refuse(`the record of the spikes of ${describeValue(s.variable)} is damaged.`);
+    if (!c || s.variable !== c.spec.spike?.name || s.num !== c.num || !ok(s.duration) || s.duration < 0) throw refuse(`the record of the spikes of ${describeValue(s.variable)} is damaged.`);
     const units = array(`p${s.container}.units`);
     const steps = array(`p${s.container}.steps`, units.length);
     const times = array(`p${s.container}.times`, units.length);
-    if (!units.every((u) => Number.isInteger(u) && u >= 0 && u < c.num)) throw refuse(`the spikes of ${c.name} are damaged.`);
+    if (!units.every((u) => Number.isInteger(u) && u >= 0 && u < c.num) || !steps.every((k) => Number.isSafeInteger(k) && k >= 0 && k < meta.step)) throw refuse(`the spikes of ${c.name} are damaged.`);
     return { container: c, recording: new SpikeRecording(s.variable, c.num, s.duration, { units: Int32Array.from(units), steps, times }) };
   });
   const order = [...traces.map((t) => `r${network.containers.indexOf(t.container)}.${t.recording.variable}`), ...spikes.flatMap((s) => ['units', 'steps', 'times'].map((k) => `p${network.containers.indexOf(s.container)}.${k}`))];

@@ -134,6 +134,12 @@ describe('io/checkpoint', () => {
     const edited = Object.fromEntries(Object.entries(arrays).map(([k, a]) => [k, { data: k === 'c1.v' ? Float64Array.from(a.data as Float64Array, (x, i) => (i === 3 ? x + 1 : x)) : a.data, shape: a.shape }]));
     await saveNpz(join(folder(), 'edited.npz'), edited);
     await rejects(() => loadCheckpoint(join(folder(), 'edited.npz'), build().nn), DataFileError, { message: /do not have the checksum it was saved with/ });
+    // The record of a recording edited (its rate 0): refused, though the values' checksum holds.
+    const withRecords = JSON.parse((arrays.meta.data as string[])[0]) as { recordings: { traces: { variable: string; rate: number }[] } };
+    const trace = withRecords.recordings.traces.find((t) => t.variable === 'v')!;
+    trace.rate = 0;
+    await saveNpz(join(folder(), 'rate.npz'), { ...Object.fromEntries(Object.entries(arrays).map(([k, x]) => [k, { data: x.data, shape: x.shape }])), meta: { data: [JSON.stringify(withRecords)], shape: [] } });
+    await rejects(() => loadCheckpoint(join(folder(), 'rate.npz'), build().nn), DataFileError, { message: "the record of a recording ('v') is damaged." });
     writeFileSync(join(folder(), 'cut.npz'), bytes.subarray(0, bytes.length / 2));
     await rejects(() => loadCheckpoint(join(folder(), 'cut.npz'), build().nn), DataFileError, { message: /damaged/ });
     // Nothing was written into the networks that refused.
