@@ -290,6 +290,7 @@ function readRecordings(meta: CheckpointMeta, network: Network, arrays: Record<s
   const saved = meta.recordings;
   if (saved === undefined) return null;
   const ok = (x: unknown) => typeof x === 'number' && Number.isFinite(x);
+  const named = (x: unknown) => (typeof x === 'string' ? `'${x}'` : describeValue(x));
   const array = (name: string, length?: number) => {
     const a = arrays[name];
     if (!a || a.dtype !== 'float64' || (length !== undefined && (a.data as Float64Array).length !== length)) throw refuse(`the recording ${name} is missing or damaged.`);
@@ -302,7 +303,7 @@ function readRecordings(meta: CheckpointMeta, network: Network, arrays: Record<s
     const step = (x: unknown) => Number.isSafeInteger(x) && (x as number) >= 0 && (x as number) <= meta.step;
     if (!c || typeof t.variable !== 'string' || !c.variables.includes(t.variable) || !Number.isSafeInteger(t.width) || t.width < 0 || !Number.isSafeInteger(t.rate) || t.rate < (t.mode === 'sum' ? 0 : 1) || !ok(t.dt) || !(t.dt > 0) || (t.mode !== 'trace' && t.mode !== 'sum') || !step(t.firstStep) || (t.initialStep !== null && !step(t.initialStep))
       || (units !== null && (!Array.isArray(units) || units.length !== t.width || !units.every((u) => Number.isInteger(u) && u >= 0 && u < c.num))) || (units === null && t.width !== c.num)) {
-      throw refuse(`the record of a recording (${describeValue(t.variable)}) is damaged.`);
+      throw refuse(`the record of a recording (${named(t.variable)}) is damaged.`);
     }
     const data = array(`r${t.container}.${t.variable}`);
     if (t.width > 0 ? data.length % t.width !== 0 : data.length !== 0) throw refuse(`the recording r${t.container}.${t.variable} is damaged.`);
@@ -310,7 +311,7 @@ function readRecordings(meta: CheckpointMeta, network: Network, arrays: Record<s
   });
   const spikes = saved.spikes.map((s) => {
     const c = network.containers[s.container];
-    if (!c || s.variable !== c.spec.spike?.name || s.num !== c.num || !ok(s.duration) || s.duration < 0) throw refuse(`the record of the spikes of ${describeValue(s.variable)} is damaged.`);
+    if (!c || s.variable !== c.spec.spike?.name || s.num !== c.num || !ok(s.duration) || s.duration < 0) throw refuse(`the record of the spikes of ${named(s.variable)} is damaged.`);
     const units = array(`p${s.container}.units`);
     const steps = array(`p${s.container}.steps`, units.length);
     const times = array(`p${s.container}.times`, units.length);
