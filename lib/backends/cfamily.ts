@@ -228,9 +228,13 @@ export function renderCuda(plan: NetworkPlan): string {
  * the same arguments: `(k, k0, seed, n_0, dt_0, n_1, dt_1, …, dtp_0,
  * sincep_0, …, b0, b1, …)`.
  *
- * Summed variables take a thread per target unit; collecting the fired
- * units and delivering events run on one thread, in the order the cpu back
- * end runs them. Float64 results are those of the cpu, bit for bit.
+ * Summed variables take a thread per target unit. The fired units are
+ * collected by three kernels (per-block counts, their offsets, each unit
+ * placed), in increasing order as the serial loop writes them. Events are
+ * delivered with a thread per target unit, each taking its synapses in the
+ * order the serial loop reaches them (a model that sets `x_pre` keeps the
+ * serial loop, on one thread). Float64 results are those of the cpu, bit
+ * for bit.
  */
 export function renderCudaSteps(plan: NetworkPlan): { source: string; kernels: { name: string; size: number }[][] } {
   checkPlan(plan);
@@ -278,8 +282,25 @@ export function renderCudaSteps(plan: NetworkPlan): { source: string; kernels: {
   });
   if (plan.projections?.length) {
     const phase: { name: string; size: number }[] = [];
-    plan.containers.forEach((c, ci) => c.fired && serial(phase, `c${ci}_collect`, () => t.collect(ci)));
-    plan.projections.forEach((_, pi) => serial(phase, `p${pi}_deliver`, () => t.deliver(pi)));
+    /** A kernel of `size` threads, the thread's index `i`. */
+    const threads = (name: string, size: number, body: () => void) => {
+      phase.push({ name, size });
+      t.nest(`extern "C" __global__ void ${name}(${params})`, () => {
+        t.line('const long long i = (long long)blockIdx.x * blockDim.x + threadIdx.x;');
+        body();
+      });
+    };
+    plan.containers.forEach((c, ci) => {
+      if (!c.fired) return;
+      // The fired units in order: counted per block, offsets, placed (or one thread's loop).
+      if (!c.fired.blocks) return serial(phase, `c${ci}_collect`, () => t.collect(ci));
+      for (const part of ['count', 'scan', 'place'] as const) threads(`c${ci}_collect_${part}`, part === 'scan' ? 1 : c.num, () => t.collectPart(ci, part));
+    });
+    plan.projections.forEach((p, pi) => {
+      // By target where each target's events touch only its own synapses and itself.
+      if (p.columns && !p.ir.sides.pre.sets.length) threads(`p${pi}_deliver`, plan.containers[p.target].num, () => t.deliverByTarget(pi));
+      else serial(phase, `p${pi}_deliver`, () => t.deliver(pi));
+    });
     kernels.push(phase);
   }
   return { source: t.text(), kernels };

@@ -724,13 +724,15 @@ export class SourceTarget implements KernelTarget {
     });
   }
 
-  deliver(pi: number): void {
+  /** What the renderers of projection `pi` use: the plan, the projection, the syntax, buffer names and index declarations. */
+  private projectionParts(pi: number) {
     const plan = this.planOf();
-    const p = plan.projections![pi];
     const x = this.syntax;
-    const int = (n: number) => `b${integer(n)}`;
-    const I = x.index(false);
-    const M = x.index(true);
+    return { plan, p: plan.projections![pi], x, int: (n: number) => `b${integer(n)}`, I: x.index(false), M: x.index(true) };
+  }
+
+  deliver(pi: number): void {
+    const { plan, p, x, int, I, M } = this.projectionParts(pi);
     this.nest('', () => {
       this.line(`// projection ${integer(pi)}: ${containerLabel(plan.containers[p.source], p.source)} to ${containerLabel(plan.containers[p.target], p.target)}, ${integer(p.num)} synapses`);
       this.line(`${x.real(false)} ${projectionLocal(pi, TIME)} = ${x.projectionTime(pi)};`);
@@ -801,17 +803,132 @@ export class SourceTarget implements KernelTarget {
   }
 
   /**
+   * One of the three kernels that collect container `ci`'s fired units in
+   * parallel (the thread's unit is `i`; `fired.blocks` laid out): `count`
+   * adds each fired unit to its block's count; `scan` (one thread) turns
+   * the counts into offsets, clears them and writes the row's count;
+   * `place` writes each fired unit at its block's offset plus the fired
+   * units before it in the block. The row holds the units in increasing
+   * order, as the serial loop writes it.
+   */
+  collectPart(ci: number, part: 'count' | 'scan' | 'place'): void {
+    const c = this.planOf().containers[ci];
+    const { fired } = c;
+    if (!fired?.blocks) throw new BackendError('code generation', `container ${integer(ci)} collects in parallel without block counts.`, 'This is a bug in the plan.', { code: 'invalid-plan' });
+    const x = this.syntax;
+    const I = x.index(false);
+    const n = `n${integer(ci)}`;
+    const size = integer(fired.blocks.size);
+    const ring = `b${integer(fired.ring)}`;
+    const counts = `b${integer(fired.blocks.counts)}`;
+    const offsets = `b${integer(fired.blocks.offsets)}`;
+    const last = `b${integer(c.buffers[LASTSPIKE])}`;
+    const tc = `${x.real(false)} tc = ${x.round(x.time(ci))};`;
+    const base = `${I} base = (k % ${integer(fired.slots)}) * (${n} + 1);`;
+    if (part === 'count') return this.nest(`if (i < ${n})`, () => {
+      this.line(tc);
+      this.line(`if (${last}[i] == tc) atomicAdd(&${counts}[i / ${size}], 1);`);
+    });
+    if (part === 'scan') return this.nest('if (i == 0)', () => {
+      this.line(base);
+      this.line(`${x.index(true)} total = 0;`);
+      this.nest(`for (${x.index(true)} q = 0; q < (${n} + ${size} - 1) / ${size}; q++)`, () => {
+        this.line(`${offsets}[q] = ${x.intCast}total;`);
+        this.line(`total += ${counts}[q];`);
+        this.line(`${counts}[q] = 0;`);
+      });
+      this.line(`${ring}[base] = ${x.intCast}total;`);
+    });
+    this.nest(`if (i < ${n})`, () => {
+      this.line(tc);
+      this.nest(`if (${last}[i] == tc)`, () => {
+        this.line(`${x.index(true)} rank = 0;`);
+        this.line(`for (${x.index(true)} u = (i / ${size}) * ${size}; u < i; u++) if (${last}[u] == tc) rank++;`);
+        this.line(base);
+        this.line(`${ring}[base + 1 + ${offsets}[i / ${size}] + rank] = ${x.intCast}i;`);
+      });
+    });
+  }
+
+  /**
+   * Projection `pi`'s events delivered by target (the thread's unit `i` is
+   * the target `j`): for each delay, the target's synapses in their order
+   * whose source fired that many steps ago (found by bisection in the
+   * ring's row), then, when the target fired now, its synapses' `onPost`.
+   * Each target sees its events in the order the serial loop gives them,
+   * so results are the same; the model must not set `x_pre` (two targets
+   * would write one source).
+   */
+  deliverByTarget(pi: number): void {
+    const { plan, p, x, int, I, M } = this.projectionParts(pi);
+    if (!p.columns || p.ir.sides.pre.sets.length) throw new BackendError('code generation', `projection ${integer(pi)} cannot deliver by target.`, 'This is a bug in the renderer: it needs columns and no statement that sets x_pre.', { code: 'invalid-plan' });
+    const { starts, synapses, sources } = p.columns;
+    const source = plan.containers[p.source];
+    const target = plan.containers[p.target];
+    /** The synapses of target j, each with its source `i`, for which `keep` holds and `i` is in the ring row at `base`. */
+    const events = (ring: string, base: string, keep: string | null, ev: SynapseEvent) => {
+      this.nest(`for (${M} e = ${int(starts)}[j]; e < ${int(starts)}[j + 1]; e++)`, () => {
+        this.line(`${I} s = ${int(synapses)}[e];`);
+        if (keep) this.line(`if (!(${keep})) continue;`);
+        this.line(`${I} i = ${int(sources)}[s];`);
+        this.line(`${M} a = ${base} + 1, z = ${base} + 1 + ${ring}[${base}];`);
+        this.line(`while (a < z) { ${I} m = a + ((z - a) >> 1); if (${ring}[m] < i) a = m + 1; else z = m; }`);
+        this.nest(`if (a < ${base} + 1 + ${ring}[${base}] && ${ring}[a] == i)`, () => this.event(pi, ev));
+      });
+    };
+    this.nest(`if (i < n${integer(p.target)})`, () => {
+      this.line(`${I} j = i;`);
+      this.line(`${x.real(false)} ${projectionLocal(pi, TIME)} = ${x.projectionTime(pi)};`);
+      const since = `sp${integer(pi)}`;
+      this.line(`${I} ${since} = ${x.projectionSince(pi)};`);
+      if (p.ir.pathways.some((w) => w.on === 'pre') && source.fired) {
+        const pre = synapseEvent(plan, p, 'pre');
+        const ring = int(source.fired.ring);
+        const row = (d: string) => `((k - ${d}) % ${integer(source.fired!.slots)}) * (n${integer(p.source)} + 1)`;
+        if (p.delay.kind === 'uniform') {
+          for (const [buffer, sent] of [[p.delay.steps, '>='], [p.delay.before, '<']] as const) {
+            const delay = int(buffer);
+            this.nest(`if (${delay}[0] <= k && k - ${delay}[0] ${sent} ${since})`, () => {
+              this.line(`${I} base = ${row(`${delay}[0]`)};`);
+              events(ring, 'base', null, pre);
+            });
+          }
+        } else {
+          const by = p.delay.bySynapse;
+          if (!by) throw new BackendError('code generation', `projection ${integer(pi)} has no delays by synapse.`, 'This is a bug in the plan.', { code: 'invalid-plan' });
+          this.nest(`for (${M} d = 0; d <= ${integer(p.maxDelay)} && d <= k; d++)`, () => {
+            this.line(`${x.intArray} stp = k - d >= ${since} ? ${int(by.steps)} : ${int(by.before)};`);
+            this.line(`${I} base = ${row('d')};`);
+            this.line(`if (${ring}[base] == 0) continue;`);
+            events(ring, 'base', 'stp[s] == d', pre);
+          });
+        }
+      }
+      if (p.ir.pathways.some((w) => w.on === 'post') && target.fired) {
+        const post = synapseEvent(plan, p, 'post');
+        const ring = int(target.fired.ring);
+        this.line(`${I} now = (k % ${integer(target.fired.slots)}) * (n${integer(p.target)} + 1);`);
+        // Whether the target fired now: j in its ring's row (bisection).
+        this.line(`${M} a = now + 1, z = now + 1 + ${ring}[now];`);
+        this.line(`while (a < z) { ${I} m = a + ((z - a) >> 1); if (${ring}[m] < j) a = m + 1; else z = m; }`);
+        this.nest(`if (a < now + 1 + ${ring}[now] && ${ring}[a] == j)`, () => {
+          this.nest(`for (${M} e = ${int(starts)}[j]; e < ${int(starts)}[j + 1]; e++)`, () => {
+            this.line(`${I} s = ${int(synapses)}[e];`);
+            this.line(`${I} i = ${int(sources)}[s];`);
+            this.event(pi, post);
+          });
+        });
+      }
+    });
+  }
+
+  /**
    * The summed variables of projection `pi`: for each target unit, the sum
    * over its synapses in their order. `perThread`: the target unit is the
    * thread's `i` (CUDA), instead of a loop over all of them.
    */
   summed(pi: number, perThread = false): void {
-    const plan = this.planOf();
-    const p = plan.projections![pi];
-    const x = this.syntax;
-    const int = (n: number) => `b${integer(n)}`;
-    const I = x.index(false);
-    const M = x.index(true);
+    const { plan, p, x, int, I, M } = this.projectionParts(pi);
     const { starts, synapses, sources } = p.columns!;
     const name = (n: string): string => {
       if (n === TIME) return projectionLocal(pi, TIME);

@@ -77,6 +77,13 @@ export interface BackendCapabilities {
   readonly device: boolean;
   /** Whether it runs projections (synapses: the collect, deliver and summed phases). */
   readonly synapses: boolean;
+  /**
+   * The block of units of a back end that collects fired units in parallel
+   * and delivers events by target (cuda: its threads per block), for which
+   * the plan lays out block counts, columns and per-synapse delays; 0 for
+   * one that runs the serial loops.
+   */
+  readonly gather: number;
 }
 
 /** A back end: compiles a plan into a program. */

@@ -289,7 +289,7 @@ export class Runner {
     if (c && c.structure === this.host.structure && c.backend === backend && c.settings === settings && c.delays === delays) return c;
     const structure = this.host.structure;
     const { graph, matrixIds } = graphOf(this.host.containers, this.host.inputs, this.host.projections, planned, this.host.batchSeeds);
-    const { plan, streams, matrices, ints } = planNetwork(graph, { dtype: settings.dtype, solver: settings.solver, fastMath: settings.fastMath });
+    const { plan, streams, matrices, ints } = planNetwork(graph, { dtype: settings.dtype, solver: settings.solver, fastMath: settings.fastMath, ...(backend.capabilities.gather ? { gather: backend.capabilities.gather } : {}) });
     const key = `${backend.name} ${JSON.stringify(plan)} ${matrixIds.join(',')}`;
     if (this.compiled?.key === key) {
       this.compiled = { ...this.compiled, structure, settings, backend, delays };
@@ -532,6 +532,13 @@ export class Runner {
       };
       write(current, c.buffers[pp.delay.order], c.buffers[pp.delay.steps]);
       write(before, c.buffers[pp.delay.beforeOrder], c.buffers[pp.delay.beforeSteps]);
+      // By synapse, for a back end that delivers by target.
+      if (pp.delay.bySynapse) {
+        for (const [delays, to] of [[current, pp.delay.bySynapse.steps], [before, pp.delay.bySynapse.before]] as const) {
+          if (typeof delays === 'number') c.buffers[to].fill(delays);
+          else c.buffers[to].set(delays);
+        }
+      }
     });
     c.filled = this.delayState;
   }

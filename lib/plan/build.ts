@@ -129,6 +129,12 @@ export interface PlanOptions {
   solver?: SolverOption;
   /** Marks the plan for `-ffast-math` / `--use_fast_math` (see {@link NetworkPlan.fastMath}). */
   fastMath?: boolean;
+  /**
+   * Lay out for a back end that delivers events by target and collects
+   * fired units in parallel (cuda): every projection gets its columns and
+   * per-synapse delays, every ring its block counts (blocks of this many units).
+   */
+  gather?: number;
 }
 
 /** A plan and what fills it beyond the containers' values. */
@@ -263,12 +269,20 @@ export function planNetwork(graph: NetworkGraph, options: PlanOptions = {}): Pla
         return { input, out };
       });
     }
-    if (ir.pathways.some((w) => w.on === 'post') || ir.summed.length) plan.columns = { starts: int('column starts', target.num + 1), synapses: int('synapses by target', p.num), sources: int('sources', p.num) };
+    if (options.gather && plan.delay.kind === 'each') plan.delay.bySynapse = { steps: int('delays by synapse', p.num), before: int('delays by synapse before the change', p.num) };
+    if (options.gather || ir.pathways.some((w) => w.on === 'post') || ir.summed.length) plan.columns = { starts: int('column starts', target.num + 1), synapses: int('synapses by target', p.num), sources: int('sources', p.num) };
     const ring = (ci: number, slots: number) => {
       const c = containers[ci];
       if (c.fired && c.fired.slots >= slots) return;
       const length = slots * (c.num + 1);
-      if (c.fired) { c.fired.slots = slots; buffers[c.fired.ring].length = length; } else c.fired = { ring: buffers.push({ name: `units that fired in ${c.name}`, role: 'ring', type: 'int32', length }) - 1, slots };
+      if (c.fired) { c.fired.slots = slots; buffers[c.fired.ring].length = length; } else {
+        c.fired = { ring: buffers.push({ name: `units that fired in ${c.name}`, role: 'ring', type: 'int32', length }) - 1, slots };
+        if (options.gather) {
+          const size = options.gather;
+          const blocks = (what: string) => buffers.push({ name: `${what} of ${c.name}`, role: 'index', type: 'int32', length: Math.max(1, Math.ceil(c.num / size)) }) - 1;
+          c.fired.blocks = { size, counts: blocks('fired units per block'), offsets: blocks('offsets of the blocks of fired units') };
+        }
+      }
     };
     if (ir.pathways.some((w) => w.on === 'pre')) ring(p.source, p.maxDelay + 1);
     if (ir.pathways.some((w) => w.on === 'post')) ring(p.target, 1);

@@ -131,7 +131,16 @@ export interface ContainerPlan {
    * k mod slots, element 0 its count, then the units in increasing order.
    * Filled after the container's units have stepped.
    */
-  fired?: { ring: number; slots: number };
+  fired?: {
+    ring: number;
+    slots: number;
+    /**
+     * For a back end that collects in parallel (`PlanOptions.gather`): per
+     * block of `size` units, the count of units that fired this step (int32,
+     * filled by atomic adds) and the offset of the block's units in the row.
+     */
+    blocks?: { size: number; counts: number; offsets: number };
+  };
   /**
    * In a batch (see {@link NetworkPlan.batch}): the number of members. Unit
    * i is unit i mod (num / members) of member ⌊i / (num / members)⌋, and
@@ -184,12 +193,16 @@ export interface ProjectionPlan {
    */
   delay:
     | { kind: 'uniform'; steps: number; before: number }
-    | { kind: 'each'; order: number; steps: number; beforeOrder: number; beforeSteps: number };
+    | {
+      kind: 'each'; order: number; steps: number; beforeOrder: number; beforeSteps: number;
+      /** For a back end that delivers by target (`PlanOptions.gather`): the delay of each synapse by its index, now and before a change (int32, num each). */
+      bySynapse?: { steps: number; before: number };
+    };
   /** The most steps a spike waits (the delay buffers may hold no more). */
   maxDelay: number;
   /** Summed variables: each step, before the target steps, `out[j]` (role `op`, target.num values) is the sum over target unit j's synapses, a term of the target's input `input`. */
   summed?: { input: string; out: number }[];
-  /** For `onPost` and summed variables: the synapses of each target unit, int32 `starts` (target.num + 1) and `synapses` (num), and the source unit of each synapse, int32 `sources` (num). */
+  /** For `onPost`, summed variables and a back end that delivers by target: the synapses of each target unit, int32 `starts` (target.num + 1) and `synapses` (num), and the source unit of each synapse, int32 `sources` (num). */
   columns?: { starts: number; synapses: number; sources: number };
 }
 

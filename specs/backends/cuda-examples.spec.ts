@@ -22,6 +22,9 @@ import { main as cobahh } from '../../examples/cobahh.js';
 import { main as delays } from '../../examples/delays.js';
 import { main as stdp } from '../../examples/stdp.js';
 import { renderCuda, renderCudaSteps } from '../../lib/backends/cfamily.js';
+import { cudaBackend } from '../../lib/backends/cuda/index.js';
+import { graphOf } from '../../lib/network/graph.js';
+import { planNetwork } from '../../lib/plan/build.js';
 import { Network, type NetworkPlan } from '../../lib/index.js';
 import { needsNvcc, silenceConsoleLog, temporaryFolder } from '../support.js';
 
@@ -45,7 +48,8 @@ describe('generated CUDA of every example compiles with nvcc -ptx', function () 
       const plans: NetworkPlan[] = [];
       const compile = Network.prototype.compile;
       Network.prototype.compile = async function (this: Network, ...args: Parameters<Network['compile']>) {
-        plans.push(this.plan('float64'), this.plan('float32'));
+        // As the cuda back end plans them: block counts, columns and delays by synapse for its parallel synapse kernels.
+        for (const dtype of ['float64', 'float32'] as const) plans.push(planNetwork(graphOf(this.containers, this.inputs, this.projections, undefined, this.batchSeeds).graph, { dtype, gather: cudaBackend.capabilities.gather }).plan);
         return compile.apply(this, args);
       };
       try {

@@ -31,7 +31,7 @@ function selectsComputedValues(plan: NetworkPlan): boolean {
 /** Native code for the CPU. */
 export const cpuBackend: Backend = {
   name: 'cpu',
-  capabilities: { fusion: true, unitStepsPerBlock: 2e7, maxBlockSteps: Infinity, streamBytesPerBlock: 64e6, dtypes: ['float64', 'float32'], elements: ['float', 'int32'], device: false, synapses: true },
+  capabilities: { fusion: true, unitStepsPerBlock: 2e7, maxBlockSteps: Infinity, streamBytesPerBlock: 64e6, dtypes: ['float64', 'float32'], elements: ['float', 'int32'], device: false, synapses: true, gather: 0 },
   status(): BackendStatus {
     const a = addonStatus();
     if (!a.ok) return { ok: false, code: 'no-addon', reason: `the native addon is not loaded (${a.reason}). Rebuild it with \`npx node-gyp rebuild\` (needs python3, make and a C++ compiler).` };

@@ -23,7 +23,7 @@ export const cudaBackend: Backend = {
   name: 'cuda',
   // One launch per block: at most 10,000 steps. Input data per block is
   // limited by device memory, checked when its buffer is allocated.
-  capabilities: { fusion: true, unitStepsPerBlock: 2e9, maxBlockSteps: 10000, streamBytesPerBlock: Infinity, dtypes: ['float64', 'float32'], elements: ['float', 'int32'], device: true, synapses: true },
+  capabilities: { fusion: true, unitStepsPerBlock: 2e9, maxBlockSteps: 10000, streamBytesPerBlock: Infinity, dtypes: ['float64', 'float32'], elements: ['float', 'int32'], device: true, synapses: true, gather: THREADS },
   status(): BackendStatus {
     const s = cudaStatus();
     if (!s.ok) return { ok: false, reason: s.reason, code: s.code };

@@ -351,7 +351,7 @@ function pick(at: 's' | 'i' | 'j', s: number, i: number, j: number): number {
 /** Interprets the plan directly (step by step, unit by unit), walking the kernel skeleton's phases. */
 export const interpreterBackend: Backend = {
   name: 'interpreter',
-  capabilities: { fusion: false, unitStepsPerBlock: 2e6, maxBlockSteps: Infinity, streamBytesPerBlock: 64e6, dtypes: ['float64', 'float32'], elements: ['float', 'int32'], device: false, synapses: true },
+  capabilities: { fusion: false, unitStepsPerBlock: 2e6, maxBlockSteps: Infinity, streamBytesPerBlock: 64e6, dtypes: ['float64', 'float32'], elements: ['float', 'int32'], device: false, synapses: true, gather: 0 },
   status: () => ({ ok: true }),
   async compile(plan: NetworkPlan): Promise<Program> {
     const target = new EvaluateTarget(plan, plan.dtype === 'float32' ? Math.fround : (x: number) => x);

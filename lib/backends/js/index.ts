@@ -10,7 +10,7 @@ const cache = new Map<string, Compiled>();
 /** Generated JavaScript, one function per network structure (cached by source). */
 export const jsBackend: Backend = {
   name: 'js',
-  capabilities: { fusion: true, unitStepsPerBlock: 2e6, maxBlockSteps: Infinity, streamBytesPerBlock: 64e6, dtypes: ['float64', 'float32'], elements: ['float', 'int32'], device: false, synapses: true },
+  capabilities: { fusion: true, unitStepsPerBlock: 2e6, maxBlockSteps: Infinity, streamBytesPerBlock: 64e6, dtypes: ['float64', 'float32'], elements: ['float', 'int32'], device: false, synapses: true, gather: 0 },
   status: () => ({ ok: true }),
   async compile(plan: NetworkPlan): Promise<Program> {
     const source = renderJS(plan);
