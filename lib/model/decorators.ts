@@ -53,6 +53,12 @@ export interface UnitOptionsArgs {
    * per quantity (v and E in mV, not one in V), with the time unit of
    * `timeScale` (ms for 1e3). Values, defaults and bounds are numbers in
    * this unit.
+   *
+   * In a synapse model, the name of a variable of the units it joins
+   * (`'ge_post'`, `'v_pre'`) gives the field that variable's unit: a weight
+   * that adds to `ge_post` is in the unit of the target's `ge`, whatever
+   * model the target is. Such a field is checked when the synapses are made
+   * between models with units.
    */
   unit?: string;
 }

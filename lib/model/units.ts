@@ -16,6 +16,9 @@ import {
 } from '../units/index.js';
 import type { IntermediateSpec, ModelSpec, PathwaySpec, SpikeSpec, StateSpec } from './spec.js';
 
+/** A unit given as a variable of the units a synapse joins: `ge_post`, `v_pre` (as `SIDE_NAME` in read.ts). */
+const JOINED_UNIT = /^([A-Za-z][A-Za-z0-9]*(?:_[A-Za-z0-9]+)*)_(pre|post)$/;
+
 /** The units of a model that declares them (`ModelSpec.units`). */
 export interface ModelUnits {
   /** The model's time unit: `ms` for `static timeScale = 1e3`, `s` for 1. */
@@ -34,7 +37,7 @@ export interface ModelUnits {
 export interface JoinedStatement {
   /** `Model#field`. */
   readonly where: string;
-  /** What it sets: a state of the synapse, `x_post`, `x_pre`, or the summed variable (`Igap_post`). */
+  /** What it sets: a state of the synapse, `x_post`, `x_pre`, or the summed variable (`Igap_post`); for a derivative (`op` 'd/dt'), its state. */
   readonly target: string;
   readonly op: string;
   readonly expression: string;
@@ -66,6 +69,8 @@ export interface ModelEquations {
  */
 export class UnitContext {
   private readonly fieldUnits = new Map<string, PhysicalUnit>();
+  /** Fields of a synapse model in the unit of a variable of the units it joins (`{ unit: 'ge_post' }`): known when joined. */
+  readonly joinedUnits = new Map<string, { side: 'pre' | 'post'; variable: string }>();
   /** Every field of the model, with a valid unit or not: a field is never a unit name. */
   private readonly fields: ReadonlySet<string>;
   private readonly names = new Map<string, PhysicalUnit | undefined>();
@@ -97,6 +102,11 @@ export class UnitContext {
           what: `declares no unit, but the model uses units (e.g. '${sample?.[0]}' is in ${String(sample?.[1])}): every state, parameter, input and intermediate of a model with units declares one.`,
           fix: "Give it a unit option, e.g. @param(20, { unit: 'ms' }), or { unit: '1' } for a pure number.",
         });
+        continue;
+      }
+      const side = typeof text === 'string' ? JOINED_UNIT.exec(text.trim()) : null;
+      if (side) {
+        this.joinedUnits.set(field, { side: side[2] as 'pre' | 'post', variable: side[1] });
         continue;
       }
       const parsed = parseUnit(text);
@@ -188,8 +198,15 @@ export function readUnits(model: string, timeScale: number, declared: ReadonlyMa
   if (![...declared.values()].some((u) => u !== undefined)) return undefined;
   const ctx = new UnitContext(model, timeScale, declared, builtins, problems);
   if (!ctx.system) return undefined;
+  const synapse = (eq.pathways?.length ?? 0) > 0 || eq.summed.length > 0;
+  if (ctx.joinedUnits.size && !synapse) {
+    const [field, { side, variable }] = [...ctx.joinedUnits][0];
+    problems.push({ where: `${model}#${field}`, what: `its unit '${variable}_${side}' names a variable of the units a synapse joins, but ${model} is no synapse model.`, fix: "Give a unit, e.g. { unit: 'mV' }; the unit of a joined variable is for the fields of a synapse model." });
+  }
   const of = (field: string) => ctx.unitOfField(field);
   const target = (unit: PhysicalUnit | undefined, label: string): UnitTarget | undefined => (unit ? { unit, label } : undefined);
+  // A synapse's derivatives read fields whose unit is known when it is joined: checked then too, as written.
+  const derivatives = synapse ? eq.states.flatMap((s) => (s.derivative !== undefined ? [{ where: `${model}#${s.name}`, target: s.name, op: 'd/dt', expression: s.derivative }] : [])) : [];
   for (const s of eq.states) {
     const where = `${model}#${s.name}`;
     const unit = of(s.name);
@@ -200,7 +217,7 @@ export function readUnits(model: string, timeScale: number, declared: ReadonlyMa
   const statement = (where: string, r: { target: string; op: string; expression: string }) => {
     r.expression = ctx.equation(where, r.expression, statementTarget(r, of(r.target)), problems);
   };
-  const joined: JoinedStatement[] = [];
+  const joined: JoinedStatement[] = [...derivatives];
   if (eq.spike) {
     const where = `${model}#${eq.spike.name}`;
     eq.spike.threshold = ctx.equation(where, eq.spike.threshold, undefined, problems);
@@ -228,8 +245,9 @@ export function readUnits(model: string, timeScale: number, declared: ReadonlyMa
 }
 
 /** What the right-hand side of `target op expression` measures: the target's unit, or a pure number for `*=` and `/=`. */
-export function statementTarget(r: { target: string; op: string }, unit: PhysicalUnit | null | undefined): UnitTarget | undefined {
+export function statementTarget(r: { target: string; op: string }, unit: PhysicalUnit | null | undefined, time?: PhysicalUnit): UnitTarget | undefined {
   if (r.op === '*=' || r.op === '/=') return { unit: DIMENSIONLESS, label: `the factor of '${r.target} ${r.op} …'` };
+  if (r.op === 'd/dt') return unit && time ? { unit: productOf(unit, powerOf(time, -1)), label: `d${r.target}/dt` } : undefined;
   return unit ? { unit, label: r.target } : undefined;
 }
 

@@ -57,13 +57,13 @@ export class CUBA extends Model {
  * when the source fires (after the synapse's delay): Brian2's
  * `on_pre='ge += we'`.
  *
- * It declares no units: its weight is in the unit of the `ge` it adds to,
- * which differs between targets (mV in {@link CUBA}, nS in {@link COBAHH}).
+ * Its weight is in the unit of the target's `ge` (`{ unit: 'ge_post' }`),
+ * which differs between targets: mV in {@link CUBA}, nS in {@link COBAHH}.
  */
 export class ExcitatoryJump extends Model {
   static timeScale = 1e3;
-  /** Weight: the jump of the target's `ge`. */
-  @param(1) w!: number;
+  /** Weight: the jump of the target's `ge` (in its unit). */
+  @param(1, { unit: 'ge_post' }) w!: number;
   /** On a source spike: `ge_post += w`. */
   @onPre('ge_post += w') pre!: never;
 }
@@ -74,13 +74,13 @@ export class ExcitatoryJump extends Model {
  * `on_pre='gi += wi'`. The weight of an inhibitory synapse is negative in
  * current-based models, positive in conductance-based ones.
  *
- * It declares no units, as {@link ExcitatoryJump}: its weight is in the
- * unit of the target's `gi` (mV in {@link CUBA}, nS in {@link COBAHH}).
+ * Its weight is in the unit of the target's `gi` (`{ unit: 'gi_post' }`):
+ * mV in {@link CUBA}, nS in {@link COBAHH}.
  */
 export class InhibitoryJump extends Model {
   static timeScale = 1e3;
-  /** Weight: the jump of the target's `gi`. */
-  @param(-1) w!: number;
+  /** Weight: the jump of the target's `gi` (in its unit). */
+  @param(-1, { unit: 'gi_post' }) w!: number;
   /** On a source spike: `gi_post += w`. */
   @onPre('gi_post += w') pre!: never;
 }
@@ -241,28 +241,28 @@ export class SongNeuron extends Model {
  * Defaults as in Brian2's example: gmax 0.01, dApre 0.01·gmax,
  * dApost = −1.05·dApre (depression slightly stronger), taupre = taupost = 20 ms.
  *
- * It declares no units, as {@link ExcitatoryJump}: its weight and traces
- * are in the unit of the target's `ge` (a pure number in {@link SongNeuron},
- * where `ge` is relative to the leak).
+ * Its weight and traces are in the unit of the target's `ge`
+ * (`{ unit: 'ge_post' }`: a pure number in {@link SongNeuron}, where `ge` is
+ * relative to the leak; mV in {@link CUBA}).
  */
 export class SongSTDP extends Model {
   static timeScale = 1e3;
   /** Largest weight. */
-  @param(0.01) gmax!: number;
+  @param(0.01, { unit: 'ge_post' }) gmax!: number;
   /** Time constant of the presynaptic trace (ms). */
-  @param(20) taupre!: number;
+  @param(20, { unit: 'ms' }) taupre!: number;
   /** Time constant of the postsynaptic trace (ms). */
-  @param(20) taupost!: number;
+  @param(20, { unit: 'ms' }) taupost!: number;
   /** Jump of the presynaptic trace (potentiation per pairing). */
-  @param(0.0001) dApre!: number;
+  @param(0.0001, { unit: 'ge_post' }) dApre!: number;
   /** Jump of the postsynaptic trace (depression per pairing; negative). */
-  @param(-0.000105) dApost!: number;
+  @param(-0.000105, { unit: 'ge_post' }) dApost!: number;
   /** Weight, in [0, gmax]. */
-  @state(0) w!: number;
+  @state(0, { unit: 'ge_post' }) w!: number;
   /** Presynaptic trace. */
-  @state(0) @derivative('-Apre / taupre', { eventDriven: true }) Apre!: number;
+  @state(0, { unit: 'ge_post' }) @derivative('-Apre / taupre', { eventDriven: true }) Apre!: number;
   /** Postsynaptic trace. */
-  @state(0) @derivative('-Apost / taupost', { eventDriven: true }) Apost!: number;
+  @state(0, { unit: 'ge_post' }) @derivative('-Apost / taupost', { eventDriven: true }) Apost!: number;
   /** On a source spike. */
   @onPre(['ge_post += w', 'Apre += dApre', 'w = clip(w + Apost, 0, gmax)']) pre!: never;
   /** On a target spike. */

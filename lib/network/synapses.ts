@@ -15,7 +15,7 @@ import { numberDraws, toIR } from '../ir/build.js';
 import type { SynapseIR } from '../ir/types.js';
 import { LASTUPDATE, readModel, type ModelClass } from '../model/read.js';
 import { checkSynapseUnits } from '../model/joined.js';
-import { valueWithoutUnits } from '../model/units.js';
+import { unitContextOf, valueWithoutUnits } from '../model/units.js';
 import { checkOptions, describeValue, didYouMean } from '../options.js';
 import { checkSides } from '../plan/build.js';
 import { allocate64, MAX_ELEMENTS } from '../plan/arrays.js';
@@ -237,7 +237,11 @@ export class Synapses<M extends object = Record<string, number>> {
   private drawn(where: string, variable: string, text: string, read: (n: string) => Float64Array | undefined): Float64Array {
     // Literals with units ('0.5 mV', a delay of '2 ms') become numbers in the variable's unit (the model's time unit for delays).
     const isVariable = (n: string) => n === 'i' || n === 'j' || this.values.has(n);
-    const node = unparen(valueWithoutUnits(readModel(this.model), variable, unparen(parseExpression(text, where)), where, isVariable, variable === 'delay'));
+    // A field in the unit of a joined variable ({ unit: 'ge_post' }) takes values in that variable's unit.
+    const spec = readModel(this.model);
+    const joined = unitContextOf(spec)?.joinedUnits.get(variable);
+    const [owner, name] = joined ? [joined.side === 'pre' ? this.source.spec : this.target.spec, joined.variable] : [spec, variable];
+    const node = unparen(valueWithoutUnits(owner, name, unparen(parseExpression(text, where)), where, isVariable, variable === 'delay'));
     const symbols = symbolsOf(node);
     for (const s of symbols) {
       if (s !== 'i' && s !== 'j' && !this.values.has(s) && !isConstant(s)) throw new InputDataError(where, `'${text}' uses unknown symbol '${s}'.`, `${didYouMean(s, this.variables)}Use i, j, the variables of ${this.ir.model} (${this.variables.join(', ')}), constants and rand(), randn().`);

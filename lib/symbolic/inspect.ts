@@ -362,6 +362,9 @@ export function texName(name: string): string {
 
 /** A unit string in LaTeX, as upright text with µ for the prefix u and raised exponents: `\text{µA/cm}^{2}`. */
 function texUnit(unit: string): string {
+  // The unit of a variable of the units a synapse joins ({ unit: 'ge_post' }).
+  const joined = /^([A-Za-z][A-Za-z0-9_]*)_(pre|post)$/.exec(unit);
+  if (joined) return `\\text{as }\\mathit{${joined[1].replace(/_/g, '\\_')}}_{\\text{${joined[2]}}}`;
   const body = unit.replace(/\bu(?=[A-Za-z])/g, 'µ').replace(/\*/g, '·');
   return body.split(/\^\(?(-?[\d.]+)\)?/).map((part, i) => (i % 2 ? `^{${part}}` : part ? `\\text{${part}}` : '')).join('');
 }

@@ -1,6 +1,6 @@
 /**
- * Units of the model library: every model declares units (but the three
- * synapses whose weight takes the unit of whatever they add to), passes
+ * Units of the model library: every model declares units (the weights of
+ * synapses in the unit of whatever they add to, `{ unit: 'ge_post' }`), passes
  * the dimensional check, and runs exactly as before units were declared.
  * The fingerprints below are SHA-256 prefixes of every state recorded over
  * four blocks of steps with every input driven, taken from the library
@@ -13,8 +13,8 @@ import { inspect, readModel, type ModelClass } from '../../lib/index.js';
 import * as models from '../../lib/models/index.js';
 import { Network } from '../../lib/network/index.js';
 
-/** Synapses whose weight is in the unit of what they add to, which differs between targets (COBAHH's nS, CUBA's mV, SongNeuron's pure number). */
-const WITHOUT_UNITS = ['ExcitatoryJump', 'InhibitoryJump', 'SongSTDP'];
+/** Synapses whose weight is in the unit of what they add to (`{ unit: 'ge_post' }`), which differs between targets (COBAHH's nS, CUBA's mV, SongNeuron's pure number). */
+const JOINED = { ExcitatoryJump: { w: 'ge_post' }, InhibitoryJump: { w: 'gi_post' }, SongSTDP: { w: 'ge_post', gmax: 'ge_post', Apre: 'ge_post', Apost: 'ge_post', dApre: 'ge_post', dApost: 'ge_post' } } as Record<string, Record<string, string>>;
 
 const FINGERPRINTS: Record<string, string> = {
   AMPA: '33e5f24c439c4217', Alpha: '45ca7e939f6b6a48', COBAHH: 'a5015d2dda56be09', CUBA: 'c399e8d37f642568', ConnorStevens: '039f42280219a9d0',
@@ -46,14 +46,11 @@ async function fingerprint(model: ModelClass): Promise<string> {
 }
 
 describe('units/library: every model declares its units and runs as before', () => {
-  it('every model but the jump synapses declares units, one per field, with its time unit', () => {
+  it('every model declares units, one per field, with its time unit (synapse weights in the unit of what they change)', () => {
     for (const [name, model] of Object.entries(models)) {
       const spec = readModel(model);
-      if (WITHOUT_UNITS.includes(name)) {
-        expect(spec.units, name).to.equal(undefined);
-        continue;
-      }
       expect(spec.units, name).to.not.equal(undefined);
+      for (const [field, unit] of Object.entries(JOINED[name] ?? {})) expect(spec.units!.fields[field], `${name}#${field}`).to.equal(unit);
       expect(spec.units!.time, name).to.equal(spec.timeScale === 1e3 ? 'ms' : 's');
       for (const x of [...spec.states, ...spec.params, ...spec.inputs, ...spec.intermediates]) expect(spec.units!.fields[x.name], `${name}#${x.name}`).to.be.a('string');
     }

@@ -319,6 +319,31 @@ describe('units: dimensionally checked models', () => {
       expect(v.what).to.match(/^CUBA#\w+ \(mV\) and InV#w \(V\) measure the same quantity on different scales/);
     });
 
+    it("a weight in the unit of a joined variable ({ unit: 'ge_post' }): that variable's unit in each network, checked when joined, values converted to it", () => {
+      const jump = model('JumpAsGe', { w: param(1, { unit: 'ge_post' }), pre: onPre('ge_post += w') });
+      const nn = new Network();
+      const cuba = nn.add(models.CUBA, { name: 'cuba', num: 2 });
+      const cob = nn.add(models.COBAHH, { name: 'cob', num: 2 });
+      // In mV onto CUBA, in nS onto COBAHH: the same class.
+      const toCuba = nn.synapses(cuba, cuba, jump, { p: 1, values: { w: '0.002 V' } });
+      expect([...toCuba.get('w')]).to.deep.equal([2, 2, 2, 2]);
+      const toCob = nn.synapses(cuba, cob, jump, { p: 1, values: { w: '6 nS' } });
+      expect([...toCob.get('w')]).to.deep.equal([6, 6, 6, 6]);
+      throws(() => toCob.set('w', '2 mV'), InputDataError, { message: "'2 mV' has unit mV, but COBAHH#ge must be in nS." });
+      // A statement that does not fit the joined unit is refused when joined.
+      const wrong = model('JumpWrong', { w: param(1, { unit: 'ge_post' }), pre: onPre('ge_post += w * w') });
+      expect(throws(() => nn.synapses(cuba, cuba, wrong, { p: 1 }), NetworkWiringError).what).to.match(/'w \* w' has unit mV\^2, but ge_post must be in mV/);
+      // A target without the variable, and a model that joins nothing, are refused.
+      const lif = nn.add(models.LIF, { name: 'lif', num: 2 });
+      expect(throws(() => nn.synapses(cuba, lif, jump, { p: 1 }), NetworkWiringError).what).to.match(/^JumpAsGe reads 'ge_post', but the target model LIF has no variable 'ge'/);
+      const unread = model('UnitOfUnread', { w: param(1, { unit: 'ge_post' }), pre: onPre('v_post += 0 mV') });
+      expect(throws(() => nn.synapses(cuba, lif, unread, { p: 1 }), NetworkWiringError).what).to.equal("UnitOfUnread#w is in the unit of 'ge_post', but the target model LIF has no variable 'ge' with a unit.");
+      expect(refused(model('NotSynapse', { w: param(1, { unit: 'ge_post' }), v: [state(0, { unit: 'mV' }), derivative('-v / (1 ms)')] })).what).to.match(/names a variable of the units a synapse joins, but NotSynapse is no synapse model/);
+      // Event-driven derivatives of fields in a joined unit are checked when joined.
+      const stdp = nn.synapses(nn.add(models.Poisson, { name: 'in', num: 3 }), nn.add(models.SongNeuron, { name: 'song', num: 1 }), models.SongSTDP, { p: 1, values: { w: '0.005' } });
+      expect([...stdp.get('w')]).to.deep.equal([0.005, 0.005, 0.005]);
+    });
+
     it("a synapse's values and delays may carry units", () => {
       const nn = new Network();
       const a = nn.add(models.CUBA, { num: 3 });
