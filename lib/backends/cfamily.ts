@@ -243,37 +243,25 @@ export function renderCudaSteps(plan: NetworkPlan): { source: string; kernels: {
   cudaHeader(t, plan, 'one launch per step and phase');
   const params = ['long long k', 'long long k0', 'long long seed', ...plan.containers.map((_, ci) => `long long n${ci}, real dt${ci}`), ...(plan.projections ?? []).map((_, pi) => `real dtp${pi}, long long sincep${pi}`), ...plan.buffers.map((b, i) => `${cudaType(b)} *__restrict__ b${i}`)].join(', ');
   const kernels: { name: string; size: number }[][] = [];
-  /** A kernel whose one thread runs `body` (a phase of the synapses, in the cpu's order). */
-  const serial = (phase: { name: string; size: number }[], name: string, body: () => void) => {
-    phase.push({ name, size: 1 });
+  /** A kernel of `size` threads added to `phase`; the thread's index is `i`. */
+  const kernel = (phase: { name: string; size: number }[], name: string, size: number, body: () => void) => {
+    phase.push({ name, size });
     t.nest(`extern "C" __global__ void ${name}(${params})`, () => {
-      t.line('if (blockIdx.x * blockDim.x + threadIdx.x != 0) return;');
+      t.line('const long long i = (long long)blockIdx.x * blockDim.x + threadIdx.x;');
       body();
     });
   };
+  /** A kernel whose one thread runs `body` (a phase of the synapses, in the cpu's order). */
+  const serial = (phase: { name: string; size: number }[], name: string, body: () => void) => kernel(phase, name, 1, () => {
+    t.line('if (i != 0) return;');
+    body();
+  });
   plan.containers.forEach((c, ci) => {
     const phase: { name: string; size: number }[] = [];
     // Summed variables: a thread per target unit, each summing its synapses in order.
-    plan.projections?.forEach((p, pi) => {
-      if (!p.summed?.length || p.target !== ci) return;
-      phase.push({ name: `p${pi}_summed`, size: c.num });
-      t.nest(`extern "C" __global__ void p${pi}_summed(${params})`, () => {
-        t.line('const long long i = (long long)blockIdx.x * blockDim.x + threadIdx.x;');
-        t.summed(pi, true);
-      });
-    });
-    c.operators.forEach((o, oi) => {
-      const name = `c${ci}_op${oi}`;
-      phase.push({ name, size: o.kind === 'sum' || o.kind === 'mean' ? 1 : o.size });
-      t.nest(`extern "C" __global__ void ${name}(${params})`, () => {
-        t.line('const long long i = (long long)blockIdx.x * blockDim.x + threadIdx.x;');
-        t.operator(ci, o);
-      });
-    });
-    const name = `c${ci}_update`;
-    phase.push({ name, size: c.num });
-    t.nest(`extern "C" __global__ void ${name}(${params})`, () => {
-      t.line('const long long i = (long long)blockIdx.x * blockDim.x + threadIdx.x;');
+    plan.projections?.forEach((p, pi) => p.summed?.length && p.target === ci && kernel(phase, `p${pi}_summed`, c.num, () => t.summed(pi, true)));
+    c.operators.forEach((o, oi) => kernel(phase, `c${ci}_op${oi}`, o.kind === 'sum' || o.kind === 'mean' ? 1 : o.size, () => t.operator(ci, o)));
+    kernel(phase, `c${ci}_update`, c.num, () => {
       t.line(`if (i >= n${ci}) return;`);
       t.firstRows(c, 'const long long');
       unitStep(t, plan, ci, 'array');
@@ -282,23 +270,15 @@ export function renderCudaSteps(plan: NetworkPlan): { source: string; kernels: {
   });
   if (plan.projections?.length) {
     const phase: { name: string; size: number }[] = [];
-    /** A kernel of `size` threads, the thread's index `i`. */
-    const threads = (name: string, size: number, body: () => void) => {
-      phase.push({ name, size });
-      t.nest(`extern "C" __global__ void ${name}(${params})`, () => {
-        t.line('const long long i = (long long)blockIdx.x * blockDim.x + threadIdx.x;');
-        body();
-      });
-    };
     plan.containers.forEach((c, ci) => {
       if (!c.fired) return;
       // The fired units in order: counted per block, offsets, placed (or one thread's loop).
       if (!c.fired.blocks) return serial(phase, `c${ci}_collect`, () => t.collect(ci));
-      for (const part of ['count', 'scan', 'place'] as const) threads(`c${ci}_collect_${part}`, part === 'scan' ? 1 : c.num, () => t.collectPart(ci, part));
+      for (const part of ['count', 'scan', 'place'] as const) kernel(phase, `c${ci}_collect_${part}`, part === 'scan' ? 1 : c.num, () => t.collectPart(ci, part));
     });
     plan.projections.forEach((p, pi) => {
       // By target where each target's events touch only its own synapses and itself.
-      if (p.columns && !p.ir.sides.pre.sets.length) threads(`p${pi}_deliver`, plan.containers[p.target].num, () => t.deliverByTarget(pi));
+      if (p.columns && !p.ir.sides.pre.sets.length) kernel(phase, `p${pi}_deliver`, plan.containers[p.target].num, () => t.deliverByTarget(pi));
       else serial(phase, `p${pi}_deliver`, () => t.deliver(pi));
     });
     kernels.push(phase);

@@ -92,6 +92,8 @@ export class Batch {
     this.seen = this.sizes.map(() => new Map());
     this.network = join(this.members);
     const B = members.length;
+    /** Where each member's synapses start in each projection of the batch. */
+    const synapseStarts = members[0].projections.map((_, pi) => offsets(members.map((x) => x.projections[pi].num)));
     // A state set on a compiled member changed its current value only: the batch starts from it (see compile).
     members.forEach((m, b) => {
       if (!m.compiledWith) return;
@@ -102,7 +104,7 @@ export class Batch {
         }
       });
       m.projections.forEach((p, pi) => {
-        const from = offsets(members.map((x) => x.projections[pi].num))[b];
+        const from = synapseStarts[pi][b];
         for (const s of p.ir.states) {
           const now = p.get(s.name as never);
           if (!sameValues(now, p.values.get(s.name)!)) this.starts.push({ at: this.network.projections[pi], variable: s.name, from, values: now });
@@ -116,7 +118,7 @@ export class Batch {
         c.current = (v) => this.network.currentOf(this.network.containers[ci], v, b * n, (b + 1) * n);
       });
       m.projections.forEach((p, pi) => {
-        const from = offsets(members.map((x) => x.projections[pi].num))[b];
+        const from = synapseStarts[pi][b];
         p.readFrom((v) => this.network.currentSynapseOf(this.network.projections[pi], v, from, from + p.num));
       });
       m.inFlightOf = () => memberInFlight(this.network.inFlight(), this.sizes, b);
