@@ -183,10 +183,11 @@ export class Batch {
         const from = fresh ? 0 : before.rows;
         const k = r.shape[1] / B;
         const rows = r.shape[0] - from;
-        const data = r.data;
+        // Only the rows since the last hand-out.
+        const data = r.rowsFrom(from);
         parts.forEach((c, b) => {
           const piece = allocate(`${c.name}.recorder`, `the rows of '${variable}'`, dtypeOf(data), rows * k, 'Record fewer steps or units.');
-          for (let t = 0; t < rows; t++) piece.set(data.subarray((from + t) * r.shape[1] + b * k, (from + t) * r.shape[1] + (b + 1) * k), t * k);
+          for (let t = 0; t < rows; t++) piece.set(data.subarray(t * r.shape[1] + b * k, t * r.shape[1] + (b + 1) * k), t * k);
           const own = c.records.get(variable)?.units ?? null;
           const old = fresh ? undefined : c.recorder.names().includes(variable) ? c.recorder.get(variable) : undefined;
           c.recorder.put(old ? old.append(piece) : new Recording(variable, piece, k, r.rate, r.dt, r.mode, r.firstStep, r.initialStep, own));
@@ -198,15 +199,13 @@ export class Batch {
       const before = seen.get('') ?? { rows: 0, firstStep: 0, spikes: 0, duration: 0 };
       const fresh = before.spikes > spikes.count;
       const from = fresh ? 0 : before.spikes;
-      const units = spikes.units;
-      const steps = spikes.steps;
-      const times = spikes.times();
-      // One pass to count each member's spikes, one to place them.
+      // Only the spikes since the last hand-out: one pass to count each member's, one to place them.
+      const { units, steps, times } = spikes.since(from);
       const count = new Int32Array(B);
-      for (let s = from; s < units.length; s++) count[Math.floor(units[s] / n)]++;
+      for (let s = 0; s < units.length; s++) count[Math.floor(units[s] / n)]++;
       const chunks = parts.map((_, b) => ({ units: new Int32Array(count[b]), steps: new Float64Array(count[b]), times: new Float64Array(count[b]) }));
       const at = new Int32Array(B);
-      for (let s = from; s < units.length; s++) {
+      for (let s = 0; s < units.length; s++) {
         const b = Math.floor(units[s] / n);
         const chunk = chunks[b];
         chunk.units[at[b]] = units[s] - b * n;
@@ -219,7 +218,7 @@ export class Batch {
         const old = fresh ? null : c.recorder.spikesOrNull();
         c.recorder.putSpikes(old ? old.append(chunks[b], seconds) : new SpikeRecording(spikes.variable, n, spikes.duration, chunks[b]));
       });
-      seen.set('', { rows: 0, firstStep: 0, spikes: units.length, duration: spikes.duration });
+      seen.set('', { rows: 0, firstStep: 0, spikes: spikes.count, duration: spikes.duration });
     });
   }
 }

@@ -78,6 +78,29 @@ export class Recording {
   }
 
   /**
+   * The rows from row `from` on, joining only the pieces that hold them (a
+   * reader that takes the new rows after each run copies each row once).
+   * A view of one piece when they are all in it.
+   * @internal
+   */
+  rowsFrom(from: number): FloatArray {
+    const num = this.shape[1];
+    if (from === 0 || this.chunks.count === 1 || this.joined) return this.data.subarray(from * num);
+    const pieces: FloatArray[] = [];
+    let at = 0;
+    for (let c = 0; c < this.chunks.count; c++) {
+      const piece = this.chunks.list[c];
+      const end = at + (num ? piece.length / num : 0);
+      if (end > from) pieces.push(piece.subarray(Math.max(0, from - at) * num));
+      at = end;
+    }
+    if (pieces.length === 1) return pieces[0];
+    const out = allocate(`recording '${this.variable}'`, 'the rows since a run', pieces.every((x) => x instanceof Float32Array) ? 'float32' : 'float64', pieces.reduce((n, x) => n + x.length, 0), 'Record fewer steps or units.');
+    for (let c = 0, to = 0; c < pieces.length; to += pieces[c].length, c++) out.set(pieces[c], to);
+    return out;
+  }
+
+  /**
    * This recording continued by the rows of one more run (kept apart until
    * `data` is read): no element is copied.
    * @internal
@@ -226,6 +249,26 @@ export class SpikeRecording {
     const c = this.counts();
     if (this.duration > 0) for (let i = 0; i < c.length; i++) c[i] /= this.duration;
     return c;
+  }
+
+  /**
+   * The spikes from the `from`-th on, joining only the pieces that hold them
+   * (a reader that takes the new spikes after each run copies each spike once).
+   * @internal
+   */
+  since(from: number): SpikeChunk {
+    const pieces: SpikeChunk[] = [];
+    let at = 0;
+    for (let c = 0; c < this.chunks.count; c++) {
+      const chunk = this.chunks.list[c];
+      const n = chunk.units.length;
+      if (at + n > from) {
+        const skip = Math.max(0, from - at);
+        pieces.push(skip ? { units: chunk.units.subarray(skip), steps: chunk.steps.subarray(skip), times: chunk.times.subarray(skip) } : chunk);
+      }
+      at += n;
+    }
+    return joinSpikeChunks(pieces, `spike recording '${this.variable}'`);
   }
 
   /**
